@@ -1,0 +1,168 @@
+//! Trusted key material pasted by the analyst: JWKS, single JWKs, arrays of JWKs, OpenID
+//! Provider configurations, PEM public keys (SPKI, PKCS#1), PEM/DER X.509 certificates and
+//! HMAC secrets. Each document becomes a [`KeySet`]; a key that cannot be read becomes a
+//! [`KeyProblem`] in its set and never stops the others.
+
+use serde::Serialize;
+
+/// Where a key came from inside its document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyOrigin {
+    Jwks,
+    Jwk,
+    JwkArray,
+    PemPublicKey,
+    Certificate,
+    HmacSecret,
+}
+
+/// The public (or, for HMAC, secret) material needed to verify a signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kty")]
+pub enum KeyMaterial {
+    /// RSA modulus and exponent, big-endian bytes without leading zeros.
+    #[serde(rename = "RSA")]
+    Rsa {
+        #[serde(skip)]
+        n: Vec<u8>,
+        #[serde(skip)]
+        e: Vec<u8>,
+    },
+    /// An elliptic-curve point (P-256, P-384, P-521, secp256k1).
+    #[serde(rename = "EC")]
+    Ec {
+        crv: String,
+        #[serde(skip)]
+        x: Vec<u8>,
+        #[serde(skip)]
+        y: Vec<u8>,
+    },
+    /// An octet key pair (Ed25519, Ed448, X25519, X448).
+    #[serde(rename = "OKP")]
+    Okp {
+        crv: String,
+        #[serde(skip)]
+        x: Vec<u8>,
+    },
+    /// A shared secret (HMAC). Never serialised.
+    #[serde(rename = "oct")]
+    Oct {
+        #[serde(skip)]
+        secret: Vec<u8>,
+    },
+}
+
+/// The size of a key, for weak-key rules and display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum KeySize {
+    RsaBits { bits: u32 },
+    Curve { name: String },
+    SecretBits { bits: u32 },
+}
+
+/// What an X.509 certificate (from `x5c[0]`, PEM or DER) says, and whether it agrees with the JWK.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct CertificateInfo {
+    /// RFC 4514-style distinguished names, e.g. `CN=Live ID STS Signing Public Key`.
+    pub subject: String,
+    pub issuer: String,
+    /// Serial number, lower-case hex without separators.
+    pub serial: String,
+    /// Validity window, Unix seconds.
+    pub not_before: i64,
+    pub not_after: i64,
+    /// SHA-1 of the DER certificate, lower-case hex (Microsoft's "thumbprint").
+    pub sha1_hex: String,
+    /// base64url(SHA-1(DER)) — what `x5t` must equal (RFC 7515 §4.1.7).
+    pub x5t: String,
+    /// base64url(SHA-256(DER)) — what `x5t#S256` must equal (RFC 7515 §4.1.8).
+    pub x5t_s256: String,
+    /// Whether the certificate's public key equals the JWK's (None when there is no JWK to compare).
+    pub public_key_matches_jwk: Option<bool>,
+    /// Whether the JWK's `x5t` / `x5t#S256` match this certificate (None when the JWK has none).
+    pub x5t_matches: Option<bool>,
+    pub x5t_s256_matches: Option<bool>,
+}
+
+/// One trusted key, with every fact an analyst (and the judgement) needs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyEntry {
+    /// Stable id within a case: `"{set}/{index}"`, e.g. `"0/3"`.
+    pub id: String,
+    pub set_index: usize,
+    pub key_index: usize,
+    pub origin: KeyOrigin,
+    pub kty: String,
+    pub kid: Option<String>,
+    pub alg: Option<String>,
+    #[serde(rename = "use")]
+    pub use_: Option<String>,
+    pub key_ops: Option<Vec<String>>,
+    pub x5t: Option<String>,
+    #[serde(rename = "x5t#S256")]
+    pub x5t_s256: Option<String>,
+    /// Microsoft's per-key `issuer` (e.g. `https://login.microsoftonline.com/{tenantid}/v2.0`).
+    pub issuer: Option<String>,
+    /// Microsoft's per-key `cloud_instance_name` (e.g. `microsoftonline.us`).
+    pub cloud_instance_name: Option<String>,
+    pub size: Option<KeySize>,
+    /// RFC 7638 JWK thumbprint (SHA-256, base64url); None for key types it does not define.
+    pub thumbprint: Option<String>,
+    pub certificate: Option<CertificateInfo>,
+    /// The pasted JWK held private members (d, p, q, …); only the public part is kept.
+    pub had_private_material: bool,
+    pub material: KeyMaterial,
+}
+
+/// Facts from an OpenID Provider configuration document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct OpenIdInfo {
+    pub issuer: Option<String>,
+    pub jwks_uri: Option<String>,
+    pub id_token_signing_alg_values_supported: Vec<String>,
+    pub cloud_instance_name: Option<String>,
+    pub tenant_region_scope: Option<String>,
+    pub tenant_region_sub_scope: Option<String>,
+}
+
+/// A key that could not be read, and why; it never stops the other keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyProblem {
+    pub set_index: usize,
+    /// Index inside the document (e.g. position in `keys`), when there is one.
+    pub key_index: Option<usize>,
+    pub kid: Option<String>,
+    pub message: String,
+}
+
+/// The kind of document a key set was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    Jwks,
+    Jwk,
+    JwkArray,
+    OpenIdConfiguration,
+    Pem,
+    Der,
+    HmacSecret,
+    Unrecognised,
+}
+
+/// One pasted document with its declared source and issuer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeySet {
+    pub index: usize,
+    /// Where the analyst says the document came from (URL), if known.
+    pub source: Option<String>,
+    /// The issuer the analyst declared for these keys (or filled from an OpenID configuration).
+    pub declared_issuer: Option<String>,
+    pub kind: DocumentKind,
+    pub keys: Vec<KeyEntry>,
+    pub openid: Option<OpenIdInfo>,
+    pub problems: Vec<KeyProblem>,
+    /// Non-fatal remarks (e.g. "private key material was pasted").
+    pub warnings: Vec<String>,
+}

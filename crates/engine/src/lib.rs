@@ -1,0 +1,18 @@
+//! Keyhole's engine: turns untrusted text (tokens, logs, HAR files, key documents) into typed,
+//! verified facts and judges whether each token's signing key was allowed to sign for the tenant
+//! and cloud the token claims.
+//!
+//! The engine is pure: no I/O, no clock (`now` is always an argument), no web dependencies. It
+//! compiles natively and for `wasm32-unknown-unknown`, so the CLI, the web app and the tests all
+//! share one implementation.
+
+pub mod b64;
+pub mod decode;
+pub mod error;
+pub mod keys;
+pub mod limits;
+pub mod token;
+pub mod verify;
+
+pub use decode::{decode_token, DecodedToken};
+pub use error::TokenError;
