@@ -12,7 +12,10 @@ const TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3OD
 fn host() -> web_sys::Element {
     let doc = gloo_utils_document();
     let el = doc.create_element("div").unwrap_or_else(|_| unreachable!());
-    doc.body().unwrap_or_else(|| unreachable!()).append_child(&el).unwrap_or_else(|_| unreachable!());
+    doc.body()
+        .unwrap_or_else(|| unreachable!())
+        .append_child(&el)
+        .unwrap_or_else(|_| unreachable!());
     el
 }
 
@@ -40,11 +43,24 @@ async fn settle() {
 #[wasm_bindgen_test]
 async fn decoded_view_renders_pretty_header_and_payload() {
     let root = host();
-    yew::Renderer::<Wrap>::with_root_and_props(root.clone(), WrapProps { token: TOKEN.into() })
-        .render();
+    yew::Renderer::<Wrap>::with_root_and_props(
+        root.clone(),
+        WrapProps {
+            token: TOKEN.into(),
+        },
+    )
+    .render();
     settle().await;
-    let header = root.query_selector("#decoded-header").ok().flatten().map(|e| e.text_content().unwrap_or_default());
-    let payload = root.query_selector("#decoded-payload").ok().flatten().map(|e| e.text_content().unwrap_or_default());
+    let header = root
+        .query_selector("#decoded-header")
+        .ok()
+        .flatten()
+        .map(|e| e.text_content().unwrap_or_default());
+    let payload = root
+        .query_selector("#decoded-payload")
+        .ok()
+        .flatten()
+        .map(|e| e.text_content().unwrap_or_default());
     let header = header.unwrap_or_default();
     let payload = payload.unwrap_or_default();
     assert!(header.contains("\"alg\": \"HS256\""), "{header}");
@@ -54,10 +70,20 @@ async fn decoded_view_renders_pretty_header_and_payload() {
 #[wasm_bindgen_test]
 async fn decoded_view_shows_typed_error_for_garbage() {
     let root = host();
-    yew::Renderer::<Wrap>::with_root_and_props(root.clone(), WrapProps { token: "x.y".into() })
-        .render();
+    yew::Renderer::<Wrap>::with_root_and_props(
+        root.clone(),
+        WrapProps {
+            token: "x.y".into(),
+        },
+    )
+    .render();
     settle().await;
-    let err = root.query_selector("#decode-error").ok().flatten().and_then(|e| e.text_content()).unwrap_or_default();
+    let err = root
+        .query_selector("#decode-error")
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default();
     assert!(err.contains("3 dot-separated parts"), "{err}");
 }
 
@@ -66,10 +92,18 @@ async fn hostile_claim_renders_as_text() {
     let payload = keyhole_engine::b64::encode_url(br#"{"name":"<img src=x onerror=alert(1)>"}"#);
     let header = keyhole_engine::b64::encode_url(br#"{"alg":"HS256"}"#);
     let root = host();
-    yew::Renderer::<Wrap>::with_root_and_props(root.clone(), WrapProps { token: format!("{header}.{payload}.") })
-        .render();
+    yew::Renderer::<Wrap>::with_root_and_props(
+        root.clone(),
+        WrapProps {
+            token: format!("{header}.{payload}."),
+        },
+    )
+    .render();
     settle().await;
-    assert!(root.query_selector("img").ok().flatten().is_none(), "no element may be injected");
+    assert!(
+        root.query_selector("img").ok().flatten().is_none(),
+        "no element may be injected"
+    );
     let text = root.text_content().unwrap_or_default();
     assert!(text.contains("<img src=x onerror=alert(1)>"));
 }

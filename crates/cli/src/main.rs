@@ -18,7 +18,9 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Decode one token's header and payload (no verification) and print them as JSON.
-    #[command(after_help = "Examples:\n  keyhole decode eyJhbGciOi...\n  pbpaste | keyhole decode -")]
+    #[command(
+        after_help = "Examples:\n  keyhole decode eyJhbGciOi...\n  pbpaste | keyhole decode -"
+    )]
     Decode {
         /// The token, or `-` to read it from standard input.
         token: String,

@@ -13,7 +13,10 @@ fn keyhole() -> Command {
 
 #[test]
 fn decode_prints_header_and_payload_as_json() {
-    let out = keyhole().args(["decode", TOKEN]).output().unwrap_or_else(|e| unreachable!("{e}"));
+    let out = keyhole()
+        .args(["decode", TOKEN])
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
     assert!(out.status.success());
     let v: serde_json::Value =
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| unreachable!("{e}"));
@@ -36,7 +39,10 @@ fn decode_reads_stdin_with_dash() {
 
 #[test]
 fn decode_rejects_garbage_with_exit_2_and_a_message() {
-    let out = keyhole().args(["decode", "not-a-token"]).output().unwrap_or_else(|e| unreachable!("{e}"));
+    let out = keyhole()
+        .args(["decode", "not-a-token"])
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("3 dot-separated parts"), "{err}");
