@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""Generates Keyhole's golden sample cases from synthetic keys (never real ones).
+
+Each case is a Keyhole case file (see crates/engine/src/case.rs) written to
+crates/engine/golden/cases/NAME.json. Private keys are kept in tools/golden/keys/ so that
+re-running the generator reproduces the same keys, certificates and kids; tokens are
+deterministic too (fixed timestamps; RSA PKCS#1 v1.5 signatures are deterministic).
+
+Every key, certificate and token here is SYNTHETIC and labelled so: the certificate subjects
+copy the *shape* of Microsoft's (so provenance rules can read them) with O=Keyhole synthetic.
+
+Usage: python3 tools/golden/generate.py   (needs the `cryptography` package: pip install cryptography)
+"""
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import NameOID
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYS = Path(__file__).resolve().parent / "keys"
+OUT = ROOT / "crates" / "engine" / "golden" / "cases"
+
+CONSUMER_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad"
+VICTIM_A = "a1b2c3d4-0000-4000-8000-00000000000a"  # synthetic organisational tenants
+VICTIM_B = "a1b2c3d4-0000-4000-8000-00000000000b"
+CONTOSO = "c0c0c0c0-1111-4222-8333-444444444444"
+GOV_TENANT = "9a9a9a9a-5555-4666-8777-888888888888"
+
+# Analysis times (Unix seconds, UTC).
+NOW_2023 = int(dt.datetime(2023, 6, 20, 12, 0, tzinfo=dt.timezone.utc).timestamp())
+NOW_2026 = int(dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.timezone.utc).timestamp())
+
+
+def b64u(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def int_b64u(n: int) -> str:
+    return b64u(n.to_bytes((n.bit_length() + 7) // 8, "big"))
+
+
+def private_key(name: str, bits: int = 2048):
+    """Loads tools/golden/keys/NAME.pem, creating it on first use."""
+    KEYS.mkdir(parents=True, exist_ok=True)
+    path = KEYS / f"{name}.pem"
+    if path.exists():
+        return serialization.load_pem_private_key(path.read_bytes(), password=None)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return key
+
+
+def certificate(key, common_name: str, not_before: dt.datetime, not_after: dt.datetime, serial: int):
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Keyhole synthetic"),
+        ]
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(serial)
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .sign(key, hashes.SHA256())
+    )
+    return cert.public_bytes(serialization.Encoding.DER)
+
+
+def utc(y, m, d, hh=0, mm=0, ss=0):
+    return dt.datetime(y, m, d, hh, mm, ss, tzinfo=dt.timezone.utc)
+
+
+class SigningKey:
+    """A synthetic RSA signing key with a Microsoft-shaped JWK (kid = x5t = SHA-1 of the cert)."""
+
+    def __init__(self, name, cn, not_before, not_after, serial, issuer=None, cloud=None):
+        self.key = private_key(name)
+        self.der = certificate(self.key, cn, not_before, not_after, serial)
+        self.kid = b64u(hashlib.sha1(self.der).digest())
+        pub = self.key.public_key().public_numbers()
+        self.jwk = {"kty": "RSA", "use": "sig", "kid": self.kid, "x5t": self.kid,
+                    "n": int_b64u(pub.n), "e": int_b64u(pub.e),
+                    "x5c": [base64.b64encode(self.der).decode()]}
+        if issuer:
+            self.jwk["issuer"] = issuer
+        if cloud:
+            self.jwk["cloud_instance_name"] = cloud
+
+    def sign(self, claims, extra_header=None, kid=True):
+        header = {"typ": "JWT", "alg": "RS256"}
+        if kid:
+            header["kid"] = self.kid
+        header.update(extra_header or {})
+        return sign_rs256(self.key, header, claims)
+
+
+def sign_rs256(key, header, claims):
+    signing_input = b64u(json.dumps(header, separators=(",", ":")).encode()) + "." + b64u(
+        json.dumps(claims, separators=(",", ":")).encode()
+    )
+    sig = key.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
+    return signing_input + "." + b64u(sig)
+
+
+def claims_v2(host, tenant, iat, **extra):
+    c = {
+        "aud": "00000002-0000-0ff1-ce00-000000000000",
+        "iss": f"https://{host}/{tenant}/v2.0",
+        "iat": iat, "nbf": iat, "exp": iat + 3600,
+        "tid": tenant, "ver": "2.0",
+        "oid": "0f0f0f0f-aaaa-4bbb-8ccc-dddddddddddd",
+        "sub": "synthetic-subject", "name": "Synthetic User",
+        "preferred_username": "user@example.invalid",
+        "scp": "Mail.Read",
+    }
+    c.update(extra)
+    return c
+
+
+def keys():
+    entra = SigningKey("entra-global", "accounts.accesscontrol.windows.net",
+                       utc(2024, 1, 1), utc(2029, 1, 1), 0x1001,
+                       issuer="https://login.microsoftonline.com/{tenantid}/v2.0",
+                       cloud="microsoftonline.com")
+    msa = SigningKey("msa-consumer-2016", "Live ID STS Signing Public Key",
+                     utc(2016, 4, 5, 14, 43, 35), utc(2021, 4, 4, 14, 43, 35), 0x2016,
+                     issuer=f"https://login.microsoftonline.com/{CONSUMER_TENANT}/v2.0",
+                     cloud="microsoftonline.com")
+    usgov = SigningKey("entra-usgov", "login.microsoftonline.us",
+                       utc(2024, 1, 1), utc(2029, 1, 1), 0x3001,
+                       issuer="https://login.microsoftonline.us/{tenantid}/v2.0",
+                       cloud="microsoftonline.us")
+    return entra, msa, usgov
+
+
+def key_set(source, *signing_keys, issuer=None):
+    return {"source": source, "issuer": issuer, "document": {"keys": [k.jwk for k in signing_keys]}}
+
+
+def write(name, case):
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"{name}.json"
+    path.write_text(json.dumps(case, indent=2) + "\n")
+    print(f"wrote {path.relative_to(ROOT)}")
+
+
+def main():
+    entra, msa, usgov = keys()
+    common_v2 = "https://login.microsoftonline.com/common/discovery/v2.0/keys"
+    us_common_v2 = "https://login.microsoftonline.us/common/discovery/v2.0/keys"
+    iat_2023 = NOW_2023 - 600
+    iat_2026 = NOW_2026 - 600
+
+    # 1. A clean token: Entra key, organisational tenant, same cloud, within its lifetime.
+    write("clean", {
+        "description": "SYNTHETIC. A v2 access token for an organisational tenant, signed by an Entra key of the same cloud: permitted.",
+        "now": NOW_2026,
+        "key_sets": [key_set(common_v2, entra, msa)],
+        "tokens": [entra.sign(claims_v2("login.microsoftonline.com", CONTOSO, iat_2026))],
+    })
+
+    # 2. The Storm-0558 pattern: the 2016 consumer (MSA) key, expired in 2021, signing 2023
+    #    tokens that claim two different organisational tenants, from the mixed /common/ set.
+    write("storm-0558", {
+        "description": "SYNTHETIC. The Storm-0558 pattern: a consumer (MSA) signing key whose certificate expired in 2021 signs 2023 tokens for two organisational tenants; the key set is the mixed /common/ v2 set.",
+        "now": NOW_2023,
+        "key_sets": [key_set(common_v2, entra, msa)],
+        "tokens": [
+            msa.sign(claims_v2("login.microsoftonline.com", VICTIM_A, iat_2023)),
+            msa.sign(claims_v2("login.microsoftonline.com", VICTIM_B, iat_2023 + 60)),
+        ],
+    })
+
+    # 3. Crossing the Commercial / US Government boundary both ways.
+    write("cross-cloud", {
+        "description": "SYNTHETIC. A US Government key signing a commercial-cloud token, and a commercial key signing a US Government token: both cross the cloud boundary.",
+        "now": NOW_2026,
+        "key_sets": [key_set(common_v2, entra), key_set(us_common_v2, usgov)],
+        "tokens": [
+            usgov.sign(claims_v2("login.microsoftonline.com", CONTOSO, iat_2026)),
+            entra.sign(claims_v2("login.microsoftonline.us", GOV_TENANT, iat_2026)),
+        ],
+    })
+
+    # 4. Header-key attacks: the attacker embeds their own key (jwk) or points at it (jku).
+    attacker = private_key("attacker")
+    pub = attacker.public_key().public_numbers()
+    attacker_jwk = {"kty": "RSA", "kid": "attacker-key", "n": int_b64u(pub.n), "e": int_b64u(pub.e)}
+    write("header-key-attack", {
+        "description": "SYNTHETIC. Tokens that carry their own verification key in the header (jwk) or point at one (jku): the signature is valid only under the attacker's key, which is not trusted.",
+        "now": NOW_2026,
+        "key_sets": [key_set(common_v2, entra)],
+        "tokens": [
+            sign_rs256(attacker, {"alg": "RS256", "typ": "JWT", "kid": "attacker-key", "jwk": attacker_jwk},
+                       claims_v2("login.microsoftonline.com", CONTOSO, iat_2026)),
+            sign_rs256(attacker, {"alg": "RS256", "typ": "JWT", "kid": "attacker-key",
+                                  "jku": "https://attacker.example/keys.json"},
+                       claims_v2("login.microsoftonline.com", CONTOSO, iat_2026)),
+        ],
+    })
+
+
+if __name__ == "__main__":
+    main()
