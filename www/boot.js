@@ -1,11 +1,22 @@
-// Loads the Keyhole wasm app. Kept as an external module so the Content-Security-Policy needs
-// no inline scripts. Paths are relative so dist/ works from any sub-path.
-import init from "./keyhole-app.js";
-
-init({ module_or_path: new URL("./keyhole-app_bg.wasm", import.meta.url) }).catch((err) => {
-  const p = document.createElement("p");
-  p.setAttribute("role", "alert");
-  p.className = "fatal";
-  p.textContent = "Keyhole failed to start: " + err;
-  document.body.appendChild(p);
-});
+// Starts the Keyhole wasm app from the inlined module bytes: no fetch, so the page works under
+// connect-src 'none' and from file://. A classic script, loaded after keyhole-app.js (which
+// defines `wasm_bindgen`) and keyhole-app_bg.wasm.js (which defines KEYHOLE_WASM_BASE64).
+(function () {
+  "use strict";
+  function fail(err) {
+    var p = document.createElement("p");
+    p.setAttribute("role", "alert");
+    p.className = "fatal";
+    p.textContent = "Keyhole failed to start: " + err;
+    document.body.appendChild(p);
+  }
+  try {
+    var text = atob(self.KEYHOLE_WASM_BASE64);
+    var bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    self.KEYHOLE_WASM_BASE64 = undefined;
+    wasm_bindgen({ module_or_path: bytes }).catch(fail);
+  } catch (err) {
+    fail(err);
+  }
+})();
