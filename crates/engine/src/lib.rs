@@ -7,10 +7,12 @@
 //! share one implementation.
 
 pub mod b64;
+pub mod claims;
 pub mod decode;
 pub mod error;
 pub mod keys;
 pub mod limits;
+pub mod time;
 pub mod token;
 pub mod verify;
 
