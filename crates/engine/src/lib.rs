@@ -7,10 +7,13 @@
 //! share one implementation.
 
 pub mod b64;
+pub mod case;
 pub mod decode;
 pub mod error;
+pub mod judge;
 pub mod keys;
 pub mod limits;
+pub mod report;
 pub mod token;
 pub mod verify;
 
