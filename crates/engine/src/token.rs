@@ -181,8 +181,7 @@ fn parse_compact_jws(raw: &str, h: &str, p: &str, s: &str) -> Result<ParsedToken
         Payload::Detached
     } else if unencoded {
         notes.push(
-            "the header sets \"b64\": false (RFC 7797): the payload is not base64url-encoded"
-                .into(),
+            "the header sets \"b64\": false (RFC 7797): the payload is not base64url-encoded".into(),
         );
         Payload::Text(p.to_owned())
     } else {
@@ -311,10 +310,7 @@ mod tests {
         );
         let p = parse_compact(&t).unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(p.kind, TokenKind::Jws);
-        assert_eq!(
-            p.primary().and_then(|s| s.params.kid.as_deref()),
-            Some("k1")
-        );
+        assert_eq!(p.primary().and_then(|s| s.params.kid.as_deref()), Some("k1"));
         assert_eq!(p.payload, Payload::Json(serde_json::json!({"sub":"x"})));
     }
 
