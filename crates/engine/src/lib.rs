@@ -7,11 +7,14 @@
 //! share one implementation.
 
 pub mod b64;
+pub mod case;
 pub mod claims;
 pub mod decode;
 pub mod error;
+pub mod judge;
 pub mod keys;
 pub mod limits;
+pub mod report;
 pub mod time;
 pub mod token;
 pub mod verify;

@@ -1,0 +1,204 @@
+//! The case file: the one input shared by the CLI, the web app and the tests (issue 4). Every
+//! field is optional. Keyhole adds one extension, `hmac_secrets`, so that HMAC-signed tokens can
+//! be checked against a secret the analyst holds (each secret may declare the issuer it signs
+//! for, which gives it a provenance).
+//!
+//! ```json
+//! { "now": 1688169600,
+//!   "key_sets": [ { "source": "https://…/discovery/v2.0/keys", "issuer": null, "document": {…} } ],
+//!   "tokens": [ "eyJ…" ],
+//!   "text": "any text; tokens are found in it",
+//!   "hmac_secrets": [ { "value": "c2VjcmV0", "encoding": "base64", "issuer": "https://…" } ] }
+//! ```
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::b64;
+
+/// A whole case.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseFile {
+    /// The analysis time, Unix seconds; the caller supplies the current time when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub now: Option<i64>,
+    /// A name for people (golden cases, UI samples).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Trusted key documents.
+    #[serde(default)]
+    pub key_sets: Vec<CaseKeySet>,
+    /// Tokens, one per entry, in any serialization the engine reads.
+    #[serde(default)]
+    pub tokens: Vec<String>,
+    /// Free text in which tokens are found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Keyhole extension: trusted HMAC secrets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hmac_secrets: Vec<HmacSecret>,
+}
+
+/// One trusted key document with what the analyst knows about it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseKeySet {
+    /// The URL the document was fetched from, if known (decides provenance).
+    #[serde(default)]
+    pub source: Option<String>,
+    /// The issuer these keys sign for, if known.
+    #[serde(default)]
+    pub issuer: Option<String>,
+    /// A JWKS, a JWK, an OpenID configuration (JSON), or a PEM string. Null when missing.
+    #[serde(default)]
+    pub document: Value,
+}
+
+/// How an HMAC secret's `value` is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecretEncoding {
+    /// The UTF-8 bytes of the string.
+    #[default]
+    Utf8,
+    /// Standard or URL-safe base64, padded or not.
+    Base64,
+}
+
+/// A trusted HMAC secret.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HmacSecret {
+    pub value: String,
+    #[serde(default)]
+    pub encoding: SecretEncoding,
+    /// The issuer tokens signed with this secret belong to, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+}
+
+impl HmacSecret {
+    /// The secret bytes.
+    pub fn bytes(&self) -> Result<Vec<u8>, CaseError> {
+        match self.encoding {
+            SecretEncoding::Utf8 => Ok(self.value.as_bytes().to_vec()),
+            SecretEncoding::Base64 => {
+                let trimmed = self.value.trim().trim_end_matches('=');
+                let url = trimmed.replace('+', "-").replace('/', "_");
+                b64::decode_url(&url).map_err(|e| CaseError::BadSecret {
+                    detail: e.to_string(),
+                })
+            }
+        }
+    }
+}
+
+/// Why a case file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseError {
+    /// Not JSON, or JSON of the wrong shape.
+    Json {
+        line: usize,
+        column: usize,
+        detail: String,
+    },
+    /// An `hmac_secrets` entry marked base64 is not base64.
+    BadSecret { detail: String },
+}
+
+impl fmt::Display for CaseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CaseError::Json { line, column, detail } => write!(
+                f,
+                "the case file is not usable at line {line}, column {column}: {detail} (expected an object with optional now, key_sets, tokens, text, hmac_secrets)"
+            ),
+            CaseError::BadSecret { detail } => write!(
+                f,
+                "an hmac_secrets entry with \"encoding\": \"base64\" is not valid base64 ({detail})"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CaseError {}
+
+impl CaseFile {
+    /// Reads a case file from JSON text.
+    pub fn from_json(text: &str) -> Result<Self, CaseError> {
+        serde_json::from_str(text).map_err(|e| CaseError::Json {
+            line: e.line(),
+            column: e.column(),
+            detail: e.to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn every_field_is_optional() {
+        assert_eq!(CaseFile::from_json("{}"), Ok(CaseFile::default()));
+    }
+
+    #[test]
+    fn reads_the_issue_4_shape() {
+        let c = CaseFile::from_json(
+            r#"{"now": 1688169600,
+                "key_sets": [{"source": null, "issuer": "https://issuer.example", "document": {"keys": []}},
+                             {"document": "-----BEGIN PUBLIC KEY-----"}],
+                "tokens": ["a.b.c"], "text": "see a.b.c",
+                "hmac_secrets": [{"value": "c2VjcmV0", "encoding": "base64"}, {"value": "x"}]}"#,
+        )
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(c.now, Some(1688169600));
+        assert_eq!(c.key_sets.len(), 2);
+        assert_eq!(c.key_sets.get(1).map(|k| k.source.clone()), Some(None));
+        assert_eq!(
+            c.hmac_secrets.first().map(|s| s.bytes()),
+            Some(Ok(b"secret".to_vec()))
+        );
+        assert_eq!(
+            c.hmac_secrets.get(1).map(|s| s.encoding),
+            Some(SecretEncoding::Utf8)
+        );
+    }
+
+    #[test]
+    fn typos_are_reported_with_position() {
+        let e = CaseFile::from_json("{\n \"token\": []}");
+        assert!(matches!(&e, Err(CaseError::Json { line: 2, .. })), "{e:?}");
+        assert!(e
+            .map_err(|e| e.to_string())
+            .unwrap_err_or_default()
+            .contains("unknown field"));
+    }
+
+    #[test]
+    fn bad_base64_secret_is_typed() {
+        let s = HmacSecret {
+            value: "@@".into(),
+            encoding: SecretEncoding::Base64,
+            issuer: None,
+        };
+        assert!(matches!(s.bytes(), Err(CaseError::BadSecret { .. })));
+    }
+
+    trait ErrOrDefault {
+        fn unwrap_err_or_default(self) -> String;
+    }
+    impl<T> ErrOrDefault for Result<T, String> {
+        fn unwrap_err_or_default(self) -> String {
+            self.err().unwrap_or_default()
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! The rule registry: every finding code Keyhole can emit, with its fixed severity, a title and
+//! an explanation, in one list that the CLI and the UI can show. Codes are a public contract
+//! (UI, CLI, exports and tests key on them): they are only ever added, never renamed.
+//!
+//! Rule families live in submodules, each a pure function over the established [`Facts`] of one
+//! token; the key-level rules run in `judge::matrix` across all tokens of a case.
+
+pub(crate) mod binding;
+pub(crate) mod header;
+pub(crate) mod key_hygiene;
+pub(crate) mod signature;
+pub(crate) mod time;
+pub mod weak_secrets;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::boundary::ClaimedBoundary;
+use super::provenance::KeyProvenance;
+use super::JudgeOptions;
+use crate::keys::KeyEntry;
+use crate::report::{Finding, Severity};
+use crate::token::{HeaderParams, ParsedToken};
+use crate::verify::Verification;
+
+/// Whether a rule judges one token or one key across all tokens of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleLevel {
+    Token,
+    Key,
+}
+
+/// A registered rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RuleInfo {
+    /// Stable kebab-case code.
+    pub code: &'static str,
+    pub severity: Severity,
+    pub level: RuleLevel,
+    /// A few words.
+    pub title: &'static str,
+    /// What it checks and why it matters, with its source.
+    pub explanation: &'static str,
+}
+
+impl RuleInfo {
+    /// A finding of this rule with a message quoting the values and the evidence map.
+    pub fn finding(&self, message: String, evidence: BTreeMap<String, Value>) -> Finding {
+        Finding {
+            code: self.code.to_owned(),
+            severity: self.severity,
+            message,
+            evidence,
+        }
+    }
+}
+
+/// Builds an evidence map from name/value pairs.
+pub fn evidence<const N: usize>(pairs: [(&str, Value); N]) -> BTreeMap<String, Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+/// A JSON string or null for an optional value.
+pub(crate) fn opt(v: Option<&str>) -> Value {
+    v.map_or(Value::Null, |s| Value::String(s.to_owned()))
+}
+
+macro_rules! rule {
+    ($name:ident, $code:literal, $sev:ident, $level:ident, $title:literal, $expl:literal) => {
+        #[doc = $title]
+        pub const $name: RuleInfo = RuleInfo {
+            code: $code,
+            severity: Severity::$sev,
+            level: RuleLevel::$level,
+            title: $title,
+            explanation: $expl,
+        };
+    };
+}
+
+rule!(ALG_NONE, "alg-none", Error, Token, "Unsecured token (alg none)",
+    "The header says \"alg\": \"none\" (any letter case): nothing protects the content, anyone can write such a token (RFC 8725 §2.1, §3.1).");
+rule!(SIGNATURE_INVALID, "signature-invalid", Error, Token, "Signature does not verify",
+    "A trusted key matched the token's key reference but the signature does not verify with it: the token was altered or forged.");
+rule!(ALG_KEY_TYPE_MISMATCH, "alg-key-type-mismatch", Error, Token, "Algorithm does not fit the key",
+    "The header algorithm needs a different key type, curve or declared alg than the trusted key has (e.g. HS256 with an RSA public key, the key-confusion attack; RFC 8725 §2.1, §3.1).");
+rule!(HEADER_EMBEDDED_KEY, "header-embedded-key", Error, Token, "Key supplied by the token itself",
+    "The header carries its own key or key location (jwk, jku, x5u, or an x5c that is not the trusted key's certificate). A key chosen by the token proves nothing (RFC 7515 §4.1, RFC 8725 §3.10).");
+rule!(KEY_USE_NOT_SIGNING, "key-use-not-signing", Error, Token, "Key not meant for signatures",
+    "The trusted key's \"use\" is not \"sig\" or its \"key_ops\" lacks \"verify\" (RFC 7517 §4.2, §4.3).");
+rule!(WEAK_SIGNING_KEY, "weak-signing-key", Error, Token, "RSA key below 2048 bits",
+    "RSA signing keys shorter than 2048 bits can be factored with feasible effort (RFC 7518 §3.3 requires 2048 bits or more).");
+rule!(CONSUMER_KEY_FOR_ORGANIZATION_TENANT, "consumer-key-for-organization-tenant", Error, Token, "Consumer key signing for an organisation",
+    "A key scoped to Microsoft consumer accounts (MSA) verified a token that claims an organisational tenant: the Storm-0558 pattern (Microsoft 2023-07-14, MSRC 2023-09-06, CSRB 2024).");
+rule!(ORGANIZATION_KEY_FOR_CONSUMER_TENANT, "organization-key-for-consumer-tenant", Error, Token, "Organisational key signing for consumer accounts",
+    "A key scoped to organisational (Entra) tenants verified a token that claims the consumer tenant 9188040d-6c67-4c5b-b112-36a304b66dad.");
+rule!(
+    KEY_TENANT_MISMATCH,
+    "key-tenant-mismatch",
+    Error,
+    Token,
+    "Tenant key signing for another tenant",
+    "A key published for one tenant only verified a token that claims a different tenant."
+);
+rule!(KEY_ISSUER_MISMATCH, "key-issuer-mismatch", Error, Token, "Key bound to another issuer",
+    "A key bound to one issuer verified a token of another issuer; keys must belong to the token's issuer (RFC 8725 §3.8; OpenID Connect Discovery §4.3).");
+rule!(CROSS_CLOUD_KEY, "cross-cloud-key", Error, Token, "Key from another cloud",
+    "The signing key belongs to one Microsoft cloud (public, US Government, China, Germany) while the token's issuer host belongs to another.");
+rule!(ISSUER_TENANT_MISMATCH, "issuer-tenant-mismatch", Error, Token, "iss tenant differs from tid",
+    "The tenant in the Microsoft issuer path differs from the tid claim (Microsoft.IdentityModel IDX40004).");
+rule!(SIGNING_CERT_EXPIRED_AT_ISSUE, "signing-cert-expired-at-issue", Error, Token, "Certificate expired when the token was issued",
+    "The token's iat (or nbf) is after the signing certificate's notAfter; the Storm-0558 key's certificate expired in 2021 and was used in 2023.");
+rule!(
+    SIGNING_CERT_NOT_YET_VALID_AT_ISSUE,
+    "signing-cert-not-yet-valid-at-issue",
+    Error,
+    Token,
+    "Certificate not yet valid when the token was issued",
+    "The token's iat (or nbf) is before the signing certificate's notBefore."
+);
+rule!(KNOWN_COMPROMISED_KEY, "known-compromised-key", Error, Token, "Known compromised key",
+    "The header or the signing key names a key on the built-in list of publicly known compromised keys (Storm-0558: kid/x5t 1LTMzakihiRla_8z2BEJVXeWMqo, SHA-1 d4b4cccda9228624656bff33d8110955779632aa).");
+rule!(JWK_CERT_MISMATCH, "jwk-cert-mismatch", Error, Token, "JWK and its certificate disagree",
+    "The trusted JWK's public key or x5t / x5t#S256 does not match its own x5c certificate (RFC 7517 §4.7–4.9).");
+rule!(WEAK_HMAC_SECRET, "weak-hmac-secret", Error, Token, "Publicly known HMAC secret",
+    "The token's HMAC signature verifies with a publicly known or trivially guessable secret: anyone can forge such tokens.");
+rule!(KEY_NOT_IN_TRUSTED_SET, "key-not-in-trusted-set", Warning, Token, "No trusted key matches",
+    "No supplied trusted key matches the token's kid / x5t (or, without one, fits its algorithm), so the signature was not checked.");
+rule!(UNKNOWN_KEY_PROVENANCE, "unknown-key-provenance", Warning, Token, "Key provenance unknown",
+    "The verifying key's scope (which tenants or issuer it may sign for) or, for Microsoft keys, its cloud could not be established, so the boundary cannot be judged.");
+rule!(MISSING_ISSUER, "missing-issuer", Warning, Token, "Token names no issuer",
+    "The token has no \"iss\" claim, so the boundary it claims cannot be compared with the key's scope.");
+rule!(TOKEN_EXPIRED, "token-expired", Warning, Token, "Token expired",
+    "The exp claim is before the analysis time (RFC 7519 §4.1.4). Expected for old samples; never hides other findings.");
+rule!(
+    TOKEN_NOT_YET_VALID,
+    "token-not-yet-valid",
+    Warning,
+    Token,
+    "Token not yet valid",
+    "The nbf claim is after the analysis time (RFC 7519 §4.1.5)."
+);
+rule!(ISSUED_IN_FUTURE, "issued-in-future", Warning, Token, "Issued in the future",
+    "The iat claim is after the analysis time (RFC 7519 §4.1.6): a clock problem or a forged token.");
+rule!(
+    TOKEN_VERSION_ISSUER_MISMATCH,
+    "token-version-issuer-mismatch",
+    Warning,
+    Token,
+    "ver claim does not fit the issuer form",
+    "A Microsoft token says ver 2.0 with a v1 issuer (no /v2.0) or ver 1.0 with a v2 issuer."
+);
+rule!(HEADER_KID_X5T_MISMATCH, "header-kid-x5t-mismatch", Warning, Token, "Header kid and x5t differ",
+    "Microsoft tokens carry kid = x5t (the certificate thumbprint); different values point to a hand-made header.");
+rule!(HMAC_SECRET_TOO_SHORT, "hmac-secret-too-short", Warning, Token, "HMAC secret shorter than the hash",
+    "RFC 7518 §3.2 requires an HMAC key at least as long as the hash output (32 bytes for HS256, 48 for HS384, 64 for HS512).");
+rule!(UNSUPPORTED_ALGORITHM, "unsupported-algorithm", Warning, Token, "Algorithm not supported",
+    "The header algorithm is unknown or not implemented by the verifier, so the signature was not checked.");
+rule!(
+    ENCRYPTED_TOKEN,
+    "encrypted-token",
+    Info,
+    Token,
+    "Encrypted token",
+    "The token is a JWE: only its protected header is readable; there is no signature to check."
+);
+rule!(KEY_USED_ACROSS_TENANTS, "key-used-across-tenants", Error, Key, "Key verified tokens of several tenants",
+    "A key whose scope is not \"any organisational tenant\" (consumer, tenant-specific, single-issuer or unknown) verified tokens claiming more than one tenant.");
+rule!(
+    KEY_USED_ACROSS_CLOUDS,
+    "key-used-across-clouds",
+    Error,
+    Key,
+    "Key verified tokens of several clouds",
+    "One key verified tokens whose issuers belong to more than one Microsoft cloud."
+);
+
+/// Every rule, in evaluation order.
+pub const RULES: &[RuleInfo] = &[
+    ALG_NONE,
+    HEADER_EMBEDDED_KEY,
+    ENCRYPTED_TOKEN,
+    UNSUPPORTED_ALGORITHM,
+    HEADER_KID_X5T_MISMATCH,
+    KEY_NOT_IN_TRUSTED_SET,
+    SIGNATURE_INVALID,
+    ALG_KEY_TYPE_MISMATCH,
+    KEY_USE_NOT_SIGNING,
+    WEAK_SIGNING_KEY,
+    JWK_CERT_MISMATCH,
+    KNOWN_COMPROMISED_KEY,
+    HMAC_SECRET_TOO_SHORT,
+    WEAK_HMAC_SECRET,
+    ISSUER_TENANT_MISMATCH,
+    TOKEN_VERSION_ISSUER_MISMATCH,
+    MISSING_ISSUER,
+    UNKNOWN_KEY_PROVENANCE,
+    CONSUMER_KEY_FOR_ORGANIZATION_TENANT,
+    ORGANIZATION_KEY_FOR_CONSUMER_TENANT,
+    KEY_TENANT_MISMATCH,
+    KEY_ISSUER_MISMATCH,
+    CROSS_CLOUD_KEY,
+    SIGNING_CERT_EXPIRED_AT_ISSUE,
+    SIGNING_CERT_NOT_YET_VALID_AT_ISSUE,
+    TOKEN_EXPIRED,
+    TOKEN_NOT_YET_VALID,
+    ISSUED_IN_FUTURE,
+    KEY_USED_ACROSS_TENANTS,
+    KEY_USED_ACROSS_CLOUDS,
+];
+
+/// Looks a rule up by code.
+pub fn rule(code: &str) -> Option<&'static RuleInfo> {
+    RULES.iter().find(|r| r.code == code)
+}
+
+/// The facts about one token that every token-level rule reads.
+pub(crate) struct Facts<'a> {
+    pub token: &'a ParsedToken,
+    pub params: Option<&'a HeaderParams>,
+    pub claims: Option<&'a Map<String, Value>>,
+    pub verification: &'a Verification,
+    /// The trusted key the token names or was verified with.
+    pub key: Option<&'a KeyEntry>,
+    /// True when `key` verified the signature.
+    pub key_verified: bool,
+    pub provenance: Option<&'a KeyProvenance>,
+    pub boundary: &'a ClaimedBoundary,
+    pub options: &'a JudgeOptions<'a>,
+}
+
+impl Facts<'_> {
+    /// The header algorithm, if any.
+    pub fn alg(&self) -> Option<&str> {
+        self.params.and_then(|p| p.alg.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn codes_are_unique_kebab_case() {
+        let mut seen = std::collections::BTreeSet::new();
+        for r in RULES {
+            assert!(seen.insert(r.code), "duplicate {}", r.code);
+            assert!(
+                r.code
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{}",
+                r.code
+            );
+            assert!(!r.title.is_empty() && !r.explanation.is_empty());
+        }
+        assert_eq!(rule("alg-none"), Some(&ALG_NONE));
+        assert_eq!(rule("no-such-rule"), None);
+    }
+}

@@ -1,0 +1,329 @@
+//! The analysis report: one entry per token (verdict, findings with evidence, the boundary it
+//! claims, the key that signed it) and one per trusted key (where it comes from, which tenants
+//! and clouds it was seen signing for). This JSON shape is a public contract shared by the CLI,
+//! the web app, exports and the golden tests, so every type here both serialises and
+//! deserialises, and field names only ever get added.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::TokenError;
+use crate::judge::boundary::ClaimedBoundary;
+use crate::judge::clouds::Cloud;
+use crate::judge::provenance::{KeyProvenance, KeyScope};
+use crate::judge::TokenJudgement;
+use crate::token::{ParsedToken, Payload, TokenKind};
+
+use crate::verify::{MatchedBy, Verification};
+
+/// How serious a finding is. Any `Error` makes the token a violation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+/// One rule that fired, with the values it compared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable kebab-case rule code (see `judge::rules::RULES`).
+    pub code: String,
+    pub severity: Severity,
+    /// Plain English, quoting the values compared.
+    pub message: String,
+    /// The values compared, by name.
+    pub evidence: BTreeMap<String, Value>,
+}
+
+/// The single outcome for a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Not parseable as a token.
+    Malformed,
+    /// At least one error finding.
+    Violation,
+    /// No error, but the signature was not checked against a trusted key of known provenance.
+    Unverified,
+    /// Verified with a trusted key of known provenance whose scope covers the claimed boundary.
+    Permitted,
+}
+
+/// How the trusted key was chosen (mirrors [`MatchedBy`], which is serialise-only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HowMatched {
+    Kid,
+    X5t,
+    X5tS256,
+    Trial,
+}
+
+impl From<MatchedBy> for HowMatched {
+    fn from(m: MatchedBy) -> Self {
+        match m {
+            MatchedBy::Kid => HowMatched::Kid,
+            MatchedBy::X5t => HowMatched::X5t,
+            MatchedBy::X5tS256 => HowMatched::X5tS256,
+            MatchedBy::Trial => HowMatched::Trial,
+        }
+    }
+}
+
+/// The signature check outcome as reported (mirrors [`Verification`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum SignatureOutcome {
+    Verified {
+        key_id: String,
+        matched_by: HowMatched,
+        verifier: String,
+    },
+    SignatureInvalid {
+        key_ids: Vec<String>,
+        matched_by: HowMatched,
+        verifier: String,
+    },
+    NoMatchingKey {
+        detail: String,
+    },
+    AlgorithmDoesNotFitKey {
+        key_id: String,
+        reason: String,
+    },
+    UnsupportedAlgorithm {
+        alg: String,
+    },
+    Unsecured,
+    Encrypted,
+}
+
+impl From<&Verification> for SignatureOutcome {
+    fn from(v: &Verification) -> Self {
+        match v {
+            Verification::Verified {
+                key_id,
+                matched_by,
+                verifier,
+            } => SignatureOutcome::Verified {
+                key_id: key_id.clone(),
+                matched_by: (*matched_by).into(),
+                verifier: verifier.clone(),
+            },
+            Verification::SignatureInvalid {
+                key_ids,
+                matched_by,
+                verifier,
+            } => SignatureOutcome::SignatureInvalid {
+                key_ids: key_ids.clone(),
+                matched_by: (*matched_by).into(),
+                verifier: verifier.clone(),
+            },
+            Verification::NoMatchingKey { detail } => SignatureOutcome::NoMatchingKey {
+                detail: detail.clone(),
+            },
+            Verification::AlgorithmDoesNotFitKey { key_id, reason } => {
+                SignatureOutcome::AlgorithmDoesNotFitKey {
+                    key_id: key_id.clone(),
+                    reason: reason.clone(),
+                }
+            }
+            Verification::UnsupportedAlgorithm { alg } => {
+                SignatureOutcome::UnsupportedAlgorithm { alg: alg.clone() }
+            }
+            Verification::Unsecured => SignatureOutcome::Unsecured,
+            Verification::Encrypted => SignatureOutcome::Encrypted,
+        }
+    }
+}
+
+/// The trusted key a token names or was verified with, and where that key comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SigningKeyReport {
+    pub key_id: String,
+    pub kid: Option<String>,
+    /// True only when this key verified the signature.
+    pub verified: bool,
+    pub matched_by: Option<HowMatched>,
+    pub provenance: KeyProvenance,
+}
+
+/// Everything about one token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokenReport {
+    /// Position in the case: the `tokens` array first, then tokens found in `text`.
+    pub index: usize,
+    pub verdict: Verdict,
+    /// One sentence saying why this verdict.
+    pub verdict_reason: String,
+    pub findings: Vec<Finding>,
+    /// `jws`, `jwe` or `unsecured`; None when malformed.
+    pub kind: Option<String>,
+    /// The (untrusted) header of the first signature, or null.
+    pub header: Value,
+    /// The claims object (or other JSON payload), or null.
+    pub claims: Value,
+    pub signature: Option<SignatureOutcome>,
+    pub signing_key: Option<SigningKeyReport>,
+    pub boundary: Option<ClaimedBoundary>,
+    /// Where the token was found (set by the caller: e.g. `{"tokens": 0}` or a text location);
+    /// kept as free JSON so the extraction types can evolve without changing the report.
+    pub found_at: Option<Value>,
+    /// Why the token could not be read (malformed only).
+    pub error: Option<String>,
+    /// Notes from parsing (crit, b64:false, nested JWT, …).
+    pub notes: Vec<String>,
+}
+
+impl TokenReport {
+    /// A token that could not be parsed.
+    pub fn malformed(index: usize, error: &TokenError, found_at: Option<Value>) -> Self {
+        TokenReport {
+            index,
+            verdict: Verdict::Malformed,
+            verdict_reason: format!("malformed: {error}"),
+            findings: Vec::new(),
+            kind: None,
+            header: Value::Null,
+            claims: Value::Null,
+            signature: None,
+            signing_key: None,
+            boundary: None,
+            found_at,
+            error: Some(error.to_string()),
+            notes: Vec::new(),
+        }
+    }
+
+    /// A parsed token and its judgement.
+    pub fn judged(
+        index: usize,
+        token: &ParsedToken,
+        judgement: TokenJudgement,
+        found_at: Option<Value>,
+    ) -> Self {
+        let header = token
+            .primary()
+            .map(|b| Value::Object(b.header.clone()))
+            .unwrap_or(Value::Null);
+        let claims = match &token.payload {
+            Payload::Json(v) => v.clone(),
+            _ => Value::Null,
+        };
+        TokenReport {
+            index,
+            verdict: judgement.verdict,
+            verdict_reason: judgement.verdict_reason,
+            findings: judgement.findings,
+            kind: Some(kind_name(token.kind).to_owned()),
+            header,
+            claims,
+            signature: Some(judgement.signature),
+            signing_key: judgement.signing_key,
+            boundary: Some(judgement.boundary),
+            found_at,
+            error: None,
+            notes: token.notes.clone(),
+        }
+    }
+}
+
+fn kind_name(kind: TokenKind) -> &'static str {
+    match kind {
+        TokenKind::Jws => "jws",
+        TokenKind::Jwe => "jwe",
+        TokenKind::Unsecured => "unsecured",
+    }
+}
+
+/// One trusted key across all tokens of the case (the key-usage matrix row).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyReport {
+    pub key_id: String,
+    pub kid: Option<String>,
+    pub source: Option<String>,
+    pub cloud: Option<Cloud>,
+    pub scope: KeyScope,
+    pub provenance: KeyProvenance,
+    /// Distinct tenants of the tokens it verified (Microsoft tenant ids; for other identity
+    /// providers, the issuer), sorted.
+    pub tenants: Vec<String>,
+    /// Distinct clouds of the tokens it verified, sorted.
+    pub clouds: Vec<Cloud>,
+    /// How many tokens it verified.
+    pub tokens: usize,
+    /// Indexes of those tokens.
+    pub token_indexes: Vec<usize>,
+    /// Key-level findings (`key-used-across-tenants`, `key-used-across-clouds`).
+    pub findings: Vec<Finding>,
+}
+
+/// Counts for a headline.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub tokens: usize,
+    pub malformed: usize,
+    pub violation: usize,
+    pub unverified: usize,
+    pub permitted: usize,
+    /// Findings by severity, token-level and key-level together.
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub keys: usize,
+}
+
+/// The whole analysis of a case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// The analysis time used for time rules, Unix seconds.
+    pub now: i64,
+    pub summary: Summary,
+    pub tokens: Vec<TokenReport>,
+    pub keys: Vec<KeyReport>,
+}
+
+impl Report {
+    /// Assembles a report and computes its summary.
+    pub fn new(now: i64, tokens: Vec<TokenReport>, keys: Vec<KeyReport>) -> Self {
+        let mut s = Summary {
+            tokens: tokens.len(),
+            keys: keys.len(),
+            ..Summary::default()
+        };
+        for t in &tokens {
+            match t.verdict {
+                Verdict::Malformed => s.malformed += 1,
+                Verdict::Violation => s.violation += 1,
+                Verdict::Unverified => s.unverified += 1,
+                Verdict::Permitted => s.permitted += 1,
+            }
+        }
+        let all = tokens
+            .iter()
+            .flat_map(|t| &t.findings)
+            .chain(keys.iter().flat_map(|k| &k.findings));
+        for f in all {
+            match f.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Info => s.infos += 1,
+            }
+        }
+        Report {
+            now,
+            summary: s,
+            tokens,
+            keys,
+        }
+    }
+
+    /// True when any token is a violation (the CLI's exit status 1).
+    pub fn has_violation(&self) -> bool {
+        self.summary.violation > 0
+    }
+}

@@ -1,0 +1,681 @@
+//! One row per registered rule: a scenario where it fires and the closest benign scenario where
+//! it does not. A test checks that the table covers exactly the registry, so a new rule cannot
+//! be added without showing both.
+
+mod judge_support;
+
+use std::collections::BTreeSet;
+
+use hmac::{Hmac, Mac};
+use judge_support::*;
+use keyhole_engine::b64;
+use keyhole_engine::judge::{self, JudgeOptions, RULES};
+use keyhole_engine::keys::KeyMaterial;
+use keyhole_engine::token::parse_compact;
+use keyhole_engine::verify::{MatchedBy, Verification};
+use serde_json::json;
+use sha1::{Digest, Sha1};
+
+type Codes = fn() -> Vec<String>;
+
+fn hs256(secret: &[u8], input: &[u8]) -> String {
+    let mut mac =
+        Hmac::<sha2::Sha256>::new_from_slice(secret).unwrap_or_else(|e| unreachable!("{e}"));
+    mac.update(input);
+    b64::encode_url(&mac.finalize().into_bytes())
+}
+
+/// A token whose HS256 signature is really computed with `secret`.
+fn hmac_scenario(secret: &[u8], trusted_secret: &[u8]) -> Scenario {
+    let mut s = Scenario::clean();
+    s.header = json!({"alg": "HS256", "typ": "JWT"});
+    s.claims =
+        json!({"iss": "https://issuer.example", "sub": "u", "iat": NOW - 60, "exp": NOW + 60});
+    let unsigned = s.token_text();
+    let input = unsigned.rsplit_once('.').map_or("", |(a, _)| a).to_owned();
+    s.signature_b64 = hs256(secret, input.as_bytes());
+    s.sets = vec![key_set(
+        0,
+        None,
+        Some("https://issuer.example"),
+        vec![hmac_key("0/0", trusted_secret)],
+    )];
+    s
+}
+
+fn with(f: impl FnOnce(&mut Scenario)) -> Vec<String> {
+    let mut s = Scenario::clean();
+    f(&mut s);
+    s.codes()
+}
+
+const STRONG_SECRET: &[u8] = b"k7Qm2vX9pL4rT8wZ1nB6cD3fH5jK0sY2";
+
+fn jwe_codes() -> Vec<String> {
+    let h = b64::encode_url(br#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#);
+    let token = parse_compact(&format!("{h}.a.b.c.d")).unwrap_or_else(|e| unreachable!("{e}"));
+    let s = Scenario::clean();
+    judge::judge_token(
+        &token,
+        &Verification::Encrypted,
+        &s.sets,
+        &JudgeOptions::at(NOW),
+    )
+    .findings
+    .into_iter()
+    .map(|f| f.code)
+    .collect()
+}
+
+fn two_tokens(first: Scenario, second_claims: serde_json::Value) -> Vec<String> {
+    let mut second = first.clone();
+    second.claims = second_claims;
+    matrix_codes(&[first, second])
+}
+
+const TABLE: &[(&str, Codes, Codes)] = &[
+    (
+        "alg-none",
+        || {
+            with(|s| {
+                s.header = json!({"alg": "none"});
+                s.signature_b64.clear();
+                s.verification = Verification::Unsecured;
+            })
+        },
+        || Scenario::clean().codes(),
+    ),
+    (
+        "header-embedded-key",
+        || {
+            with(|s| {
+                s.header_param("jwk", json!({"kty": "RSA", "n": "AQAB", "e": "AQAB"}));
+            })
+        },
+        || {
+            with(|s| {
+                let der = b"trusted certificate DER";
+                s.header_param("x5c", json!([b64::encode_std(der)]));
+                if let Some(c) = s.key().certificate.as_mut() {
+                    c.sha1_hex = Sha1::digest(der)
+                        .iter()
+                        .map(|b| format!("{b:02x}"))
+                        .collect();
+                }
+            })
+        },
+    ),
+    ("encrypted-token", jwe_codes, || Scenario::clean().codes()),
+    (
+        "unsupported-algorithm",
+        || {
+            with(|s| {
+                s.header_param("alg", json!("XS999"));
+                s.verification = Verification::UnsupportedAlgorithm {
+                    alg: "XS999".into(),
+                };
+            })
+        },
+        || Scenario::clean().codes(),
+    ),
+    (
+        "header-kid-x5t-mismatch",
+        || {
+            with(|s| {
+                s.header_param("x5t", json!("another-thumbprint"));
+            })
+        },
+        || {
+            with(|s| {
+                s.header_param("x5t", json!("k1"));
+            })
+        },
+    ),
+    (
+        "key-not-in-trusted-set",
+        || {
+            with(|s| {
+                s.verification = Verification::NoMatchingKey {
+                    detail: "no trusted key has kid \"k1\"".into(),
+                };
+            })
+        },
+        || Scenario::clean().codes(),
+    ),
+    (
+        "signature-invalid",
+        || {
+            with(|s| {
+                s.verification = Verification::SignatureInvalid {
+                    key_ids: vec!["0/0".into()],
+                    matched_by: MatchedBy::Kid,
+                    verifier: "test".into(),
+                };
+            })
+        },
+        || Scenario::clean().codes(),
+    ),
+    (
+        "alg-key-type-mismatch",
+        || {
+            with(|s| {
+                s.header_param("alg", json!("HS256"));
+                s.verification = Verification::AlgorithmDoesNotFitKey {
+                    key_id: "0/0".into(),
+                    reason: "HS256 needs an oct key".into(),
+                };
+            })
+        },
+        || {
+            with(|s| {
+                s.header_param("alg", json!("PS256"));
+            })
+        },
+    ),
+    (
+        "key-use-not-signing",
+        || {
+            with(|s| {
+                s.key().use_ = Some("enc".into());
+            })
+        },
+        || {
+            with(|s| {
+                s.key().use_ = None;
+                s.key().key_ops = Some(vec!["verify".into()]);
+            })
+        },
+    ),
+    (
+        "weak-signing-key",
+        || {
+            with(|s| {
+                s.key().size = Some(keyhole_engine::keys::KeySize::RsaBits { bits: 1024 });
+            })
+        },
+        || {
+            with(|s| {
+                s.key().size = Some(keyhole_engine::keys::KeySize::RsaBits { bits: 2048 });
+            })
+        },
+    ),
+    (
+        "jwk-cert-mismatch",
+        || {
+            with(|s| {
+                if let Some(c) = s.key().certificate.as_mut() {
+                    c.x5t_matches = Some(false);
+                }
+            })
+        },
+        || Scenario::clean().codes(),
+    ),
+    (
+        "known-compromised-key",
+        || {
+            with(|s| {
+                s.header_param("kid", json!("1LTMzakihiRla_8z2BEJVXeWMqo"));
+                s.verification = Verification::NoMatchingKey {
+                    detail: "not supplied".into(),
+                };
+            })
+        },
+        || {
+            with(|s| {
+                s.verification = Verification::NoMatchingKey {
+                    detail: "not supplied".into(),
+                };
+            })
+        },
+    ),
+    (
+        "hmac-secret-too-short",
+        || {
+            let mut s = hmac_scenario(b"0123456789abcdef", b"0123456789abcdef");
+            s.verification = verified("0/0");
+            s.codes()
+        },
+        || {
+            let mut s = hmac_scenario(STRONG_SECRET, STRONG_SECRET);
+            s.verification = verified("0/0");
+            s.codes()
+        },
+    ),
+    (
+        "weak-hmac-secret",
+        || hmac_scenario(b"your-256-bit-secret", STRONG_SECRET).codes(),
+        || hmac_scenario(STRONG_SECRET, STRONG_SECRET).codes(),
+    ),
+    (
+        "issuer-tenant-mismatch",
+        || {
+            with(|s| {
+                s.claim("tid", json!(OTHER_TENANT));
+            })
+        },
+        || {
+            with(|s| {
+                s.claim("tid", json!(ORG_TENANT.to_uppercase()));
+            })
+        },
+    ),
+    (
+        "token-version-issuer-mismatch",
+        || {
+            with(|s| {
+                s.claim("ver", json!("1.0"));
+            })
+        },
+        || {
+            with(|s| {
+                s.claim("ver", json!("1.0"));
+                s.claim(
+                    "iss",
+                    json!(format!("https://sts.windows.net/{ORG_TENANT}/")),
+                );
+            })
+        },
+    ),
+    (
+        "missing-issuer",
+        || {
+            with(|s| {
+                s.remove_claim("iss");
+            })
+        },
+        || Scenario::clean().codes(),
+    ),
+    (
+        "unknown-key-provenance",
+        || {
+            with(|s| {
+                s.sets = vec![key_set(0, None, None, vec![bare_key("0/0", "k1")])];
+            })
+        },
+        || {
+            with(|s| {
+                s.sets = vec![key_set(
+                    0,
+                    Some("https://login.microsoftonline.com/organizations/discovery/v2.0/keys"),
+                    None,
+                    vec![bare_key("0/0", "k1")],
+                )];
+            })
+        },
+    ),
+    (
+        "consumer-key-for-organization-tenant",
+        || {
+            with(|s| {
+                s.sets = vec![key_set(
+                    0,
+                    Some(COMMON_V2_KEYS),
+                    None,
+                    vec![consumer_key("0/0", "k1")],
+                )];
+            })
+        },
+        || {
+            with(|s| {
+                s.sets = vec![key_set(
+                    0,
+                    Some(COMMON_V2_KEYS),
+                    None,
+                    vec![consumer_key("0/0", "k1")],
+                )];
+                s.claims = v2_claims(CONSUMER_TENANT);
+            })
+        },
+    ),
+    (
+        "organization-key-for-consumer-tenant",
+        || {
+            with(|s| {
+                s.claims = v2_claims(CONSUMER_TENANT);
+            })
+        },
+        || Scenario::clean().codes(),
+    ),
+    (
+        "key-tenant-mismatch",
+        || {
+            with(|s| {
+                s.key().issuer = Some(format!(
+                    "https://login.microsoftonline.com/{OTHER_TENANT}/v2.0"
+                ));
+            })
+        },
+        || {
+            with(|s| {
+                s.key().issuer = Some(format!(
+                    "https://login.microsoftonline.com/{ORG_TENANT}/v2.0"
+                ));
+            })
+        },
+    ),
+    (
+        "key-issuer-mismatch",
+        || {
+            with(|s| {
+                s.sets = vec![key_set(
+                    0,
+                    None,
+                    Some("https://issuer.example"),
+                    vec![bare_key("0/0", "k1")],
+                )];
+                s.claims =
+                    json!({"iss": "https://other.example", "iat": NOW - 60, "exp": NOW + 60});
+            })
+        },
+        || {
+            with(|s| {
+                s.sets = vec![key_set(
+                    0,
+                    None,
+                    Some("https://issuer.example"),
+                    vec![bare_key("0/0", "k1")],
+                )];
+                s.claims =
+                    json!({"iss": "https://issuer.example", "iat": NOW - 60, "exp": NOW + 60});
+            })
+        },
+    ),
+    (
+        "cross-cloud-key",
+        || {
+            with(|s| {
+                s.key().cloud_instance_name = Some("microsoftonline.us".into());
+            })
+        },
+        || {
+            with(|s| {
+                s.key().cloud_instance_name = Some("microsoftonline.us".into());
+                s.claim(
+                    "iss",
+                    json!(format!(
+                        "https://login.microsoftonline.us/{ORG_TENANT}/v2.0"
+                    )),
+                );
+            })
+        },
+    ),
+    (
+        "signing-cert-expired-at-issue",
+        || {
+            with(|s| {
+                if let Some(c) = s.key().certificate.as_mut() {
+                    c.not_after = NOW - 120;
+                }
+            })
+        },
+        || {
+            with(|s| {
+                if let Some(c) = s.key().certificate.as_mut() {
+                    c.not_after = NOW - 60;
+                }
+            })
+        },
+    ),
+    (
+        "signing-cert-not-yet-valid-at-issue",
+        || {
+            with(|s| {
+                if let Some(c) = s.key().certificate.as_mut() {
+                    c.not_before = NOW - 30;
+                }
+            })
+        },
+        || {
+            with(|s| {
+                if let Some(c) = s.key().certificate.as_mut() {
+                    c.not_before = NOW - 60;
+                }
+            })
+        },
+    ),
+    (
+        "token-expired",
+        || {
+            with(|s| {
+                s.claim("exp", json!(NOW - 1));
+            })
+        },
+        || {
+            with(|s| {
+                s.claim("exp", json!(NOW));
+            })
+        },
+    ),
+    (
+        "token-not-yet-valid",
+        || {
+            with(|s| {
+                s.claim("nbf", json!(NOW + 1));
+            })
+        },
+        || {
+            with(|s| {
+                s.claim("nbf", json!(NOW));
+            })
+        },
+    ),
+    (
+        "issued-in-future",
+        || {
+            with(|s| {
+                s.claim("iat", json!(NOW + 1));
+                s.claim("nbf", json!(NOW - 60));
+            })
+        },
+        || {
+            with(|s| {
+                s.claim("iat", json!(NOW));
+            })
+        },
+    ),
+    (
+        "key-used-across-tenants",
+        || {
+            let mut s = Scenario::clean();
+            s.sets = vec![key_set(
+                0,
+                Some(COMMON_V2_KEYS),
+                None,
+                vec![consumer_key("0/0", "k1")],
+            )];
+            s.claims = v2_claims(CONSUMER_TENANT);
+            two_tokens(s, v2_claims(ORG_TENANT))
+        },
+        || two_tokens(Scenario::clean(), v2_claims(OTHER_TENANT)),
+    ),
+    (
+        "key-used-across-clouds",
+        || {
+            let mut us = v2_claims(ORG_TENANT);
+            us["iss"] = json!(format!(
+                "https://login.microsoftonline.us/{ORG_TENANT}/v2.0"
+            ));
+            two_tokens(Scenario::clean(), us)
+        },
+        || {
+            let mut alias = v2_claims(ORG_TENANT);
+            alias["iss"] = json!(format!("https://login.windows.net/{ORG_TENANT}/v2.0"));
+            two_tokens(Scenario::clean(), alias)
+        },
+    ),
+];
+
+#[test]
+fn table_covers_exactly_the_registry() {
+    let registered: BTreeSet<&str> = RULES.iter().map(|r| r.code).collect();
+    let tested: BTreeSet<&str> = TABLE.iter().map(|(c, _, _)| *c).collect();
+    assert_eq!(registered, tested);
+    assert_eq!(
+        TABLE.len(),
+        RULES.len(),
+        "a rule appears twice in the table"
+    );
+}
+
+#[test]
+fn every_rule_fires_in_its_scenario() {
+    for (code, fires, _) in TABLE {
+        let codes = fires();
+        assert!(
+            codes.iter().any(|c| c == code),
+            "{code} did not fire; got {codes:?}"
+        );
+    }
+}
+
+#[test]
+fn every_rule_stays_quiet_in_the_benign_variant() {
+    for (code, _, quiet) in TABLE {
+        let codes = quiet();
+        assert!(
+            !codes.iter().any(|c| c == code),
+            "{code} fired in its benign variant: {codes:?}"
+        );
+    }
+}
+
+#[test]
+fn every_finding_has_a_registered_severity_message_and_evidence() {
+    for (code, _, _) in TABLE {
+        let rule =
+            judge::rules::rule(code).unwrap_or_else(|| unreachable!("{code} not registered"));
+        assert!(!rule.explanation.is_empty());
+    }
+    let s = {
+        let mut s = Scenario::clean();
+        s.sets = vec![key_set(
+            0,
+            Some(COMMON_V2_KEYS),
+            None,
+            vec![consumer_key("0/0", "k1")],
+        )];
+        s.claim("exp", json!(NOW - 10));
+        s
+    };
+    for f in s.judge().findings {
+        let rule = judge::rules::rule(&f.code)
+            .unwrap_or_else(|| unreachable!("{} not registered", f.code));
+        assert_eq!(f.severity, rule.severity, "{}", f.code);
+        assert!(
+            !f.message.is_empty() && !f.evidence.is_empty(),
+            "{}",
+            f.code
+        );
+    }
+}
+
+#[test]
+fn the_clean_scenario_has_no_findings_at_all() {
+    assert_eq!(Scenario::clean().codes(), Vec::<String>::new());
+}
+
+/// jwt.io's default example token: HS256 with the secret "your-256-bit-secret" (a public,
+/// independent vector for the HMAC computation).
+#[test]
+fn weak_hmac_secret_detects_the_jwt_io_default_token() {
+    let text = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+    let token = parse(text);
+    let j = judge::judge_token(
+        &token,
+        &Verification::NoMatchingKey {
+            detail: "none".into(),
+        },
+        &[],
+        &JudgeOptions::at(NOW),
+    );
+    let f = j.findings.iter().find(|f| f.code == "weak-hmac-secret");
+    assert_eq!(
+        f.and_then(|f| f.evidence.get("secret")),
+        Some(&json!("your-256-bit-secret"))
+    );
+}
+
+#[test]
+fn weak_hmac_secret_uses_the_callers_list() {
+    let s = hmac_scenario(b"Sn1f-not-built-in", STRONG_SECRET);
+    assert!(!s.codes().iter().any(|c| c == "weak-hmac-secret"));
+    let mut with_list = s.clone();
+    with_list.weak_secrets = vec!["a".into(), "Sn1f-not-built-in".into()];
+    let j = with_list.judge();
+    let f = j.findings.iter().find(|f| f.code == "weak-hmac-secret");
+    assert_eq!(
+        f.and_then(|f| f.evidence.get("list")),
+        Some(&json!("supplied list"))
+    );
+}
+
+#[test]
+fn a_trusted_secret_on_the_list_is_weak_even_when_it_verifies() {
+    let mut s = hmac_scenario(STRONG_SECRET, b"secret");
+    s.verification = verified("0/0");
+    assert!(s.codes().iter().any(|c| c == "weak-hmac-secret"));
+    if let KeyMaterial::Oct { secret } = &s.key().material {
+        assert_eq!(secret.as_slice(), b"secret");
+    }
+}
+
+#[test]
+fn header_embedded_key_flags_jku_x5u_and_foreign_x5c() {
+    for (param, value) in [
+        ("jku", json!("https://attacker.example/jwks.json")),
+        ("x5u", json!("https://attacker.example/cert.pem")),
+        ("x5c", json!([b64::encode_std(b"attacker certificate")])),
+    ] {
+        let codes = with(|s| {
+            s.header_param(param, value.clone());
+        });
+        assert!(
+            codes.iter().any(|c| c == "header-embedded-key"),
+            "{param}: {codes:?}"
+        );
+    }
+}
+
+#[test]
+fn alg_key_type_mismatch_checks_ec_curves_and_declared_alg() {
+    let codes = with(|s| {
+        s.header_param("alg", json!("ES256"));
+        s.key().kty = "EC".into();
+        s.key().material = KeyMaterial::Ec {
+            crv: "P-384".into(),
+            x: vec![1],
+            y: vec![2],
+        };
+        s.verification = Verification::AlgorithmDoesNotFitKey {
+            key_id: "0/0".into(),
+            reason: "curve".into(),
+        };
+    });
+    assert!(
+        codes.iter().any(|c| c == "alg-key-type-mismatch"),
+        "{codes:?}"
+    );
+    let codes = with(|s| {
+        s.key().alg = Some("RS512".into());
+    });
+    assert!(
+        codes.iter().any(|c| c == "alg-key-type-mismatch"),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn key_use_problem_alone_is_not_reported_as_alg_mismatch() {
+    let codes = with(|s| {
+        s.key().use_ = Some("enc".into());
+        s.verification = Verification::AlgorithmDoesNotFitKey {
+            key_id: "0/0".into(),
+            reason: "use is enc".into(),
+        };
+    });
+    assert!(codes.iter().any(|c| c == "key-use-not-signing"));
+    assert!(
+        !codes.iter().any(|c| c == "alg-key-type-mismatch"),
+        "{codes:?}"
+    );
+}
