@@ -9,7 +9,7 @@ mod certificate;
 mod document;
 mod hmac;
 mod jwk;
-mod material;
+pub(crate) mod material;
 mod pem;
 mod thumbprint;
 
