@@ -5,6 +5,20 @@
 
 use serde::Serialize;
 
+mod certificate;
+mod document;
+mod hmac;
+mod jwk;
+pub(crate) mod material;
+mod pem;
+mod thumbprint;
+
+pub use certificate::{parse_certificate, ParsedCertificate};
+pub use document::parse_key_set;
+pub use hmac::{hmac_key_set, SecretEncoding};
+pub use jwk::{parse_jwk, ParsedJwk};
+pub use thumbprint::jwk_thumbprint;
+
 /// Where a key came from inside its document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

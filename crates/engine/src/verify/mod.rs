@@ -6,6 +6,17 @@ use serde::Serialize;
 
 use crate::keys::KeyMaterial;
 
+mod alg;
+mod check;
+mod fit;
+mod jsonwebtoken_verifier;
+mod select;
+
+pub use check::{conclude, plan_checks, verify_signature, AnswerLookup, Plan, PlannedCheck};
+pub use fit::alg_fits_key;
+pub use jsonwebtoken_verifier::JsonWebTokenVerifier;
+pub use select::select_keys;
+
 /// JWS algorithms Keyhole knows about (RFC 7518 §3.1, RFC 8037).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 pub enum Alg {

@@ -1,0 +1,278 @@
+//! Recognises what kind of key document the analyst pasted (JWKS, JWK, array of JWKs, OpenID
+//! Provider configuration, PEM, base64 DER, or any of these as JSON text) and reads every key in
+//! it. A document never fails as a whole: unreadable keys become [`KeyProblem`]s.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::jwk::{json_type, parse_jwk};
+use super::pem::{der_entry, looks_like_pem, pem_entries};
+use super::{DocumentKind, KeyEntry, KeyOrigin, KeyProblem, KeySet, OpenIdInfo};
+use crate::b64;
+use crate::limits;
+
+const EXPECTED: &str = "expected a JWKS ({\"keys\": […]}), a single JWK, an array of JWKs, an OpenID Provider configuration, PEM public keys or certificates, or a base64 DER certificate";
+
+/// Reads one pasted key document into a [`KeySet`].
+///
+/// `index` numbers the set within the case (key ids are `"{index}/{key}"`); `source` is where the
+/// analyst says it came from; `declared_issuer` is the issuer the analyst declared for these
+/// keys (filled from an OpenID configuration's `issuer` when None).
+pub fn parse_key_set(
+    index: usize,
+    source: Option<&str>,
+    declared_issuer: Option<&str>,
+    document: &Value,
+) -> KeySet {
+    let mut set = KeySet {
+        index,
+        source: source.map(str::to_owned),
+        declared_issuer: declared_issuer.map(str::to_owned),
+        kind: DocumentKind::Unrecognised,
+        keys: Vec::new(),
+        openid: None,
+        problems: Vec::new(),
+        warnings: Vec::new(),
+    };
+    read_value(&mut set, document, 0);
+    finish(&mut set);
+    set
+}
+
+fn problem(set: &mut KeySet, key_index: Option<usize>, message: String) {
+    set.problems.push(KeyProblem {
+        set_index: set.index,
+        key_index,
+        kid: None,
+        message,
+    });
+}
+
+fn read_value(set: &mut KeySet, document: &Value, depth: usize) {
+    match document {
+        Value::Object(obj) if obj.contains_key("keys") => match obj.get("keys") {
+            Some(Value::Array(keys)) => {
+                set.kind = DocumentKind::Jwks;
+                read_jwks(set, keys, KeyOrigin::Jwks);
+            }
+            Some(other) => problem(
+                set,
+                None,
+                format!(
+                    "the JWKS member \"keys\" must be an array of JWKs, found {}",
+                    json_type(other)
+                ),
+            ),
+            None => {}
+        },
+        Value::Object(obj) if obj.contains_key("kty") => {
+            set.kind = DocumentKind::Jwk;
+            read_jwks(set, std::slice::from_ref(document), KeyOrigin::Jwk);
+        }
+        Value::Object(obj) if is_openid_configuration(obj) => read_openid(set, obj),
+        Value::Object(_) => problem(
+            set,
+            None,
+            format!("this JSON object has no \"keys\", \"kty\" or \"jwks_uri\" member; {EXPECTED}"),
+        ),
+        Value::Array(items) => {
+            set.kind = DocumentKind::JwkArray;
+            read_jwks(set, items, KeyOrigin::JwkArray);
+        }
+        Value::String(text) => read_text(set, text, depth),
+        other => problem(
+            set,
+            None,
+            format!("the document is {}; {EXPECTED}", json_type(other)),
+        ),
+    }
+}
+
+fn read_jwks(set: &mut KeySet, keys: &[Value], origin: KeyOrigin) {
+    for (key_index, jwk) in keys.iter().enumerate() {
+        match parse_jwk(set.index, key_index, origin, jwk) {
+            Ok(parsed) => {
+                set.warnings.extend(parsed.warnings);
+                set.keys.push(parsed.entry);
+            }
+            Err(p) => set.problems.push(p),
+        }
+    }
+}
+
+fn is_openid_configuration(obj: &Map<String, Value>) -> bool {
+    obj.contains_key("jwks_uri")
+        || (obj.contains_key("issuer")
+            && (obj.contains_key("authorization_endpoint")
+                || obj.contains_key("id_token_signing_alg_values_supported")))
+}
+
+fn read_openid(set: &mut KeySet, obj: &Map<String, Value>) {
+    let s = |k: &str| obj.get(k).and_then(Value::as_str).map(str::to_owned);
+    let info = OpenIdInfo {
+        issuer: s("issuer"),
+        jwks_uri: s("jwks_uri"),
+        id_token_signing_alg_values_supported: obj
+            .get("id_token_signing_alg_values_supported")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .unwrap_or_default(),
+        cloud_instance_name: s("cloud_instance_name"),
+        tenant_region_scope: s("tenant_region_scope"),
+        tenant_region_sub_scope: s("tenant_region_sub_scope"),
+    };
+    set.kind = DocumentKind::OpenIdConfiguration;
+    if set.declared_issuer.is_none() {
+        set.declared_issuer.clone_from(&info.issuer);
+    }
+    set.warnings.push(match &info.jwks_uri {
+        Some(uri) => format!("an OpenID configuration holds no keys itself: fetch its jwks_uri ({uri}) and paste that document too"),
+        None => "this OpenID configuration names no jwks_uri, so its signing keys are unknown".to_owned(),
+    });
+    set.openid = Some(info);
+}
+
+fn read_text(set: &mut KeySet, text: &str, depth: usize) {
+    let text = text.trim();
+    if text.len() > limits::MAX_KEY_DOCUMENT_BYTES {
+        problem(
+            set,
+            None,
+            format!(
+                "the document is {} bytes, over the {}-byte limit",
+                text.len(),
+                limits::MAX_KEY_DOCUMENT_BYTES
+            ),
+        );
+        return;
+    }
+    if text.is_empty() {
+        problem(set, None, format!("the document is empty; {EXPECTED}"));
+        return;
+    }
+    if depth == 0 && (text.starts_with('{') || text.starts_with('[')) {
+        match serde_json::from_str::<Value>(text) {
+            Ok(inner) => read_value(set, &inner, depth + 1),
+            Err(e) => problem(
+                set,
+                None,
+                format!("the document looks like JSON but does not parse: {e}"),
+            ),
+        }
+        return;
+    }
+    if looks_like_pem(text) {
+        set.kind = DocumentKind::Pem;
+        let (keys, problems) = pem_entries(set.index, text);
+        set.keys.extend(keys);
+        set.problems.extend(problems);
+        return;
+    }
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let der = b64::decode_std(&compact)
+        .or_else(|_| b64::decode_url(compact.trim_end_matches('=')));
+    match der {
+        Ok(der) => match der_entry(set.index, 0, &der) {
+            Ok(entry) => {
+                set.kind = DocumentKind::Der;
+                set.keys.push(entry);
+            }
+            Err(e) => problem(set, None, format!("the text decodes as base64 but {e}")),
+        },
+        Err(_) => problem(
+            set,
+            None,
+            format!("the text is not JSON, PEM or base64; {EXPECTED}"),
+        ),
+    }
+}
+
+/// Set-level remarks: duplicate kids and secrets mixed with public keys.
+fn finish(set: &mut KeySet) {
+    let mut by_kid: BTreeMap<&str, Vec<&KeyEntry>> = BTreeMap::new();
+    for key in &set.keys {
+        if let Some(kid) = key.kid.as_deref() {
+            by_kid.entry(kid).or_default().push(key);
+        }
+    }
+    let mut warnings = Vec::new();
+    for (kid, keys) in by_kid {
+        if keys.len() > 1 {
+            let differ = keys.iter().any(|k| Some(&k.material) != keys.first().map(|f| &f.material));
+            warnings.push(format!(
+                "{} keys share kid \"{kid}\"{}: a token naming it is ambiguous",
+                keys.len(),
+                if differ { " with different key material" } else { "" }
+            ));
+        }
+    }
+    let secrets = set.keys.iter().any(|k| k.kty == "oct");
+    let public = set.keys.iter().any(|k| k.kty != "oct");
+    if secrets && public {
+        warnings.push("the set mixes shared secrets (oct) with public keys: an issuer normally publishes only public keys".to_owned());
+    }
+    set.warnings.extend(warnings);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn jwks_with_one_bad_key_keeps_the_good_one() {
+        let doc = json!({"keys":[{"kty":"oct","k":"c2VjcmV0c2VjcmV0","kid":"a"},{"kty":"RSA","kid":"b"}]});
+        let set = parse_key_set(4, None, None, &doc);
+        assert_eq!(set.kind, DocumentKind::Jwks);
+        assert_eq!(set.keys.len(), 1);
+        assert_eq!(set.problems.len(), 1);
+        assert_eq!(set.problems.first().and_then(|p| p.kid.as_deref()), Some("b"));
+        assert_eq!(set.keys.first().map(|k| k.id.as_str()), Some("4/0"));
+    }
+
+    #[test]
+    fn openid_configuration_fills_declared_issuer() {
+        let doc = json!({"issuer":"https://issuer.example/","jwks_uri":"https://issuer.example/keys",
+            "id_token_signing_alg_values_supported":["RS256"],"cloud_instance_name":"microsoftonline.com",
+            "tenant_region_scope":"NA","tenant_region_sub_scope":"GCC"});
+        let set = parse_key_set(0, Some("https://issuer.example/.well-known/openid-configuration"), None, &doc);
+        assert_eq!(set.kind, DocumentKind::OpenIdConfiguration);
+        assert_eq!(set.declared_issuer.as_deref(), Some("https://issuer.example/"));
+        let info = set.openid.unwrap_or_default();
+        assert_eq!(info.tenant_region_sub_scope.as_deref(), Some("GCC"));
+        assert_eq!(info.id_token_signing_alg_values_supported, vec!["RS256".to_owned()]);
+    }
+
+    #[test]
+    fn declared_issuer_wins_over_configuration() {
+        let doc = json!({"issuer":"https://a/","jwks_uri":"https://a/keys"});
+        let set = parse_key_set(0, None, Some("https://b/"), &doc);
+        assert_eq!(set.declared_issuer.as_deref(), Some("https://b/"));
+    }
+
+    #[test]
+    fn json_text_is_read_as_json() {
+        let set = parse_key_set(0, None, None, &json!("[{\"kty\":\"oct\",\"k\":\"c2VjcmV0\"}]"));
+        assert_eq!(set.kind, DocumentKind::JwkArray);
+        assert_eq!(set.keys.len(), 1);
+    }
+
+    #[test]
+    fn unrecognised_documents_say_what_was_expected() {
+        for doc in [json!(42), json!({"foo":1}), json!("not a key at all!")] {
+            let set = parse_key_set(0, None, None, &doc);
+            assert_eq!(set.kind, DocumentKind::Unrecognised, "{doc}");
+            assert!(set.problems.first().is_some_and(|p| p.message.contains("expected")), "{doc}");
+        }
+    }
+
+    #[test]
+    fn duplicate_kids_are_warned_about() {
+        let doc = json!({"keys":[{"kty":"oct","k":"c2VjcmV0MQ","kid":"a"},{"kty":"oct","k":"c2VjcmV0Mg","kid":"a"}]});
+        let set = parse_key_set(0, None, None, &doc);
+        assert!(set.warnings.iter().any(|w| w.contains("share kid \"a\" with different")));
+    }
+}

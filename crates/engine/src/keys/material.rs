@@ -1,0 +1,307 @@
+//! Key material checks shared by every input format: RSA exponents, EC points on their curve,
+//! coordinate lengths, key sizes, and reading a DER `SubjectPublicKeyInfo` (the public key inside
+//! a certificate or a `PUBLIC KEY` PEM block). A key that fails here is reported, never used.
+
+use rsa::pkcs1::DecodeRsaPublicKey;
+use rsa::traits::PublicKeyParts;
+use x509_cert::der::asn1::ObjectIdentifier;
+use x509_cert::der::Decode;
+use x509_cert::spki::SubjectPublicKeyInfoOwned;
+
+use super::{KeyMaterial, KeySize};
+
+const OID_RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const OID_RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+const OID_P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
+const OID_SECP256K1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.10");
+const OID_X25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.110");
+const OID_X448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.111");
+const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+const OID_ED448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.113");
+
+/// Largest RSA modulus accepted when reading a key (bits). Larger keys are not in use anywhere an
+/// analyst meets them and would only cost time.
+const MAX_RSA_BITS: usize = 16384;
+
+/// Removes leading zero bytes (keeps one byte for the value zero), so that equal integers compare
+/// equal whatever their encoding.
+pub(crate) fn strip_leading_zeros(bytes: &[u8]) -> Vec<u8> {
+    let first = bytes
+        .iter()
+        .position(|b| *b != 0)
+        .unwrap_or(bytes.len().saturating_sub(1));
+    bytes.get(first..).unwrap_or_default().to_vec()
+}
+
+/// Builds RSA material, refusing exponents and moduli that make signatures meaningless.
+pub(crate) fn rsa_material(n: &[u8], e: &[u8]) -> Result<KeyMaterial, String> {
+    let n = strip_leading_zeros(n);
+    let e = strip_leading_zeros(e);
+    if n.iter().all(|b| *b == 0) {
+        return Err("the RSA modulus \"n\" is empty or zero".into());
+    }
+    if e.iter().all(|b| *b == 0) {
+        return Err("the RSA exponent \"e\" is empty or zero".into());
+    }
+    if e == [1] {
+        return Err(
+            "the RSA public exponent is 1: anyone can forge a signature for such a key".into(),
+        );
+    }
+    rsa::RsaPublicKey::new_with_max_size(
+        rsa::BigUint::from_bytes_be(&n),
+        rsa::BigUint::from_bytes_be(&e),
+        MAX_RSA_BITS,
+    )
+    .map_err(|err| format!("the RSA public key is not usable: {err}"))?;
+    Ok(KeyMaterial::Rsa { n, e })
+}
+
+/// The byte length of one coordinate on a curve Keyhole knows, or None.
+fn coordinate_len(crv: &str) -> Option<usize> {
+    match crv {
+        "P-256" | "secp256k1" => Some(32),
+        "P-384" => Some(48),
+        "P-521" => Some(66),
+        _ => None,
+    }
+}
+
+/// Builds EC material after checking the coordinate lengths (RFC 7518 §6.2.1.2) and that the
+/// point lies on the curve (an off-curve point is the invalid-curve attack's entry point).
+pub(crate) fn ec_material(crv: &str, x: &[u8], y: &[u8]) -> Result<KeyMaterial, String> {
+    let len = coordinate_len(crv).ok_or_else(|| {
+        format!("unknown curve \"{crv}\" (expected P-256, P-384, P-521 or secp256k1)")
+    })?;
+    if x.len() != len || y.len() != len {
+        return Err(format!(
+            "the coordinates of a {crv} point must be {len} bytes each, found x {} and y {}",
+            x.len(),
+            y.len()
+        ));
+    }
+    let mut sec1 = Vec::with_capacity(1 + 2 * len);
+    sec1.push(0x04);
+    sec1.extend_from_slice(x);
+    sec1.extend_from_slice(y);
+    let on_curve = match crv {
+        "P-256" => p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1).is_ok(),
+        "P-384" => p384::ecdsa::VerifyingKey::from_sec1_bytes(&sec1).is_ok(),
+        "P-521" => p521::ecdsa::VerifyingKey::from_sec1_bytes(&sec1).is_ok(),
+        // No secp256k1 arithmetic is linked: the key is kept, and ES256K is reported unsupported.
+        _ => true,
+    };
+    if !on_curve {
+        return Err(format!("the point (x, y) is not on the {crv} curve"));
+    }
+    Ok(KeyMaterial::Ec {
+        crv: crv.to_owned(),
+        x: x.to_vec(),
+        y: y.to_vec(),
+    })
+}
+
+/// Builds OKP material after checking the key length for its curve (RFC 8037 §2).
+pub(crate) fn okp_material(crv: &str, x: &[u8]) -> Result<KeyMaterial, String> {
+    let expected = match crv {
+        "Ed25519" | "X25519" => 32,
+        "Ed448" => 57,
+        "X448" => 56,
+        _ => {
+            return Err(format!(
+                "unknown OKP curve \"{crv}\" (expected Ed25519, Ed448, X25519 or X448)"
+            ))
+        }
+    };
+    if x.len() != expected {
+        return Err(format!(
+            "an {crv} public key is {expected} bytes, this \"x\" is {}",
+            x.len()
+        ));
+    }
+    Ok(KeyMaterial::Okp {
+        crv: crv.to_owned(),
+        x: x.to_vec(),
+    })
+}
+
+/// RSA modulus length in bits.
+pub(crate) fn rsa_bits(n: &[u8]) -> u32 {
+    let n = strip_leading_zeros(n);
+    let Some(first) = n.first() else { return 0 };
+    let bytes = u32::try_from(n.len()).unwrap_or(u32::MAX);
+    bytes
+        .saturating_mul(8)
+        .saturating_sub(first.leading_zeros())
+}
+
+/// The size of a key, for display and weak-key rules.
+pub(crate) fn key_size(material: &KeyMaterial) -> KeySize {
+    match material {
+        KeyMaterial::Rsa { n, .. } => KeySize::RsaBits { bits: rsa_bits(n) },
+        KeyMaterial::Ec { crv, .. } | KeyMaterial::Okp { crv, .. } => {
+            KeySize::Curve { name: crv.clone() }
+        }
+        KeyMaterial::Oct { secret } => KeySize::SecretBits {
+            bits: u32::try_from(secret.len())
+                .unwrap_or(u32::MAX)
+                .saturating_mul(8),
+        },
+    }
+}
+
+/// The JWK `kty` for a material.
+pub(crate) fn kty_of(material: &KeyMaterial) -> &'static str {
+    match material {
+        KeyMaterial::Rsa { .. } => "RSA",
+        KeyMaterial::Ec { .. } => "EC",
+        KeyMaterial::Okp { .. } => "OKP",
+        KeyMaterial::Oct { .. } => "oct",
+    }
+}
+
+/// Reads the public key of a DER `SubjectPublicKeyInfo` (RFC 5280 §4.1.2.7).
+pub(crate) fn material_from_spki(spki: &SubjectPublicKeyInfoOwned) -> Result<KeyMaterial, String> {
+    let oid = spki.algorithm.oid;
+    let bits = spki
+        .subject_public_key
+        .as_bytes()
+        .ok_or("the public key bit string has unused bits")?;
+    if oid == OID_RSA_ENCRYPTION || oid == OID_RSASSA_PSS {
+        let key = rsa::RsaPublicKey::from_pkcs1_der(bits)
+            .map_err(|e| format!("the RSA public key does not decode: {e}"))?;
+        return rsa_material(&key.n().to_bytes_be(), &key.e().to_bytes_be());
+    }
+    if oid == OID_EC_PUBLIC_KEY {
+        let curve: ObjectIdentifier = spki
+            .algorithm
+            .parameters
+            .as_ref()
+            .ok_or("the EC key names no curve")?
+            .decode_as()
+            .map_err(|e| format!("the EC key's curve parameter is not a named curve: {e}"))?;
+        let crv = if curve == OID_P256 {
+            "P-256"
+        } else if curve == OID_P384 {
+            "P-384"
+        } else if curve == OID_P521 {
+            "P-521"
+        } else if curve == OID_SECP256K1 {
+            "secp256k1"
+        } else {
+            return Err(format!("unsupported EC curve {curve}"));
+        };
+        let (x, y) = uncompressed_point(crv, bits)?;
+        return ec_material(crv, &x, &y);
+    }
+    let okp = if oid == OID_ED25519 {
+        "Ed25519"
+    } else if oid == OID_ED448 {
+        "Ed448"
+    } else if oid == OID_X25519 {
+        "X25519"
+    } else if oid == OID_X448 {
+        "X448"
+    } else {
+        return Err(format!("unsupported public key algorithm {oid}"));
+    };
+    okp_material(okp, bits)
+}
+
+/// Splits a SEC1 point into (x, y), decompressing it first when needed.
+fn uncompressed_point(crv: &str, sec1: &[u8]) -> Result<(Vec<u8>, Vec<u8>), String> {
+    let bad = |e: &dyn std::fmt::Display| format!("the {crv} point does not decode: {e}");
+    let point = match crv {
+        "P-256" => p256::ecdsa::VerifyingKey::from_sec1_bytes(sec1)
+            .map_err(|e| bad(&e))?
+            .to_encoded_point(false)
+            .as_bytes()
+            .to_vec(),
+        "P-384" => p384::ecdsa::VerifyingKey::from_sec1_bytes(sec1)
+            .map_err(|e| bad(&e))?
+            .to_encoded_point(false)
+            .as_bytes()
+            .to_vec(),
+        "P-521" => p521::ecdsa::VerifyingKey::from_sec1_bytes(sec1)
+            .map_err(|e| bad(&e))?
+            .to_encoded_point(false)
+            .as_bytes()
+            .to_vec(),
+        _ => sec1.to_vec(),
+    };
+    let len = coordinate_len(crv).unwrap_or(32);
+    match point.split_first() {
+        Some((0x04, rest)) if rest.len() == 2 * len => {
+            let (x, y) = rest.split_at(len);
+            Ok((x.to_vec(), y.to_vec()))
+        }
+        _ => Err(format!(
+            "the {crv} point is not an uncompressed SEC1 point of {} bytes",
+            1 + 2 * len
+        )),
+    }
+}
+
+/// Reads a DER `SubjectPublicKeyInfo`.
+pub(crate) fn material_from_spki_der(der: &[u8]) -> Result<KeyMaterial, String> {
+    let spki = SubjectPublicKeyInfoOwned::from_der(der)
+        .map_err(|e| format!("not a DER SubjectPublicKeyInfo: {e}"))?;
+    material_from_spki(&spki)
+}
+
+/// Reads a DER PKCS#1 `RSAPublicKey` (RFC 8017 §A.1.1).
+pub(crate) fn material_from_pkcs1_der(der: &[u8]) -> Result<KeyMaterial, String> {
+    let key = rsa::pkcs1::RsaPublicKey::from_der(der)
+        .map_err(|e| format!("not a DER PKCS#1 RSA public key: {e}"))?;
+    rsa_material(key.modulus.as_bytes(), key.public_exponent.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn strips_leading_zeros_but_keeps_zero() {
+        assert_eq!(strip_leading_zeros(&[0, 0, 1, 0]), vec![1, 0]);
+        assert_eq!(strip_leading_zeros(&[0, 0]), vec![0]);
+        assert_eq!(strip_leading_zeros(&[]), Vec::<u8>::new());
+    }
+
+    #[test]
+    fn rsa_bits_counts_the_top_byte() {
+        assert_eq!(rsa_bits(&[0, 0x80, 0]), 16);
+        assert_eq!(rsa_bits(&[0x01, 0]), 9);
+        assert_eq!(rsa_bits(&[]), 0);
+    }
+
+    #[test]
+    fn exponent_one_is_refused() {
+        let n = [0xC5u8; 256];
+        assert!(rsa_material(&n, &[1]).is_err_and(|m| m.contains("exponent is 1")));
+        assert!(rsa_material(&n, &[1, 0, 1]).is_ok());
+    }
+
+    #[test]
+    fn off_curve_point_is_refused() {
+        let x = [1u8; 32];
+        let y = [2u8; 32];
+        assert!(ec_material("P-256", &x, &y).is_err_and(|m| m.contains("not on the P-256")));
+    }
+
+    #[test]
+    fn wrong_coordinate_length_is_refused() {
+        assert!(ec_material("P-384", &[1u8; 32], &[2u8; 32]).is_err_and(|m| m.contains("48")));
+    }
+
+    #[test]
+    fn okp_lengths_are_checked() {
+        assert!(okp_material("Ed25519", &[0u8; 31]).is_err());
+        assert!(okp_material("Ed25519", &[0u8; 32]).is_ok());
+        assert!(okp_material("Ed999", &[0u8; 32]).is_err());
+    }
+}

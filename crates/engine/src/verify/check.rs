@@ -1,0 +1,460 @@
+//! From one signature block and the trusted keys to exactly one [`Verification`] outcome.
+//!
+//! Verification is split in two so that an asynchronous or batch verifier (WebCrypto in the
+//! browser) can answer the same questions as `jsonwebtoken`: [`plan_checks`] decides everything
+//! that needs no cryptography (JWE, `alg: none`, unknown algorithm, key selection, algorithm
+//! fits key) and lists the remaining [`PlannedCheck`]s; [`conclude`] turns the answers into the
+//! outcome. [`verify_signature`] does both with a synchronous [`SignatureVerifier`]; a batch
+//! verifier answers the planned checks, stores them in an [`AnswerLookup`], and calls
+//! [`verify_signature`] with it, so the verdict logic is the same code either way.
+//!
+//! `crit` (RFC 7515 §4.1.11) is not judged here: this module answers only "which trusted key, if
+//! any, produced this signature"; the token's notes and the findings deal with `crit`.
+
+use super::{
+    alg_fits_key, select_keys, Alg, MatchedBy, SignatureVerifier, Verification, VerifyError,
+};
+use crate::b64;
+use crate::keys::{KeyEntry, KeyMaterial};
+use crate::token::SignatureBlock;
+
+/// One cryptographic question: does `signature` over `signing_input` verify with this key?
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedCheck {
+    pub alg: Alg,
+    /// The trusted key's id (`"{set}/{key}"`).
+    pub key_id: String,
+    pub material: KeyMaterial,
+    pub signing_input: Vec<u8>,
+    pub signature: Vec<u8>,
+}
+
+/// What [`plan_checks`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    /// The outcome is known without any cryptography.
+    Decided(Verification),
+    /// These checks (one per candidate key, in order) decide the outcome; see [`conclude`].
+    Checks {
+        alg: Alg,
+        matched_by: MatchedBy,
+        checks: Vec<PlannedCheck>,
+    },
+}
+
+/// Decides what can be decided without cryptography and lists the checks that remain.
+pub fn plan_checks(block: &SignatureBlock, keys: &[&KeyEntry]) -> Plan {
+    let params = &block.params;
+    if params.enc.is_some() {
+        return Plan::Decided(Verification::Encrypted);
+    }
+    if params.is_unsecured() {
+        return Plan::Decided(Verification::Unsecured);
+    }
+    let name = params.alg.as_deref().unwrap_or_default();
+    let Some(alg) = Alg::parse(name) else {
+        return Plan::Decided(Verification::UnsupportedAlgorithm {
+            alg: if name.is_empty() {
+                "(no alg in the header)".to_owned()
+            } else {
+                name.to_owned()
+            },
+        });
+    };
+    let (candidates, matched_by) = select_keys(params, alg, keys);
+    if candidates.is_empty() {
+        return Plan::Decided(Verification::NoMatchingKey {
+            detail: no_key_detail(block, alg, keys),
+        });
+    }
+    let mut refusal = None;
+    let fitting: Vec<&KeyEntry> = candidates
+        .into_iter()
+        .filter(|k| match alg_fits_key(alg, k) {
+            Ok(()) => true,
+            Err(reason) => {
+                refusal.get_or_insert((k.id.clone(), reason));
+                false
+            }
+        })
+        .collect();
+    if fitting.is_empty() {
+        let (key_id, reason) = refusal.unwrap_or_default();
+        return Plan::Decided(Verification::AlgorithmDoesNotFitKey { key_id, reason });
+    }
+    let Ok(signature) = b64::decode_url(&block.signature_b64) else {
+        // The parser normally refuses this; if it gets here, no key can verify it.
+        return Plan::Decided(Verification::SignatureInvalid {
+            key_ids: fitting.iter().map(|k| k.id.clone()).collect(),
+            matched_by,
+            verifier: "none (the signature is not base64url)".to_owned(),
+        });
+    };
+    Plan::Checks {
+        alg,
+        matched_by,
+        checks: fitting
+            .into_iter()
+            .map(|k| PlannedCheck {
+                alg,
+                key_id: k.id.clone(),
+                material: k.material.clone(),
+                signing_input: block.signing_input.clone(),
+                signature: signature.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn no_key_detail(block: &SignatureBlock, alg: Alg, keys: &[&KeyEntry]) -> String {
+    let p = &block.params;
+    let header_key = if p.jwk.is_some() || p.x5c.is_some() || p.jku.is_some() || p.x5u.is_some() {
+        "; the key the header itself carries or points to (jwk, x5c, jku, x5u) is never trusted"
+    } else {
+        ""
+    };
+    if keys.is_empty() {
+        return format!("no trusted keys were given: paste the issuer's JWKS (or a certificate, public key or HMAC secret){header_key}");
+    }
+    let mut named = Vec::new();
+    if let Some(kid) = &p.kid {
+        named.push(format!("kid \"{kid}\""));
+    }
+    if let Some(x5t) = &p.x5t {
+        named.push(format!("x5t \"{x5t}\""));
+    }
+    if let Some(s) = &p.x5t_s256 {
+        named.push(format!("x5t#S256 \"{s}\""));
+    }
+    if named.is_empty() {
+        format!(
+            "the header names no key, and none of the {} trusted keys can verify {alg}{header_key}",
+            keys.len()
+        )
+    } else {
+        format!(
+            "none of the {} trusted keys has {}{header_key}",
+            keys.len(),
+            named.join(" or ")
+        )
+    }
+}
+
+/// Turns the answers to a plan's checks into the outcome: the first key that verifies wins;
+/// otherwise "signature invalid" if any key answered no, else the verifier's reason.
+pub fn conclude(
+    matched_by: MatchedBy,
+    checks: &[PlannedCheck],
+    verifier_name: &str,
+    mut answer: impl FnMut(&PlannedCheck) -> Result<bool, VerifyError>,
+) -> Verification {
+    let mut tried = Vec::new();
+    let mut unsupported = None;
+    let mut bad_key = None;
+    for check in checks {
+        match answer(check) {
+            Ok(true) => {
+                return Verification::Verified {
+                    key_id: check.key_id.clone(),
+                    matched_by,
+                    verifier: verifier_name.to_owned(),
+                }
+            }
+            Ok(false) => tried.push(check.key_id.clone()),
+            Err(VerifyError::UnsupportedAlgorithm { alg }) => {
+                unsupported.get_or_insert(alg);
+            }
+            Err(VerifyError::BadKey { detail }) => {
+                bad_key.get_or_insert((check.key_id.clone(), detail));
+            }
+        }
+    }
+    if !tried.is_empty() {
+        return Verification::SignatureInvalid {
+            key_ids: tried,
+            matched_by,
+            verifier: verifier_name.to_owned(),
+        };
+    }
+    if let Some(alg) = unsupported {
+        return Verification::UnsupportedAlgorithm { alg };
+    }
+    let (key_id, detail) = bad_key.unwrap_or_default();
+    Verification::AlgorithmDoesNotFitKey {
+        key_id,
+        reason: format!("the key cannot be used for this algorithm: {detail}"),
+    }
+}
+
+/// Checks one signature block against the trusted keys and returns exactly one outcome.
+///
+/// `keys` are the analyst's trusted keys only; keys in the token header are never used (see
+/// [`select_keys`]). The algorithm must fit each key ([`alg_fits_key`]) before any
+/// cryptography runs.
+pub fn verify_signature(
+    block: &SignatureBlock,
+    keys: &[&KeyEntry],
+    verifier: &dyn SignatureVerifier,
+) -> Verification {
+    match plan_checks(block, keys) {
+        Plan::Decided(outcome) => outcome,
+        Plan::Checks {
+            matched_by, checks, ..
+        } => conclude(matched_by, &checks, verifier.name(), |c| {
+            verifier.verify(c.alg, &c.material, &c.signing_input, &c.signature)
+        }),
+    }
+}
+
+/// A verifier that replays answers computed elsewhere (e.g. by WebCrypto, asynchronously, for
+/// the checks [`plan_checks`] listed). A question it has no answer for is reported as unsupported.
+#[derive(Debug, Clone, Default)]
+pub struct AnswerLookup {
+    pub name: &'static str,
+    pub answers: Vec<(PlannedCheck, Result<bool, VerifyError>)>,
+}
+
+impl SignatureVerifier for AnswerLookup {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn verify(
+        &self,
+        alg: Alg,
+        key: &KeyMaterial,
+        signing_input: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, VerifyError> {
+        self.answers
+            .iter()
+            .find(|(c, _)| {
+                c.alg == alg
+                    && c.material == *key
+                    && c.signing_input == signing_input
+                    && c.signature == signature
+            })
+            .map(|(_, a)| a.clone())
+            .unwrap_or_else(|| {
+                Err(VerifyError::UnsupportedAlgorithm {
+                    alg: format!("{alg} (no answer was recorded for this check)"),
+                })
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::{hmac_key_set, parse_key_set, SecretEncoding};
+    use crate::token::parse_compact;
+    use crate::verify::JsonWebTokenVerifier;
+    use p256::ecdsa::signature::Signer;
+    use serde_json::json;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    const SECRET: &str = "a-test-secret-that-is-32-bytes!!";
+
+    fn enc(s: &str) -> String {
+        b64::encode_url(s.as_bytes())
+    }
+
+    fn ec_key(seed: u8) -> p256::ecdsa::SigningKey {
+        p256::ecdsa::SigningKey::from_slice(&[seed; 32]).unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    fn ec_jwk(seed: u8, extra: serde_json::Value) -> serde_json::Value {
+        let point = ec_key(seed).verifying_key().to_encoded_point(false);
+        let b = point.as_bytes();
+        let mut jwk = json!({"kty":"EC","crv":"P-256",
+            "x": b64::encode_url(b.get(1..33).unwrap_or_default()),
+            "y": b64::encode_url(b.get(33..65).unwrap_or_default())});
+        if let (Some(o), Some(e)) = (jwk.as_object_mut(), extra.as_object()) {
+            o.extend(e.clone());
+        }
+        jwk
+    }
+
+    /// A compact ES256 token signed by the P-256 key derived from `seed`.
+    fn es256_token(header: serde_json::Value, seed: u8) -> String {
+        let input = format!("{}.{}", enc(&header.to_string()), enc(r#"{"sub":"x"}"#));
+        let sig: p256::ecdsa::Signature = ec_key(seed).sign(input.as_bytes());
+        format!("{input}.{}", b64::encode_url(&sig.to_bytes()))
+    }
+
+    fn hs256_token(header: serde_json::Value, secret: &[u8]) -> String {
+        let input = format!("{}.{}", enc(&header.to_string()), enc(r#"{"sub":"x"}"#));
+        let sig = jsonwebtoken::crypto::sign(
+            input.as_bytes(),
+            &jsonwebtoken::EncodingKey::from_secret(secret),
+            jsonwebtoken::Algorithm::HS256,
+        )
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        format!("{input}.{sig}")
+    }
+
+    fn outcome(token: &str, keys: &[KeyEntry]) -> Verification {
+        let parsed = parse_compact(token).unwrap_or_else(|e| unreachable!("{e}"));
+        let block = parsed.primary().unwrap_or_else(|| unreachable!("no block"));
+        let refs: Vec<&KeyEntry> = keys.iter().collect();
+        verify_signature(block, &refs, &JsonWebTokenVerifier)
+    }
+
+    fn jwks(doc: serde_json::Value) -> Vec<KeyEntry> {
+        parse_key_set(0, None, None, &doc).keys
+    }
+
+    /// A syntactically valid 2048-bit RSA public key (not for signing; only for refusal tests).
+    fn rsa_jwk(kid: &str) -> serde_json::Value {
+        let mut n = vec![0xC3u8; 256];
+        if let Some(l) = n.last_mut() {
+            *l = 0xC5;
+        }
+        json!({"kty":"RSA","kid":kid,"n":b64::encode_url(&n),"e":"AQAB"})
+    }
+
+    #[test]
+    fn verified_by_kid() {
+        let keys = jwks(json!({"keys":[ec_jwk(2, json!({"kid":"other"})), ec_jwk(1, json!({"kid":"k1"}))]}));
+        let v = outcome(&es256_token(json!({"alg":"ES256","kid":"k1"}), 1), &keys);
+        assert_eq!(v, Verification::Verified { key_id: "0/1".into(), matched_by: MatchedBy::Kid, verifier: "jsonwebtoken".into() });
+    }
+
+    #[test]
+    fn signature_invalid_when_one_byte_changes() {
+        let keys = jwks(json!({"keys":[ec_jwk(1, json!({"kid":"k1"}))]}));
+        let token = es256_token(json!({"alg":"ES256","kid":"k1"}), 1);
+        // Change the first payload character: same header, same key, different signing input.
+        let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+        if let Some(p) = parts.get_mut(1) {
+            p.replace_range(0..1, if p.starts_with('e') { "f" } else { "e" });
+        }
+        let v = outcome(&parts.join("."), &keys);
+        assert!(matches!(v, Verification::SignatureInvalid { ref key_ids, matched_by: MatchedBy::Kid, .. } if key_ids == &["0/0".to_owned()]), "{v:?}");
+    }
+
+    #[test]
+    fn wrong_signer_is_signature_invalid_not_verified() {
+        let keys = jwks(json!({"keys":[ec_jwk(1, json!({"kid":"k1"}))]}));
+        let v = outcome(&es256_token(json!({"alg":"ES256","kid":"k1"}), 9), &keys);
+        assert!(matches!(v, Verification::SignatureInvalid { .. }), "{v:?}");
+    }
+
+    #[test]
+    fn no_matching_key_for_unknown_kid() {
+        let keys = jwks(json!({"keys":[ec_jwk(1, json!({"kid":"k1"}))]}));
+        let v = outcome(&es256_token(json!({"alg":"ES256","kid":"nope"}), 1), &keys);
+        assert!(matches!(v, Verification::NoMatchingKey { ref detail } if detail.contains("kid \"nope\"")), "{v:?}");
+    }
+
+    #[test]
+    fn no_matching_key_when_trial_finds_no_compatible_key() {
+        let keys = jwks(json!({"keys":[rsa_jwk("r1")]}));
+        let v = outcome(&es256_token(json!({"alg":"ES256"}), 1), &keys);
+        assert!(matches!(v, Verification::NoMatchingKey { ref detail } if detail.contains("can verify ES256")), "{v:?}");
+        let v = outcome(&es256_token(json!({"alg":"ES256"}), 1), &[]);
+        assert!(matches!(v, Verification::NoMatchingKey { ref detail } if detail.contains("no trusted keys")), "{v:?}");
+    }
+
+    #[test]
+    fn trial_finds_the_signing_key_when_the_header_names_none() {
+        let keys = jwks(json!({"keys":[rsa_jwk("r1"), ec_jwk(2, json!({})), ec_jwk(1, json!({}))]}));
+        let v = outcome(&es256_token(json!({"alg":"ES256"}), 1), &keys);
+        assert_eq!(v, Verification::Verified { key_id: "0/2".into(), matched_by: MatchedBy::Trial, verifier: "jsonwebtoken".into() });
+    }
+
+    #[test]
+    fn named_key_is_never_swapped_for_another_identified_key() {
+        // The header names kid "k1"; the only trusted key is the signer but carries kid "k2".
+        let keys = jwks(json!({"keys":[ec_jwk(1, json!({"kid":"k2"}))]}));
+        let v = outcome(&es256_token(json!({"alg":"ES256","kid":"k1"}), 1), &keys);
+        assert!(matches!(v, Verification::NoMatchingKey { .. }), "{v:?}");
+    }
+
+    #[test]
+    fn anonymous_analyst_key_is_tried_when_the_named_kid_is_unknown() {
+        let keys = hmac_key_set(1, SECRET, SecretEncoding::Utf8).keys;
+        let v = outcome(&hs256_token(json!({"alg":"HS256","kid":"whatever"}), SECRET.as_bytes()), &keys);
+        assert_eq!(v, Verification::Verified { key_id: "1/0".into(), matched_by: MatchedBy::Trial, verifier: "jsonwebtoken".into() });
+    }
+
+    /// RS/HS key confusion: an HS256 token whose HMAC key is the RSA key's bytes, naming the
+    /// RSA key by kid, must not be checked at all.
+    #[test]
+    fn hs256_naming_an_rsa_key_does_not_fit() {
+        let jwk = rsa_jwk("r1");
+        let keys = jwks(json!({"keys":[jwk.clone()]}));
+        let forged = hs256_token(json!({"alg":"HS256","kid":"r1"}), jwk.to_string().as_bytes());
+        let v = outcome(&forged, &keys);
+        assert!(matches!(v, Verification::AlgorithmDoesNotFitKey { ref key_id, ref reason } if key_id == "0/0" && reason.contains("key-confusion")), "{v:?}");
+        // Trial mode never offers an RSA key to HS256 either.
+        let forged = hs256_token(json!({"alg":"HS256"}), jwk.to_string().as_bytes());
+        assert!(matches!(outcome(&forged, &keys), Verification::NoMatchingKey { .. }));
+    }
+
+    #[test]
+    fn fitting_key_is_not_refused() {
+        let keys = jwks(json!({"keys":[{"kty":"oct","kid":"h","alg":"HS256","use":"sig","k":b64::encode_url(SECRET.as_bytes())}]}));
+        let v = outcome(&hs256_token(json!({"alg":"HS256","kid":"h"}), SECRET.as_bytes()), &keys);
+        assert!(matches!(v, Verification::Verified { .. }), "{v:?}");
+    }
+
+    #[test]
+    fn unknown_alg_is_unsupported() {
+        let token = format!("{}.{}.AAAA", enc(r#"{"alg":"ES224"}"#), enc("{}"));
+        assert_eq!(outcome(&token, &[]), Verification::UnsupportedAlgorithm { alg: "ES224".into() });
+    }
+
+    #[test]
+    fn es256k_is_reported_unsupported_by_the_verifier() {
+        let keys = jwks(json!({"keys":[{"kty":"EC","crv":"secp256k1","kid":"s","x":b64::encode_url(&[1;32]),"y":b64::encode_url(&[2;32])}]}));
+        let token = format!("{}.{}.AAAA", enc(r#"{"alg":"ES256K","kid":"s"}"#), enc("{}"));
+        assert!(matches!(outcome(&token, &keys), Verification::UnsupportedAlgorithm { ref alg } if alg.starts_with("ES256K")));
+    }
+
+    #[test]
+    fn alg_none_is_unsecured_even_with_keys() {
+        let keys = hmac_key_set(0, SECRET, SecretEncoding::Utf8).keys;
+        let token = format!("{}.{}.", enc(r#"{"alg":"NoNe"}"#), enc("{}"));
+        assert_eq!(outcome(&token, &keys), Verification::Unsecured);
+    }
+
+    #[test]
+    fn jwe_is_encrypted() {
+        let token = format!("{}.a.b.c.d", enc(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#));
+        assert_eq!(outcome(&token, &[]), Verification::Encrypted);
+    }
+
+    /// The header's own `jwk` is the signer; the trusted key is a different one with the same
+    /// kid. The embedded key must be ignored.
+    #[test]
+    fn header_jwk_is_never_used() {
+        let keys = jwks(json!({"keys":[ec_jwk(1, json!({"kid":"k1"}))]}));
+        let token = es256_token(json!({"alg":"ES256","kid":"k1","jwk":ec_jwk(5, json!({}))}), 5);
+        assert!(matches!(outcome(&token, &keys), Verification::SignatureInvalid { .. }));
+        let token = es256_token(json!({"alg":"ES256","jwk":ec_jwk(5, json!({}))}), 5);
+        assert!(matches!(outcome(&token, &[]), Verification::NoMatchingKey { ref detail } if detail.contains("never trusted")));
+    }
+
+    #[test]
+    fn answer_lookup_replays_planned_checks() {
+        let keys = jwks(json!({"keys":[ec_jwk(2, json!({})), ec_jwk(1, json!({}))]}));
+        let refs: Vec<&KeyEntry> = keys.iter().collect();
+        let token = parse_compact(&es256_token(json!({"alg":"ES256"}), 1)).unwrap_or_else(|e| unreachable!("{e}"));
+        let block = token.primary().unwrap_or_else(|| unreachable!());
+        let Plan::Checks { checks, .. } = plan_checks(block, &refs) else { unreachable!("expected checks") };
+        assert_eq!(checks.len(), 2);
+        let answers = checks
+            .iter()
+            .map(|c| (c.clone(), JsonWebTokenVerifier.verify(c.alg, &c.material, &c.signing_input, &c.signature)))
+            .collect();
+        let lookup = AnswerLookup { name: "replay", answers };
+        assert_eq!(
+            verify_signature(block, &refs, &lookup),
+            Verification::Verified { key_id: "0/1".into(), matched_by: MatchedBy::Trial, verifier: "replay".into() }
+        );
+        let empty = AnswerLookup { name: "empty", answers: Vec::new() };
+        assert!(matches!(verify_signature(block, &refs, &empty), Verification::UnsupportedAlgorithm { .. }));
+    }
+}

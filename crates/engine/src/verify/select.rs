@@ -1,0 +1,67 @@
+//! Choosing the trusted keys a token's signature is checked against.
+//!
+//! The header is untrusted: it may only *name* a trusted key, never supply one. The rules, in
+//! order (in the spirit of panva/jose `createLocalJWKSet`):
+//!
+//! 1. `kid` in the header: the trusted keys whose `kid` equals it exactly ([`MatchedBy::Kid`]).
+//! 2. else, or if no key has that `kid`, `x5t` in the header: the keys whose JWK `x5t`, or
+//!    whose certificate's SHA-1 thumbprint, equals it ([`MatchedBy::X5t`]).
+//! 3. then `x5t#S256` the same way with SHA-256 ([`MatchedBy::X5tS256`]).
+//! 4. If the header names none of them: trial over every trusted key the algorithm fits
+//!    ([`MatchedBy::Trial`]).
+//! 5. If the header names a key that no trusted key carries: trial over the *anonymous* keys
+//!    only — keys with no `kid`, `x5t`, `x5t#S256` or certificate (a PEM public key or an HMAC
+//!    secret typed by the analyst), which cannot contradict the header. A key that carries a
+//!    different identifier is never tried.
+//!
+//! Keys matched by name (rules 1–3) are returned whether or not the algorithm fits them, so that
+//! the caller can say "the named key does not fit the algorithm" instead of "no key". Keys
+//! carried in the token header (`jwk`, `x5c`, `jku`, `x5u`) are never looked at: anyone can
+//! put a key there, so it proves nothing.
+
+use super::{alg_fits_key, Alg, MatchedBy};
+use crate::keys::KeyEntry;
+use crate::token::HeaderParams;
+
+fn is_anonymous(key: &KeyEntry) -> bool {
+    key.kid.is_none() && key.x5t.is_none() && key.x5t_s256.is_none() && key.certificate.is_none()
+}
+
+/// Selects the trusted keys to check, and records how they were matched (see the module docs).
+/// An empty list means no trusted key matches.
+pub fn select_keys<'a>(
+    params: &HeaderParams,
+    alg: Alg,
+    keys: &[&'a KeyEntry],
+) -> (Vec<&'a KeyEntry>, MatchedBy) {
+    let pick = |f: &dyn Fn(&KeyEntry) -> bool| -> Vec<&'a KeyEntry> {
+        keys.iter().copied().filter(|k| f(k)).collect()
+    };
+    if let Some(kid) = params.kid.as_deref() {
+        let found = pick(&|k| k.kid.as_deref() == Some(kid));
+        if !found.is_empty() {
+            return (found, MatchedBy::Kid);
+        }
+    }
+    if let Some(x5t) = params.x5t.as_deref() {
+        let found = pick(&|k| {
+            k.x5t.as_deref() == Some(x5t)
+                || k.certificate.as_ref().is_some_and(|c| c.x5t == x5t)
+        });
+        if !found.is_empty() {
+            return (found, MatchedBy::X5t);
+        }
+    }
+    if let Some(s256) = params.x5t_s256.as_deref() {
+        let found = pick(&|k| {
+            k.x5t_s256.as_deref() == Some(s256)
+                || k.certificate.as_ref().is_some_and(|c| c.x5t_s256 == s256)
+        });
+        if !found.is_empty() {
+            return (found, MatchedBy::X5tS256);
+        }
+    }
+    let named = params.kid.is_some() || params.x5t.is_some() || params.x5t_s256.is_some();
+    let found = pick(&|k| (!named || is_anonymous(k)) && alg_fits_key(alg, k).is_ok());
+    (found, MatchedBy::Trial)
+}
