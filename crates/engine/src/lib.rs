@@ -9,6 +9,7 @@
 pub mod b64;
 pub mod decode;
 pub mod error;
+pub mod extract;
 pub mod keys;
 pub mod limits;
 pub mod token;
