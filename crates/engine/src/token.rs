@@ -661,7 +661,14 @@ mod tests {
 
     #[test]
     fn jwe_reports_header_only() {
-        let t = format!("{}.a.b.c.d", enc(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#));
+        let t = format!(
+            "{}.{}.{}.{}.{}",
+            enc(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#),
+            enc("key"),
+            enc("iv"),
+            enc("ciphertext"),
+            enc("tag")
+        );
         let p = parse_compact(&t).unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(p.kind, TokenKind::Jwe);
         assert_eq!(p.payload, Payload::Encrypted);
@@ -685,5 +692,236 @@ mod tests {
                 ..
             })
         ));
+    }
+    fn sig_json(protected: &str, header: Option<&str>, sig: &str) -> String {
+        let mut members = Vec::new();
+        if !protected.is_empty() {
+            members.push(format!("\"protected\":\"{}\"", enc(protected)));
+        }
+        if let Some(h) = header {
+            members.push(format!("\"header\":{h}"));
+        }
+        members.push(format!("\"signature\":\"{}\"", enc(sig)));
+        format!("{{{}}}", members.join(","))
+    }
+
+    #[test]
+    fn rfc7515_section_7_2_1_general_json_gives_one_block_per_signature() {
+        let a = sig_json(r#"{"alg":"RS256"}"#, Some(r#"{"kid":"a"}"#), "s1");
+        let b = sig_json("", Some(r#"{"alg":"ES256","kid":"b"}"#), "s2");
+        let payload = enc(r#"{"sub":"x"}"#);
+        let t = parse_token(&format!(
+            r#"{{"payload":"{payload}","signatures":[{a},{b}]}}"#
+        ))
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(t.serialization, Serialization::JsonGeneral);
+        assert_eq!(t.kind, TokenKind::Jws);
+        assert_eq!(t.signatures.len(), 2);
+        assert_eq!(t.signatures[0].params.kid.as_deref(), Some("a"));
+        assert_eq!(t.signatures[1].params.alg.as_deref(), Some("ES256"));
+        let first = format!("{}.{payload}", enc(r#"{"alg":"RS256"}"#));
+        assert_eq!(t.signatures[0].signing_input, first.as_bytes());
+        assert_eq!(
+            t.signatures[1].signing_input,
+            format!(".{payload}").as_bytes()
+        );
+        assert_eq!(t.payload, Payload::Json(serde_json::json!({"sub":"x"})));
+    }
+
+    #[test]
+    fn rfc7515_section_7_2_2_flattened_json() {
+        let t = parse_token(&format!(
+            r#"{{"payload":"{}","protected":"{}","signature":"{}"}}"#,
+            enc("hi"),
+            enc(r#"{"alg":"HS256"}"#),
+            enc("s")
+        ))
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(t.serialization, Serialization::JsonFlattened);
+        assert_eq!(t.payload, Payload::Text("hi".into()));
+    }
+
+    fn json_error(text: &str) -> String {
+        match parse_token(text) {
+            Err(TokenError::InvalidJsonSerialization { detail }) => detail,
+            other => unreachable!("expected a JSON serialization error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn rfc7515_section_7_2_1_headers_must_be_disjoint() {
+        let sig = sig_json(r#"{"alg":"HS256"}"#, Some(r#"{"alg":"none"}"#), "s");
+        let detail = json_error(&format!(r#"{{"payload":"","signatures":[{sig}]}}"#));
+        assert!(
+            detail.contains("signatures[0]") && detail.contains("\"alg\""),
+            "{detail}"
+        );
+    }
+
+    #[test]
+    fn json_serialization_structure_errors_say_what_is_wrong() {
+        let sig = sig_json(r#"{"alg":"HS256"}"#, None, "s");
+        let mixed = format!(r#"{{"signatures":[{sig}],"signature":"x"}}"#);
+        assert!(json_error(&mixed).contains("both"));
+        assert!(json_error(r#"{"payload":"e30"}"#).contains("neither"));
+        assert!(json_error(r#"{"signatures":[]}"#).contains("empty"));
+        assert!(
+            json_error(r#"{"signatures":[{"signature":""}]}"#).contains("neither \"protected\"")
+        );
+        assert!(json_error(r#"{"header":{"kid":"k"},"signature":""}"#).contains("no \"alg\""));
+        assert!(json_error(r#"{"payload":1,"signature":""}"#).contains("payload"));
+        assert!(json_error(r#"{"protected":"e30","ciphertext":"x"}"#).contains("JWE"));
+        assert!(json_error("{not json").contains("not valid JSON"));
+    }
+
+    #[test]
+    fn rfc7797_section_3_signatures_must_agree_on_b64() {
+        let a = sig_json(r#"{"alg":"HS256","b64":false,"crit":["b64"]}"#, None, "s");
+        let b = sig_json(r#"{"alg":"HS256"}"#, None, "s");
+        let detail = json_error(&format!(r#"{{"payload":"$.02","signatures":[{a},{b}]}}"#));
+        assert!(detail.contains("b64"), "{detail}");
+    }
+
+    #[test]
+    fn rfc7797_section_3_b64_in_unprotected_header_does_not_count() {
+        let sig = sig_json(r#"{"alg":"HS256"}"#, Some(r#"{"b64":false}"#), "s");
+        let t = parse_token(&format!(
+            r#"{{"payload":"{}","signatures":[{sig}]}}"#,
+            enc("x")
+        ))
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(t.signatures[0].params.b64, None);
+        assert_eq!(t.payload, Payload::Text("x".into()));
+        assert!(
+            t.notes.iter().any(|n| n.contains("unprotected")),
+            "{:?}",
+            t.notes
+        );
+    }
+
+    #[test]
+    fn rfc7797_compact_unencoded_payload_signs_raw_bytes() {
+        let h = enc(r#"{"alg":"HS256","b64":false,"crit":["b64"]}"#);
+        let t = parse_token(&format!("{h}.raw payload!.{}", enc("s")))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(t.payload, Payload::Text("raw payload!".into()));
+        assert_eq!(
+            t.signatures[0].signing_input,
+            format!("{h}.raw payload!").as_bytes()
+        );
+        assert!(!t.notes.iter().any(|n| n.contains("not listed")));
+    }
+
+    #[test]
+    fn rfc7515_appendix_f_detached_content_signing_input_is_rebuilt() {
+        let h = enc(r#"{"alg":"HS256"}"#);
+        let t = parse_token(&format!("{h}..{}", enc("s"))).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(t.payload, Payload::Detached);
+        let block = &t.signatures[0];
+        assert_eq!(
+            block.signing_input_for(b"cGF5"),
+            format!("{h}.cGF5").as_bytes()
+        );
+    }
+
+    #[test]
+    fn rfc7519_section_5_2_nested_jwt_is_noted() {
+        let t = format!(
+            "{}.{}.{}",
+            enc(r#"{"alg":"HS256","cty":"JWT"}"#),
+            enc("a.b.c"),
+            enc("s")
+        );
+        let p = parse_token(&t).unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(
+            p.notes.iter().any(|n| n.contains("nested")),
+            "{:?}",
+            p.notes
+        );
+    }
+
+    #[test]
+    fn rfc7518_section_3_6_none_with_a_signature_is_noted() {
+        let t = format!("{}.{}.{}", enc(r#"{"alg":"NONE"}"#), enc("{}"), enc("s"));
+        let p = parse_token(&t).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(p.kind, TokenKind::Unsecured);
+        assert!(p.notes.iter().any(|n| n.contains("signature is present")));
+    }
+
+    #[test]
+    fn mixed_none_and_signed_json_is_jws_with_a_note() {
+        let a = sig_json(r#"{"alg":"None"}"#, None, "");
+        let b = sig_json(r#"{"alg":"HS256"}"#, None, "s");
+        let t = parse_token(&format!(r#"{{"payload":"","signatures":[{a},{b}]}}"#))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(t.kind, TokenKind::Jws);
+        assert!(
+            t.notes.iter().any(|n| n.contains("1 of 2")),
+            "{:?}",
+            t.notes
+        );
+    }
+
+    #[test]
+    fn rfc7516_section_7_1_jwe_segments_must_be_base64url() {
+        let t = format!("{}..iv!.c.t", enc(r#"{"alg":"dir","enc":"A256GCM"}"#));
+        assert!(matches!(
+            parse_token(&t),
+            Err(TokenError::InvalidBase64 {
+                part: TokenPart::Iv,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn size_limit_is_enforced_before_parsing() {
+        let big = "a".repeat(limits::MAX_TOKEN_BYTES + 1);
+        assert!(matches!(
+            parse_token(&big),
+            Err(TokenError::TooLarge { .. })
+        ));
+        let big_json = format!("{{{big}");
+        assert!(matches!(
+            parse_token(&big_json),
+            Err(TokenError::TooLarge { .. })
+        ));
+        assert_eq!(parse_token("  \n"), Err(TokenError::Empty));
+    }
+
+    #[test]
+    fn deeply_nested_json_is_a_typed_error_not_a_crash() {
+        // 200 levels: beyond both our limit and serde_json's own recursion limit (128).
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let header = format!(r#"{{"alg":"HS256","x":{deep}}}"#);
+        let t = format!("{}.{}.", enc(&header), enc("{}"));
+        assert_eq!(
+            parse_token(&t),
+            Err(TokenError::JsonTooDeep {
+                part: TokenPart::Header,
+                limit: limits::MAX_JSON_DEPTH
+            })
+        );
+        let t = format!("{}.{}.", enc(r#"{"alg":"HS256"}"#), enc(&deep));
+        assert!(matches!(
+            parse_token(&t),
+            Err(TokenError::JsonTooDeep {
+                part: TokenPart::Payload,
+                ..
+            })
+        ));
+        let json = format!(r#"{{"payload":"","signature":"","header":{{"alg":"x","d":{deep}}}}}"#);
+        assert!(json_error(&json).contains("deeper"));
+        // Unbalanced input that is only deep, never closed, is refused the same way.
+        let open = "{\"a\":".repeat(limits::MAX_JSON_DEPTH + 1);
+        assert!(json_error(&open).contains("deeper"));
+    }
+
+    #[test]
+    fn json_depth_ignores_brackets_inside_strings() {
+        let text = format!(r#"{{"a":"{}\"{}"}}"#, "[".repeat(100), "{".repeat(100));
+        assert!(!json_depth_exceeds(text.as_bytes(), 2));
+        assert!(json_depth_exceeds(b"[[[", 2));
+        assert!(!json_depth_exceeds(b"[[]]", 2));
     }
 }
