@@ -11,6 +11,7 @@ pub mod case;
 pub mod claims;
 pub mod decode;
 pub mod error;
+pub mod extract;
 pub mod judge;
 pub mod keys;
 pub mod limits;

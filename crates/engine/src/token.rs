@@ -1,6 +1,20 @@
-//! Parsed tokens: compact JWS (RFC 7515 §7.1), JWE compact (RFC 7516 §7.1, protected header
-//! only) and unsecured JWTs (`alg: none`). Everything in a header is untrusted metadata: it is
-//! kept visible for the analyst and never used to choose a key by itself.
+//! Parsed tokens: compact JWS (RFC 7515 §7.1), JWS JSON serialization, flattened and general
+//! (RFC 7515 §7.2), JWE compact (RFC 7516 §7.1, protected header only) and unsecured JWTs
+//! (`alg: none` in any letter case). Everything in a header is untrusted metadata: it is kept
+//! visible for the analyst and never used to choose a key by itself.
+//!
+//! Rules, in the order they are applied by [`parse_token`]:
+//! 1. Size first: text over [`limits::MAX_TOKEN_BYTES`] is refused before anything is decoded.
+//! 2. Text starting with `{` is a JWS JSON serialization; anything else is compact.
+//! 3. JSON nesting deeper than [`limits::MAX_JSON_DEPTH`] (header, payload or the whole JSON
+//!    serialization) is refused with [`TokenError::JsonTooDeep`] before serde_json sees it.
+//! 4. Each signature's signing input is `BASE64URL(protected) '.' payload` where `payload` is the
+//!    payload exactly as transmitted: base64url text normally, the raw bytes when the protected
+//!    header sets `"b64": false` (RFC 7797 §3). A detached payload (RFC 7515 Appendix F) leaves
+//!    the payload part empty; [`SignatureBlock::signing_input_for`] rebuilds it once the analyst
+//!    supplies the content.
+//! 5. Unusual but legal constructs (`crit`, `b64: false`, `cty: JWT`, `alg: none` with a
+//!    signature, a mix of unsecured and signed signatures) become notes, not errors.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -119,6 +133,15 @@ pub struct SignatureBlock {
     pub signature_b64: String,
 }
 
+impl SignatureBlock {
+    /// The signing input for detached content (RFC 7515 Appendix F): `payload` is the content
+    /// exactly as it would have been transmitted (base64url text, or the raw bytes when the
+    /// protected header sets `"b64": false`).
+    pub fn signing_input_for(&self, payload: &[u8]) -> Vec<u8> {
+        signing_input(&self.protected_b64, payload)
+    }
+}
+
 /// A token read from text, not yet verified.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ParsedToken {
@@ -136,6 +159,7 @@ pub struct ParsedToken {
 
 impl ParsedToken {
     /// The first (for compact tokens, the only) signature block.
+
     pub fn primary(&self) -> Option<&SignatureBlock> {
         self.signatures.first()
     }
@@ -149,22 +173,40 @@ impl ParsedToken {
     }
 }
 
-/// Parses a token in compact serialization (JWS, JWE or unsecured).
-pub fn parse_compact(text: &str) -> Result<ParsedToken, TokenError> {
+/// Parses a token in any supported form: compact JWS, JWE or unsecured, or a JWS JSON
+/// serialization (flattened or general). This is the entry point for anything an analyst pastes
+/// as "one token"; [`crate::extract`] finds tokens inside larger text.
+pub fn parse_token(text: &str) -> Result<ParsedToken, TokenError> {
+    let raw = checked_raw(text)?;
+    if raw.starts_with('{') {
+        parse_json_serialization(raw)
+    } else {
+        parse_compact(raw)
+    }
+}
+
+/// Trims, then refuses empty and over-limit input before any decoding.
+fn checked_raw(text: &str) -> Result<&str, TokenError> {
+    if text.len() > limits::MAX_TOKEN_BYTES {
+        return Err(TokenError::TooLarge {
+            bytes: text.len(),
+            limit: limits::MAX_TOKEN_BYTES,
+        });
+    }
     let raw = text.trim();
     if raw.is_empty() {
         return Err(TokenError::Empty);
     }
-    if raw.len() > limits::MAX_TOKEN_BYTES {
-        return Err(TokenError::TooLarge {
-            bytes: raw.len(),
-            limit: limits::MAX_TOKEN_BYTES,
-        });
-    }
+    Ok(raw)
+}
+
+/// Parses a token in compact serialization (JWS, JWE or unsecured).
+pub fn parse_compact(text: &str) -> Result<ParsedToken, TokenError> {
+    let raw = checked_raw(text)?;
     let parts: Vec<&str> = raw.split('.').collect();
     match parts.as_slice() {
         [h, p, s] => parse_compact_jws(raw, h, p, s),
-        [h, _, _, _, _] => parse_compact_jwe(raw, h),
+        [h, k, iv, c, t] => parse_compact_jwe(raw, h, [k, iv, c, t]),
         other => Err(TokenError::WrongSegmentCount { found: other.len() }),
     }
 }
@@ -180,34 +222,22 @@ fn parse_compact_jws(raw: &str, h: &str, p: &str, s: &str) -> Result<ParsedToken
     let payload = if p.is_empty() {
         Payload::Detached
     } else if unencoded {
-        notes.push(
-            "the header sets \"b64\": false (RFC 7797): the payload is not base64url-encoded"
-                .into(),
-        );
-        Payload::Text(p.to_owned())
+        read_payload(p.as_bytes())?
     } else {
         let bytes = b64::decode_url(p).map_err(|e| TokenError::InvalidBase64 {
             part: TokenPart::Payload,
             detail: e.to_string(),
         })?;
-        interpret_payload(&bytes)
+        read_payload(&bytes)?
     };
-    if !s.is_empty() {
-        b64::decode_url(s).map_err(|e| TokenError::InvalidBase64 {
-            part: TokenPart::Signature,
-            detail: e.to_string(),
-        })?;
-    }
+    check_signature_b64(s)?;
     note_header(&params, &mut notes);
+    note_signature(&params, s, &mut notes);
     let kind = if params.is_unsecured() {
         TokenKind::Unsecured
     } else {
         TokenKind::Jws
     };
-    let mut signing_input = Vec::with_capacity(h.len() + 1 + p.len());
-    signing_input.extend_from_slice(h.as_bytes());
-    signing_input.push(b'.');
-    signing_input.extend_from_slice(p.as_bytes());
     Ok(ParsedToken {
         raw: raw.to_owned(),
         kind,
@@ -217,20 +247,56 @@ fn parse_compact_jws(raw: &str, h: &str, p: &str, s: &str) -> Result<ParsedToken
             protected_b64: h.to_owned(),
             header,
             params,
-            signing_input,
+            signing_input: signing_input(h, p.as_bytes()),
             signature_b64: s.to_owned(),
         }],
         notes,
     })
 }
 
-fn parse_compact_jwe(raw: &str, h: &str) -> Result<ParsedToken, TokenError> {
+fn check_signature_b64(s: &str) -> Result<(), TokenError> {
+    if !s.is_empty() {
+        b64::decode_url(s).map_err(|e| TokenError::InvalidBase64 {
+            part: TokenPart::Signature,
+            detail: e.to_string(),
+        })?;
+    }
+    Ok(())
+}
+
+/// `ASCII(protected) || '.' || payload` (RFC 7515 §5.2; RFC 7797 §3 for raw payload bytes).
+fn signing_input(protected_b64: &str, payload: &[u8]) -> Vec<u8> {
+    let mut input = Vec::with_capacity(protected_b64.len() + 1 + payload.len());
+    input.extend_from_slice(protected_b64.as_bytes());
+    input.push(b'.');
+    input.extend_from_slice(payload);
+    input
+}
+
+fn parse_compact_jwe(raw: &str, h: &str, rest: [&&str; 4]) -> Result<ParsedToken, TokenError> {
     let header = decode_header(h)?;
     let params = HeaderParams::from_header(&header);
     if params.alg.is_none() {
         return Err(TokenError::MissingAlg);
     }
+    let parts = [
+        TokenPart::EncryptedKey,
+        TokenPart::Iv,
+        TokenPart::Ciphertext,
+        TokenPart::Tag,
+    ];
+    for (segment, part) in rest.iter().zip(parts) {
+        b64::decode_url(segment).map_err(|e| TokenError::InvalidBase64 {
+            part,
+            detail: e.to_string(),
+        })?;
+    }
     let mut notes = vec!["this is an encrypted token (JWE): only its protected header can be read; the content needs the recipient's private key".to_owned()];
+    if params.enc.is_none() {
+        notes.push(
+            "the JWE header has no \"enc\" (RFC 7516 §4.1.2 requires one): no recipient can decrypt it".to_owned(),
+        );
+    }
     note_header(&params, &mut notes);
     Ok(ParsedToken {
         raw: raw.to_owned(),
@@ -248,12 +314,218 @@ fn parse_compact_jwe(raw: &str, h: &str) -> Result<ParsedToken, TokenError> {
     })
 }
 
+/// Parses a JWS JSON serialization (RFC 7515 §7.2): general (`signatures` array) or flattened
+/// (`protected`/`header`/`signature` at the top level). Every signature becomes one
+/// [`SignatureBlock`] with its own protected header, its unprotected `header` merged in and its
+/// own signing input.
+pub fn parse_json_serialization(text: &str) -> Result<ParsedToken, TokenError> {
+    let raw = checked_raw(text)?;
+    let invalid = |detail: String| TokenError::InvalidJsonSerialization { detail };
+    if json_depth_exceeds(raw.as_bytes(), limits::MAX_JSON_DEPTH) {
+        return Err(invalid(format!(
+            "the JSON nests deeper than {} levels",
+            limits::MAX_JSON_DEPTH
+        )));
+    }
+    let value: Value =
+        serde_json::from_str(raw).map_err(|e| invalid(format!("it is not valid JSON ({e})")))?;
+    let Value::Object(top) = value else {
+        return Err(invalid("the top level is not a JSON object".into()));
+    };
+    if top.contains_key("ciphertext") {
+        return Err(invalid(
+            "this is a JWE JSON serialization (RFC 7516 §7.2), which Keyhole does not read; paste the compact form".into(),
+        ));
+    }
+    let payload_member = match top.get("payload") {
+        None => None,
+        Some(Value::String(p)) => Some(p.as_str()),
+        Some(_) => return Err(invalid("\"payload\" must be a string".into())),
+    };
+    let flat_members = ["protected", "header", "signature"];
+    let (serialization, entries): (Serialization, Vec<(String, &Map<String, Value>)>) = match top
+        .get("signatures")
+    {
+        Some(sigs) => {
+            if let Some(m) = flat_members.iter().find(|m| top.contains_key(**m)) {
+                return Err(invalid(format!(
+                        "it has both \"signatures\" (general form) and a top-level \"{m}\" (flattened form)"
+                    )));
+            }
+            let Value::Array(list) = sigs else {
+                return Err(invalid("\"signatures\" must be an array".into()));
+            };
+            if list.is_empty() {
+                return Err(invalid("\"signatures\" is empty".into()));
+            }
+            let mut entries = Vec::with_capacity(list.len());
+            for (i, sig) in list.iter().enumerate() {
+                let Value::Object(o) = sig else {
+                    return Err(invalid(format!("signatures[{i}] is not an object")));
+                };
+                entries.push((format!("signatures[{i}]"), o));
+            }
+            (Serialization::JsonGeneral, entries)
+        }
+        None if top.contains_key("signature") => (
+            Serialization::JsonFlattened,
+            vec![("the top level".into(), &top)],
+        ),
+        None => {
+            return Err(invalid(
+                "it has neither \"signatures\" (general form) nor \"signature\" (flattened form)"
+                    .into(),
+            ))
+        }
+    };
+
+    let general = serialization == Serialization::JsonGeneral;
+    let mut notes = Vec::new();
+    let mut signatures = Vec::with_capacity(entries.len());
+    for (place, entry) in &entries {
+        let block = json_signature_block(place, entry, payload_member)?;
+        let prefix = if general {
+            format!("{place}: ")
+        } else {
+            String::new()
+        };
+        let mut own = Vec::new();
+        note_header(&block.params, &mut own);
+        note_signature(&block.params, &block.signature_b64, &mut own);
+        if let Some(Value::Object(u)) = entry.get("header") {
+            for name in ["crit", "b64"] {
+                if u.contains_key(name) {
+                    own.push(format!(
+                        "\"{name}\" is in the unprotected header; RFC 7515 §4.1.11 and RFC 7797 §3 require it to be integrity protected"
+                    ));
+                }
+            }
+        }
+        notes.extend(own.into_iter().map(|n| format!("{prefix}{n}")));
+        signatures.push(block);
+    }
+
+    // RFC 7797 §3: every signature must agree on whether the payload is base64url-encoded.
+    let unencoded: Vec<bool> = signatures
+        .iter()
+        .map(|s| s.params.b64 == Some(false))
+        .collect();
+    let any_unencoded = unencoded.iter().any(|u| *u);
+    if any_unencoded && !unencoded.iter().all(|u| *u) {
+        return Err(invalid(
+            "the signatures disagree on \"b64\" (RFC 7797 §3 requires the same value in all of them), so the payload cannot be read".into(),
+        ));
+    }
+    let payload = match payload_member {
+        None => Payload::Detached,
+        Some(p) if any_unencoded => read_payload(p.as_bytes())?,
+        Some(p) => {
+            let bytes = b64::decode_url(p).map_err(|e| {
+                invalid(format!("\"payload\" is not valid unpadded base64url ({e})"))
+            })?;
+            read_payload(&bytes)?
+        }
+    };
+    let unsecured = signatures
+        .iter()
+        .filter(|s| s.params.is_unsecured())
+        .count();
+    let kind = if unsecured == signatures.len() {
+        TokenKind::Unsecured
+    } else {
+        if unsecured > 0 {
+            notes.push(format!(
+                "{unsecured} of {} signatures use \"alg\": \"none\": they protect nothing",
+                signatures.len()
+            ));
+        }
+        TokenKind::Jws
+    };
+    Ok(ParsedToken {
+        raw: raw.to_owned(),
+        kind,
+        serialization,
+        payload,
+        signatures,
+        notes,
+    })
+}
+
+/// Builds one signature block of a JSON serialization; `place` names it in error messages.
+fn json_signature_block(
+    place: &str,
+    entry: &Map<String, Value>,
+    payload: Option<&str>,
+) -> Result<SignatureBlock, TokenError> {
+    let invalid = |detail: String| TokenError::InvalidJsonSerialization {
+        detail: format!("{place}: {detail}"),
+    };
+    let protected_b64 = match entry.get("protected") {
+        None => None,
+        Some(Value::String(p)) => Some(p.as_str()),
+        Some(_) => return Err(invalid("\"protected\" must be a string".into())),
+    };
+    let protected = match protected_b64 {
+        Some(p) => decode_header(p).map_err(|e| invalid(format!("\"protected\": {e}")))?,
+        None => Map::new(),
+    };
+    let unprotected = match entry.get("header") {
+        None => None,
+        Some(Value::Object(u)) => Some(u),
+        Some(_) => return Err(invalid("\"header\" must be a JSON object".into())),
+    };
+    if protected_b64.is_none() && unprotected.is_none() {
+        return Err(invalid(
+            "it has neither \"protected\" nor \"header\" (RFC 7515 §7.2.1 requires at least one)"
+                .into(),
+        ));
+    }
+    let mut header = protected.clone();
+    if let Some(u) = unprotected {
+        if let Some(dup) = u.keys().find(|k| protected.contains_key(*k)) {
+            return Err(invalid(format!(
+                "\"{dup}\" is in both the protected and the unprotected header (RFC 7515 §7.2.1 requires them to be disjoint)"
+            )));
+        }
+        header.extend(u.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    let mut params = HeaderParams::from_header(&header);
+    // RFC 7797 §3: "b64" only counts when integrity protected.
+    params.b64 = protected.get("b64").and_then(Value::as_bool);
+    if params.alg.is_none() {
+        return Err(invalid(
+            "no \"alg\" in its headers (RFC 7515 §4.1.1 requires one)".into(),
+        ));
+    }
+    let signature_b64 = match entry.get("signature") {
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => return Err(invalid("\"signature\" must be a string".into())),
+        None => return Err(invalid("\"signature\" is missing".into())),
+    };
+    check_signature_b64(&signature_b64).map_err(|e| invalid(e.to_string()))?;
+    let protected_b64 = protected_b64.unwrap_or_default().to_owned();
+    let signing_input = signing_input(&protected_b64, payload.unwrap_or_default().as_bytes());
+    Ok(SignatureBlock {
+        protected_b64,
+        header,
+        params,
+        signing_input,
+        signature_b64,
+    })
+}
+
 /// Decodes a base64url header segment into a JSON object.
 pub fn decode_header(h: &str) -> Result<Map<String, Value>, TokenError> {
     let bytes = b64::decode_url(h).map_err(|e| TokenError::InvalidBase64 {
         part: TokenPart::Header,
         detail: e.to_string(),
     })?;
+    if json_depth_exceeds(&bytes, limits::MAX_JSON_DEPTH) {
+        return Err(TokenError::JsonTooDeep {
+            part: TokenPart::Header,
+            limit: limits::MAX_JSON_DEPTH,
+        });
+    }
     let value: Value = serde_json::from_slice(&bytes).map_err(|e| TokenError::InvalidJson {
         part: TokenPart::Header,
         detail: e.to_string(),
@@ -275,6 +547,51 @@ pub fn interpret_payload(bytes: &[u8]) -> Payload {
     }
 }
 
+/// Like [`interpret_payload`], but refuses JSON nested deeper than [`limits::MAX_JSON_DEPTH`]
+/// with a typed error instead of quietly showing it as text.
+pub fn read_payload(bytes: &[u8]) -> Result<Payload, TokenError> {
+    if json_depth_exceeds(bytes, limits::MAX_JSON_DEPTH) {
+        return Err(TokenError::JsonTooDeep {
+            part: TokenPart::Payload,
+            limit: limits::MAX_JSON_DEPTH,
+        });
+    }
+    Ok(interpret_payload(bytes))
+}
+
+/// True when `bytes`, read as JSON, opens more than `limit` arrays/objects at once. Strings
+/// (with their escapes) are skipped so brackets inside them do not count. Linear and
+/// allocation-free, so it can run before serde_json on hostile input.
+pub fn json_depth_exceeds(bytes: &[u8], limit: usize) -> bool {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in bytes {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
 fn note_header(params: &HeaderParams, notes: &mut Vec<String>) {
     if let Some(crit) = &params.crit {
         notes.push(format!(
@@ -282,12 +599,30 @@ fn note_header(params: &HeaderParams, notes: &mut Vec<String>) {
             crit.join(", ")
         ));
     }
+    if params.b64 == Some(false) {
+        notes.push(
+            "the header sets \"b64\": false (RFC 7797): the payload is not base64url-encoded and the signing input uses its raw bytes".into(),
+        );
+        let listed = params
+            .crit
+            .as_ref()
+            .is_some_and(|c| c.iter().any(|n| n == "b64"));
+        if !listed {
+            notes.push("\"b64\" is not listed in \"crit\" (RFC 7797 §6 requires it): a recipient unaware of RFC 7797 would read the payload differently".into());
+        }
+    }
     if params
         .cty
         .as_deref()
         .is_some_and(|c| c.eq_ignore_ascii_case("jwt"))
     {
         notes.push("\"cty\": \"JWT\" — the payload is itself a JWT (nested token)".to_owned());
+    }
+}
+
+fn note_signature(params: &HeaderParams, signature_b64: &str, notes: &mut Vec<String>) {
+    if params.is_unsecured() && !signature_b64.is_empty() {
+        notes.push("\"alg\" is \"none\" yet a signature is present (RFC 7518 §3.6 requires it to be empty)".into());
     }
 }
 
@@ -326,7 +661,14 @@ mod tests {
 
     #[test]
     fn jwe_reports_header_only() {
-        let t = format!("{}.a.b.c.d", enc(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#));
+        let t = format!(
+            "{}.{}.{}.{}.{}",
+            enc(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#),
+            enc("key"),
+            enc("iv"),
+            enc("ciphertext"),
+            enc("tag")
+        );
         let p = parse_compact(&t).unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(p.kind, TokenKind::Jwe);
         assert_eq!(p.payload, Payload::Encrypted);
@@ -350,5 +692,236 @@ mod tests {
                 ..
             })
         ));
+    }
+    fn sig_json(protected: &str, header: Option<&str>, sig: &str) -> String {
+        let mut members = Vec::new();
+        if !protected.is_empty() {
+            members.push(format!("\"protected\":\"{}\"", enc(protected)));
+        }
+        if let Some(h) = header {
+            members.push(format!("\"header\":{h}"));
+        }
+        members.push(format!("\"signature\":\"{}\"", enc(sig)));
+        format!("{{{}}}", members.join(","))
+    }
+
+    #[test]
+    fn rfc7515_section_7_2_1_general_json_gives_one_block_per_signature() {
+        let a = sig_json(r#"{"alg":"RS256"}"#, Some(r#"{"kid":"a"}"#), "s1");
+        let b = sig_json("", Some(r#"{"alg":"ES256","kid":"b"}"#), "s2");
+        let payload = enc(r#"{"sub":"x"}"#);
+        let t = parse_token(&format!(
+            r#"{{"payload":"{payload}","signatures":[{a},{b}]}}"#
+        ))
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(t.serialization, Serialization::JsonGeneral);
+        assert_eq!(t.kind, TokenKind::Jws);
+        assert_eq!(t.signatures.len(), 2);
+        assert_eq!(t.signatures[0].params.kid.as_deref(), Some("a"));
+        assert_eq!(t.signatures[1].params.alg.as_deref(), Some("ES256"));
+        let first = format!("{}.{payload}", enc(r#"{"alg":"RS256"}"#));
+        assert_eq!(t.signatures[0].signing_input, first.as_bytes());
+        assert_eq!(
+            t.signatures[1].signing_input,
+            format!(".{payload}").as_bytes()
+        );
+        assert_eq!(t.payload, Payload::Json(serde_json::json!({"sub":"x"})));
+    }
+
+    #[test]
+    fn rfc7515_section_7_2_2_flattened_json() {
+        let t = parse_token(&format!(
+            r#"{{"payload":"{}","protected":"{}","signature":"{}"}}"#,
+            enc("hi"),
+            enc(r#"{"alg":"HS256"}"#),
+            enc("s")
+        ))
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(t.serialization, Serialization::JsonFlattened);
+        assert_eq!(t.payload, Payload::Text("hi".into()));
+    }
+
+    fn json_error(text: &str) -> String {
+        match parse_token(text) {
+            Err(TokenError::InvalidJsonSerialization { detail }) => detail,
+            other => unreachable!("expected a JSON serialization error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn rfc7515_section_7_2_1_headers_must_be_disjoint() {
+        let sig = sig_json(r#"{"alg":"HS256"}"#, Some(r#"{"alg":"none"}"#), "s");
+        let detail = json_error(&format!(r#"{{"payload":"","signatures":[{sig}]}}"#));
+        assert!(
+            detail.contains("signatures[0]") && detail.contains("\"alg\""),
+            "{detail}"
+        );
+    }
+
+    #[test]
+    fn json_serialization_structure_errors_say_what_is_wrong() {
+        let sig = sig_json(r#"{"alg":"HS256"}"#, None, "s");
+        let mixed = format!(r#"{{"signatures":[{sig}],"signature":"x"}}"#);
+        assert!(json_error(&mixed).contains("both"));
+        assert!(json_error(r#"{"payload":"e30"}"#).contains("neither"));
+        assert!(json_error(r#"{"signatures":[]}"#).contains("empty"));
+        assert!(
+            json_error(r#"{"signatures":[{"signature":""}]}"#).contains("neither \"protected\"")
+        );
+        assert!(json_error(r#"{"header":{"kid":"k"},"signature":""}"#).contains("no \"alg\""));
+        assert!(json_error(r#"{"payload":1,"signature":""}"#).contains("payload"));
+        assert!(json_error(r#"{"protected":"e30","ciphertext":"x"}"#).contains("JWE"));
+        assert!(json_error("{not json").contains("not valid JSON"));
+    }
+
+    #[test]
+    fn rfc7797_section_3_signatures_must_agree_on_b64() {
+        let a = sig_json(r#"{"alg":"HS256","b64":false,"crit":["b64"]}"#, None, "s");
+        let b = sig_json(r#"{"alg":"HS256"}"#, None, "s");
+        let detail = json_error(&format!(r#"{{"payload":"$.02","signatures":[{a},{b}]}}"#));
+        assert!(detail.contains("b64"), "{detail}");
+    }
+
+    #[test]
+    fn rfc7797_section_3_b64_in_unprotected_header_does_not_count() {
+        let sig = sig_json(r#"{"alg":"HS256"}"#, Some(r#"{"b64":false}"#), "s");
+        let t = parse_token(&format!(
+            r#"{{"payload":"{}","signatures":[{sig}]}}"#,
+            enc("x")
+        ))
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(t.signatures[0].params.b64, None);
+        assert_eq!(t.payload, Payload::Text("x".into()));
+        assert!(
+            t.notes.iter().any(|n| n.contains("unprotected")),
+            "{:?}",
+            t.notes
+        );
+    }
+
+    #[test]
+    fn rfc7797_compact_unencoded_payload_signs_raw_bytes() {
+        let h = enc(r#"{"alg":"HS256","b64":false,"crit":["b64"]}"#);
+        let t = parse_token(&format!("{h}.raw payload!.{}", enc("s")))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(t.payload, Payload::Text("raw payload!".into()));
+        assert_eq!(
+            t.signatures[0].signing_input,
+            format!("{h}.raw payload!").as_bytes()
+        );
+        assert!(!t.notes.iter().any(|n| n.contains("not listed")));
+    }
+
+    #[test]
+    fn rfc7515_appendix_f_detached_content_signing_input_is_rebuilt() {
+        let h = enc(r#"{"alg":"HS256"}"#);
+        let t = parse_token(&format!("{h}..{}", enc("s"))).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(t.payload, Payload::Detached);
+        let block = &t.signatures[0];
+        assert_eq!(
+            block.signing_input_for(b"cGF5"),
+            format!("{h}.cGF5").as_bytes()
+        );
+    }
+
+    #[test]
+    fn rfc7519_section_5_2_nested_jwt_is_noted() {
+        let t = format!(
+            "{}.{}.{}",
+            enc(r#"{"alg":"HS256","cty":"JWT"}"#),
+            enc("a.b.c"),
+            enc("s")
+        );
+        let p = parse_token(&t).unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(
+            p.notes.iter().any(|n| n.contains("nested")),
+            "{:?}",
+            p.notes
+        );
+    }
+
+    #[test]
+    fn rfc7518_section_3_6_none_with_a_signature_is_noted() {
+        let t = format!("{}.{}.{}", enc(r#"{"alg":"NONE"}"#), enc("{}"), enc("s"));
+        let p = parse_token(&t).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(p.kind, TokenKind::Unsecured);
+        assert!(p.notes.iter().any(|n| n.contains("signature is present")));
+    }
+
+    #[test]
+    fn mixed_none_and_signed_json_is_jws_with_a_note() {
+        let a = sig_json(r#"{"alg":"None"}"#, None, "");
+        let b = sig_json(r#"{"alg":"HS256"}"#, None, "s");
+        let t = parse_token(&format!(r#"{{"payload":"","signatures":[{a},{b}]}}"#))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(t.kind, TokenKind::Jws);
+        assert!(
+            t.notes.iter().any(|n| n.contains("1 of 2")),
+            "{:?}",
+            t.notes
+        );
+    }
+
+    #[test]
+    fn rfc7516_section_7_1_jwe_segments_must_be_base64url() {
+        let t = format!("{}..iv!.c.t", enc(r#"{"alg":"dir","enc":"A256GCM"}"#));
+        assert!(matches!(
+            parse_token(&t),
+            Err(TokenError::InvalidBase64 {
+                part: TokenPart::Iv,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn size_limit_is_enforced_before_parsing() {
+        let big = "a".repeat(limits::MAX_TOKEN_BYTES + 1);
+        assert!(matches!(
+            parse_token(&big),
+            Err(TokenError::TooLarge { .. })
+        ));
+        let big_json = format!("{{{big}");
+        assert!(matches!(
+            parse_token(&big_json),
+            Err(TokenError::TooLarge { .. })
+        ));
+        assert_eq!(parse_token("  \n"), Err(TokenError::Empty));
+    }
+
+    #[test]
+    fn deeply_nested_json_is_a_typed_error_not_a_crash() {
+        // 200 levels: beyond both our limit and serde_json's own recursion limit (128).
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let header = format!(r#"{{"alg":"HS256","x":{deep}}}"#);
+        let t = format!("{}.{}.", enc(&header), enc("{}"));
+        assert_eq!(
+            parse_token(&t),
+            Err(TokenError::JsonTooDeep {
+                part: TokenPart::Header,
+                limit: limits::MAX_JSON_DEPTH
+            })
+        );
+        let t = format!("{}.{}.", enc(r#"{"alg":"HS256"}"#), enc(&deep));
+        assert!(matches!(
+            parse_token(&t),
+            Err(TokenError::JsonTooDeep {
+                part: TokenPart::Payload,
+                ..
+            })
+        ));
+        let json = format!(r#"{{"payload":"","signature":"","header":{{"alg":"x","d":{deep}}}}}"#);
+        assert!(json_error(&json).contains("deeper"));
+        // Unbalanced input that is only deep, never closed, is refused the same way.
+        let open = "{\"a\":".repeat(limits::MAX_JSON_DEPTH + 1);
+        assert!(json_error(&open).contains("deeper"));
+    }
+
+    #[test]
+    fn json_depth_ignores_brackets_inside_strings() {
+        let text = format!(r#"{{"a":"{}\"{}"}}"#, "[".repeat(100), "{".repeat(100));
+        assert!(!json_depth_exceeds(text.as_bytes(), 2));
+        assert!(json_depth_exceeds(b"[[[", 2));
+        assert!(!json_depth_exceeds(b"[[]]", 2));
     }
 }

@@ -1,0 +1,278 @@
+//! A structural JSON scanner that knows where every string value sits in the original text and
+//! under which path. It is used to say that a token was found in `$.tokens[0].id_token`, or in a
+//! HAR entry's request header `Authorization`, with the token's exact offset in the text.
+//!
+//! It reads a stream of JSON values (one document, or one value per line as in NDJSON logs),
+//! keeps its own stack instead of recursing (deep nesting cannot overflow anything), and is
+//! linear in the input. Paths are only built for strings that contain a token.
+
+use super::scan::Candidate;
+
+/// One step of a JSON path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// A token found inside a JSON string value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct JsonHit {
+    /// Path from the root of the value that holds the string.
+    pub path: Vec<Step>,
+    /// Byte offset where the string's content starts (after the opening quote).
+    pub string_start: usize,
+    /// When the string is the `value` member of an object that also has a string `name` member
+    /// (HAR headers, cookies, query strings, form parameters): that name.
+    pub sibling_name: Option<String>,
+}
+
+struct Frame {
+    is_object: bool,
+    index: usize,
+    key: Option<String>,
+    name: Option<String>,
+    pending: Vec<usize>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Value,
+    ValueOrClose,
+    KeyOrClose,
+    Key,
+    After,
+}
+
+/// Scans `text[from..to]` as a stream of JSON values and reports, for each candidate (by index
+/// into `candidates`, which are sorted by `start`) that lies inside a string value, where it is.
+/// Returns `None` when that range is not a JSON stream starting with an object or array.
+pub(crate) fn scan(
+    text: &str,
+    from: usize,
+    to: usize,
+    candidates: &[Candidate],
+) -> Option<Vec<(usize, JsonHit)>> {
+    let b = text.as_bytes();
+    let mut i = from;
+    while i < to && b.get(i)?.is_ascii_whitespace() {
+        i += 1;
+    }
+    if !matches!(b.get(i), Some(b'{' | b'[')) {
+        return None;
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut expect = Expect::Value;
+    let mut hits: Vec<(usize, JsonHit)> = Vec::new();
+    let mut next_candidate = candidates.partition_point(|c| c.start < from);
+    loop {
+        while i < to && b.get(i)?.is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= to {
+            return stack.is_empty().then_some(hits);
+        }
+        let c = *b.get(i)?;
+        match expect {
+            Expect::ValueOrClose | Expect::KeyOrClose if matches!(c, b']' | b'}') => {
+                let frame = stack.pop()?;
+                if frame.is_object != (c == b'}') {
+                    return None;
+                }
+                close(frame, &mut hits);
+                expect = Expect::After;
+                i += 1;
+            }
+            Expect::Value | Expect::ValueOrClose => match c {
+                b'{' | b'[' => {
+                    stack.push(Frame {
+                        is_object: c == b'{',
+                        index: 0,
+                        key: None,
+                        name: None,
+                        pending: Vec::new(),
+                    });
+                    expect = if c == b'{' {
+                        Expect::KeyOrClose
+                    } else {
+                        Expect::ValueOrClose
+                    };
+                    i += 1;
+                }
+                b'"' => {
+                    let (start, end, escaped) = string_at(b, i, to)?;
+                    while let Some(cand) = candidates.get(next_candidate) {
+                        if cand.start >= end {
+                            break;
+                        }
+                        if cand.start >= start {
+                            let hit = JsonHit {
+                                path: path_of(&stack),
+                                string_start: start,
+                                sibling_name: None,
+                            };
+                            if let Some(top) = stack.last_mut() {
+                                if top.is_object && top.key.as_deref() == Some("value") {
+                                    top.pending.push(hits.len());
+                                }
+                            }
+                            hits.push((next_candidate, hit));
+                        }
+                        next_candidate += 1;
+                    }
+                    if let Some(top) = stack.last_mut() {
+                        if top.is_object && top.key.as_deref() == Some("name") {
+                            top.name = Some(decode_string(text, i, end, escaped)?);
+                        }
+                    }
+                    i = end + 1;
+                    expect = Expect::After;
+                }
+                _ => {
+                    let mut j = i;
+                    while j < to && b.get(j).is_some_and(|c| is_scalar_byte(*c)) {
+                        j += 1;
+                    }
+                    let word = b.get(i..j)?;
+                    let ok = matches!(word, b"true" | b"false" | b"null")
+                        || word
+                            .first()
+                            .is_some_and(|c| *c == b'-' || c.is_ascii_digit());
+                    if !ok {
+                        return None;
+                    }
+                    i = j;
+                    expect = Expect::After;
+                }
+            },
+            Expect::KeyOrClose | Expect::Key => {
+                if c != b'"' {
+                    return None;
+                }
+                let (_, end, escaped) = string_at(b, i, to)?;
+                let key = decode_string(text, i, end, escaped)?;
+                i = end + 1;
+                while i < to && b.get(i)?.is_ascii_whitespace() {
+                    i += 1;
+                }
+                if b.get(i) != Some(&b':') {
+                    return None;
+                }
+                i += 1;
+                stack.last_mut()?.key = Some(key);
+                expect = Expect::Value;
+            }
+            Expect::After => {
+                let Some(top) = stack.last_mut() else {
+                    // Between top-level values of a stream.
+                    expect = Expect::Value;
+                    continue;
+                };
+                match c {
+                    b',' if top.is_object => expect = Expect::Key,
+                    b',' => {
+                        top.index += 1;
+                        expect = Expect::Value;
+                    }
+                    b'}' | b']' => {
+                        if top.is_object != (c == b'}') {
+                            return None;
+                        }
+                        let frame = stack.pop()?;
+                        close(frame, &mut hits);
+                    }
+                    _ => return None,
+                }
+                i += 1;
+            }
+        }
+    }
+}
+
+fn close(frame: Frame, hits: &mut [(usize, JsonHit)]) {
+    if let Some(name) = frame.name {
+        for h in frame.pending {
+            if let Some((_, hit)) = hits.get_mut(h) {
+                hit.sibling_name = Some(name.clone());
+            }
+        }
+    }
+}
+
+fn is_scalar_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')
+}
+
+/// The string starting with the quote at `i`: content start, index of the closing quote, and
+/// whether it holds escapes.
+fn string_at(b: &[u8], i: usize, to: usize) -> Option<(usize, usize, bool)> {
+    let mut j = i + 1;
+    let mut escaped = false;
+    while j < to {
+        match *b.get(j)? {
+            b'"' => return Some((i + 1, j, escaped)),
+            b'\\' => {
+                escaped = true;
+                j += 2;
+            }
+            c if c < 0x20 => return None,
+            _ => j += 1,
+        }
+    }
+    None
+}
+
+fn decode_string(text: &str, quote: usize, end: usize, escaped: bool) -> Option<String> {
+    if escaped {
+        serde_json::from_str(text.get(quote..=end)?).ok()
+    } else {
+        text.get(quote + 1..end).map(str::to_owned)
+    }
+}
+
+fn path_of(stack: &[Frame]) -> Vec<Step> {
+    stack
+        .iter()
+        .map(|f| {
+            if f.is_object {
+                Step::Key(f.key.clone().unwrap_or_default())
+            } else {
+                Step::Index(f.index)
+            }
+        })
+        .collect()
+}
+
+/// Appends a key to a JSONPath: `.key` for identifier-like keys, `["odd key"]` otherwise.
+pub(crate) fn push_key(path: &mut String, key: &str) {
+    let plain = key
+        .bytes()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+        && key.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
+    if plain {
+        if !path.ends_with('.') {
+            path.push('.');
+        }
+        path.push_str(key);
+    } else {
+        if path.ends_with('.') && !path.ends_with("..") {
+            path.pop();
+        }
+        path.push('[');
+        path.push_str(&serde_json::Value::String(key.to_owned()).to_string());
+        path.push(']');
+    }
+}
+
+/// Renders a path as JSONPath, e.g. `$.log.entries[3].request.url`.
+pub(crate) fn render(path: &[Step]) -> String {
+    let mut out = String::from("$");
+    for step in path {
+        match step {
+            Step::Key(k) => push_key(&mut out, k),
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
