@@ -6,6 +6,7 @@
 //! compiles natively and for `wasm32-unknown-unknown`, so the CLI, the web app and the tests all
 //! share one implementation.
 
+pub mod analyze;
 pub mod b64;
 pub mod case;
 pub mod claims;
@@ -16,9 +17,13 @@ pub mod judge;
 pub mod keys;
 pub mod limits;
 pub mod report;
+pub mod samples;
 pub mod time;
 pub mod token;
 pub mod verify;
 
+pub use analyze::{analyze, analyze_with_reference, AnalyzeOptions};
+pub use case::CaseFile;
 pub use decode::{decode_token, DecodedToken};
+pub use report::Report;
 pub use error::TokenError;

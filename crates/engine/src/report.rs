@@ -285,6 +285,12 @@ pub struct Report {
     pub summary: Summary,
     pub tokens: Vec<TokenReport>,
     pub keys: Vec<KeyReport>,
+    /// The key documents read, with keys that could not be read (filled by `analyze`).
+    #[serde(default)]
+    pub key_sets: Vec<crate::analyze::KeySetReport>,
+    /// Remarks about the case as a whole (e.g. no token found in the text).
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -319,6 +325,8 @@ impl Report {
             summary: s,
             tokens,
             keys,
+            key_sets: Vec::new(),
+            notes: Vec::new(),
         }
     }
 

@@ -1,0 +1,206 @@
+//! The whole analysis of a case file: the one entry point shared by the CLI, the web app (and
+//! its worker) and the tests. Case file in, report out.
+//!
+//! Order of work: read every key document (a bad key never stops the others; an OpenID
+//! configuration declares the issuer of the key set whose `source` is its `jwks_uri`), then
+//! the `tokens` entries in order, then the tokens found in `text` in order of first appearance;
+//! each token is parsed, its first signature checked against the trusted keys only, and
+//! judged; finally the key-usage matrix looks across all tokens.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::case::{CaseFile, SecretEncoding as CaseEncoding};
+use crate::extract::{self, FoundToken};
+use crate::judge::{self, JudgeOptions};
+use crate::keys::{self, KeyEntry, KeySet, SecretEncoding};
+use crate::report::{Report, TokenReport};
+use crate::token;
+use crate::verify::{self, SignatureVerifier};
+
+/// A key document as the report shows it: what was read, and what could not be.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeySetReport {
+    pub index: usize,
+    pub source: Option<String>,
+    pub declared_issuer: Option<String>,
+    /// What the document was recognised as (jwks, jwk, open_id_configuration, pem, …).
+    pub kind: String,
+    pub keys: usize,
+    /// One line per key that could not be read (which key, why).
+    pub problems: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Options besides the case itself.
+#[derive(Debug, Clone, Copy)]
+pub struct AnalyzeOptions<'a> {
+    /// The analysis time when the case file has no `now` (the caller's clock; the engine has none).
+    pub default_now: i64,
+    /// Extra publicly known HMAC secrets to test HS tokens against.
+    pub weak_secrets: &'a [String],
+}
+
+impl AnalyzeOptions<'_> {
+    /// Options with only the built-in weak-secret list.
+    pub fn at(default_now: i64) -> AnalyzeOptions<'static> {
+        AnalyzeOptions {
+            default_now,
+            weak_secrets: &[],
+        }
+    }
+}
+
+/// A token to analyse and where it came from.
+struct Input {
+    text: String,
+    found_at: Value,
+}
+
+/// Reads every key document and HMAC secret of the case into key sets.
+pub fn read_key_sets(case: &CaseFile) -> Vec<KeySet> {
+    let mut sets: Vec<KeySet> = case
+        .key_sets
+        .iter()
+        .enumerate()
+        .map(|(i, ks)| {
+            keys::parse_key_set(i, ks.source.as_deref(), ks.issuer.as_deref(), &ks.document)
+        })
+        .collect();
+    // An OpenID configuration declares the issuer of the set published at its jwks_uri.
+    let declared: Vec<(String, String)> = sets
+        .iter()
+        .filter_map(|s| s.openid.as_ref())
+        .filter_map(|o| Some((o.jwks_uri.clone()?, o.issuer.clone()?)))
+        .collect();
+    for set in &mut sets {
+        if set.declared_issuer.is_none() {
+            if let Some((_, iss)) = declared
+                .iter()
+                .find(|(uri, _)| set.source.as_deref() == Some(uri.as_str()))
+            {
+                set.declared_issuer = Some(iss.clone());
+            }
+        }
+    }
+    let base = sets.len();
+    for (j, secret) in case.hmac_secrets.iter().enumerate() {
+        let encoding = match secret.encoding {
+            CaseEncoding::Utf8 => SecretEncoding::Utf8,
+            CaseEncoding::Base64 => SecretEncoding::Base64,
+        };
+        let mut set = keys::hmac_key_set(base + j, &secret.value, encoding);
+        if set.declared_issuer.is_none() {
+            set.declared_issuer = secret.issuer.clone();
+        }
+        sets.push(set);
+    }
+    sets
+}
+
+fn key_set_report(set: &KeySet) -> KeySetReport {
+    let kind = serde_json::to_value(set.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    KeySetReport {
+        index: set.index,
+        source: set.source.clone(),
+        declared_issuer: set.declared_issuer.clone(),
+        kind,
+        keys: set.keys.len(),
+        problems: set
+            .problems
+            .iter()
+            .map(|p| match (&p.key_index, &p.kid) {
+                (Some(i), Some(kid)) => format!("key #{i} (kid {kid}): {}", p.message),
+                (Some(i), None) => format!("key #{i}: {}", p.message),
+                _ => p.message.clone(),
+            })
+            .collect(),
+        warnings: set.warnings.clone(),
+    }
+}
+
+fn inputs(case: &CaseFile, notes: &mut Vec<String>) -> Vec<Input> {
+    let mut out: Vec<Input> = case
+        .tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Input {
+            text: t.clone(),
+            found_at: json!({ "source": "tokens", "index": i, "count": 1 }),
+        })
+        .collect();
+    if let Some(text) = case.text.as_deref().filter(|t| !t.trim().is_empty()) {
+        match extract::extract_tokens(text) {
+            Ok(found) => {
+                if found.is_empty() {
+                    notes.push("no token was found in the pasted text".to_owned());
+                }
+                out.extend(found.into_iter().map(found_input));
+            }
+            Err(e) => notes.push(e.to_string()),
+        }
+    }
+    out
+}
+
+fn found_input(f: FoundToken) -> Input {
+    let found_at = json!({
+        "source": "text",
+        "count": f.count,
+        "locations": serde_json::to_value(&f.locations).unwrap_or(Value::Null),
+    });
+    Input {
+        text: f.token,
+        found_at,
+    }
+}
+
+/// Analyses a whole case with the given verifier.
+pub fn analyze(
+    case: &CaseFile,
+    options: &AnalyzeOptions<'_>,
+    verifier: &dyn SignatureVerifier,
+) -> Report {
+    let now = case.now.unwrap_or(options.default_now);
+    let sets = read_key_sets(case);
+    let trusted: Vec<&KeyEntry> = sets.iter().flat_map(|s| s.keys.iter()).collect();
+    let judge_options = JudgeOptions {
+        now,
+        weak_secrets: options.weak_secrets,
+    };
+    let mut notes = Vec::new();
+    let tokens: Vec<TokenReport> = inputs(case, &mut notes)
+        .into_iter()
+        .enumerate()
+        .map(|(index, input)| {
+            let found_at = Some(input.found_at);
+            match token::parse_token(&input.text) {
+                Err(e) => TokenReport::malformed(index, &e, found_at),
+                Ok(parsed) => {
+                    let verification = match parsed.primary() {
+                        Some(block) => verify::verify_signature(block, &trusted, verifier),
+                        None => verify::Verification::NoMatchingKey {
+                            detail: "the token has no signature".to_owned(),
+                        },
+                    };
+                    let judgement =
+                        judge::judge_token(&parsed, &verification, &sets, &judge_options);
+                    TokenReport::judged(index, &parsed, judgement, found_at)
+                }
+            }
+        })
+        .collect();
+    let keys = judge::key_usage(&sets, &tokens);
+    let mut report = Report::new(now, tokens, keys);
+    report.key_sets = sets.iter().map(key_set_report).collect();
+    report.notes = notes;
+    report
+}
+
+/// Analyses a case with the reference verifier (`jsonwebtoken`).
+pub fn analyze_with_reference(case: &CaseFile, options: &AnalyzeOptions<'_>) -> Report {
+    analyze(case, options, &verify::JsonWebTokenVerifier)
+}
