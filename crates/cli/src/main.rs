@@ -1,53 +1,85 @@
 //! `keyhole`: the command-line face of the Keyhole engine, for batch work and CI.
-//! It reads files or stdin, hands everything to the engine and prints what the engine decided.
+//! It reads files or stdin, builds a case file, hands it to the engine and prints what the
+//! engine decided. Exit status: 0 no violation, 1 at least one violation, 2 unusable input.
 
-use std::io::Read;
+mod args;
+mod input;
+
+use std::io::Write;
 use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use clap::{Parser, Subcommand};
+use clap::Parser;
+use keyhole_engine::{analyze_with_reference, render, AnalyzeOptions};
 
-/// Inspect JWTs and judge whether their signing keys were allowed to sign for the tenant and
-/// cloud they claim. Everything runs locally; nothing is fetched.
-#[derive(Parser, Debug)]
-#[command(name = "keyhole", version, about, long_about = None)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
+use args::{Cli, Command, Format};
+
+/// An error that makes the input unusable (exit status 2).
+type Fail = String;
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
 }
 
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// Decode one token's header and payload (no verification) and print them as JSON.
-    #[command(
-        after_help = "Examples:\n  keyhole decode eyJhbGciOi...\n  pbpaste | keyhole decode -"
-    )]
-    Decode {
-        /// The token, or `-` to read it from standard input.
-        token: String,
-    },
+fn emit(text: &str) -> Result<(), Fail> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| format!("cannot write the output: {e}"))
 }
 
-fn read_arg(arg: &str) -> Result<String, String> {
-    if arg == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| format!("could not read standard input: {e}"))?;
-        Ok(s)
-    } else {
-        Ok(arg.to_owned())
-    }
-}
-
-fn run(cli: Cli) -> Result<ExitCode, String> {
+fn run(cli: Cli) -> Result<ExitCode, Fail> {
     match cli.command {
         Command::Decode { token } => {
-            let text = read_arg(&token)?;
+            let text = input::read_arg(&token)?;
             let decoded = keyhole_engine::decode_token(&text)
                 .map_err(|e| format!("cannot decode the token: {e}"))?;
             let json = serde_json::to_string_pretty(&decoded)
                 .map_err(|e| format!("cannot render JSON: {e}"))?;
-            println!("{json}");
+            emit(&(json + "\n"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check(check) => {
+            let case = input::build_case(&check)?;
+            let tokens_hint = case.tokens.len() + case.text.as_ref().map_or(0, |t| t.len() / 800);
+            if tokens_hint > 1000 {
+                eprintln!("keyhole: analysing about {tokens_hint} tokens…");
+            }
+            let report = analyze_with_reference(&case, &AnalyzeOptions::at(now()));
+            if tokens_hint > 1000 {
+                eprintln!("keyhole: done: {} tokens analysed", report.summary.tokens);
+            }
+            let text = match check.format {
+                Format::Json => {
+                    serde_json::to_string_pretty(&report)
+                        .map_err(|e| format!("cannot render JSON: {e}"))?
+                        + "\n"
+                }
+                Format::Markdown => render::to_markdown(&report),
+                Format::Text => render::to_text(&report),
+            };
+            emit(&text)?;
+            Ok(if report.has_violation() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Rules => {
+            let mut o = String::new();
+            for r in keyhole_engine::judge::RULES {
+                o.push_str(&format!(
+                    "{:<40} {:<8} {}\n    {}\n",
+                    r.code,
+                    render::severity_word(r.severity),
+                    r.title,
+                    r.explanation
+                ));
+            }
+            emit(&o)?;
             Ok(ExitCode::SUCCESS)
         }
     }

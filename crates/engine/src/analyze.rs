@@ -177,7 +177,7 @@ pub fn analyze(
         .enumerate()
         .map(|(index, input)| {
             let found_at = Some(input.found_at);
-            match token::parse_token(&input.text) {
+            let mut report = match token::parse_token(&input.text) {
                 Err(e) => TokenReport::malformed(index, &e, found_at),
                 Ok(parsed) => {
                     let verification = match parsed.primary() {
@@ -190,7 +190,10 @@ pub fn analyze(
                         judge::judge_token(&parsed, &verification, &sets, &judge_options);
                     TokenReport::judged(index, &parsed, judgement, found_at)
                 }
-            }
+            };
+            report.fingerprint = crate::export::fingerprint(&input.text);
+            report.token = Some(input.text);
+            report
         })
         .collect();
     let keys = judge::key_usage(&sets, &tokens);

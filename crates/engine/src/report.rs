@@ -177,6 +177,12 @@ pub struct TokenReport {
     pub error: Option<String>,
     /// Notes from parsing (crit, b64:false, nested JWT, …).
     pub notes: Vec<String>,
+    /// The token text as analysed (removed by the fingerprint-only export).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// SHA-256 of the token text, hex: identifies a token without revealing it.
+    #[serde(default)]
+    pub fingerprint: String,
 }
 
 impl TokenReport {
@@ -196,6 +202,8 @@ impl TokenReport {
             found_at,
             error: Some(error.to_string()),
             notes: Vec::new(),
+            token: None,
+            fingerprint: String::new(),
         }
     }
 
@@ -228,6 +236,8 @@ impl TokenReport {
             found_at,
             error: None,
             notes: token.notes.clone(),
+            token: None,
+            fingerprint: String::new(),
         }
     }
 }

@@ -17,11 +17,17 @@ fn expected(name: &str) -> (Vec<(Verdict, Vec<&'static str>)>, Vec<&'static str>
             vec![
                 (
                     Verdict::Violation,
-                    vec!["consumer-key-for-organization-tenant", "signing-cert-expired-at-issue"],
+                    vec![
+                        "consumer-key-for-organization-tenant",
+                        "signing-cert-expired-at-issue",
+                    ],
                 ),
                 (
                     Verdict::Violation,
-                    vec!["consumer-key-for-organization-tenant", "signing-cert-expired-at-issue"],
+                    vec![
+                        "consumer-key-for-organization-tenant",
+                        "signing-cert-expired-at-issue",
+                    ],
                 ),
             ],
             vec!["key-used-across-tenants"],
@@ -54,20 +60,46 @@ fn every_sample_gives_the_expected_verdicts_and_codes() {
     for sample in SAMPLES {
         let report = report_of(sample.case_json);
         let (tokens, key_codes) = expected(sample.name);
-        assert_eq!(report.tokens.len(), tokens.len(), "{}: token count", sample.name);
+        assert_eq!(
+            report.tokens.len(),
+            tokens.len(),
+            "{}: token count",
+            sample.name
+        );
         for (t, (verdict, codes)) in report.tokens.iter().zip(&tokens) {
             let got: Vec<&str> = t.findings.iter().map(|f| f.code.as_str()).collect();
-            assert_eq!(t.verdict, *verdict, "{} token {}: {got:?} {}", sample.name, t.index, t.verdict_reason);
+            assert_eq!(
+                t.verdict, *verdict,
+                "{} token {}: {got:?} {}",
+                sample.name, t.index, t.verdict_reason
+            );
             for code in codes {
-                assert!(got.contains(code), "{} token {}: {code} missing from {got:?}", sample.name, t.index);
+                assert!(
+                    got.contains(code),
+                    "{} token {}: {code} missing from {got:?}",
+                    sample.name,
+                    t.index
+                );
             }
             if *verdict == Verdict::Permitted {
-                assert!(t.findings.iter().all(|f| f.severity != keyhole_engine::report::Severity::Error));
+                assert!(t
+                    .findings
+                    .iter()
+                    .all(|f| f.severity != keyhole_engine::report::Severity::Error));
             }
         }
-        let got_keys: Vec<&str> = report.keys.iter().flat_map(|k| &k.findings).map(|f| f.code.as_str()).collect();
+        let got_keys: Vec<&str> = report
+            .keys
+            .iter()
+            .flat_map(|k| &k.findings)
+            .map(|f| f.code.as_str())
+            .collect();
         for code in key_codes {
-            assert!(got_keys.contains(&code), "{}: key-level {code} missing from {got_keys:?}", sample.name);
+            assert!(
+                got_keys.contains(&code),
+                "{}: key-level {code} missing from {got_keys:?}",
+                sample.name
+            );
         }
     }
 }
@@ -79,15 +111,17 @@ fn every_sample_report_matches_its_snapshot() {
     let update = std::env::var_os("KEYHOLE_UPDATE_GOLDEN").is_some();
     for sample in SAMPLES {
         let report = report_of(sample.case_json);
-        let got = serde_json::to_string_pretty(&report).unwrap_or_else(|e| unreachable!("{e}")) + "\n";
+        let got =
+            serde_json::to_string_pretty(&report).unwrap_or_else(|e| unreachable!("{e}")) + "\n";
         let path = dir.join(format!("{}.json", sample.name));
         if update {
             std::fs::create_dir_all(&dir).unwrap_or_else(|e| unreachable!("{e}"));
             std::fs::write(&path, &got).unwrap_or_else(|e| unreachable!("{e}"));
             continue;
         }
-        let want = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| unreachable!("{}: {e}; run with KEYHOLE_UPDATE_GOLDEN=1", path.display()));
+        let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            unreachable!("{}: {e}; run with KEYHOLE_UPDATE_GOLDEN=1", path.display())
+        });
         assert!(got == want, "{}: the report differs from golden/reports/{}.json; if the change is intended, refresh with KEYHOLE_UPDATE_GOLDEN=1", sample.name, sample.name);
     }
 }

@@ -1,0 +1,71 @@
+//! Command-line arguments (clap). Raw flags only; `input` turns them into a case file.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Inspect JWTs and judge whether their signing keys were allowed to sign for the tenant and
+/// cloud they claim. Everything runs locally; nothing is fetched.
+#[derive(Parser, Debug)]
+#[command(name = "keyhole", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Decode one token's header and payload (no verification) and print them as JSON.
+    #[command(
+        after_help = "Examples:\n  keyhole decode eyJhbGciOi...\n  pbpaste | keyhole decode -"
+    )]
+    Decode {
+        /// The token, or `-` to read it from standard input.
+        token: String,
+    },
+    /// Analyse a case file, or keys plus text files, and report each token's verdict.
+    #[command(after_help = "\
+Exit status: 0 no token is a violation, 1 at least one is, 2 the input is unusable.
+
+Examples:
+  keyhole check case.json
+  keyhole check case.json --format markdown > report.md
+  keyhole check --keys common-v2-keys.json \\
+      --source https://login.microsoftonline.com/common/discovery/v2.0/keys \\
+      --now 2023-06-20T12:00:00Z proxy.log
+  cat tokens.txt | keyhole check --keys jwks.json -
+
+A case file is JSON: {\"now\": 1688169600, \"key_sets\": [{\"source\": URL, \"issuer\": ISS,
+\"document\": JWKS|JWK|OpenID configuration|PEM string}], \"tokens\": [\"eyJ…\"], \"text\": \"…\"}")]
+    Check(CheckArgs),
+    /// List every rule: code, severity, title and explanation.
+    Rules,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// A case file (JSON), or, with --keys, text files to search for tokens. `-` reads stdin.
+    pub inputs: Vec<String>,
+    /// Trusted key documents (JWKS, JWK, OpenID configuration, PEM, certificate). Repeatable.
+    #[arg(long = "keys", value_name = "FILE")]
+    pub keys: Vec<PathBuf>,
+    /// Where each --keys document came from (URL), in the same order. Repeatable.
+    #[arg(long = "source", value_name = "URL")]
+    pub sources: Vec<String>,
+    /// The issuer each --keys document is declared for, in the same order. Repeatable.
+    #[arg(long = "issuer", value_name = "ISS")]
+    pub issuers: Vec<String>,
+    /// Analysis time: Unix seconds or UTC like 2023-06-20T12:00:00Z (default: now).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Format {
+    Json,
+    Markdown,
+    Text,
+}

@@ -1,0 +1,103 @@
+//! Reading the command line's inputs into one case file.
+
+use std::io::Read;
+use std::path::Path;
+
+use keyhole_engine::case::CaseKeySet;
+use keyhole_engine::CaseFile;
+use serde_json::Value;
+
+use crate::args::CheckArgs;
+
+/// The text of an argument that is either literal or `-` for stdin.
+pub fn read_arg(arg: &str) -> Result<String, String> {
+    if arg == "-" {
+        read_stdin()
+    } else {
+        Ok(arg.to_owned())
+    }
+}
+
+fn read_stdin() -> Result<String, String> {
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .map_err(|e| format!("could not read standard input: {e}"))?;
+    Ok(s)
+}
+
+/// A file's text, or stdin for `-`.
+fn read_input(name: &str) -> Result<String, String> {
+    if name == "-" {
+        return read_stdin();
+    }
+    read_file(Path::new(name))
+}
+
+fn read_file(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        // A DER certificate: hand it on as base64 text, which the engine reads.
+        Err(e) => Ok(keyhole_engine::b64::encode_std(e.as_bytes())),
+    }
+}
+
+/// A key document: JSON when it parses as JSON, else the text itself (PEM, base64 DER).
+fn document(text: String) -> Value {
+    serde_json::from_str(&text).unwrap_or(Value::String(text))
+}
+
+fn parse_now(text: &str) -> Result<i64, String> {
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .or_else(|| keyhole_engine::time::parse_utc(text))
+        .ok_or_else(|| {
+            format!(
+                "--now {text:?} is neither Unix seconds nor a UTC time like 2023-06-20T12:00:00Z"
+            )
+        })
+}
+
+/// Builds the case: a case file as given, or (with --keys) keys plus text files.
+pub fn build_case(args: &CheckArgs) -> Result<CaseFile, String> {
+    let mut case = if args.keys.is_empty() {
+        let [name] = args.inputs.as_slice() else {
+            return Err(
+                "give one case file (or `-`), or use --keys FILE with text files to search; see keyhole check --help"
+                    .to_owned(),
+            );
+        };
+        let text = read_input(name)?;
+        CaseFile::from_json(&text).map_err(|e| format!("{name}: {e}"))?
+    } else {
+        if args.sources.len() > args.keys.len() || args.issuers.len() > args.keys.len() {
+            return Err("more --source/--issuer values than --keys files".to_owned());
+        }
+        let mut case = CaseFile::default();
+        for (i, path) in args.keys.iter().enumerate() {
+            case.key_sets.push(CaseKeySet {
+                source: args.sources.get(i).cloned(),
+                issuer: args.issuers.get(i).cloned(),
+                document: document(read_file(path)?),
+            });
+        }
+        if args.inputs.is_empty() {
+            return Err(
+                "no text to search: give text files after --keys, or `-` for stdin".to_owned(),
+            );
+        }
+        let mut text = String::new();
+        for name in &args.inputs {
+            text.push_str(&read_input(name)?);
+            text.push('\n');
+        }
+        case.text = Some(text);
+        case
+    };
+    if let Some(now) = &args.now {
+        case.now = Some(parse_now(now)?);
+    }
+    Ok(case)
+}

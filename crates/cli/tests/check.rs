@@ -1,0 +1,165 @@
+//! End-to-end tests of `keyhole check` and `keyhole rules` through the real binary, on the
+//! engine's golden sample cases (synthetic keys, committed in the repository).
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../engine/golden/cases");
+
+fn keyhole() -> Command {
+    match Command::cargo_bin("keyhole") {
+        Ok(c) => c,
+        Err(e) => unreachable!("the keyhole binary is built by cargo test: {e}"),
+    }
+}
+
+fn case(name: &str) -> String {
+    format!("{GOLDEN}/{name}.json")
+}
+
+fn json_of(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| unreachable!("not JSON: {e}"))
+}
+
+#[test]
+fn violation_case_exits_1_with_json_report() {
+    let out = keyhole()
+        .args(["check", &case("storm-0558")])
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(out.status.code(), Some(1));
+    let r = json_of(&out);
+    assert_eq!(r["summary"]["violation"], 2);
+    let codes: Vec<&str> = r["tokens"][0]["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"consumer-key-for-organization-tenant"),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn clean_case_exits_0() {
+    let out = keyhole()
+        .args(["check", &case("clean")])
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(json_of(&out)["tokens"][0]["verdict"], "permitted");
+}
+
+#[test]
+fn case_file_from_stdin() {
+    let text = std::fs::read_to_string(case("clean")).unwrap_or_else(|e| unreachable!("{e}"));
+    let out = keyhole()
+        .args(["check", "-"])
+        .write_stdin(text)
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn markdown_and_text_formats() {
+    let md = keyhole()
+        .args(["check", &case("cross-cloud"), "--format", "markdown"])
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(md.starts_with("# Keyhole report"), "{md}");
+    assert!(md.contains("`cross-cloud-key`"), "{md}");
+    let text = keyhole()
+        .args(["check", &case("cross-cloud"), "--format", "text"])
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert!(String::from_utf8_lossy(&text.stdout).contains("[VIOLATION]"));
+}
+
+/// The quick form: keys and text files instead of a case file.
+#[test]
+fn quick_form_with_keys_source_and_now() {
+    let dir = std::env::temp_dir().join(format!("keyhole-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| unreachable!("{e}"));
+    let c: Value =
+        serde_json::from_str(&std::fs::read_to_string(case("storm-0558")).unwrap_or_default())
+            .unwrap_or(Value::Null);
+    let keys = dir.join("keys.json");
+    std::fs::write(&keys, c["key_sets"][0]["document"].to_string())
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let log = format!(
+        "GET /mail HTTP/1.1\nAuthorization: Bearer {}\n",
+        c["tokens"][0].as_str().unwrap_or_default()
+    );
+    let out = keyhole()
+        .args(["check", "--keys"])
+        .arg(&keys)
+        .args([
+            "--source",
+            "https://login.microsoftonline.com/common/discovery/v2.0/keys",
+            "--now",
+            "2023-06-20T12:00:00Z",
+            "-",
+        ])
+        .write_stdin(log)
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = json_of(&out);
+    assert_eq!(r["now"], 1_687_262_400);
+    assert_eq!(r["tokens"][0]["found_at"]["locations"][0]["line"], 2);
+    assert_eq!(r["tokens"][0]["verdict"], "violation");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn unusable_input_exits_2_with_a_message() {
+    let out = keyhole()
+        .args(["check", "/nonexistent/case.json"])
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+    let out = keyhole()
+        .args(["check", "-"])
+        .write_stdin("{ not json")
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 1"));
+    let out = keyhole()
+        .args(["check", "x.json", "--now", "yesterday"])
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn rules_lists_every_code() {
+    let out = keyhole()
+        .arg("rules")
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for code in [
+        "alg-none",
+        "consumer-key-for-organization-tenant",
+        "cross-cloud-key",
+        "key-used-across-tenants",
+    ] {
+        assert!(text.contains(code), "{code} missing");
+    }
+}

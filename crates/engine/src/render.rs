@@ -1,0 +1,228 @@
+//! Human-readable renderings of a report: Markdown (for tickets and the web app's export) and
+//! plain text (for terminals). JSON is the report's serde form.
+
+use std::fmt::Write;
+
+use serde_json::Value;
+
+use crate::report::{Finding, Report, Severity, TokenReport, Verdict};
+use crate::time::format_utc;
+
+/// The verdict word, as used in `data-verdict`, exports and the CLI.
+pub fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Malformed => "malformed",
+        Verdict::Violation => "violation",
+        Verdict::Unverified => "unverified",
+        Verdict::Permitted => "permitted",
+    }
+}
+
+/// The severity word.
+pub fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+fn claim_str<'a>(t: &'a TokenReport, name: &str) -> Option<&'a str> {
+    t.claims.get(name).and_then(Value::as_str)
+}
+
+fn evidence_line(f: &Finding) -> String {
+    f.evidence
+        .iter()
+        .map(|(k, v)| match v {
+            Value::String(s) => format!("{k} = {s}"),
+            other => format!("{k} = {other}"),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Escapes text for a Markdown table cell or line (pipes, backticks, newlines, markup).
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '|' | '`' | '*' | '_' | '<' | '>' | '[' | ']' | '\\' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The report as Markdown.
+pub fn to_markdown(report: &Report) -> String {
+    let s = &report.summary;
+    let mut o = String::new();
+    let _ = writeln!(o, "# Keyhole report\n");
+    let _ = writeln!(
+        o,
+        "Analysis time: {} (Unix {})\n",
+        format_utc(report.now),
+        report.now
+    );
+    let _ = writeln!(
+        o,
+        "| tokens | permitted | violation | unverified | malformed |"
+    );
+    let _ = writeln!(o, "|---:|---:|---:|---:|---:|");
+    let _ = writeln!(
+        o,
+        "| {} | {} | {} | {} | {} |\n",
+        s.tokens, s.permitted, s.violation, s.unverified, s.malformed
+    );
+    for n in &report.notes {
+        let _ = writeln!(o, "> {}\n", md(n));
+    }
+    let _ = writeln!(o, "## Tokens\n");
+    for t in &report.tokens {
+        let _ = writeln!(
+            o,
+            "### Token {} — {}\n",
+            t.index + 1,
+            verdict_word(t.verdict).to_uppercase()
+        );
+        let _ = writeln!(o, "{}\n", md(&t.verdict_reason));
+        let _ = writeln!(o, "- fingerprint (SHA-256): `{}`", t.fingerprint);
+        for (label, claim) in [("issuer", "iss"), ("tenant", "tid"), ("audience", "aud")] {
+            if let Some(v) = claim_str(t, claim) {
+                let _ = writeln!(o, "- {label}: {}", md(v));
+            }
+        }
+        if let Some(k) = &t.signing_key {
+            let _ = writeln!(
+                o,
+                "- signing key: {} (kid {}), scope {}, verified: {}",
+                md(&k.key_id),
+                md(k.kid.as_deref().unwrap_or("none")),
+                md(&k.provenance.scope.describe()),
+                k.verified
+            );
+        }
+        if let Some(e) = &t.error {
+            let _ = writeln!(o, "- error: {}", md(e));
+        }
+        if !t.findings.is_empty() {
+            let _ = writeln!(o, "\n| severity | code | finding | evidence |");
+            let _ = writeln!(o, "|---|---|---|---|");
+            for f in &t.findings {
+                let _ = writeln!(
+                    o,
+                    "| {} | `{}` | {} | {} |",
+                    severity_word(f.severity),
+                    f.code,
+                    md(&f.message),
+                    md(&evidence_line(f))
+                );
+            }
+        }
+        let _ = writeln!(o);
+    }
+    if !report.keys.is_empty() {
+        let _ = writeln!(o, "## Keys\n");
+        let _ = writeln!(
+            o,
+            "| key | kid | scope | cloud | tokens | tenants | findings |"
+        );
+        let _ = writeln!(o, "|---|---|---|---|---:|---|---|");
+        for k in &report.keys {
+            let codes: Vec<&str> = k.findings.iter().map(|f| f.code.as_str()).collect();
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                md(&k.key_id),
+                md(k.kid.as_deref().unwrap_or("")),
+                md(&k.scope.describe()),
+                k.cloud.map(|c| c.label()).unwrap_or("unknown"),
+                k.tokens,
+                md(&k.tenants.join(", ")),
+                codes.join(", ")
+            );
+        }
+    }
+    o
+}
+
+/// The report as plain text for a terminal.
+pub fn to_text(report: &Report) -> String {
+    let s = &report.summary;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "Keyhole report at {}: {} tokens — {} permitted, {} violation, {} unverified, {} malformed",
+        format_utc(report.now),
+        s.tokens,
+        s.permitted,
+        s.violation,
+        s.unverified,
+        s.malformed
+    );
+    for n in &report.notes {
+        let _ = writeln!(o, "note: {n}");
+    }
+    for t in &report.tokens {
+        let _ = writeln!(
+            o,
+            "\n[{}] token {} ({}…): {}",
+            verdict_word(t.verdict).to_uppercase(),
+            t.index + 1,
+            t.fingerprint.get(..12).unwrap_or(""),
+            t.verdict_reason
+        );
+        for f in &t.findings {
+            let _ = writeln!(
+                o,
+                "  {:<7} {}: {}",
+                severity_word(f.severity),
+                f.code,
+                f.message
+            );
+            let ev = evidence_line(f);
+            if !ev.is_empty() {
+                let _ = writeln!(o, "          evidence: {ev}");
+            }
+        }
+    }
+    for k in &report.keys {
+        for f in &k.findings {
+            let _ = writeln!(
+                o,
+                "\nkey {} ({}): {} {}: {}",
+                k.key_id,
+                k.kid.as_deref().unwrap_or("no kid"),
+                severity_word(f.severity),
+                f.code,
+                f.message
+            );
+        }
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn markdown_escapes_hostile_text() {
+        assert_eq!(md("a|b<script>`x`"), "a\\|b\\<script\\>\\`x\\`");
+        assert_eq!(md("line\nbreak"), "line break");
+    }
+
+    #[test]
+    fn renders_summary_counts() {
+        let r = Report::new(0, vec![], vec![]);
+        assert!(to_markdown(&r).contains("| 0 | 0 | 0 | 0 | 0 |"));
+        assert!(to_text(&r).contains("0 tokens"));
+    }
+}
