@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::b64;
+use crate::keys::{DocumentKind, KeyEntry, KeyMaterial, KeyOrigin, KeyProblem, KeySet, KeySize};
 
 /// A whole case.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -139,6 +140,62 @@ impl CaseFile {
     }
 }
 
+impl CaseFile {
+    /// The `hmac_secrets` as trusted key sets, numbered from `first_index` (after the parsed
+    /// `key_sets`), one set of one `oct` key each, whose declared issuer is the secret's. A secret
+    /// that cannot be decoded becomes a [`KeyProblem`] in its set and never stops the others.
+    pub fn hmac_key_sets(&self, first_index: usize) -> Vec<KeySet> {
+        self.hmac_secrets
+            .iter()
+            .enumerate()
+            .map(|(i, secret)| {
+                let index = first_index + i;
+                let mut set = KeySet {
+                    index,
+                    source: None,
+                    declared_issuer: secret.issuer.clone(),
+                    kind: DocumentKind::HmacSecret,
+                    keys: Vec::new(),
+                    openid: None,
+                    problems: Vec::new(),
+                    warnings: Vec::new(),
+                };
+                match secret.bytes() {
+                    Ok(bytes) => set.keys.push(KeyEntry {
+                        id: format!("{index}/0"),
+                        set_index: index,
+                        key_index: 0,
+                        origin: KeyOrigin::HmacSecret,
+                        kty: "oct".to_owned(),
+                        kid: None,
+                        alg: None,
+                        use_: None,
+                        key_ops: None,
+                        x5t: None,
+                        x5t_s256: None,
+                        issuer: None,
+                        cloud_instance_name: None,
+                        size: Some(KeySize::SecretBits {
+                            bits: u32::try_from(bytes.len().saturating_mul(8)).unwrap_or(u32::MAX),
+                        }),
+                        thumbprint: None,
+                        certificate: None,
+                        had_private_material: false,
+                        material: KeyMaterial::Oct { secret: bytes },
+                    }),
+                    Err(e) => set.problems.push(KeyProblem {
+                        set_index: index,
+                        key_index: Some(i),
+                        kid: None,
+                        message: format!("hmac_secrets[{i}]: {e}"),
+                    }),
+                }
+                set
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +248,36 @@ mod tests {
             issuer: None,
         };
         assert!(matches!(s.bytes(), Err(CaseError::BadSecret { .. })));
+    }
+
+    #[test]
+    fn hmac_secrets_become_key_sets_after_the_documents() {
+        let c = CaseFile::from_json(
+            r#"{"hmac_secrets": [{"value": "s3cr3t", "issuer": "https://issuer.example"},
+                                 {"value": "@@", "encoding": "base64"}]}"#,
+        )
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        let sets = c.hmac_key_sets(2);
+        assert_eq!(sets.len(), 2);
+        let first = sets.first().unwrap_or_else(|| unreachable!());
+        assert_eq!(first.index, 2);
+        assert_eq!(
+            first.declared_issuer.as_deref(),
+            Some("https://issuer.example")
+        );
+        assert_eq!(first.keys.first().map(|k| k.id.as_str()), Some("2/0"));
+        assert_eq!(
+            first.keys.first().map(|k| &k.material),
+            Some(&KeyMaterial::Oct {
+                secret: b"s3cr3t".to_vec()
+            })
+        );
+        let second = sets.get(1).unwrap_or_else(|| unreachable!());
+        assert!(second.keys.is_empty());
+        assert!(second
+            .problems
+            .first()
+            .is_some_and(|p| p.message.contains("hmac_secrets[1]")));
     }
 
     trait ErrOrDefault {

@@ -3,6 +3,9 @@
 
 mod judge_support;
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
 use judge_support::*;
 use keyhole_engine::judge::provenance::{key_provenance, EvidenceKind, KeyScope};
 use keyhole_engine::judge::Cloud;

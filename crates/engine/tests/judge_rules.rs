@@ -4,6 +4,9 @@
 
 mod judge_support;
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
 use std::collections::BTreeSet;
 
 use hmac::{Hmac, Mac};

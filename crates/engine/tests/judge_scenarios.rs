@@ -5,6 +5,9 @@
 
 mod judge_support;
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
 use judge_support::*;
 use keyhole_engine::judge::provenance::EvidenceKind;
 use keyhole_engine::judge::{self, Cloud, KeyScope};
@@ -433,4 +436,15 @@ fn key_used_across_tenants_names_the_tenants() {
     );
     // The token itself was already a violation (key-tenant-mismatch).
     assert_eq!(tokens.get(1).map(|t| t.verdict), Some(Verdict::Violation));
+}
+
+#[test]
+#[ignore = "prints a sample report for people to read: cargo test --test judge_scenarios -- --ignored --nocapture"]
+fn print_sample_reports() {
+    let mut cross = Scenario::clean();
+    cross.key().cloud_instance_name = Some("microsoftonline.us".into());
+    let tokens = vec![storm_scenario().report(0), cross.report(1)];
+    let keys = judge::key_usage(&storm_scenario().sets, &tokens);
+    let r = Report::new(NOW, tokens, keys);
+    println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
 }

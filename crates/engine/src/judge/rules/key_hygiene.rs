@@ -8,6 +8,7 @@ use super::{evidence, opt, Facts};
 use super::{HMAC_SECRET_TOO_SHORT, JWK_CERT_MISMATCH, KNOWN_COMPROMISED_KEY, WEAK_SIGNING_KEY};
 use crate::judge::boundary::time_claim;
 use crate::judge::compromised;
+use crate::judge::rules::time::show_time;
 use crate::keys::{KeyMaterial, KeySize};
 use crate::report::Finding;
 
@@ -96,8 +97,9 @@ fn compromised_key(f: &Facts<'_>, out: &mut Vec<Finding>) {
     let iat = time_claim(f.claims, "iat");
     let context = match iat {
         Some(t) if t < m.abused_from => format!(
-            "; the token's iat {t} predates the first known abuse ({}), so it may be an old documentation sample",
-            m.abused_from
+            "; the token's iat {} predates the first known abuse ({}), so it may be an old documentation sample",
+            show_time(t),
+            show_time(m.abused_from)
         ),
         _ => String::new(),
     };

@@ -12,6 +12,32 @@ use super::{
 use crate::judge::boundary::time_claim;
 use crate::report::Finding;
 
+/// A Unix time for messages: `1686787200 (2023-06-15T00:00:00Z)`.
+pub fn show_time(t: i64) -> String {
+    format!("{t} ({})", iso_utc(t))
+}
+
+/// RFC 3339 UTC text for Unix seconds (proleptic Gregorian; H. Hinnant's civil-from-days).
+pub fn iso_utc(t: i64) -> String {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3_600,
+        secs % 3_600 / 60,
+        secs % 60
+    )
+}
+
 pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     let now = f.options.now;
     let iat = time_claim(f.claims, "iat");
@@ -34,12 +60,22 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
             };
             if t > cert.not_after {
                 out.push(SIGNING_CERT_EXPIRED_AT_ISSUE.finding(
-                    format!("the token's {which} {t} is after the signing certificate's notAfter {} ({})", cert.not_after, cert.subject),
+                    format!(
+                        "the token's {which} {} is after the signing certificate's notAfter {} ({})",
+                        show_time(t),
+                        show_time(cert.not_after),
+                        cert.subject
+                    ),
                     ev(),
                 ));
             } else if t < cert.not_before {
                 out.push(SIGNING_CERT_NOT_YET_VALID_AT_ISSUE.finding(
-                    format!("the token's {which} {t} is before the signing certificate's notBefore {} ({})", cert.not_before, cert.subject),
+                    format!(
+                        "the token's {which} {} is before the signing certificate's notBefore {} ({})",
+                        show_time(t),
+                        show_time(cert.not_before),
+                        cert.subject
+                    ),
                     ev(),
                 ));
             }
@@ -47,20 +83,49 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     }
     if let Some(exp) = exp.filter(|e| *e < now) {
         out.push(TOKEN_EXPIRED.finding(
-            format!("the token expired at {exp} (exp), before the analysis time {now}"),
+            format!(
+                "the token expired at {} (exp), before the analysis time {}",
+                show_time(exp),
+                show_time(now)
+            ),
             evidence([("exp", json!(exp)), ("now", json!(now))]),
         ));
     }
     if let Some(nbf) = nbf.filter(|n| *n > now) {
         out.push(TOKEN_NOT_YET_VALID.finding(
-            format!("the token is not valid before {nbf} (nbf), after the analysis time {now}"),
+            format!(
+                "the token is not valid before {} (nbf), after the analysis time {}",
+                show_time(nbf),
+                show_time(now)
+            ),
             evidence([("nbf", json!(nbf)), ("now", json!(now))]),
         ));
     }
     if let Some(iat) = iat.filter(|i| *i > now) {
         out.push(ISSUED_IN_FUTURE.finding(
-            format!("the token says it was issued at {iat} (iat), after the analysis time {now}"),
+            format!(
+                "the token says it was issued at {} (iat), after the analysis time {}",
+                show_time(iat),
+                show_time(now)
+            ),
             evidence([("iat", json!(iat)), ("now", json!(now))]),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// Values from domain.md A.5 (the Storm-0558 certificate window).
+    #[test]
+    fn iso_utc_matches_known_dates() {
+        assert_eq!(iso_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso_utc(1_617_547_415), "2021-04-04T14:43:35Z");
+        assert_eq!(iso_utc(1_459_867_415), "2016-04-05T14:43:35Z");
+        assert_eq!(iso_utc(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(iso_utc(-1), "1969-12-31T23:59:59Z");
     }
 }
