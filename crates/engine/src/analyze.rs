@@ -164,6 +164,20 @@ pub fn analyze(
     options: &AnalyzeOptions<'_>,
     verifier: &dyn SignatureVerifier,
 ) -> Report {
+    analyze_with_progress(case, options, verifier, &mut |_, _| {})
+}
+
+/// How often [`analyze_with_progress`] reports (in tokens).
+pub const PROGRESS_EVERY: usize = 250;
+
+/// [`analyze`], calling `progress(done, total)` every [`PROGRESS_EVERY`] tokens and at the end,
+/// so a worker can show progress on large cases.
+pub fn analyze_with_progress(
+    case: &CaseFile,
+    options: &AnalyzeOptions<'_>,
+    verifier: &dyn SignatureVerifier,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Report {
     let now = case.now.unwrap_or(options.default_now);
     let sets = read_key_sets(case);
     let trusted: Vec<&KeyEntry> = sets.iter().flat_map(|s| s.keys.iter()).collect();
@@ -172,10 +186,15 @@ pub fn analyze(
         weak_secrets: options.weak_secrets,
     };
     let mut notes = Vec::new();
-    let tokens: Vec<TokenReport> = inputs(case, &mut notes)
+    let all = inputs(case, &mut notes);
+    let total = all.len();
+    let tokens: Vec<TokenReport> = all
         .into_iter()
         .enumerate()
         .map(|(index, input)| {
+            if index % PROGRESS_EVERY == 0 && index > 0 {
+                progress(index, total);
+            }
             let found_at = Some(input.found_at);
             let mut report = match token::parse_token(&input.text) {
                 Err(e) => TokenReport::malformed(index, &e, found_at),
@@ -196,6 +215,7 @@ pub fn analyze(
             report
         })
         .collect();
+    progress(total, total);
     let keys = judge::key_usage(&sets, &tokens);
     let mut report = Report::new(now, tokens, keys);
     report.key_sets = sets.iter().map(key_set_report).collect();

@@ -42,6 +42,49 @@ fn evidence_line(f: &Finding) -> String {
         .join("; ")
 }
 
+/// Characters that change how text is displayed without being visible: bidirectional
+/// overrides and isolates (the "Trojan Source" class, CVE-2021-42574) and zero-width characters.
+pub fn is_invisible_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{061C}'
+            | '\u{00AD}'
+    )
+}
+
+/// A piece of text for display: plain text, or an invisible control shown by its code point.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shown<'a> {
+    Text(&'a str),
+    /// An invisible or direction-changing character, e.g. `U+202E`.
+    Control(String),
+}
+
+/// Splits text so invisible and bidi control characters can be shown to the analyst (as
+/// `U+202E` markers) instead of silently reordering or hiding what they read.
+pub fn reveal_invisible(text: &str) -> Vec<Shown<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if is_invisible_control(c) {
+            if start < i {
+                out.push(Shown::Text(&text[start..i]));
+            }
+            out.push(Shown::Control(format!("U+{:04X}", u32::from(c))));
+            start = i + c.len_utf8();
+        }
+    }
+    if start < text.len() {
+        out.push(Shown::Text(&text[start..]));
+    }
+    out
+}
+
 /// Escapes text for a Markdown table cell or line (pipes, backticks, newlines, markup).
 fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -217,6 +260,21 @@ mod tests {
     fn markdown_escapes_hostile_text() {
         assert_eq!(md("a|b<script>`x`"), "a\\|b\\<script\\>\\`x\\`");
         assert_eq!(md("line\nbreak"), "line break");
+    }
+
+    #[test]
+    fn reveals_bidi_and_zero_width_characters() {
+        let parts = reveal_invisible("admin\u{202E}gpj.exe\u{200B}");
+        assert_eq!(
+            parts,
+            vec![
+                Shown::Text("admin"),
+                Shown::Control("U+202E".to_owned()),
+                Shown::Text("gpj.exe"),
+                Shown::Control("U+200B".to_owned()),
+            ]
+        );
+        assert_eq!(reveal_invisible("plain"), vec![Shown::Text("plain")]);
     }
 
     #[test]

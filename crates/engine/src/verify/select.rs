@@ -101,16 +101,25 @@ mod tests {
     fn kid_selects_every_key_with_that_kid() {
         let keys = keys();
         let refs: Vec<&KeyEntry> = keys.iter().collect();
-        let params = HeaderParams { kid: Some("a".into()), ..HeaderParams::default() };
+        let params = HeaderParams {
+            kid: Some("a".into()),
+            ..HeaderParams::default()
+        };
         let (found, how) = select_keys(&params, Alg::HS256, &refs);
-        assert_eq!((ids(&found), how), (vec!["0/0".to_owned(), "0/2".to_owned()], MatchedBy::Kid));
+        assert_eq!(
+            (ids(&found), how),
+            (vec!["0/0".to_owned(), "0/2".to_owned()], MatchedBy::Kid)
+        );
     }
 
     #[test]
     fn kid_match_is_returned_even_when_the_alg_does_not_fit() {
         let keys = keys();
         let refs: Vec<&KeyEntry> = keys.iter().collect();
-        let params = HeaderParams { kid: Some("b".into()), ..HeaderParams::default() };
+        let params = HeaderParams {
+            kid: Some("b".into()),
+            ..HeaderParams::default()
+        };
         let (found, how) = select_keys(&params, Alg::RS256, &refs);
         assert_eq!((ids(&found), how), (vec!["0/1".to_owned()], MatchedBy::Kid));
     }
@@ -119,9 +128,15 @@ mod tests {
     fn unknown_kid_falls_back_to_anonymous_keys_only() {
         let keys = keys();
         let refs: Vec<&KeyEntry> = keys.iter().collect();
-        let params = HeaderParams { kid: Some("zzz".into()), ..HeaderParams::default() };
+        let params = HeaderParams {
+            kid: Some("zzz".into()),
+            ..HeaderParams::default()
+        };
         let (found, how) = select_keys(&params, Alg::HS256, &refs);
-        assert_eq!((ids(&found), how), (vec!["0/3".to_owned(), "1/0".to_owned()], MatchedBy::Trial));
+        assert_eq!(
+            (ids(&found), how),
+            (vec!["0/3".to_owned(), "1/0".to_owned()], MatchedBy::Trial)
+        );
     }
 
     #[test]
@@ -131,8 +146,12 @@ mod tests {
         let (found, how) = select_keys(&HeaderParams::default(), Alg::HS256, &refs);
         assert_eq!((found.len(), how), (5, MatchedBy::Trial));
         // HS512 needs 64-byte secrets: none of these fit.
-        assert!(select_keys(&HeaderParams::default(), Alg::HS512, &refs).0.is_empty());
-        assert!(select_keys(&HeaderParams::default(), Alg::RS256, &refs).0.is_empty());
+        assert!(select_keys(&HeaderParams::default(), Alg::HS512, &refs)
+            .0
+            .is_empty());
+        assert!(select_keys(&HeaderParams::default(), Alg::RS256, &refs)
+            .0
+            .is_empty());
     }
 
     #[test]

@@ -1,0 +1,8 @@
+//! The only place that knows about browser APIs beyond rendering: the clock, files, downloads,
+//! the analysis worker and the panic screen. Everything else in the app is plain Rust.
+
+pub mod clock;
+pub mod download;
+pub mod files;
+pub mod panic_screen;
+pub mod worker;

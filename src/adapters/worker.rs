@@ -1,0 +1,102 @@
+//! The analysis worker: large cases are analysed off the main thread so the page never
+//! freezes. The worker is this same wasm module started by `www/worker.js` (no second
+//! download); `main` registers it when there is no window. Messages are JSON strings, so the
+//! engine's types (which hold arbitrary JSON) cross the boundary unchanged.
+//!
+//! From file:// (opaque origin) Chromium cannot start workers; [`available`] says so and the
+//! app analyses on the main thread instead.
+
+use gloo::worker::{HandlerId, Worker, WorkerScope};
+use keyhole_engine::{analyze_with_progress, AnalyzeOptions, CaseFile, Report};
+use serde::{Deserialize, Serialize};
+
+/// A request to analyse `case` for workspace `revision`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Request {
+    pub revision: u64,
+    pub default_now: i64,
+    pub case: CaseFile,
+}
+
+/// What the worker sends back.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Reply {
+    Progress { revision: u64, done: usize, total: usize },
+    Report { revision: u64, report: Box<Report> },
+    Failed { revision: u64, message: String },
+}
+
+/// The worker side.
+pub struct AnalysisWorker;
+
+impl Worker for AnalysisWorker {
+    type Message = ();
+    type Input = String;
+    type Output = String;
+
+    fn create(_scope: &WorkerScope<Self>) -> Self {
+        AnalysisWorker
+    }
+
+    fn update(&mut self, _scope: &WorkerScope<Self>, _msg: ()) {}
+
+    fn received(&mut self, scope: &WorkerScope<Self>, msg: String, id: HandlerId) {
+        let reply = match serde_json::from_str::<Request>(&msg) {
+            Err(e) => Reply::Failed {
+                revision: 0,
+                message: format!("the worker could not read the request: {e}"),
+            },
+            Ok(req) => {
+                let revision = req.revision;
+                let mut progress = |done: usize, total: usize| {
+                    let p = Reply::Progress {
+                        revision,
+                        done,
+                        total,
+                    };
+                    if let Ok(text) = serde_json::to_string(&p) {
+                        scope.respond(id, text);
+                    }
+                };
+                let report = analyze_with_progress(
+                    &req.case,
+                    &AnalyzeOptions::at(req.default_now),
+                    &keyhole_engine::verify::JsonWebTokenVerifier,
+                    &mut progress,
+                );
+                Reply::Report {
+                    revision,
+                    report: Box::new(report),
+                }
+            }
+        };
+        match serde_json::to_string(&reply) {
+            Ok(text) => scope.respond(id, text),
+            Err(e) => scope.respond(
+                id,
+                format!(r#"{{"type":"failed","revision":0,"message":"cannot encode the report: {e}"}}"#),
+            ),
+        }
+    }
+}
+
+/// True when this page can start a worker (not from file://, and Worker exists).
+pub fn available() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let protocol = window.location().protocol().unwrap_or_default();
+    protocol != "file:" && js_sys::Reflect::has(&window, &"Worker".into()).unwrap_or(false)
+}
+
+/// True when running inside a worker (no window).
+pub fn in_worker() -> bool {
+    web_sys::window().is_none()
+}
+
+/// Registers the worker side (called from `main` in the worker).
+pub fn register() {
+    use gloo::worker::Registrable;
+    AnalysisWorker::registrar().register();
+}

@@ -1,0 +1,363 @@
+//! The workspace: everything the analyst has entered, as one reducer with an `Action` enum, so
+//! that state changes are plain Rust (testable without a DOM). The engine's case file is built
+//! from it; the report it gets back is kept beside it with the revision it belongs to.
+
+use std::rc::Rc;
+
+use keyhole_engine::case::{CaseKeySet, HmacSecret, SecretEncoding};
+use keyhole_engine::{CaseFile, Report};
+use serde_json::Value;
+use yew::Reducible;
+
+/// One key document as the analyst typed or dropped it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct KeySetDraft {
+    /// Stable id for rendering (not part of the case).
+    pub id: u32,
+    pub source: String,
+    pub issuer: String,
+    pub document: String,
+}
+
+/// A field of a key set draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySetField {
+    Source,
+    Issuer,
+    Document,
+}
+
+/// Where the latest analysis stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Progress {
+    Idle,
+    /// Analysing, with tokens done out of total when a worker reports them.
+    Running { done: usize, total: usize },
+}
+
+/// Everything on the page that is not derived.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workspace {
+    /// The tokens pane: any text (tokens, headers, logs, HAR).
+    pub text: String,
+    /// Tokens listed individually by an opened case file (its `tokens` array).
+    pub case_tokens: Vec<String>,
+    pub key_sets: Vec<KeySetDraft>,
+    pub hmac_secret: String,
+    pub hmac_base64: bool,
+    /// "Analyse as of" (Unix seconds, UTC); None means the current time.
+    pub as_of: Option<i64>,
+    /// Bumped on every change of the inputs.
+    pub revision: u64,
+    pub report: Option<Rc<Report>>,
+    /// The revision `report` was computed for.
+    pub report_revision: u64,
+    pub progress: Progress,
+    /// A message for the analyst about the last file or case they opened.
+    pub notice: Option<String>,
+    next_id: u32,
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Workspace {
+            text: String::new(),
+            case_tokens: Vec::new(),
+            key_sets: Vec::new(),
+            hmac_secret: String::new(),
+            hmac_base64: false,
+            as_of: None,
+            revision: 1,
+            report: None,
+            report_revision: 0,
+            progress: Progress::Idle,
+            notice: None,
+            next_id: 1,
+        }
+    }
+}
+
+/// Everything that can happen to the workspace.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    SetText(String),
+    AddKeySet { source: String, document: String },
+    EditKeySet { id: u32, field: KeySetField, value: String },
+    RemoveKeySet(u32),
+    SetSecret(String),
+    SetSecretBase64(bool),
+    SetAsOf(Option<i64>),
+    /// Replace the whole case (opening a case file or a sample).
+    LoadCase(Box<CaseFile>),
+    ClearCaseTokens,
+    /// A result for `revision` (ignored if the inputs changed since).
+    Analysed { revision: u64, report: Rc<Report> },
+    Progress { revision: u64, done: usize, total: usize },
+    Notice(Option<String>),
+    Reset,
+}
+
+impl Workspace {
+    /// True when the report describes the current inputs.
+    pub fn is_current(&self) -> bool {
+        self.report.is_some() && self.report_revision == self.revision
+    }
+
+    /// True when there is nothing to analyse.
+    pub fn is_empty(&self) -> bool {
+        self.text.trim().is_empty() && self.case_tokens.is_empty()
+    }
+
+    /// The engine's case file for the current inputs; `now` is the caller's clock.
+    pub fn to_case(&self, now: i64) -> CaseFile {
+        CaseFile {
+            now: Some(self.as_of.unwrap_or(now)),
+            key_sets: self
+                .key_sets
+                .iter()
+                .filter(|k| !k.document.trim().is_empty())
+                .map(|k| CaseKeySet {
+                    source: non_empty(&k.source),
+                    issuer: non_empty(&k.issuer),
+                    document: document_value(&k.document),
+                })
+                .collect(),
+            tokens: self.case_tokens.clone(),
+            text: non_empty(&self.text),
+            hmac_secrets: if self.hmac_secret.is_empty() {
+                Vec::new()
+            } else {
+                vec![HmacSecret {
+                    value: self.hmac_secret.clone(),
+                    encoding: if self.hmac_base64 {
+                        SecretEncoding::Base64
+                    } else {
+                        SecretEncoding::Utf8
+                    },
+                    issuer: None,
+                }]
+            },
+            ..CaseFile::default()
+        }
+    }
+
+    /// The case file to save: like [`Self::to_case`] but `now` only if the analyst chose it.
+    pub fn to_saved_case(&self) -> CaseFile {
+        let mut case = self.to_case(0);
+        case.now = self.as_of;
+        case
+    }
+
+    fn changed(&mut self) {
+        self.revision += 1;
+    }
+
+    fn add_key_set(&mut self, source: String, issuer: String, document: String) {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.key_sets.push(KeySetDraft {
+            id,
+            source,
+            issuer,
+            document,
+        });
+    }
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+/// A key document for the case: JSON when it parses, else the text (PEM, base64 DER).
+pub fn document_value(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
+}
+
+/// The issuer an OpenID Provider configuration declares, if `text` is one.
+pub fn openid_issuer(text: &str) -> Option<String> {
+    let v: Value = serde_json::from_str(text).ok()?;
+    v.get("jwks_uri")?;
+    v.get("issuer")?.as_str().map(str::to_owned)
+}
+
+impl Reducible for Workspace {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::SetText(t) => {
+                s.text = t;
+                s.changed();
+            }
+            Action::AddKeySet { source, document } => {
+                let issuer = openid_issuer(&document).unwrap_or_default();
+                s.add_key_set(source, issuer, document);
+                s.changed();
+            }
+            Action::EditKeySet { id, field, value } => {
+                if let Some(k) = s.key_sets.iter_mut().find(|k| k.id == id) {
+                    match field {
+                        KeySetField::Source => k.source = value,
+                        KeySetField::Issuer => k.issuer = value,
+                        KeySetField::Document => {
+                            if k.issuer.trim().is_empty() {
+                                if let Some(iss) = openid_issuer(&value) {
+                                    k.issuer = iss;
+                                }
+                            }
+                            k.document = value;
+                        }
+                    }
+                }
+                s.changed();
+            }
+            Action::RemoveKeySet(id) => {
+                s.key_sets.retain(|k| k.id != id);
+                s.changed();
+            }
+            Action::SetSecret(v) => {
+                s.hmac_secret = v;
+                s.changed();
+            }
+            Action::SetSecretBase64(b) => {
+                s.hmac_base64 = b;
+                s.changed();
+            }
+            Action::SetAsOf(t) => {
+                s.as_of = t;
+                s.changed();
+            }
+            Action::LoadCase(case) => {
+                let next_id = s.next_id;
+                let revision = s.revision;
+                s = Workspace {
+                    next_id,
+                    revision,
+                    ..Workspace::default()
+                };
+                s.text = case.text.clone().unwrap_or_default();
+                s.case_tokens = case.tokens.clone();
+                s.as_of = case.now;
+                for ks in &case.key_sets {
+                    let document = match &ks.document {
+                        Value::String(text) => text.clone(),
+                        other => serde_json::to_string_pretty(other).unwrap_or_default(),
+                    };
+                    s.add_key_set(
+                        ks.source.clone().unwrap_or_default(),
+                        ks.issuer.clone().unwrap_or_default(),
+                        document,
+                    );
+                }
+                if let Some(secret) = case.hmac_secrets.first() {
+                    s.hmac_secret = secret.value.clone();
+                    s.hmac_base64 = secret.encoding == SecretEncoding::Base64;
+                }
+                s.notice = case
+                    .name
+                    .clone()
+                    .or_else(|| case.description.clone())
+                    .map(|n| format!("Opened case: {n}"));
+                s.changed();
+            }
+            Action::ClearCaseTokens => {
+                s.case_tokens.clear();
+                s.changed();
+            }
+            Action::Analysed { revision, report } => {
+                if revision == s.revision {
+                    s.report = Some(report);
+                    s.report_revision = revision;
+                    s.progress = Progress::Idle;
+                }
+            }
+            Action::Progress {
+                revision,
+                done,
+                total,
+            } => {
+                if revision == s.revision {
+                    s.progress = Progress::Running { done, total };
+                }
+            }
+            Action::Notice(n) => s.notice = n,
+            Action::Reset => {
+                let revision = s.revision + 1;
+                s = Workspace {
+                    revision,
+                    ..Workspace::default()
+                };
+            }
+        }
+        Rc::new(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reduce(s: Workspace, a: Action) -> Workspace {
+        (*Rc::new(s).reduce(a)).clone()
+    }
+
+    #[test]
+    fn every_input_change_bumps_the_revision_and_stales_the_report() {
+        let s = Workspace::default();
+        let r0 = s.revision;
+        let s = reduce(s, Action::SetText("eyJ".into()));
+        assert!(s.revision > r0);
+        let rev = s.revision;
+        let report = Rc::new(Report::new(0, vec![], vec![]));
+        let s = reduce(s, Action::Analysed { revision: rev, report });
+        assert!(s.is_current());
+        let s = reduce(s, Action::SetAsOf(Some(5)));
+        assert!(!s.is_current());
+    }
+
+    #[test]
+    fn a_late_result_for_an_old_revision_is_ignored() {
+        let s = reduce(Workspace::default(), Action::SetText("a".into()));
+        let old = s.revision;
+        let s = reduce(s, Action::SetText("b".into()));
+        let report = Rc::new(Report::new(0, vec![], vec![]));
+        let s = reduce(s, Action::Analysed { revision: old, report });
+        assert!(s.report.is_none());
+    }
+
+    #[test]
+    fn pasting_an_openid_configuration_fills_the_issuer() {
+        let s = reduce(Workspace::default(), Action::AddKeySet { source: String::new(), document: String::new() });
+        let id = s.key_sets[0].id;
+        let doc = r#"{"issuer":"https://login.microsoftonline.com/{tenantid}/v2.0","jwks_uri":"https://x/keys"}"#;
+        let s = reduce(s, Action::EditKeySet { id, field: KeySetField::Document, value: doc.into() });
+        assert_eq!(s.key_sets[0].issuer, "https://login.microsoftonline.com/{tenantid}/v2.0");
+    }
+
+    #[test]
+    fn loading_a_case_replaces_everything_and_round_trips() {
+        let s = reduce(Workspace::default(), Action::SetText("old".into()));
+        let case = CaseFile {
+            now: Some(42),
+            tokens: vec!["t1".into()],
+            text: Some("log".into()),
+            key_sets: vec![CaseKeySet { source: Some("https://s".into()), issuer: None, document: serde_json::json!({"keys": []}) }],
+            ..CaseFile::default()
+        };
+        let s = reduce(s, Action::LoadCase(Box::new(case.clone())));
+        assert_eq!(s.text, "log");
+        assert_eq!(s.case_tokens, vec!["t1".to_owned()]);
+        let saved = s.to_saved_case();
+        assert_eq!(saved.now, Some(42));
+        assert_eq!(saved.key_sets[0].document, case.key_sets[0].document);
+        assert_eq!(saved.tokens, case.tokens);
+    }
+
+    #[test]
+    fn pem_documents_stay_strings() {
+        assert_eq!(document_value("-----BEGIN PUBLIC KEY-----"), Value::String("-----BEGIN PUBLIC KEY-----".into()));
+        assert_eq!(document_value(r#"{"keys":[]}"#), serde_json::json!({"keys": []}));
+    }
+}
