@@ -28,7 +28,8 @@ fn vectors() -> Option<PathBuf> {
 }
 
 fn load(dir: &std::path::Path, rel: &str) -> Value {
-    let text = std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| unreachable!("{rel}: {e}"));
+    let text =
+        std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| unreachable!("{rel}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| unreachable!("{rel}: {e}"))
 }
 
@@ -75,7 +76,11 @@ fn blocks_of(jws: &Value, detached: Option<&str>) -> Vec<SignatureBlock> {
             };
             sigs.iter()
                 .map(|s| {
-                    let protected_b64 = s.get("protected").and_then(Value::as_str).unwrap_or_default().to_owned();
+                    let protected_b64 = s
+                        .get("protected")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned();
                     let mut header = if protected_b64.is_empty() {
                         Map::new()
                     } else {
@@ -89,7 +94,11 @@ fn blocks_of(jws: &Value, detached: Option<&str>) -> Vec<SignatureBlock> {
                     SignatureBlock {
                         params: HeaderParams::from_header(&header),
                         signing_input: format!("{protected_b64}.{payload}").into_bytes(),
-                        signature_b64: s.get("signature").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                        signature_b64: s
+                            .get("signature")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_owned(),
                         protected_b64,
                         header,
                     }
@@ -122,7 +131,10 @@ fn assert_verifies_and_tamper_fails(name: &str, block: &SignatureBlock, keys: &[
         *last ^= 0x01;
     }
     let v = verify(&tampered, keys);
-    assert!(matches!(v, Verification::SignatureInvalid { .. }), "{name} (signing input changed): {v:?}");
+    assert!(
+        matches!(v, Verification::SignatureInvalid { .. }),
+        "{name} (signing input changed): {v:?}"
+    );
 
     let mut sig = b64::decode_url(&block.signature_b64).unwrap_or_else(|e| unreachable!("{e}"));
     let mid = sig.len() / 2;
@@ -132,7 +144,10 @@ fn assert_verifies_and_tamper_fails(name: &str, block: &SignatureBlock, keys: &[
     let mut tampered = block.clone();
     tampered.signature_b64 = b64::encode_url(&sig);
     let v = verify(&tampered, keys);
-    assert!(matches!(v, Verification::SignatureInvalid { .. }), "{name} (signature changed): {v:?}");
+    assert!(
+        matches!(v, Verification::SignatureInvalid { .. }),
+        "{name} (signature changed): {v:?}"
+    );
 }
 
 fn rfc7515_example(id: &str) -> Option<Value> {
@@ -146,17 +161,29 @@ fn rfc7515_example(id: &str) -> Option<Value> {
 }
 
 fn rfc7515_compact(id: &str) {
-    let Some(ex) = rfc7515_example(id) else { return };
+    let Some(ex) = rfc7515_example(id) else {
+        return;
+    };
     // A.1's public JWK omits the secret; the private JWK is the HMAC key.
     let key = match ex.get("jwk_public").map(unwrap_json) {
-        Some(Value::Object(k)) if k.contains_key("k") || k.get("kty") != Some(&Value::from("oct")) => Value::Object(k),
+        Some(Value::Object(k))
+            if k.contains_key("k") || k.get("kty") != Some(&Value::from("oct")) =>
+        {
+            Value::Object(k)
+        }
         _ => ex.get("jwk_private").map(unwrap_json).unwrap_or_default(),
     };
     let keys = keys_of(&key);
     let blocks = blocks_of(ex.get("compact").unwrap_or(&Value::Null), None);
     assert_eq!(blocks.len(), 1);
     for b in &blocks {
-        assert_eq!(b.signing_input, ex.get("signing_input").and_then(Value::as_str).unwrap_or_default().as_bytes());
+        assert_eq!(
+            b.signing_input,
+            ex.get("signing_input")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .as_bytes()
+        );
         assert_verifies_and_tamper_fails(id, b, &keys);
     }
 }
@@ -183,9 +210,13 @@ fn rfc7515_a4_es512_verifies() {
 
 #[test]
 fn rfc7515_a5_unsecured_is_reported_unsecured() {
-    let Some(ex) = rfc7515_example("RFC7515-A.5") else { return };
+    let Some(ex) = rfc7515_example("RFC7515-A.5") else {
+        return;
+    };
     let blocks = blocks_of(ex.get("compact").unwrap_or(&Value::Null), None);
-    assert!(blocks.iter().all(|b| verify(b, &[]) == Verification::Unsecured));
+    assert!(blocks
+        .iter()
+        .all(|b| verify(b, &[]) == Verification::Unsecured));
 }
 
 #[test]
@@ -195,17 +226,27 @@ fn rfc7515_4_1_11_crit_example_with_alg_none_is_unsecured() {
     let ex = doc
         .get("examples")
         .and_then(Value::as_array)
-        .and_then(|a| a.iter().find(|e| e.get("id").and_then(Value::as_str).is_some_and(|i| i.contains("4.1.11"))))
+        .and_then(|a| {
+            a.iter().find(|e| {
+                e.get("id")
+                    .and_then(Value::as_str)
+                    .is_some_and(|i| i.contains("4.1.11"))
+            })
+        })
         .cloned()
         .unwrap_or_default();
     let blocks = blocks_of(ex.get("compact").unwrap_or(&Value::Null), None);
     assert_eq!(blocks.len(), 1);
-    assert!(blocks.iter().all(|b| verify(b, &[]) == Verification::Unsecured));
+    assert!(blocks
+        .iter()
+        .all(|b| verify(b, &[]) == Verification::Unsecured));
 }
 
 #[test]
 fn rfc7515_a6_general_json_both_signatures_verify() {
-    let Some(ex) = rfc7515_example("RFC7515-A.6") else { return };
+    let Some(ex) = rfc7515_example("RFC7515-A.6") else {
+        return;
+    };
     let by_kid = unwrap_json(ex.get("jwk_public_by_kid").unwrap_or(&Value::Null));
     let jwks: Vec<Value> = by_kid
         .as_object()
@@ -231,7 +272,9 @@ fn rfc7515_a6_general_json_both_signatures_verify() {
 
 #[test]
 fn rfc7515_a7_flattened_json_verifies() {
-    let Some(ex) = rfc7515_example("RFC7515-A.7") else { return };
+    let Some(ex) = rfc7515_example("RFC7515-A.7") else {
+        return;
+    };
     let keys = keys_of(ex.get("jwk_public").unwrap_or(&Value::Null));
     let blocks = blocks_of(ex.get("json_flattened").unwrap_or(&Value::Null), None);
     assert_eq!(blocks.len(), 1);
@@ -246,13 +289,24 @@ fn cookbook(rel: &str) {
     let Some(dir) = vectors() else { return };
     let ex = load(&dir, rel);
     let keys = keys_of(ex.pointer("/input/key").unwrap_or(&Value::Null));
-    let payload = ex.pointer("/input/payload").and_then(Value::as_str).unwrap_or_default();
+    let payload = ex
+        .pointer("/input/payload")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let unencoded = ex.pointer("/signing/protected/b64") == Some(&Value::Bool(false))
         || ex
             .pointer("/signing/0/protected/b64")
             .is_some_and(|b| b == &Value::Bool(false));
-    let detached = if unencoded { payload.to_owned() } else { b64::encode_url(payload.as_bytes()) };
-    let outputs = ex.get("output").and_then(Value::as_object).cloned().unwrap_or_default();
+    let detached = if unencoded {
+        payload.to_owned()
+    } else {
+        b64::encode_url(payload.as_bytes())
+    };
+    let outputs = ex
+        .get("output")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     assert!(!outputs.is_empty(), "{rel}: no outputs");
     let mut count = 0;
     for (form, jws) in &outputs {
@@ -344,7 +398,11 @@ fn rfc7638_3_1_thumbprints_of_rfc7517_a1_keys() {
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    let got: Vec<&str> = set.keys.iter().filter_map(|k| k.thumbprint.as_deref()).collect();
+    let got: Vec<&str> = set
+        .keys
+        .iter()
+        .filter_map(|k| k.thumbprint.as_deref())
+        .collect();
     assert_eq!(expected.len(), 2);
     assert_eq!(got, expected);
 }

@@ -48,7 +48,6 @@ fn vectors() -> Option<PathBuf> {
     }
 }
 
-
 /// Some fixture fields hold JSON as a string (e.g. `"\"eyJ…\""` or `"{\"kty\":…}"`).
 fn unwrap_json(v: &Value) -> Value {
     match v {
@@ -92,7 +91,11 @@ fn blocks_of(jws: &Value, detached: Option<&str>) -> Vec<SignatureBlock> {
             };
             sigs.iter()
                 .map(|s| {
-                    let protected_b64 = s.get("protected").and_then(Value::as_str).unwrap_or_default().to_owned();
+                    let protected_b64 = s
+                        .get("protected")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned();
                     let mut header = if protected_b64.is_empty() {
                         Map::new()
                     } else {
@@ -106,7 +109,11 @@ fn blocks_of(jws: &Value, detached: Option<&str>) -> Vec<SignatureBlock> {
                     SignatureBlock {
                         params: HeaderParams::from_header(&header),
                         signing_input: format!("{protected_b64}.{payload}").into_bytes(),
-                        signature_b64: s.get("signature").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                        signature_b64: s
+                            .get("signature")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_owned(),
                         protected_b64,
                         header,
                     }
@@ -132,8 +139,14 @@ fn keyhole_result(jws: &Value, keys: &[KeyEntry]) -> (&'static str, String) {
         .iter()
         .map(|b| verify_signature(b, &refs, &JsonWebTokenVerifier))
         .collect();
-    let valid = !outcomes.is_empty() && outcomes.iter().all(|o| matches!(o, Verification::Verified { .. }));
-    (if valid { "valid" } else { "invalid" }, format!("{outcomes:?}"))
+    let valid = !outcomes.is_empty()
+        && outcomes
+            .iter()
+            .all(|o| matches!(o, Verification::Verified { .. }));
+    (
+        if valid { "valid" } else { "invalid" },
+        format!("{outcomes:?}"),
+    )
 }
 
 struct Case {
@@ -146,17 +159,40 @@ struct Case {
 
 fn cases(file: &str) -> Option<Vec<Case>> {
     let dir = vectors()?;
-    let text = std::fs::read_to_string(dir.join("wycheproof").join(file)).unwrap_or_else(|e| unreachable!("{e}"));
+    let text = std::fs::read_to_string(dir.join("wycheproof").join(file))
+        .unwrap_or_else(|e| unreachable!("{e}"));
     let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| unreachable!("{e}"));
     let mut out = Vec::new();
-    for group in doc.get("testGroups").and_then(Value::as_array).into_iter().flatten() {
-        let key_doc = group.get("public").or_else(|| group.get("private")).cloned().unwrap_or_default();
+    for group in doc
+        .get("testGroups")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let key_doc = group
+            .get("public")
+            .or_else(|| group.get("private"))
+            .cloned()
+            .unwrap_or_default();
         let keys = parse_key_set(0, None, None, &key_doc).keys;
-        for t in group.get("tests").and_then(Value::as_array).into_iter().flatten() {
+        for t in group
+            .get("tests")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             out.push(Case {
                 tc_id: t.get("tcId").and_then(Value::as_u64).unwrap_or_default(),
-                expected: t.get("result").and_then(Value::as_str).unwrap_or_default().to_owned(),
-                comment: t.get("comment").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                expected: t
+                    .get("result")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                comment: t
+                    .get("comment")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
                 jws: t.get("jws").cloned().unwrap_or_default(),
                 keys: keys.clone(),
             });
@@ -184,7 +220,12 @@ fn run_file(file: &str, exceptions: &[(u64, &str, &str)], expected_count: usize)
             ));
         }
     }
-    assert!(failures.is_empty(), "{file}: {} failing cases:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{file}: {} failing cases:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 fn case(file: &str, tc_id: u64) -> Option<Case> {
@@ -222,7 +263,9 @@ fn exceptions_each_name_a_reason() {
 /// expects, though Keyhole does read well-formed JSON serializations (see conformance_rfc).
 #[test]
 fn wycheproof_jws_tc17_truncated_json_serialization_is_refused() {
-    let Some(c) = case("json_web_signature_test.json", 17) else { return };
+    let Some(c) = case("json_web_signature_test.json", 17) else {
+        return;
+    };
     let text = c.jws.as_str().unwrap_or_default();
     assert!(text.starts_with('{'));
     assert!(serde_json::from_str::<Value>(text).is_err());
@@ -234,7 +277,9 @@ fn wycheproof_jws_tc17_truncated_json_serialization_is_refused() {
 #[test]
 fn wycheproof_jws_tc346_tc350_key_alg_ps256_refuses_ps384() {
     for id in [346, 350] {
-        let Some(c) = case("json_web_signature_test.json", id) else { return };
+        let Some(c) = case("json_web_signature_test.json", id) else {
+            return;
+        };
         let o = outcomes(&c);
         assert!(
             matches!(o.as_slice(), [Verification::AlgorithmDoesNotFitKey { reason, .. }] if reason.contains("\"PS256\"")),
@@ -245,7 +290,13 @@ fn wycheproof_jws_tc346_tc350_key_alg_ps256_refuses_ps384() {
         keys.iter_mut().for_each(|k| k.alg = None);
         let refs: Vec<&KeyEntry> = keys.iter().collect();
         for b in blocks_of(&c.jws, None) {
-            assert!(matches!(verify_signature(&b, &refs, &JsonWebTokenVerifier), Verification::Verified { .. }), "tcId {id}");
+            assert!(
+                matches!(
+                    verify_signature(&b, &refs, &JsonWebTokenVerifier),
+                    Verification::Verified { .. }
+                ),
+                "tcId {id}"
+            );
         }
     }
 }
@@ -254,7 +305,9 @@ fn wycheproof_jws_tc346_tc350_key_alg_ps256_refuses_ps384() {
 #[test]
 fn wycheproof_jws_tc347_tc351_key_alg_es521_refuses_es512() {
     for id in [347, 351] {
-        let Some(c) = case("json_web_signature_test.json", id) else { return };
+        let Some(c) = case("json_web_signature_test.json", id) else {
+            return;
+        };
         let o = outcomes(&c);
         assert!(
             matches!(o.as_slice(), [Verification::AlgorithmDoesNotFitKey { reason, .. }] if reason.contains("\"ES521\"")),
@@ -264,7 +317,13 @@ fn wycheproof_jws_tc347_tc351_key_alg_es521_refuses_es512() {
         keys.iter_mut().for_each(|k| k.alg = None);
         let refs: Vec<&KeyEntry> = keys.iter().collect();
         for b in blocks_of(&c.jws, None) {
-            assert!(matches!(verify_signature(&b, &refs, &JsonWebTokenVerifier), Verification::Verified { .. }), "tcId {id}");
+            assert!(
+                matches!(
+                    verify_signature(&b, &refs, &JsonWebTokenVerifier),
+                    Verification::Verified { .. }
+                ),
+                "tcId {id}"
+            );
         }
     }
 }
@@ -273,10 +332,15 @@ fn wycheproof_jws_tc347_tc351_key_alg_es521_refuses_es512() {
 #[test]
 fn wycheproof_jws_tc372_tc373_strict_base64url_refuses_inserted_character() {
     for id in [372, 373] {
-        let Some(c) = case("json_web_signature_test.json", id) else { return };
+        let Some(c) = case("json_web_signature_test.json", id) else {
+            return;
+        };
         let text = c.jws.as_str().unwrap_or_default();
         assert!(text.contains('?'), "tcId {id}");
-        assert!(parse_compact(text).is_err_and(|e| e.to_string().contains("base64url")), "tcId {id}");
+        assert!(
+            parse_compact(text).is_err_and(|e| e.to_string().contains("base64url")),
+            "tcId {id}"
+        );
     }
 }
 
@@ -284,11 +348,30 @@ fn wycheproof_jws_tc372_tc373_strict_base64url_refuses_inserted_character() {
 #[test]
 fn wycheproof_jwk_tc1_mixed_key_set_verifies_with_warning() {
     let Some(dir) = vectors() else { return };
-    let Some(c) = case("json_web_key_test.json", 1) else { return };
-    assert!(matches!(outcomes(&c).as_slice(), [Verification::Verified { .. }]));
-    let doc: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("wycheproof/json_web_key_test.json")).unwrap_or_default()).unwrap_or_default();
-    let set = parse_key_set(0, None, None, doc.pointer("/testGroups/0/private").unwrap_or(&Value::Null));
-    assert!(set.warnings.iter().any(|w| w.contains("mixes shared secrets")), "{:?}", set.warnings);
+    let Some(c) = case("json_web_key_test.json", 1) else {
+        return;
+    };
+    assert!(matches!(
+        outcomes(&c).as_slice(),
+        [Verification::Verified { .. }]
+    ));
+    let doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("wycheproof/json_web_key_test.json")).unwrap_or_default(),
+    )
+    .unwrap_or_default();
+    let set = parse_key_set(
+        0,
+        None,
+        None,
+        doc.pointer("/testGroups/0/private").unwrap_or(&Value::Null),
+    );
+    assert!(
+        set.warnings
+            .iter()
+            .any(|w| w.contains("mixes shared secrets")),
+        "{:?}",
+        set.warnings
+    );
 }
 
 /// Exception: of the two keys sharing a kid, the non-canonical one is a key problem; the other
@@ -296,10 +379,22 @@ fn wycheproof_jwk_tc1_mixed_key_set_verifies_with_warning() {
 #[test]
 fn wycheproof_jwk_tc4_duplicate_kid_second_key_refused_first_verifies() {
     let Some(dir) = vectors() else { return };
-    let Some(c) = case("json_web_key_test.json", 4) else { return };
-    assert!(matches!(outcomes(&c).as_slice(), [Verification::Verified { key_id, .. }] if key_id == "0/0"));
-    let doc: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("wycheproof/json_web_key_test.json")).unwrap_or_default()).unwrap_or_default();
-    let set = parse_key_set(0, None, None, doc.pointer("/testGroups/2/private").unwrap_or(&Value::Null));
+    let Some(c) = case("json_web_key_test.json", 4) else {
+        return;
+    };
+    assert!(
+        matches!(outcomes(&c).as_slice(), [Verification::Verified { key_id, .. }] if key_id == "0/0")
+    );
+    let doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("wycheproof/json_web_key_test.json")).unwrap_or_default(),
+    )
+    .unwrap_or_default();
+    let set = parse_key_set(
+        0,
+        None,
+        None,
+        doc.pointer("/testGroups/2/private").unwrap_or(&Value::Null),
+    );
     assert_eq!(set.keys.len(), 1);
     assert!(
         matches!(set.problems.as_slice(), [p] if p.kid.as_deref() == Some("kid-aes-sign") && p.key_index == Some(1) && p.message.contains("\"k\"")),
@@ -311,17 +406,29 @@ fn wycheproof_jwk_tc4_duplicate_kid_second_key_refused_first_verifies() {
 /// Exception: tcId 367 and 370 carry the very token of the valid tcId 357.
 #[test]
 fn wycheproof_jws_tc367_tc370_are_identical_to_valid_tc357() {
-    let Some(valid) = case("json_web_signature_test.json", 357) else { return };
+    let Some(valid) = case("json_web_signature_test.json", 357) else {
+        return;
+    };
     for id in [367, 370] {
-        let Some(c) = case("json_web_signature_test.json", id) else { return };
+        let Some(c) = case("json_web_signature_test.json", id) else {
+            return;
+        };
         assert_eq!(c.jws, valid.jws, "tcId {id}");
-        assert!(matches!(outcomes(&c).as_slice(), [Verification::Verified { .. }]), "tcId {id}");
+        assert!(
+            matches!(outcomes(&c).as_slice(), [Verification::Verified { .. }]),
+            "tcId {id}"
+        );
     }
 }
 
 /// Exception: the ROCA key's signature is reported as verified (weak-key judgement is elsewhere).
 #[test]
 fn wycheproof_jwk_tc7_roca_key_signature_is_verified() {
-    let Some(c) = case("json_web_key_test.json", 7) else { return };
-    assert!(matches!(outcomes(&c).as_slice(), [Verification::Verified { .. }]));
+    let Some(c) = case("json_web_key_test.json", 7) else {
+        return;
+    };
+    assert!(matches!(
+        outcomes(&c).as_slice(),
+        [Verification::Verified { .. }]
+    ));
 }

@@ -29,7 +29,10 @@ fn storm_jwk() -> Option<Value> {
 }
 
 fn x5c0(jwk: &Value) -> String {
-    jwk.pointer("/x5c/0").and_then(Value::as_str).unwrap_or_default().to_owned()
+    jwk.pointer("/x5c/0")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn pem(label: &str, der: &[u8]) -> String {
@@ -40,13 +43,21 @@ fn one_key(doc: &Value) -> KeyEntry {
     let set = parse_key_set(0, None, None, doc);
     assert!(set.problems.is_empty(), "{:?}", set.problems);
     assert_eq!(set.keys.len(), 1, "{doc}");
-    set.keys.into_iter().next().unwrap_or_else(|| unreachable!())
+    set.keys
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| unreachable!())
 }
 
 fn rsa_public(jwk: &Value) -> rsa::RsaPublicKey {
-    let part = |m: &str| b64::decode_url(jwk.get(m).and_then(Value::as_str).unwrap_or_default()).unwrap_or_default();
-    rsa::RsaPublicKey::new(rsa::BigUint::from_bytes_be(&part("n")), rsa::BigUint::from_bytes_be(&part("e")))
-        .unwrap_or_else(|e| unreachable!("{e}"))
+    let part = |m: &str| {
+        b64::decode_url(jwk.get(m).and_then(Value::as_str).unwrap_or_default()).unwrap_or_default()
+    };
+    rsa::RsaPublicKey::new(
+        rsa::BigUint::from_bytes_be(&part("n")),
+        rsa::BigUint::from_bytes_be(&part("e")),
+    )
+    .unwrap_or_else(|e| unreachable!("{e}"))
 }
 
 #[test]
@@ -57,7 +68,11 @@ fn pem_certificate_yields_the_same_key_as_the_jwk() {
     let text = format!("issuer cert follows\n{}", pem("CERTIFICATE", &der));
     let set = parse_key_set(1, None, None, &Value::from(text));
     assert_eq!(set.kind, DocumentKind::Pem);
-    let key = set.keys.first().cloned().unwrap_or_else(|| unreachable!("{:?}", set.problems));
+    let key = set
+        .keys
+        .first()
+        .cloned()
+        .unwrap_or_else(|| unreachable!("{:?}", set.problems));
     assert_eq!(key.origin, KeyOrigin::Certificate);
     assert_eq!(key.id, "1/0");
     assert_eq!(key.material, from_jwk.material);
@@ -72,7 +87,13 @@ fn bare_base64_der_certificate_is_read() {
     let Some(jwk) = storm_jwk() else { return };
     let set = parse_key_set(0, None, None, &Value::from(x5c0(&jwk)));
     assert_eq!(set.kind, DocumentKind::Der);
-    assert_eq!(set.keys.first().and_then(|k| k.certificate.as_ref()).map(|c| c.sha1_hex.as_str()), Some("d4b4cccda9228624656bff33d8110955779632aa"));
+    assert_eq!(
+        set.keys
+            .first()
+            .and_then(|k| k.certificate.as_ref())
+            .map(|c| c.sha1_hex.as_str()),
+        Some("d4b4cccda9228624656bff33d8110955779632aa")
+    );
 }
 
 #[test]
@@ -80,9 +101,16 @@ fn spki_and_pkcs1_pem_public_keys_equal_the_jwk() {
     let Some(jwk) = storm_jwk() else { return };
     let from_jwk = one_key(&jwk);
     let public = rsa_public(&jwk);
-    let spki = public.to_public_key_der().unwrap_or_else(|e| unreachable!("{e}"));
-    let pkcs1 = public.to_pkcs1_der().unwrap_or_else(|e| unreachable!("{e}"));
-    for text in [pem("PUBLIC KEY", spki.as_bytes()), pem("RSA PUBLIC KEY", pkcs1.as_bytes())] {
+    let spki = public
+        .to_public_key_der()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let pkcs1 = public
+        .to_pkcs1_der()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    for text in [
+        pem("PUBLIC KEY", spki.as_bytes()),
+        pem("RSA PUBLIC KEY", pkcs1.as_bytes()),
+    ] {
         let key = one_key(&Value::from(text.clone()));
         assert_eq!(key.origin, KeyOrigin::PemPublicKey, "{text}");
         assert_eq!(key.material, from_jwk.material, "{text}");
@@ -94,7 +122,8 @@ fn spki_and_pkcs1_pem_public_keys_equal_the_jwk() {
 #[test]
 fn generated_ec_and_ed25519_spki_pem_keys_are_read() {
     // P-256 key from a fixed scalar; SPKI = fixed ecPublicKey/prime256v1 prefix + SEC1 point.
-    let sk = p256::ecdsa::SigningKey::from_slice(&[3u8; 32]).unwrap_or_else(|e| unreachable!("{e}"));
+    let sk =
+        p256::ecdsa::SigningKey::from_slice(&[3u8; 32]).unwrap_or_else(|e| unreachable!("{e}"));
     let point = sk.verifying_key().to_encoded_point(false);
     let mut der = vec![
         0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08,
@@ -102,14 +131,22 @@ fn generated_ec_and_ed25519_spki_pem_keys_are_read() {
     ];
     der.extend_from_slice(point.as_bytes());
     let key = one_key(&Value::from(pem("PUBLIC KEY", &der)));
-    assert!(matches!(&key.material, KeyMaterial::Ec { crv, x, .. } if crv == "P-256" && x.as_slice() == point.as_bytes().get(1..33).unwrap_or_default()));
+    assert!(
+        matches!(&key.material, KeyMaterial::Ec { crv, x, .. } if crv == "P-256" && x.as_slice() == point.as_bytes().get(1..33).unwrap_or_default())
+    );
 
     // Ed25519 (RFC 8037 A.2 public key) in SPKI (RFC 8410 §4).
     let x = b64::decode_url("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo").unwrap_or_default();
-    let mut der = vec![0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
+    let mut der = vec![
+        0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+    ];
     der.extend_from_slice(&x);
     let key = one_key(&Value::from(pem("PUBLIC KEY", &der)));
-    assert_eq!(key.thumbprint.as_deref(), Some("kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"), "RFC 8037 A.3");
+    assert_eq!(
+        key.thumbprint.as_deref(),
+        Some("kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"),
+        "RFC 8037 A.3"
+    );
 }
 
 #[test]
@@ -124,8 +161,14 @@ fn one_bad_pem_block_does_not_stop_the_others() {
     let set = parse_key_set(0, None, None, &Value::from(text));
     assert_eq!(set.keys.len(), 1);
     assert_eq!(set.problems.len(), 2);
-    assert!(set.problems.iter().any(|p| p.key_index == Some(1) && p.message.contains("certificate")));
-    assert!(set.problems.iter().any(|p| p.key_index == Some(2) && p.message.contains("private key")));
+    assert!(set
+        .problems
+        .iter()
+        .any(|p| p.key_index == Some(1) && p.message.contains("certificate")));
+    assert!(set
+        .problems
+        .iter()
+        .any(|p| p.key_index == Some(2) && p.message.contains("private key")));
 }
 
 #[test]
@@ -135,7 +178,8 @@ fn jwk_that_disagrees_with_its_certificate_is_flagged() {
     if let Some(o) = lying.as_object_mut() {
         o.insert("x5t".into(), Value::from("AAAAAAAAAAAAAAAAAAAAAAAAAAA"));
         o.insert("x5t#S256".into(), Value::from("wrong"));
-        let mut n = b64::decode_url(jwk.get("n").and_then(Value::as_str).unwrap_or_default()).unwrap_or_default();
+        let mut n = b64::decode_url(jwk.get("n").and_then(Value::as_str).unwrap_or_default())
+            .unwrap_or_default();
         if let Some(last) = n.last_mut() {
             *last ^= 0x02;
         }
@@ -147,7 +191,10 @@ fn jwk_that_disagrees_with_its_certificate_is_flagged() {
     assert_eq!(cert.public_key_matches_jwk, Some(false));
 
     let honest = one_key(&jwk).certificate.unwrap_or_default();
-    assert_eq!((honest.x5t_matches, honest.public_key_matches_jwk), (Some(true), Some(true)));
+    assert_eq!(
+        (honest.x5t_matches, honest.public_key_matches_jwk),
+        (Some(true), Some(true))
+    );
 }
 
 #[test]
@@ -155,7 +202,10 @@ fn jwk_with_only_x5c_takes_its_key_from_the_certificate() {
     let Some(jwk) = storm_jwk() else { return };
     let bare = json!({"kty":"RSA","kid":"cert-only","x5c":[x5c0(&jwk)]});
     let set = parse_key_set(0, None, None, &bare);
-    assert_eq!(set.keys.first().map(|k| &k.material), Some(&one_key(&jwk).material));
+    assert_eq!(
+        set.keys.first().map(|k| &k.material),
+        Some(&one_key(&jwk).material)
+    );
     assert!(set.warnings.iter().any(|w| w.contains("taken from x5c[0]")));
 }
 
@@ -176,20 +226,37 @@ fn x5t_and_x5t_s256_select_a_certificate_key() {
     let der = b64::decode_std(&x5c0(&jwk)).unwrap_or_default();
     let set = parse_key_set(0, None, None, &Value::from(pem("CERTIFICATE", &der)));
     let keys: Vec<&KeyEntry> = set.keys.iter().collect();
-    let cert = set.keys.first().and_then(|k| k.certificate.clone()).unwrap_or_default();
+    let cert = set
+        .keys
+        .first()
+        .and_then(|k| k.certificate.clone())
+        .unwrap_or_default();
 
-    let by_x5t = HeaderParams { x5t: Some(cert.x5t.clone()), ..HeaderParams::default() };
+    let by_x5t = HeaderParams {
+        x5t: Some(cert.x5t.clone()),
+        ..HeaderParams::default()
+    };
     let (found, how) = select_keys(&by_x5t, Alg::RS256, &keys);
     assert_eq!((found.len(), how), (1, MatchedBy::X5t));
 
-    let by_s256 = HeaderParams { x5t_s256: Some(cert.x5t_s256.clone()), ..HeaderParams::default() };
+    let by_s256 = HeaderParams {
+        x5t_s256: Some(cert.x5t_s256.clone()),
+        ..HeaderParams::default()
+    };
     let (found, how) = select_keys(&by_s256, Alg::RS256, &keys);
     assert_eq!((found.len(), how), (1, MatchedBy::X5tS256));
 
     // kid takes precedence, and a kid no key has falls through to x5t.
-    let both = HeaderParams { kid: Some("unknown".into()), x5t: Some(cert.x5t.clone()), ..HeaderParams::default() };
+    let both = HeaderParams {
+        kid: Some("unknown".into()),
+        x5t: Some(cert.x5t.clone()),
+        ..HeaderParams::default()
+    };
     assert_eq!(select_keys(&both, Alg::RS256, &keys).1, MatchedBy::X5t);
 
-    let wrong = HeaderParams { x5t: Some("AAAAAAAAAAAAAAAAAAAAAAAAAAA".into()), ..HeaderParams::default() };
+    let wrong = HeaderParams {
+        x5t: Some("AAAAAAAAAAAAAAAAAAAAAAAAAAA".into()),
+        ..HeaderParams::default()
+    };
     assert!(select_keys(&wrong, Alg::RS256, &keys).0.is_empty());
 }

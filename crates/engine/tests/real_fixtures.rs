@@ -13,7 +13,8 @@ use keyhole_engine::verify::{verify_signature, JsonWebTokenVerifier, MatchedBy, 
 use serde_json::Value;
 
 const STORM_KID: &str = "1LTMzakihiRla_8z2BEJVXeWMqo";
-const MSA_TENANT_ISSUER: &str = "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0";
+const MSA_TENANT_ISSUER: &str =
+    "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0";
 
 fn real() -> Option<PathBuf> {
     let root = std::env::var("KEYHOLE_SHARED")
@@ -33,7 +34,8 @@ fn read(dir: &Path, name: &str) -> String {
 }
 
 fn key_set(dir: &Path, name: &str) -> KeySet {
-    let doc: Value = serde_json::from_str(&read(dir, name)).unwrap_or_else(|e| unreachable!("{name}: {e}"));
+    let doc: Value =
+        serde_json::from_str(&read(dir, name)).unwrap_or_else(|e| unreachable!("{name}: {e}"));
     parse_key_set(0, Some(name), None, &doc)
 }
 
@@ -57,11 +59,22 @@ fn files(dir: &Path, ext: &str) -> Vec<String> {
 /// the fallback below goes away.
 fn sample_block(text: &str) -> SignatureBlock {
     match parse_compact(text) {
-        Ok(parsed) => parsed.signatures.into_iter().next().unwrap_or_else(|| unreachable!("no block")),
-        Err(TokenError::InvalidBase64 { part: TokenPart::Payload, .. }) => {
+        Ok(parsed) => parsed
+            .signatures
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| unreachable!("no block")),
+        Err(TokenError::InvalidBase64 {
+            part: TokenPart::Payload,
+            ..
+        }) => {
             let text = text.trim();
-            let (input, sig) = text.rsplit_once('.').unwrap_or_else(|| unreachable!("no dot"));
-            let (h, _) = input.split_once('.').unwrap_or_else(|| unreachable!("no dot"));
+            let (input, sig) = text
+                .rsplit_once('.')
+                .unwrap_or_else(|| unreachable!("no dot"));
+            let (h, _) = input
+                .split_once('.')
+                .unwrap_or_else(|| unreachable!("no dot"));
             let header = decode_header(h).unwrap_or_else(|e| unreachable!("{e}"));
             SignatureBlock {
                 protected_b64: h.to_owned(),
@@ -89,17 +102,40 @@ fn every_real_json_file_parses_as_the_document_it_is() {
         } else if name.contains("openid-configuration") {
             assert_eq!(set.kind, DocumentKind::OpenIdConfiguration, "{name}");
             let info = set.openid.clone().unwrap_or_default();
-            assert!(info.jwks_uri.as_deref().is_some_and(|u| u.starts_with("https://login.microsoftonline.com/")), "{name}");
-            assert!(info.id_token_signing_alg_values_supported.contains(&"RS256".to_owned()), "{name}");
-            assert_eq!(info.cloud_instance_name.as_deref(), Some("microsoftonline.com"), "{name}");
+            assert!(
+                info.jwks_uri
+                    .as_deref()
+                    .is_some_and(|u| u.starts_with("https://login.microsoftonline.com/")),
+                "{name}"
+            );
+            assert!(
+                info.id_token_signing_alg_values_supported
+                    .contains(&"RS256".to_owned()),
+                "{name}"
+            );
+            assert_eq!(
+                info.cloud_instance_name.as_deref(),
+                Some("microsoftonline.com"),
+                "{name}"
+            );
             assert_eq!(set.declared_issuer, info.issuer, "{name}");
-            assert!(set.declared_issuer.as_deref().is_some_and(|i| i.contains("{tenantid}")), "{name}");
+            assert!(
+                set.declared_issuer
+                    .as_deref()
+                    .is_some_and(|i| i.contains("{tenantid}")),
+                "{name}"
+            );
         } else {
             // Instance-discovery aliases and the derived indicator record hold no keys: they are
             // recognised as "not a key document" with a reason, not mis-read.
             assert_eq!(set.kind, DocumentKind::Unrecognised, "{name}");
             assert!(set.keys.is_empty(), "{name}");
-            assert!(set.problems.first().is_some_and(|p| p.message.contains("expected a JWKS")), "{name}");
+            assert!(
+                set.problems
+                    .first()
+                    .is_some_and(|p| p.message.contains("expected a JWKS")),
+                "{name}"
+            );
         }
     }
 }
@@ -114,7 +150,11 @@ fn every_real_sample_token_parses() {
         assert_eq!(block.params.alg.as_deref(), Some("RS256"), "{name}");
         assert!(block.params.kid.is_some(), "{name}");
         if let Some(x5t) = &block.params.x5t {
-            assert_eq!(block.params.kid.as_ref(), Some(x5t), "{name}: Microsoft sets kid = x5t");
+            assert_eq!(
+                block.params.kid.as_ref(),
+                Some(x5t),
+                "{name}: Microsoft sets kid = x5t"
+            );
         }
     }
 }
@@ -126,10 +166,16 @@ fn every_real_microsoft_key_agrees_with_its_certificate() {
     let mut published = 0;
     for name in files(&dir, ".json") {
         let raw: Value = serde_json::from_str(&read(&dir, &name)).unwrap_or_default();
-        published += raw.get("keys").and_then(Value::as_array).map_or(0, Vec::len);
+        published += raw
+            .get("keys")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
         for key in key_set(&dir, &name).keys {
             let who = format!("{name} kid {:?}", key.kid);
-            let cert = key.certificate.as_ref().unwrap_or_else(|| unreachable!("{who}: no x5c"));
+            let cert = key
+                .certificate
+                .as_ref()
+                .unwrap_or_else(|| unreachable!("{who}: no x5c"));
             assert_eq!(key.x5t.as_deref(), Some(cert.x5t.as_str()), "{who}");
             assert_eq!(cert.x5t_matches, Some(true), "{who}");
             assert_eq!(cert.x5t_s256_matches, None, "{who}");
@@ -137,7 +183,10 @@ fn every_real_microsoft_key_agrees_with_its_certificate() {
             assert_eq!(key.kid, key.x5t, "{who}: Microsoft sets kid = x5t");
             assert_eq!(key.size, Some(KeySize::RsaBits { bits: 2048 }), "{who}");
             assert!(cert.not_before < cert.not_after, "{who}");
-            assert!(key.thumbprint.is_some() && !key.had_private_material, "{who}");
+            assert!(
+                key.thumbprint.is_some() && !key.had_private_material,
+                "{who}"
+            );
             checked += 1;
         }
     }
@@ -170,10 +219,20 @@ fn storm_0558_key_certificate_matches_microsoft_indicators() {
     assert_eq!(key.size, Some(KeySize::RsaBits { bits: 2048 }));
 
     // The indicator record agrees with what the engine computed from the certificate.
-    let ind: Value = serde_json::from_str(&read(&dir, "storm-0558-key-indicators.json")).unwrap_or_default();
-    assert_eq!(ind.get("sha1_thumbprint_hex").and_then(Value::as_str), Some(cert.sha1_hex.as_str()));
-    assert_eq!(ind.get("cert_serial_hex").and_then(Value::as_str), Some(cert.serial.as_str()));
-    assert_eq!(ind.get("cert_subject").and_then(Value::as_str), Some(cert.subject.as_str()));
+    let ind: Value =
+        serde_json::from_str(&read(&dir, "storm-0558-key-indicators.json")).unwrap_or_default();
+    assert_eq!(
+        ind.get("sha1_thumbprint_hex").and_then(Value::as_str),
+        Some(cert.sha1_hex.as_str())
+    );
+    assert_eq!(
+        ind.get("cert_serial_hex").and_then(Value::as_str),
+        Some(cert.serial.as_str())
+    );
+    assert_eq!(
+        ind.get("cert_subject").and_then(Value::as_str),
+        Some(cert.subject.as_str())
+    );
 
     // The nexus.passport.com copy is the same key.
     let nexus = storm_key(&dir, "msa-nexus-passport-partner-discovery-keys.2018.json");
@@ -207,27 +266,52 @@ fn msdocs_v2_sample_token_is_matched_by_kid_in_the_common_jwks_but_does_not_veri
     // The 2024 common set no longer publishes the Storm-0558 key: nothing to match.
     let set = key_set(&dir, "entra-global-common-v2-jwks.2024-10.json");
     let keys: Vec<&KeyEntry> = set.keys.iter().collect();
-    assert!(matches!(verify_signature(&block, &keys, &JsonWebTokenVerifier), Verification::NoMatchingKey { .. }));
+    assert!(matches!(
+        verify_signature(&block, &keys, &JsonWebTokenVerifier),
+        Verification::NoMatchingKey { .. }
+    ));
     // The 2018 nexus copy publishes it (without issuer): matched by kid, still invalid.
     let set = key_set(&dir, "msa-nexus-passport-partner-discovery-keys.2018.json");
     let keys: Vec<&KeyEntry> = set.keys.iter().collect();
     assert!(matches!(
         verify_signature(&block, &keys, &JsonWebTokenVerifier),
-        Verification::SignatureInvalid { matched_by: MatchedBy::Kid, .. }
+        Verification::SignatureInvalid {
+            matched_by: MatchedBy::Kid,
+            ..
+        }
     ));
 }
 
 #[test]
 fn microsoft_per_key_issuer_and_cloud_instance_are_kept() {
     let Some(dir) = real() else { return };
-    let set = key_set(&dir, "entra-global-common-v2-jwks.2025-with-cloud_instance_name.json");
-    let clouds: Vec<Option<&str>> = set.keys.iter().map(|k| k.cloud_instance_name.as_deref()).collect();
-    assert!(clouds.contains(&Some("microsoftonline.us")) && clouds.contains(&Some("microsoftonline.com")));
-    assert_eq!(set.keys.iter().filter(|k| k.issuer.as_deref() == Some(MSA_TENANT_ISSUER)).count(), 2);
+    let set = key_set(
+        &dir,
+        "entra-global-common-v2-jwks.2025-with-cloud_instance_name.json",
+    );
+    let clouds: Vec<Option<&str>> = set
+        .keys
+        .iter()
+        .map(|k| k.cloud_instance_name.as_deref())
+        .collect();
+    assert!(
+        clouds.contains(&Some("microsoftonline.us"))
+            && clouds.contains(&Some("microsoftonline.com"))
+    );
+    assert_eq!(
+        set.keys
+            .iter()
+            .filter(|k| k.issuer.as_deref() == Some(MSA_TENANT_ISSUER))
+            .count(),
+        2
+    );
     let china = key_set(&dir, "entra-china-common-v1-jwks.2026-07.json");
-    assert!(china.keys.iter().all(|k| k.cloud_instance_name.is_none() && k.issuer.is_none()));
     assert!(china
         .keys
         .iter()
-        .all(|k| k.certificate.as_ref().is_some_and(|c| c.subject == "CN=accounts.accesscontrol.chinacloudapi.cn")));
+        .all(|k| k.cloud_instance_name.is_none() && k.issuer.is_none()));
+    assert!(china.keys.iter().all(|k| k
+        .certificate
+        .as_ref()
+        .is_some_and(|c| c.subject == "CN=accounts.accesscontrol.chinacloudapi.cn")));
 }

@@ -25,8 +25,8 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Reads a DER X.509 certificate. Thumbprints are over the exact DER bytes given.
 pub fn parse_certificate(der: &[u8]) -> Result<ParsedCertificate, String> {
-    let cert = Certificate::from_der(der)
-        .map_err(|e| format!("not a DER X.509 certificate: {e}"))?;
+    let cert =
+        Certificate::from_der(der).map_err(|e| format!("not a DER X.509 certificate: {e}"))?;
     let tbs = &cert.tbs_certificate;
     let serial = tbs.serial_number.as_bytes();
     // DER integers carry a 0x00 sign byte before a high bit; the serial is shown without it.

@@ -116,7 +116,12 @@ fn read_openid(set: &mut KeySet, obj: &Map<String, Value>) {
         id_token_signing_alg_values_supported: obj
             .get("id_token_signing_alg_values_supported")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default(),
         cloud_instance_name: s("cloud_instance_name"),
         tenant_region_scope: s("tenant_region_scope"),
@@ -170,8 +175,7 @@ fn read_text(set: &mut KeySet, text: &str, depth: usize) {
         return;
     }
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let der = b64::decode_std(&compact)
-        .or_else(|_| b64::decode_url(compact.trim_end_matches('=')));
+    let der = b64::decode_std(&compact).or_else(|_| b64::decode_url(compact.trim_end_matches('=')));
     match der {
         Ok(der) => match der_entry(set.index, 0, &der) {
             Ok(entry) => {
@@ -199,11 +203,17 @@ fn finish(set: &mut KeySet) {
     let mut warnings = Vec::new();
     for (kid, keys) in by_kid {
         if keys.len() > 1 {
-            let differ = keys.iter().any(|k| Some(&k.material) != keys.first().map(|f| &f.material));
+            let differ = keys
+                .iter()
+                .any(|k| Some(&k.material) != keys.first().map(|f| &f.material));
             warnings.push(format!(
                 "{} keys share kid \"{kid}\"{}: a token naming it is ambiguous",
                 keys.len(),
-                if differ { " with different key material" } else { "" }
+                if differ {
+                    " with different key material"
+                } else {
+                    ""
+                }
             ));
         }
     }
@@ -229,7 +239,10 @@ mod tests {
         assert_eq!(set.kind, DocumentKind::Jwks);
         assert_eq!(set.keys.len(), 1);
         assert_eq!(set.problems.len(), 1);
-        assert_eq!(set.problems.first().and_then(|p| p.kid.as_deref()), Some("b"));
+        assert_eq!(
+            set.problems.first().and_then(|p| p.kid.as_deref()),
+            Some("b")
+        );
         assert_eq!(set.keys.first().map(|k| k.id.as_str()), Some("4/0"));
     }
 
@@ -238,12 +251,23 @@ mod tests {
         let doc = json!({"issuer":"https://issuer.example/","jwks_uri":"https://issuer.example/keys",
             "id_token_signing_alg_values_supported":["RS256"],"cloud_instance_name":"microsoftonline.com",
             "tenant_region_scope":"NA","tenant_region_sub_scope":"GCC"});
-        let set = parse_key_set(0, Some("https://issuer.example/.well-known/openid-configuration"), None, &doc);
+        let set = parse_key_set(
+            0,
+            Some("https://issuer.example/.well-known/openid-configuration"),
+            None,
+            &doc,
+        );
         assert_eq!(set.kind, DocumentKind::OpenIdConfiguration);
-        assert_eq!(set.declared_issuer.as_deref(), Some("https://issuer.example/"));
+        assert_eq!(
+            set.declared_issuer.as_deref(),
+            Some("https://issuer.example/")
+        );
         let info = set.openid.unwrap_or_default();
         assert_eq!(info.tenant_region_sub_scope.as_deref(), Some("GCC"));
-        assert_eq!(info.id_token_signing_alg_values_supported, vec!["RS256".to_owned()]);
+        assert_eq!(
+            info.id_token_signing_alg_values_supported,
+            vec!["RS256".to_owned()]
+        );
     }
 
     #[test]
@@ -255,7 +279,12 @@ mod tests {
 
     #[test]
     fn json_text_is_read_as_json() {
-        let set = parse_key_set(0, None, None, &json!("[{\"kty\":\"oct\",\"k\":\"c2VjcmV0\"}]"));
+        let set = parse_key_set(
+            0,
+            None,
+            None,
+            &json!("[{\"kty\":\"oct\",\"k\":\"c2VjcmV0\"}]"),
+        );
         assert_eq!(set.kind, DocumentKind::JwkArray);
         assert_eq!(set.keys.len(), 1);
     }
@@ -265,7 +294,12 @@ mod tests {
         for doc in [json!(42), json!({"foo":1}), json!("not a key at all!")] {
             let set = parse_key_set(0, None, None, &doc);
             assert_eq!(set.kind, DocumentKind::Unrecognised, "{doc}");
-            assert!(set.problems.first().is_some_and(|p| p.message.contains("expected")), "{doc}");
+            assert!(
+                set.problems
+                    .first()
+                    .is_some_and(|p| p.message.contains("expected")),
+                "{doc}"
+            );
         }
     }
 
@@ -273,6 +307,9 @@ mod tests {
     fn duplicate_kids_are_warned_about() {
         let doc = json!({"keys":[{"kty":"oct","k":"c2VjcmV0MQ","kid":"a"},{"kty":"oct","k":"c2VjcmV0Mg","kid":"a"}]});
         let set = parse_key_set(0, None, None, &doc);
-        assert!(set.warnings.iter().any(|w| w.contains("share kid \"a\" with different")));
+        assert!(set
+            .warnings
+            .iter()
+            .any(|w| w.contains("share kid \"a\" with different")));
     }
 }

@@ -77,8 +77,16 @@ mod tests {
     fn utf8_secret_is_used_as_typed() {
         let set = hmac_key_set(3, "your-256-bit-secret", SecretEncoding::Utf8);
         let key = set.keys.first();
-        assert_eq!(key.map(|k| k.material.clone()), Some(KeyMaterial::Oct { secret: b"your-256-bit-secret".to_vec() }));
-        assert_eq!(key.and_then(|k| k.size.clone()), Some(KeySize::SecretBits { bits: 152 }));
+        assert_eq!(
+            key.map(|k| k.material.clone()),
+            Some(KeyMaterial::Oct {
+                secret: b"your-256-bit-secret".to_vec()
+            })
+        );
+        assert_eq!(
+            key.and_then(|k| k.size.clone()),
+            Some(KeySize::SecretBits { bits: 152 })
+        );
         assert_eq!(key.map(|k| k.id.as_str()), Some("3/0"));
     }
 
@@ -86,13 +94,24 @@ mod tests {
     fn base64_and_base64url_secrets_decode() {
         for text in ["-_8", "+/8=", "+/8"] {
             let set = hmac_key_set(0, text, SecretEncoding::Base64);
-            assert_eq!(set.keys.first().map(|k| k.material.clone()), Some(KeyMaterial::Oct { secret: vec![0xfb, 0xff] }), "{text}");
+            assert_eq!(
+                set.keys.first().map(|k| k.material.clone()),
+                Some(KeyMaterial::Oct {
+                    secret: vec![0xfb, 0xff]
+                }),
+                "{text}"
+            );
         }
     }
 
     #[test]
     fn bad_base64_and_empty_secret_are_problems() {
-        assert_eq!(hmac_key_set(0, "***", SecretEncoding::Base64).problems.len(), 1);
+        assert_eq!(
+            hmac_key_set(0, "***", SecretEncoding::Base64)
+                .problems
+                .len(),
+            1
+        );
         assert_eq!(hmac_key_set(0, "", SecretEncoding::Utf8).problems.len(), 1);
     }
 }

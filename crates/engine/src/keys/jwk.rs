@@ -47,8 +47,9 @@ pub(crate) fn json_type(v: &Value) -> &'static str {
 }
 
 fn required_b64(jwk: &Map<String, Value>, member: &str, kty: &str) -> Result<Vec<u8>, String> {
-    let text = opt_string(jwk, member)?
-        .ok_or_else(|| format!("an {kty} key needs a \"{member}\" member, and this one has none"))?;
+    let text = opt_string(jwk, member)?.ok_or_else(|| {
+        format!("an {kty} key needs a \"{member}\" member, and this one has none")
+    })?;
     b64::decode_url(&text)
         .map_err(|e| format!("the \"{member}\" member is not valid unpadded base64url ({e})"))
 }
@@ -58,15 +59,9 @@ fn decode_x5c_entry(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
     b64::decode_std(text).or_else(|_| STANDARD_NO_PAD.decode(text))
 }
 
-fn material_from_members(
-    kty: &str,
-    jwk: &Map<String, Value>,
-) -> Result<KeyMaterial, String> {
+fn material_from_members(kty: &str, jwk: &Map<String, Value>) -> Result<KeyMaterial, String> {
     match kty {
-        "RSA" => rsa_material(
-            &required_b64(jwk, "n", kty)?,
-            &required_b64(jwk, "e", kty)?,
-        ),
+        "RSA" => rsa_material(&required_b64(jwk, "n", kty)?, &required_b64(jwk, "e", kty)?),
         "EC" => {
             let crv = opt_string(jwk, "crv")?
                 .ok_or("an EC key needs a \"crv\" member, and this one has none")?;
@@ -126,7 +121,8 @@ fn parse_jwk_object(
     origin: KeyOrigin,
     obj: &Map<String, Value>,
 ) -> Result<ParsedJwk, String> {
-    let kty = opt_string(obj, "kty")?.ok_or("the JWK has no \"kty\" (RFC 7517 §4.1 requires one)")?;
+    let kty =
+        opt_string(obj, "kty")?.ok_or("the JWK has no \"kty\" (RFC 7517 §4.1 requires one)")?;
     let kid = opt_string(obj, "kid")?;
     let alg = opt_string(obj, "alg")?;
     let use_ = opt_string(obj, "use")?;
@@ -265,7 +261,8 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn p256_point() -> (String, String) {
-        let sk = p256::ecdsa::SigningKey::from_slice(&[7u8; 32]).unwrap_or_else(|e| unreachable!("{e}"));
+        let sk =
+            p256::ecdsa::SigningKey::from_slice(&[7u8; 32]).unwrap_or_else(|e| unreachable!("{e}"));
         let point = sk.verifying_key().to_encoded_point(false);
         let bytes = point.as_bytes();
         (
@@ -278,11 +275,17 @@ mod tests {
     fn reads_an_ec_jwk_with_all_members() {
         let (x, y) = p256_point();
         let jwk = json!({"kty":"EC","crv":"P-256","x":x,"y":y,"kid":"k1","alg":"ES256","use":"sig","key_ops":["verify"]});
-        let parsed = parse_jwk(2, 5, KeyOrigin::Jwks, &jwk).unwrap_or_else(|p| unreachable!("{}", p.message));
+        let parsed = parse_jwk(2, 5, KeyOrigin::Jwks, &jwk)
+            .unwrap_or_else(|p| unreachable!("{}", p.message));
         let e = parsed.entry;
         assert_eq!(e.id, "2/5");
         assert_eq!(e.kid.as_deref(), Some("k1"));
-        assert_eq!(e.size, Some(super::super::KeySize::Curve { name: "P-256".into() }));
+        assert_eq!(
+            e.size,
+            Some(super::super::KeySize::Curve {
+                name: "P-256".into()
+            })
+        );
         assert_eq!(e.key_ops, Some(vec!["verify".to_owned()]));
         assert!(!e.had_private_material);
         assert!(e.thumbprint.is_some());
@@ -293,7 +296,8 @@ mod tests {
     fn private_ec_jwk_keeps_public_part_and_warns() {
         let (x, y) = p256_point();
         let jwk = json!({"kty":"EC","crv":"P-256","x":x,"y":y,"d":b64::encode_url(&[7u8;32])});
-        let parsed = parse_jwk(0, 0, KeyOrigin::Jwk, &jwk).unwrap_or_else(|p| unreachable!("{}", p.message));
+        let parsed =
+            parse_jwk(0, 0, KeyOrigin::Jwk, &jwk).unwrap_or_else(|p| unreachable!("{}", p.message));
         assert!(parsed.entry.had_private_material);
         assert_eq!(parsed.warnings.len(), 1);
     }
@@ -302,9 +306,11 @@ mod tests {
     fn problems_name_the_key() {
         let jwk = json!({"kty":"RSA","kid":"broken","n":"!!","e":"AQAB"});
         let p = parse_jwk(1, 3, KeyOrigin::Jwks, &jwk).err();
-        assert!(p.as_ref().is_some_and(|p| p.kid.as_deref() == Some("broken")
-            && p.key_index == Some(3)
-            && p.message.contains("\"n\"")));
+        assert!(p
+            .as_ref()
+            .is_some_and(|p| p.kid.as_deref() == Some("broken")
+                && p.key_index == Some(3)
+                && p.message.contains("\"n\"")));
     }
 
     #[test]

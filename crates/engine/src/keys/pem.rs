@@ -60,7 +60,11 @@ pub(crate) fn certificate_entry(
 }
 
 /// Reads one DER blob of unknown type: certificate, then SPKI, then PKCS#1.
-pub(crate) fn der_entry(set_index: usize, key_index: usize, der: &[u8]) -> Result<KeyEntry, String> {
+pub(crate) fn der_entry(
+    set_index: usize,
+    key_index: usize,
+    der: &[u8],
+) -> Result<KeyEntry, String> {
     if let Ok(entry) = certificate_entry(set_index, key_index, der) {
         return Ok(entry);
     }
@@ -151,7 +155,10 @@ mod tests {
         let text = "junk\n-----BEGIN A-----\n  QUJD\n-----END A-----\nmore\r\n-----BEGIN B-----\r\nREVG\r\n-----END B-----";
         let blocks = split_blocks(text);
         assert_eq!(blocks.len(), 2);
-        assert_eq!(blocks.first().map(String::as_str), Some("-----BEGIN A-----\nQUJD\n-----END A-----\n"));
+        assert_eq!(
+            blocks.first().map(String::as_str),
+            Some("-----BEGIN A-----\nQUJD\n-----END A-----\n")
+        );
     }
 
     #[test]
@@ -159,6 +166,8 @@ mod tests {
         let text = "-----BEGIN PRIVATE KEY-----\nQUJD\n-----END PRIVATE KEY-----\n";
         let (keys, problems) = pem_entries(0, text);
         assert!(keys.is_empty());
-        assert!(problems.first().is_some_and(|p| p.message.contains("private key")));
+        assert!(problems
+            .first()
+            .is_some_and(|p| p.message.contains("private key")));
     }
 }

@@ -28,9 +28,7 @@ impl Alg {
 
     /// The registered name, e.g. `"RS256"`.
     pub fn as_str(self) -> &'static str {
-        ALL.iter()
-            .find(|(a, _)| *a == self)
-            .map_or("", |(_, n)| n)
+        ALL.iter().find(|(a, _)| *a == self).map_or("", |(_, n)| n)
     }
 
     /// Every algorithm Keyhole knows, in registry order.

@@ -316,9 +316,18 @@ mod tests {
 
     #[test]
     fn verified_by_kid() {
-        let keys = jwks(json!({"keys":[ec_jwk(2, json!({"kid":"other"})), ec_jwk(1, json!({"kid":"k1"}))]}));
+        let keys = jwks(
+            json!({"keys":[ec_jwk(2, json!({"kid":"other"})), ec_jwk(1, json!({"kid":"k1"}))]}),
+        );
         let v = outcome(&es256_token(json!({"alg":"ES256","kid":"k1"}), 1), &keys);
-        assert_eq!(v, Verification::Verified { key_id: "0/1".into(), matched_by: MatchedBy::Kid, verifier: "jsonwebtoken".into() });
+        assert_eq!(
+            v,
+            Verification::Verified {
+                key_id: "0/1".into(),
+                matched_by: MatchedBy::Kid,
+                verifier: "jsonwebtoken".into()
+            }
+        );
     }
 
     #[test]
@@ -331,7 +340,10 @@ mod tests {
             p.replace_range(0..1, if p.starts_with('e') { "f" } else { "e" });
         }
         let v = outcome(&parts.join("."), &keys);
-        assert!(matches!(v, Verification::SignatureInvalid { ref key_ids, matched_by: MatchedBy::Kid, .. } if key_ids == &["0/0".to_owned()]), "{v:?}");
+        assert!(
+            matches!(v, Verification::SignatureInvalid { ref key_ids, matched_by: MatchedBy::Kid, .. } if key_ids == &["0/0".to_owned()]),
+            "{v:?}"
+        );
     }
 
     #[test]
@@ -345,23 +357,40 @@ mod tests {
     fn no_matching_key_for_unknown_kid() {
         let keys = jwks(json!({"keys":[ec_jwk(1, json!({"kid":"k1"}))]}));
         let v = outcome(&es256_token(json!({"alg":"ES256","kid":"nope"}), 1), &keys);
-        assert!(matches!(v, Verification::NoMatchingKey { ref detail } if detail.contains("kid \"nope\"")), "{v:?}");
+        assert!(
+            matches!(v, Verification::NoMatchingKey { ref detail } if detail.contains("kid \"nope\"")),
+            "{v:?}"
+        );
     }
 
     #[test]
     fn no_matching_key_when_trial_finds_no_compatible_key() {
         let keys = jwks(json!({"keys":[rsa_jwk("r1")]}));
         let v = outcome(&es256_token(json!({"alg":"ES256"}), 1), &keys);
-        assert!(matches!(v, Verification::NoMatchingKey { ref detail } if detail.contains("can verify ES256")), "{v:?}");
+        assert!(
+            matches!(v, Verification::NoMatchingKey { ref detail } if detail.contains("can verify ES256")),
+            "{v:?}"
+        );
         let v = outcome(&es256_token(json!({"alg":"ES256"}), 1), &[]);
-        assert!(matches!(v, Verification::NoMatchingKey { ref detail } if detail.contains("no trusted keys")), "{v:?}");
+        assert!(
+            matches!(v, Verification::NoMatchingKey { ref detail } if detail.contains("no trusted keys")),
+            "{v:?}"
+        );
     }
 
     #[test]
     fn trial_finds_the_signing_key_when_the_header_names_none() {
-        let keys = jwks(json!({"keys":[rsa_jwk("r1"), ec_jwk(2, json!({})), ec_jwk(1, json!({}))]}));
+        let keys =
+            jwks(json!({"keys":[rsa_jwk("r1"), ec_jwk(2, json!({})), ec_jwk(1, json!({}))]}));
         let v = outcome(&es256_token(json!({"alg":"ES256"}), 1), &keys);
-        assert_eq!(v, Verification::Verified { key_id: "0/2".into(), matched_by: MatchedBy::Trial, verifier: "jsonwebtoken".into() });
+        assert_eq!(
+            v,
+            Verification::Verified {
+                key_id: "0/2".into(),
+                matched_by: MatchedBy::Trial,
+                verifier: "jsonwebtoken".into()
+            }
+        );
     }
 
     #[test]
@@ -375,8 +404,18 @@ mod tests {
     #[test]
     fn anonymous_analyst_key_is_tried_when_the_named_kid_is_unknown() {
         let keys = hmac_key_set(1, SECRET, SecretEncoding::Utf8).keys;
-        let v = outcome(&hs256_token(json!({"alg":"HS256","kid":"whatever"}), SECRET.as_bytes()), &keys);
-        assert_eq!(v, Verification::Verified { key_id: "1/0".into(), matched_by: MatchedBy::Trial, verifier: "jsonwebtoken".into() });
+        let v = outcome(
+            &hs256_token(json!({"alg":"HS256","kid":"whatever"}), SECRET.as_bytes()),
+            &keys,
+        );
+        assert_eq!(
+            v,
+            Verification::Verified {
+                key_id: "1/0".into(),
+                matched_by: MatchedBy::Trial,
+                verifier: "jsonwebtoken".into()
+            }
+        );
     }
 
     /// RS/HS key confusion: an HS256 token whose HMAC key is the RSA key's bytes, naming the
@@ -385,32 +424,59 @@ mod tests {
     fn hs256_naming_an_rsa_key_does_not_fit() {
         let jwk = rsa_jwk("r1");
         let keys = jwks(json!({"keys":[jwk.clone()]}));
-        let forged = hs256_token(json!({"alg":"HS256","kid":"r1"}), jwk.to_string().as_bytes());
+        let forged = hs256_token(
+            json!({"alg":"HS256","kid":"r1"}),
+            jwk.to_string().as_bytes(),
+        );
         let v = outcome(&forged, &keys);
-        assert!(matches!(v, Verification::AlgorithmDoesNotFitKey { ref key_id, ref reason } if key_id == "0/0" && reason.contains("key-confusion")), "{v:?}");
+        assert!(
+            matches!(v, Verification::AlgorithmDoesNotFitKey { ref key_id, ref reason } if key_id == "0/0" && reason.contains("key-confusion")),
+            "{v:?}"
+        );
         // Trial mode never offers an RSA key to HS256 either.
         let forged = hs256_token(json!({"alg":"HS256"}), jwk.to_string().as_bytes());
-        assert!(matches!(outcome(&forged, &keys), Verification::NoMatchingKey { .. }));
+        assert!(matches!(
+            outcome(&forged, &keys),
+            Verification::NoMatchingKey { .. }
+        ));
     }
 
     #[test]
     fn fitting_key_is_not_refused() {
-        let keys = jwks(json!({"keys":[{"kty":"oct","kid":"h","alg":"HS256","use":"sig","k":b64::encode_url(SECRET.as_bytes())}]}));
-        let v = outcome(&hs256_token(json!({"alg":"HS256","kid":"h"}), SECRET.as_bytes()), &keys);
+        let keys = jwks(
+            json!({"keys":[{"kty":"oct","kid":"h","alg":"HS256","use":"sig","k":b64::encode_url(SECRET.as_bytes())}]}),
+        );
+        let v = outcome(
+            &hs256_token(json!({"alg":"HS256","kid":"h"}), SECRET.as_bytes()),
+            &keys,
+        );
         assert!(matches!(v, Verification::Verified { .. }), "{v:?}");
     }
 
     #[test]
     fn unknown_alg_is_unsupported() {
         let token = format!("{}.{}.AAAA", enc(r#"{"alg":"ES224"}"#), enc("{}"));
-        assert_eq!(outcome(&token, &[]), Verification::UnsupportedAlgorithm { alg: "ES224".into() });
+        assert_eq!(
+            outcome(&token, &[]),
+            Verification::UnsupportedAlgorithm {
+                alg: "ES224".into()
+            }
+        );
     }
 
     #[test]
     fn es256k_is_reported_unsupported_by_the_verifier() {
-        let keys = jwks(json!({"keys":[{"kty":"EC","crv":"secp256k1","kid":"s","x":b64::encode_url(&[1;32]),"y":b64::encode_url(&[2;32])}]}));
-        let token = format!("{}.{}.AAAA", enc(r#"{"alg":"ES256K","kid":"s"}"#), enc("{}"));
-        assert!(matches!(outcome(&token, &keys), Verification::UnsupportedAlgorithm { ref alg } if alg.starts_with("ES256K")));
+        let keys = jwks(
+            json!({"keys":[{"kty":"EC","crv":"secp256k1","kid":"s","x":b64::encode_url(&[1;32]),"y":b64::encode_url(&[2;32])}]}),
+        );
+        let token = format!(
+            "{}.{}.AAAA",
+            enc(r#"{"alg":"ES256K","kid":"s"}"#),
+            enc("{}")
+        );
+        assert!(
+            matches!(outcome(&token, &keys), Verification::UnsupportedAlgorithm { ref alg } if alg.starts_with("ES256K"))
+        );
     }
 
     #[test]
@@ -431,30 +497,59 @@ mod tests {
     #[test]
     fn header_jwk_is_never_used() {
         let keys = jwks(json!({"keys":[ec_jwk(1, json!({"kid":"k1"}))]}));
-        let token = es256_token(json!({"alg":"ES256","kid":"k1","jwk":ec_jwk(5, json!({}))}), 5);
-        assert!(matches!(outcome(&token, &keys), Verification::SignatureInvalid { .. }));
+        let token = es256_token(
+            json!({"alg":"ES256","kid":"k1","jwk":ec_jwk(5, json!({}))}),
+            5,
+        );
+        assert!(matches!(
+            outcome(&token, &keys),
+            Verification::SignatureInvalid { .. }
+        ));
         let token = es256_token(json!({"alg":"ES256","jwk":ec_jwk(5, json!({}))}), 5);
-        assert!(matches!(outcome(&token, &[]), Verification::NoMatchingKey { ref detail } if detail.contains("never trusted")));
+        assert!(
+            matches!(outcome(&token, &[]), Verification::NoMatchingKey { ref detail } if detail.contains("never trusted"))
+        );
     }
 
     #[test]
     fn answer_lookup_replays_planned_checks() {
         let keys = jwks(json!({"keys":[ec_jwk(2, json!({})), ec_jwk(1, json!({}))]}));
         let refs: Vec<&KeyEntry> = keys.iter().collect();
-        let token = parse_compact(&es256_token(json!({"alg":"ES256"}), 1)).unwrap_or_else(|e| unreachable!("{e}"));
+        let token = parse_compact(&es256_token(json!({"alg":"ES256"}), 1))
+            .unwrap_or_else(|e| unreachable!("{e}"));
         let block = token.primary().unwrap_or_else(|| unreachable!());
-        let Plan::Checks { checks, .. } = plan_checks(block, &refs) else { unreachable!("expected checks") };
+        let Plan::Checks { checks, .. } = plan_checks(block, &refs) else {
+            unreachable!("expected checks")
+        };
         assert_eq!(checks.len(), 2);
         let answers = checks
             .iter()
-            .map(|c| (c.clone(), JsonWebTokenVerifier.verify(c.alg, &c.material, &c.signing_input, &c.signature)))
+            .map(|c| {
+                (
+                    c.clone(),
+                    JsonWebTokenVerifier.verify(c.alg, &c.material, &c.signing_input, &c.signature),
+                )
+            })
             .collect();
-        let lookup = AnswerLookup { name: "replay", answers };
+        let lookup = AnswerLookup {
+            name: "replay",
+            answers,
+        };
         assert_eq!(
             verify_signature(block, &refs, &lookup),
-            Verification::Verified { key_id: "0/1".into(), matched_by: MatchedBy::Trial, verifier: "replay".into() }
+            Verification::Verified {
+                key_id: "0/1".into(),
+                matched_by: MatchedBy::Trial,
+                verifier: "replay".into()
+            }
         );
-        let empty = AnswerLookup { name: "empty", answers: Vec::new() };
-        assert!(matches!(verify_signature(block, &refs, &empty), Verification::UnsupportedAlgorithm { .. }));
+        let empty = AnswerLookup {
+            name: "empty",
+            answers: Vec::new(),
+        };
+        assert!(matches!(
+            verify_signature(block, &refs, &empty),
+            Verification::UnsupportedAlgorithm { .. }
+        ));
     }
 }

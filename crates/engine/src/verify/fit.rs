@@ -3,8 +3,8 @@
 //! HS256 token is never checked with an RSA public key's bytes as the HMAC secret.
 
 use super::Alg;
-use crate::keys::{KeyEntry, KeyMaterial};
 use crate::keys::material::rsa_bits;
+use crate::keys::{KeyEntry, KeyMaterial};
 
 /// Smallest RSA modulus allowed for RS*/PS* (RFC 7518 §3.3 and §3.5: "2048 bits or larger").
 pub const MIN_RSA_BITS: u32 = 2048;
@@ -156,15 +156,24 @@ mod tests {
         if let Some(last) = n.last_mut() {
             *last |= 1;
         }
-        key(KeyMaterial::Rsa { n, e: vec![1, 0, 1] })
+        key(KeyMaterial::Rsa {
+            n,
+            e: vec![1, 0, 1],
+        })
     }
 
     fn ec(crv: &str) -> KeyEntry {
-        key(KeyMaterial::Ec { crv: crv.into(), x: vec![1; 32], y: vec![2; 32] })
+        key(KeyMaterial::Ec {
+            crv: crv.into(),
+            x: vec![1; 32],
+            y: vec![2; 32],
+        })
     }
 
     fn secret(bytes: usize) -> KeyEntry {
-        key(KeyMaterial::Oct { secret: vec![0x42; bytes] })
+        key(KeyMaterial::Oct {
+            secret: vec![0x42; bytes],
+        })
     }
 
     fn refusal(alg: Alg, k: &KeyEntry) -> String {
@@ -231,9 +240,15 @@ mod tests {
 
     #[test]
     fn eddsa_needs_a_signature_curve() {
-        let x = key(KeyMaterial::Okp { crv: "X25519".into(), x: vec![9; 32] });
+        let x = key(KeyMaterial::Okp {
+            crv: "X25519".into(),
+            x: vec![9; 32],
+        });
         assert!(refusal(Alg::EdDSA, &x).contains("key-agreement"));
-        let ed = key(KeyMaterial::Okp { crv: "Ed25519".into(), x: vec![9; 32] });
+        let ed = key(KeyMaterial::Okp {
+            crv: "Ed25519".into(),
+            x: vec![9; 32],
+        });
         assert_eq!(alg_fits_key(Alg::EdDSA, &ed), Ok(()));
         assert!(refusal(Alg::EdDSA, &rsa(2048)).contains("OKP"));
     }

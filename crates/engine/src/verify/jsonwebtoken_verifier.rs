@@ -106,7 +106,12 @@ impl SignatureVerifier for JsonWebTokenVerifier {
         let Some(algorithm) = jsonwebtoken_alg(alg) else {
             return Err(bad_key(format!("{alg} cannot be used with this key")));
         };
-        jsonwebtoken::crypto::verify(&b64::encode_url(signature), signing_input, &decoding, algorithm)
-            .map_err(bad_key)
+        jsonwebtoken::crypto::verify(
+            &b64::encode_url(signature),
+            signing_input,
+            &decoding,
+            algorithm,
+        )
+        .map_err(bad_key)
     }
 }

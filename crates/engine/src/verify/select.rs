@@ -45,8 +45,7 @@ pub fn select_keys<'a>(
     }
     if let Some(x5t) = params.x5t.as_deref() {
         let found = pick(&|k| {
-            k.x5t.as_deref() == Some(x5t)
-                || k.certificate.as_ref().is_some_and(|c| c.x5t == x5t)
+            k.x5t.as_deref() == Some(x5t) || k.certificate.as_ref().is_some_and(|c| c.x5t == x5t)
         });
         if !found.is_empty() {
             return (found, MatchedBy::X5t);
