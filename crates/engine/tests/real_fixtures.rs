@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use keyhole_engine::error::{TokenError, TokenPart};
 use keyhole_engine::keys::{parse_key_set, DocumentKind, KeyEntry, KeySet, KeySize};
 use keyhole_engine::token::{decode_header, parse_compact, HeaderParams, SignatureBlock};
-use keyhole_engine::verify::{verify_signature, JsonWebTokenVerifier, MatchedBy, Verification};
+use keyhole_engine::verify::{
+    alg_fits_key, verify_signature, Alg, JsonWebTokenVerifier, MatchedBy, Verification,
+};
 use serde_json::Value;
 
 const STORM_KID: &str = "1LTMzakihiRla_8z2BEJVXeWMqo";
@@ -187,6 +189,8 @@ fn every_real_microsoft_key_agrees_with_its_certificate() {
                 key.thumbprint.is_some() && !key.had_private_material,
                 "{who}"
             );
+            // No real key trips a weak-key refusal (ROCA, size): RS256 fits every one.
+            assert_eq!(alg_fits_key(Alg::RS256, &key), Ok(()), "{who}");
             checked += 1;
         }
     }

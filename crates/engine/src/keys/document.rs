@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::jwk::{json_type, parse_jwk};
+use super::material::has_roca_fingerprint;
 use super::pem::{der_entry, looks_like_pem, pem_entries};
-use super::{DocumentKind, KeyEntry, KeyOrigin, KeyProblem, KeySet, OpenIdInfo};
+use super::{DocumentKind, KeyEntry, KeyMaterial, KeyOrigin, KeyProblem, KeySet, OpenIdInfo};
 use crate::b64;
 use crate::limits;
 
@@ -215,6 +216,16 @@ fn finish(set: &mut KeySet) {
                     ""
                 }
             ));
+        }
+    }
+    for key in &set.keys {
+        if let KeyMaterial::Rsa { n, .. } = &key.material {
+            if has_roca_fingerprint(n) {
+                warnings.push(format!(
+                    "key {} has the ROCA fingerprint (CVE-2017-15361): its private key can be computed, so it will not be used to verify",
+                    key.kid.as_deref().unwrap_or(&key.id)
+                ));
+            }
         }
     }
     let secrets = set.keys.iter().any(|k| k.kty == "oct");
