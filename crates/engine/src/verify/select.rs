@@ -64,3 +64,108 @@ pub fn select_keys<'a>(
     let found = pick(&|k| (!named || is_anonymous(k)) && alg_fits_key(alg, k).is_ok());
     (found, MatchedBy::Trial)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::{hmac_key_set, parse_key_set, SecretEncoding};
+    use serde_json::json;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn secret(kid: Option<&str>, fill: u8) -> serde_json::Value {
+        let mut k = json!({"kty":"oct","k":crate::b64::encode_url(&[fill; 32])});
+        if let (Some(kid), Some(o)) = (kid, k.as_object_mut()) {
+            o.insert("kid".into(), kid.into());
+        }
+        k
+    }
+
+    fn keys() -> Vec<KeyEntry> {
+        let mut keys = parse_key_set(
+            0,
+            None,
+            None,
+            &json!({"keys":[secret(Some("a"), 1), secret(Some("b"), 2), secret(Some("a"), 3), secret(None, 4)]}),
+        )
+        .keys;
+        keys.extend(hmac_key_set(1, "an analyst-typed secret of 32 b!", SecretEncoding::Utf8).keys);
+        keys
+    }
+
+    fn ids(found: &[&KeyEntry]) -> Vec<String> {
+        found.iter().map(|k| k.id.clone()).collect()
+    }
+
+    #[test]
+    fn kid_selects_every_key_with_that_kid() {
+        let keys = keys();
+        let refs: Vec<&KeyEntry> = keys.iter().collect();
+        let params = HeaderParams {
+            kid: Some("a".into()),
+            ..HeaderParams::default()
+        };
+        let (found, how) = select_keys(&params, Alg::HS256, &refs);
+        assert_eq!(
+            (ids(&found), how),
+            (vec!["0/0".to_owned(), "0/2".to_owned()], MatchedBy::Kid)
+        );
+    }
+
+    #[test]
+    fn kid_match_is_returned_even_when_the_alg_does_not_fit() {
+        let keys = keys();
+        let refs: Vec<&KeyEntry> = keys.iter().collect();
+        let params = HeaderParams {
+            kid: Some("b".into()),
+            ..HeaderParams::default()
+        };
+        let (found, how) = select_keys(&params, Alg::RS256, &refs);
+        assert_eq!((ids(&found), how), (vec!["0/1".to_owned()], MatchedBy::Kid));
+    }
+
+    #[test]
+    fn unknown_kid_falls_back_to_anonymous_keys_only() {
+        let keys = keys();
+        let refs: Vec<&KeyEntry> = keys.iter().collect();
+        let params = HeaderParams {
+            kid: Some("zzz".into()),
+            ..HeaderParams::default()
+        };
+        let (found, how) = select_keys(&params, Alg::HS256, &refs);
+        assert_eq!(
+            (ids(&found), how),
+            (vec!["0/3".to_owned(), "1/0".to_owned()], MatchedBy::Trial)
+        );
+    }
+
+    #[test]
+    fn no_identifier_means_trial_over_fitting_keys() {
+        let keys = keys();
+        let refs: Vec<&KeyEntry> = keys.iter().collect();
+        let (found, how) = select_keys(&HeaderParams::default(), Alg::HS256, &refs);
+        assert_eq!((found.len(), how), (5, MatchedBy::Trial));
+        // HS512 needs 64-byte secrets: none of these fit.
+        assert!(select_keys(&HeaderParams::default(), Alg::HS512, &refs)
+            .0
+            .is_empty());
+        assert!(select_keys(&HeaderParams::default(), Alg::RS256, &refs)
+            .0
+            .is_empty());
+    }
+
+    #[test]
+    fn header_carried_keys_are_ignored() {
+        let keys = keys();
+        let refs: Vec<&KeyEntry> = keys.iter().take(1).collect();
+        let params = HeaderParams {
+            kid: Some("evil".into()),
+            jwk: Some(secret(Some("evil"), 9)),
+            jku: Some("https://attacker.example/jwks".into()),
+            x5u: Some("https://attacker.example/cert".into()),
+            x5c: Some(vec!["MIIB".into()]),
+            ..HeaderParams::default()
+        };
+        assert!(select_keys(&params, Alg::HS256, &refs).0.is_empty());
+    }
+}
