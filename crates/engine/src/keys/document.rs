@@ -175,6 +175,14 @@ fn read_text(set: &mut KeySet, text: &str, depth: usize) {
         set.problems.extend(problems);
         return;
     }
+    if text.starts_with("eyJ") && text.matches('.').count() >= 2 {
+        problem(
+            set,
+            None,
+            "this looks like a token (JWS/JWE), not a key document; paste it as a token, and paste the issuer's keys here".to_owned(),
+        );
+        return;
+    }
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let der = b64::decode_std(&compact).or_else(|_| b64::decode_url(compact.trim_end_matches('=')));
     match der {
@@ -312,6 +320,16 @@ mod tests {
                 "{doc}"
             );
         }
+    }
+
+    #[test]
+    fn a_pasted_token_is_recognised_as_not_a_key() {
+        let set = parse_key_set(0, None, None, &json!("eyJhbGciOiJIUzI1NiJ9.e30.c2ln"));
+        assert_eq!(set.kind, DocumentKind::Unrecognised);
+        assert!(set
+            .problems
+            .first()
+            .is_some_and(|p| p.message.contains("looks like a token")));
     }
 
     #[test]
