@@ -185,11 +185,18 @@ fn jwk_that_disagrees_with_its_certificate_is_flagged() {
         }
         o.insert("n".into(), Value::from(b64::encode_url(&n)));
     }
+    let set = parse_key_set(0, None, None, &lying);
+    assert_eq!(set.warnings.len(), 3, "{:?}", set.warnings);
+    assert!(set
+        .warnings
+        .iter()
+        .any(|w| w.contains("different public key")));
     let cert = one_key(&lying).certificate.unwrap_or_default();
     assert_eq!(cert.x5t_matches, Some(false));
     assert_eq!(cert.x5t_s256_matches, Some(false));
     assert_eq!(cert.public_key_matches_jwk, Some(false));
 
+    assert!(parse_key_set(0, None, None, &jwk).warnings.is_empty());
     let honest = one_key(&jwk).certificate.unwrap_or_default();
     assert_eq!(
         (honest.x5t_matches, honest.public_key_matches_jwk),

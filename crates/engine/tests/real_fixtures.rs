@@ -100,6 +100,7 @@ fn every_real_json_file_parses_as_the_document_it_is() {
         if name.contains("jwks") || name.contains("discovery-keys") {
             assert_eq!(set.kind, DocumentKind::Jwks, "{name}");
             assert!(set.problems.is_empty(), "{name}: {:?}", set.problems);
+            assert!(set.warnings.is_empty(), "{name}: {:?}", set.warnings);
             assert!(!set.keys.is_empty(), "{name}");
         } else if name.contains("openid-configuration") {
             assert_eq!(set.kind, DocumentKind::OpenIdConfiguration, "{name}");
