@@ -32,7 +32,6 @@ const JWS_EXCEPTIONS: &[(u64, &str, &str)] = &[
 const JWK_EXCEPTIONS: &[(u64, &str, &str)] = &[
     (1, "valid", "the key set mixes an HMAC secret with an EC key (flag MixedKeySet, 'Ambiguous'); Keyhole is an inspector: it reports that the secret verifies and warns about the mixed set instead of hiding the fact"),
     (4, "valid", "two keys share a kid (flag DuplicateKid, 'Ambiguous'), but the second one's \"k\" is not canonical base64url (non-zero trailing bits), so Keyhole reports it as a key problem and the remaining key, which signed the token, verifies it"),
-    (7, "valid", "the RSA key has the ROCA weakness (CVE-2017-15361); the signature is mathematically valid and ROCA detection is not implemented, so the weak-key judgement is left to the findings layer"),
 ];
 
 fn vectors() -> Option<PathBuf> {
@@ -421,14 +420,15 @@ fn wycheproof_jws_tc367_tc370_are_identical_to_valid_tc357() {
     }
 }
 
-/// Exception: the ROCA key's signature is reported as verified (weak-key judgement is elsewhere).
+/// tcId 7 (not an exception): the ROCA key is refused before any cryptography.
 #[test]
-fn wycheproof_jwk_tc7_roca_key_signature_is_verified() {
+fn wycheproof_jwk_tc7_roca_key_does_not_fit() {
     let Some(c) = case("json_web_key_test.json", 7) else {
         return;
     };
-    assert!(matches!(
-        outcomes(&c).as_slice(),
-        [Verification::Verified { .. }]
-    ));
+    assert!(
+        matches!(outcomes(&c).as_slice(), [Verification::AlgorithmDoesNotFitKey { reason, .. }] if reason.contains("ROCA")),
+        "{:?}",
+        outcomes(&c)
+    );
 }

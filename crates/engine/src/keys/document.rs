@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::jwk::{json_type, parse_jwk};
+use super::material::has_roca_fingerprint;
 use super::pem::{der_entry, looks_like_pem, pem_entries};
-use super::{DocumentKind, KeyEntry, KeyOrigin, KeyProblem, KeySet, OpenIdInfo};
+use super::{DocumentKind, KeyEntry, KeyMaterial, KeyOrigin, KeyProblem, KeySet, OpenIdInfo};
 use crate::b64;
 use crate::limits;
 
@@ -174,6 +175,14 @@ fn read_text(set: &mut KeySet, text: &str, depth: usize) {
         set.problems.extend(problems);
         return;
     }
+    if text.starts_with("eyJ") && text.matches('.').count() >= 2 {
+        problem(
+            set,
+            None,
+            "this looks like a token (JWS/JWE), not a key document; paste it as a token, and paste the issuer's keys here".to_owned(),
+        );
+        return;
+    }
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let der = b64::decode_std(&compact).or_else(|_| b64::decode_url(compact.trim_end_matches('=')));
     match der {
@@ -215,6 +224,16 @@ fn finish(set: &mut KeySet) {
                     ""
                 }
             ));
+        }
+    }
+    for key in &set.keys {
+        if let KeyMaterial::Rsa { n, .. } = &key.material {
+            if has_roca_fingerprint(n) {
+                warnings.push(format!(
+                    "key {} has the ROCA fingerprint (CVE-2017-15361): its private key can be computed, so it will not be used to verify",
+                    key.kid.as_deref().unwrap_or(&key.id)
+                ));
+            }
         }
     }
     let secrets = set.keys.iter().any(|k| k.kty == "oct");
@@ -301,6 +320,16 @@ mod tests {
                 "{doc}"
             );
         }
+    }
+
+    #[test]
+    fn a_pasted_token_is_recognised_as_not_a_key() {
+        let set = parse_key_set(0, None, None, &json!("eyJhbGciOiJIUzI1NiJ9.e30.c2ln"));
+        assert_eq!(set.kind, DocumentKind::Unrecognised);
+        assert!(set
+            .problems
+            .first()
+            .is_some_and(|p| p.message.contains("looks like a token")));
     }
 
     #[test]

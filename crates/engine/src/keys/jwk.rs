@@ -217,6 +217,23 @@ fn parse_jwk_object(
         info.x5t_s256_matches = x5t_s256.as_ref().map(|t| *t == info.x5t_s256);
         info
     });
+    if let Some(info) = &certificate {
+        if info.public_key_matches_jwk == Some(false) {
+            warnings.push(format!("{name}: the certificate in x5c[0] holds a different public key than the JWK; the JWK's key is the one used"));
+        }
+        if info.x5t_matches == Some(false) {
+            warnings.push(format!(
+                "{name}: \"x5t\" does not match the SHA-1 thumbprint of x5c[0] ({})",
+                info.x5t
+            ));
+        }
+        if info.x5t_s256_matches == Some(false) {
+            warnings.push(format!(
+                "{name}: \"x5t#S256\" does not match the SHA-256 thumbprint of x5c[0] ({})",
+                info.x5t_s256
+            ));
+        }
+    }
 
     Ok(ParsedJwk {
         entry: KeyEntry {

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::b64;
 use crate::keys::{KeyEntry, KeyMaterial};
-use crate::token::SignatureBlock;
+use crate::token::{ParsedToken, SignatureBlock};
 
 /// One cryptographic question: does `signature` over `signing_input` verify with this key?
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,6 +204,20 @@ pub fn verify_signature(
             verifier.verify(c.alg, &c.material, &c.signing_input, &c.signature)
         }),
     }
+}
+
+/// Checks every signature block of a parsed token, in order (a JWS JSON serialization may
+/// carry several; compact tokens, unsecured tokens and JWEs have one block).
+pub fn verify_token(
+    token: &ParsedToken,
+    keys: &[&KeyEntry],
+    verifier: &dyn SignatureVerifier,
+) -> Vec<Verification> {
+    token
+        .signatures
+        .iter()
+        .map(|block| verify_signature(block, keys, verifier))
+        .collect()
 }
 
 /// A verifier that replays answers computed elsewhere (e.g. by WebCrypto, asynchronously, for
@@ -484,6 +498,19 @@ mod tests {
         let keys = hmac_key_set(0, SECRET, SecretEncoding::Utf8).keys;
         let token = format!("{}.{}.", enc(r#"{"alg":"NoNe"}"#), enc("{}"));
         assert_eq!(outcome(&token, &keys), Verification::Unsecured);
+    }
+
+    #[test]
+    fn verify_token_gives_one_outcome_per_block() {
+        let keys = jwks(json!({"keys":[ec_jwk(1, json!({"kid":"k1"}))]}));
+        let refs: Vec<&KeyEntry> = keys.iter().collect();
+        let token = parse_compact(&es256_token(json!({"alg":"ES256","kid":"k1"}), 1))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let outcomes = verify_token(&token, &refs, &JsonWebTokenVerifier);
+        assert!(matches!(
+            outcomes.as_slice(),
+            [Verification::Verified { .. }]
+        ));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! HS256 token is never checked with an RSA public key's bytes as the HMAC secret.
 
 use super::Alg;
-use crate::keys::material::rsa_bits;
+use crate::keys::material::{has_roca_fingerprint, rsa_bits};
 use crate::keys::{KeyEntry, KeyMaterial};
 
 /// Smallest RSA modulus allowed for RS*/PS* (RFC 7518 §3.3 and §3.5: "2048 bits or larger").
@@ -17,7 +17,8 @@ pub const MIN_RSA_BITS: u32 = 2048;
 /// 4. the key's `use`, when present, must be `sig` (RFC 7517 §4.2);
 /// 5. the key's `key_ops`, when present, must contain `verify` (RFC 7517 §4.3);
 /// 6. strength the RFC requires: RSA ≥ 2048 bits (RFC 7518 §3.3), an HMAC secret at least as
-///    long as the hash output (RFC 7518 §3.2).
+///    long as the hash output (RFC 7518 §3.2); and no RSA modulus with the ROCA fingerprint
+///    (CVE-2017-15361), whose private key anyone can compute.
 pub fn alg_fits_key(alg: Alg, key: &KeyEntry) -> Result<(), String> {
     fits_material(alg, &key.material)?;
     if let Some(key_alg) = key.alg.as_deref() {
@@ -106,6 +107,9 @@ fn strong_enough(alg: Alg, material: &KeyMaterial) -> Result<(), String> {
                 return Err(format!(
                     "the RSA key has {bits} bits; {alg} requires at least {MIN_RSA_BITS} (RFC 7518 §3.3), and shorter keys can be factored"
                 ));
+            }
+            if has_roca_fingerprint(n) {
+                return Err("the RSA modulus has the ROCA fingerprint (CVE-2017-15361, Infineon key generation): its private key can be computed from the public key, so a signature proves nothing".to_owned());
             }
             Ok(())
         }
@@ -224,6 +228,31 @@ mod tests {
         assert!(refusal(Alg::ES256, &k).contains("do not include \"verify\""));
         k.key_ops = Some(vec!["sign".into(), "verify".into()]);
         assert_eq!(alg_fits_key(Alg::ES256, &k), Ok(()));
+    }
+
+    #[test]
+    fn roca_modulus_is_refused() {
+        // A power of 65537 carries the fingerprint by construction: 65537^130 (> 2048 bits),
+        // computed in big-endian bytes.
+        let mut big = vec![1u8];
+        for _ in 0..130 {
+            let mut carry = 0u64;
+            for b in big.iter_mut().rev() {
+                let v = u64::from(*b) * 65537 + carry;
+                *b = (v & 0xff) as u8;
+                carry = v >> 8;
+            }
+            while carry > 0 {
+                big.insert(0, (carry & 0xff) as u8);
+                carry >>= 8;
+            }
+        }
+        let k = key(KeyMaterial::Rsa {
+            n: big,
+            e: vec![1, 0, 1],
+        });
+        assert!(refusal(Alg::RS256, &k).contains("ROCA"));
+        assert_eq!(alg_fits_key(Alg::RS256, &rsa(2048)), Ok(()));
     }
 
     #[test]
