@@ -1,36 +1,180 @@
-//! The application shell: the tokens input and the decoded result.
+//! The application shell: the workspace reducer, debounced analysis (on the main thread for
+//! small cases, in the worker for large ones), file drops anywhere, and the layout.
 
-use web_sys::HtmlTextAreaElement;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::file::callbacks::FileReader;
+use gloo::file::File;
+use gloo::timers::callback::Timeout;
+use gloo::worker::{Spawnable, WorkerBridge};
+use keyhole_engine::{analyze_with_reference, AnalyzeOptions, Report};
 use yew::prelude::*;
 
-use crate::components::DecodedView;
+use crate::adapters::files::{classify, read, Dropped};
+use crate::adapters::worker::{self, AnalysisWorker, Reply, Request};
+use crate::adapters::{clock, download};
+use crate::components::case_bar::CaseBar;
+use crate::components::export_bar::ExportBar;
+use crate::components::key_matrix::KeyMatrix;
+use crate::components::key_sets_pane::KeySetsPane;
+use crate::components::summary::Summary;
+use crate::components::token_list::TokenList;
+use crate::components::tokens_pane::TokensPane;
+use crate::state::{Action, Workspace};
+
+/// Debounce between the last keystroke and the analysis.
+const DEBOUNCE_MS: u32 = 150;
+
+/// Cases bigger than this go to the worker (when one can run).
+fn is_large(ws: &Workspace) -> bool {
+    ws.case_tokens.len() > 50 || ws.text.len() > 64 * 1024
+}
 
 /// Keyhole's root component.
 #[function_component(App)]
 pub fn app() -> Html {
-    let input = use_state(String::new);
-    let oninput = {
-        let input = input.clone();
-        Callback::from(move |e: InputEvent| {
-            let area: HtmlTextAreaElement = e.target_unchecked_into();
-            input.set(area.value());
+    let ws = use_reducer(Workspace::default);
+    let bridge: Rc<RefCell<Option<WorkerBridge<AnalysisWorker>>>> = use_mut_ref(|| None);
+    let readers: Rc<RefCell<Vec<FileReader>>> = use_mut_ref(Vec::new);
+    let verifier = use_state(|| AttrValue::from("jsonwebtoken (pure Rust)"));
+
+    // Debounced analysis of the current revision.
+    {
+        let ws = ws.clone();
+        let bridge = bridge.clone();
+        let verifier = verifier.clone();
+        use_effect_with(ws.revision, move |_| {
+            let dispatcher = ws.dispatcher();
+            let revision = ws.revision;
+            let case = ws.to_case(clock::now());
+            let large = is_large(&ws);
+            let timer = Timeout::new(DEBOUNCE_MS, move || {
+                if large && worker::available() {
+                    let mut slot = bridge.borrow_mut();
+                    if slot.is_none() {
+                        let d = dispatcher.clone();
+                        *slot = Some(
+                            AnalysisWorker::spawner()
+                                .callback(move |reply: String| match serde_json::from_str::<Reply>(&reply) {
+                                    Ok(Reply::Progress { revision, done, total }) => {
+                                        d.dispatch(Action::Progress { revision, done, total })
+                                    }
+                                    Ok(Reply::Report { revision, report }) => d.dispatch(Action::Analysed {
+                                        revision,
+                                        report: Rc::new(*report),
+                                    }),
+                                    Ok(Reply::Failed { message, .. }) => d.dispatch(Action::Notice(Some(message))),
+                                    Err(e) => d.dispatch(Action::Notice(Some(format!("worker reply unreadable: {e}")))),
+                                })
+                                .spawn_with_loader("./worker.js"),
+                        );
+                    }
+                    let request = Request { revision, default_now: clock::now(), case };
+                    match (slot.as_ref(), serde_json::to_string(&request)) {
+                        (Some(b), Ok(text)) => {
+                            dispatcher.dispatch(Action::Progress { revision, done: 0, total: 0 });
+                            verifier.set("jsonwebtoken (pure Rust, in a web worker)".into());
+                            b.send(text);
+                        }
+                        (_, Err(e)) => dispatcher.dispatch(Action::Notice(Some(format!("cannot send the case to the worker: {e}")))),
+                        (None, _) => {}
+                    }
+                } else {
+                    let report = analyze_with_reference(&case, &AnalyzeOptions::at(clock::now()));
+                    verifier.set("jsonwebtoken (pure Rust)".into());
+                    dispatcher.dispatch(Action::Analysed { revision, report: Rc::new(report) });
+                }
+            });
+            move || drop(timer)
+        });
+    }
+
+    let on_action = {
+        let ws = ws.clone();
+        Callback::from(move |a: Action| ws.dispatch(a))
+    };
+
+    let on_files = {
+        let ws = ws.clone();
+        let readers = readers.clone();
+        Callback::from(move |files: Vec<File>| {
+            let mut held = readers.borrow_mut();
+            held.retain(|_| false);
+            for file in files {
+                let d = ws.dispatcher();
+                held.push(read(file, move |result| {
+                    let action = match result.and_then(|(name, text)| classify(&name, text).map(|k| (name, k))) {
+                        Ok((_, Dropped::Case(case))) => Action::LoadCase(case),
+                        Ok((name, Dropped::Keys(doc))) => {
+                            d.dispatch(Action::Notice(Some(format!("Added key set from {name}"))));
+                            Action::AddKeySet { source: String::new(), document: doc }
+                        }
+                        Ok((name, Dropped::Text(text))) => {
+                            d.dispatch(Action::Notice(Some(format!("Searching {name} for tokens"))));
+                            Action::SetText(text)
+                        }
+                        Err(e) => Action::Notice(Some(e)),
+                    };
+                    d.dispatch(action);
+                }));
+            }
         })
     };
-    let result = if input.trim().is_empty() {
-        None
-    } else {
-        Some(keyhole_engine::decode_token(&input))
+
+    let on_save = {
+        let ws = ws.clone();
+        Callback::from(move |_| {
+            let case = ws.to_saved_case();
+            let result = serde_json::to_string_pretty(&case)
+                .map_err(|e| e.to_string())
+                .and_then(|json| download::save_text("keyhole-case.json", "application/json", &json));
+            if let Err(e) = result {
+                ws.dispatch(Action::Notice(Some(format!("Saving failed: {e}"))));
+            }
+        })
     };
+
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let ondrop = {
+        let on_files = on_files.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if let Some(list) = e.data_transfer().and_then(|d| d.files()) {
+                on_files.emit((0..list.length()).filter_map(|i| list.get(i)).map(File::from).collect());
+            }
+        })
+    };
+
+    let report: Option<Rc<Report>> = ws.report.clone();
     html! {
-        <main class="app">
+        <div class="app" {ondragover} {ondrop}>
             <header class="masthead">
                 <h1>{ "Keyhole" }</h1>
-                <p class="tagline">{ "Token inspector — everything stays in this browser tab." }</p>
+                <p class="tagline">{ "Was this token's signing key allowed to sign for the tenant and cloud it claims? Everything stays in this browser tab." }</p>
             </header>
-            <label for="tokens-input">{ "Token" }</label>
-            <textarea id="tokens-input" rows="6" spellcheck="false" autocomplete="off"
-                placeholder="eyJhbGciOi…" value={(*input).clone()} {oninput} />
-            <DecodedView {result} />
-        </main>
+            <main>
+                <CaseBar as_of={ws.as_of} on_action={on_action.clone()} on_files={on_files} on_save={on_save} />
+                if let Some(n) = &ws.notice {
+                    <p class="notice" role="status">{ n.clone() }
+                        <button type="button" class="dismiss" aria-label="Dismiss" onclick={on_action.reform(|_| Action::Notice(None))}>{ "×" }</button>
+                    </p>
+                }
+                <div class="inputs">
+                    <TokensPane text={AttrValue::from(ws.text.clone())} case_tokens={ws.case_tokens.len()} on_action={on_action.clone()} />
+                    <KeySetsPane key_sets={ws.key_sets.clone()} secret={AttrValue::from(ws.hmac_secret.clone())}
+                        secret_base64={ws.hmac_base64} on_action={on_action.clone()} />
+                </div>
+                <Summary report={report.clone()} current={ws.is_current()} progress={ws.progress.clone()} verifier={(*verifier).clone()} />
+                <ExportBar report={report.clone()} on_error={on_action.reform(|m| Action::Notice(Some(m)))} />
+                if let Some(r) = report {
+                    <TokenList report={r.clone()} />
+                    <KeyMatrix report={r} />
+                }
+            </main>
+            <footer class="footer">
+                <p>{ "Keyhole runs entirely in this page: no network requests, no storage. Samples use synthetic keys." }</p>
+            </footer>
+        </div>
     }
 }

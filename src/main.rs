@@ -1,5 +1,5 @@
-//! Keyhole's web app entry point: mounts the Yew application.
+//! Keyhole's web app entry point (the page and its analysis worker share this binary).
 
 fn main() {
-    yew::Renderer::<keyhole_app::App>::new().render();
+    keyhole_app::start();
 }

@@ -1,0 +1,59 @@
+//! The case toolbar: built-in samples, open/save a case file, "analyse as of", reset.
+
+use gloo::file::File;
+use keyhole_engine::samples::SAMPLES;
+use keyhole_engine::time::{format_utc, parse_utc};
+use keyhole_engine::CaseFile;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::state::Action;
+
+#[derive(Properties, PartialEq)]
+pub struct CaseBarProps {
+    pub as_of: Option<i64>,
+    pub on_action: Callback<Action>,
+    pub on_files: Callback<Vec<File>>,
+    pub on_save: Callback<()>,
+}
+
+#[function_component(CaseBar)]
+pub fn case_bar(p: &CaseBarProps) -> Html {
+    let on = &p.on_action;
+    let on_files = p.on_files.clone();
+    let onchange = Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        if let Some(list) = input.files() {
+            let files = (0..list.length()).filter_map(|i| list.get(i)).map(File::from).collect();
+            on_files.emit(files);
+        }
+        input.set_value("");
+    });
+    let as_of_value = p.as_of.map(|t| format_utc(t).get(..16).unwrap_or("").to_owned()).unwrap_or_default();
+    html! {
+        <section class="case-bar" aria-label="Case">
+            <div class="samples" role="group" aria-labelledby="samples-label">
+                <span id="samples-label" class="bar-label">{ "Samples (synthetic keys):" }</span>
+                { for SAMPLES.iter().map(|s| {
+                    let json = s.case_json;
+                    let onclick = on.reform(move |_| match CaseFile::from_json(json) {
+                        Ok(c) => Action::LoadCase(Box::new(c)),
+                        Err(e) => Action::Notice(Some(format!("sample unreadable: {e}"))),
+                    });
+                    html! { <button type="button" class="sample" data-sample={s.name} {onclick}>{ s.title }</button> }
+                }) }
+            </div>
+            <div class="case-actions">
+                <label class="file-button" for="case-file">{ "Open case or files…" }</label>
+                <input id="case-file" type="file" class="visually-hidden-file" multiple=true {onchange}
+                    accept=".json,.har,.txt,.log,.pem,.cer,.crt,.jwt" />
+                <button type="button" id="save-case" onclick={p.on_save.reform(|_| ())}>{ "Save case" }</button>
+                <label for="as-of" class="bar-label">{ "Analyse as of (UTC)" }</label>
+                <input id="as-of" type="datetime-local" value={as_of_value}
+                    oninput={on.reform(|e: InputEvent| Action::SetAsOf(parse_utc(&e.target_unchecked_into::<HtmlInputElement>().value())))} />
+                <button type="button" id="as-of-now" onclick={on.reform(|_| Action::SetAsOf(None))}>{ "Now" }</button>
+                <button type="button" id="reset" onclick={on.reform(|_| Action::Reset)}>{ "Clear all" }</button>
+            </div>
+        </section>
+    }
+}

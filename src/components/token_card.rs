@@ -1,0 +1,182 @@
+//! One token's result: verdict (text, icon and colour), findings, the colour-coded token, the
+//! decoded header and payload, every claim explained, and the signing key's provenance.
+
+use keyhole_engine::decode::pretty;
+use keyhole_engine::judge::provenance::Evidence;
+use keyhole_engine::render::verdict_word;
+use keyhole_engine::report::{SignatureOutcome, TokenReport, Verdict};
+use keyhole_engine::time::format_utc;
+use serde_json::Value;
+use yew::prelude::*;
+
+use super::claims_table::ClaimsTable;
+use super::findings::Findings;
+use super::reveal::reveal;
+
+#[derive(Properties, PartialEq)]
+pub struct TokenCardProps {
+    pub token: TokenReport,
+    pub now: i64,
+}
+
+fn verdict_icon(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Permitted => "✔",
+        Verdict::Violation => "✖",
+        Verdict::Unverified => "?",
+        Verdict::Malformed => "⚠",
+    }
+}
+
+/// Where the token was found, in words.
+pub fn found_at_text(found: &Option<Value>) -> String {
+    let Some(f) = found else {
+        return String::new();
+    };
+    if f["source"] == "tokens" {
+        return format!("case file tokens[{}]", f["index"]);
+    }
+    let count = f["count"].as_u64().unwrap_or(1);
+    let locs: Vec<String> = f["locations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .take(3)
+        .map(|l| {
+            let ctx = &l["context"];
+            let what = match ctx["kind"].as_str().unwrap_or("text") {
+                "header" => format!("{} header", ctx["name"].as_str().unwrap_or("")),
+                "cookie" => format!("cookie {}", ctx["name"].as_str().unwrap_or("")),
+                "query_parameter" => format!("query parameter {}", ctx["name"].as_str().unwrap_or("")),
+                "fragment_parameter" => format!("fragment parameter {}", ctx["name"].as_str().unwrap_or("")),
+                "json_field" => format!("JSON {}", ctx["path"].as_str().unwrap_or("")),
+                "har" => format!(
+                    "HAR entry {} {}{}",
+                    ctx["entry"],
+                    ctx["part"].as_str().unwrap_or(""),
+                    ctx["name"].as_str().map(|n| format!(" {n}")).unwrap_or_default()
+                ),
+                _ => "text".to_owned(),
+            };
+            format!("line {}, column {} ({what})", l["line"], l["column"])
+        })
+        .collect();
+    let more = if count > 1 { format!(" — seen {count} times") } else { String::new() };
+    format!("{}{more}", locs.join("; "))
+}
+
+fn token_parts(token: &str) -> Html {
+    let names = if token.split('.').count() == 5 {
+        ["header", "key", "iv", "ciphertext", "tag"].as_slice()
+    } else {
+        ["header", "payload", "signature"].as_slice()
+    };
+    if token.trim_start().starts_with('{') {
+        return html! { <code class="token-raw">{ token.to_owned() }</code> };
+    }
+    let parts: Vec<&str> = token.split('.').collect();
+    html! {
+        <code class="token-raw" aria-label="the token, coloured by part">
+            { for parts.iter().enumerate().map(|(i, part)| html! {
+                <>
+                    if i > 0 { <span class="tp-dot">{ "." }</span> }
+                    <span class={format!("tp tp-{}", names.get(i).copied().unwrap_or("extra"))}>{ part.to_string() }</span>
+                </>
+            }) }
+        </code>
+    }
+}
+
+fn evidence_line(label: &str, e: &Evidence) -> Html {
+    html! {
+        <li>
+            <strong>{ label }</strong>{ ": " }{ reveal(&e.explanation) }
+            if e.weak { <span class="weak">{ " (weak evidence)" }</span> }
+        </li>
+    }
+}
+
+fn signature_text(s: &Option<SignatureOutcome>) -> String {
+    match s {
+        None => "not checked".to_owned(),
+        Some(SignatureOutcome::Verified { key_id, matched_by, verifier }) => {
+            format!("verified with trusted key {key_id} (matched by {matched_by:?}, checked by {verifier})")
+        }
+        Some(SignatureOutcome::SignatureInvalid { key_ids, verifier, .. }) => {
+            format!("INVALID: no signature match with key(s) {} (checked by {verifier})", key_ids.join(", "))
+        }
+        Some(SignatureOutcome::NoMatchingKey { detail }) => format!("no trusted key matches: {detail}"),
+        Some(SignatureOutcome::AlgorithmDoesNotFitKey { key_id, reason }) => {
+            format!("not checked: the algorithm does not fit key {key_id}: {reason}")
+        }
+        Some(SignatureOutcome::UnsupportedAlgorithm { alg }) => format!("not checked: unsupported algorithm {alg}"),
+        Some(SignatureOutcome::Unsecured) => "none: alg is \"none\" (unsecured token)".to_owned(),
+        Some(SignatureOutcome::Encrypted) => "encrypted token (JWE): no signature to check".to_owned(),
+    }
+}
+
+#[function_component(TokenCard)]
+pub fn token_card(p: &TokenCardProps) -> Html {
+    let t = &p.token;
+    let word = verdict_word(t.verdict);
+    let codes = t.findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>().join(" ");
+    let iss = t.claims.get("iss").and_then(Value::as_str).unwrap_or("");
+    let heading_id = format!("token-{}-title", t.index);
+    html! {
+        <article class={classes!("token-card", format!("verdict-{word}"))} data-verdict={word} data-codes={codes}
+            data-index={t.index.to_string()} aria-labelledby={heading_id.clone()}>
+            <header class="token-head">
+                <span class={classes!("badge", format!("verdict-{word}"))}>
+                    <span aria-hidden="true">{ verdict_icon(t.verdict) }</span>{ " " }{ word.to_uppercase() }
+                </span>
+                <h3 id={heading_id}>{ format!("Token {}", t.index + 1) }</h3>
+                <span class="token-iss">{ reveal(iss) }</span>
+            </header>
+            <p class="verdict-reason">{ reveal(&t.verdict_reason) }</p>
+            <p class="found-at">{ "Found: " }{ found_at_text(&t.found_at) }
+                <span class="fingerprint" title="SHA-256 of the token">{ format!(" · SHA-256 {}…", t.fingerprint.get(..16).unwrap_or("")) }</span>
+            </p>
+            if let Some(e) = &t.error { <p class="error">{ reveal(e) }</p> }
+            <Findings findings={t.findings.clone()} />
+            <details class="token-details" open={t.index == 0}>
+                <summary>{ "Token, header, claims and signing key" }</summary>
+                if let Some(raw) = &t.token { { token_parts(raw) } }
+                <p class="signature-line"><strong>{ "Signature: " }</strong>{ reveal(&signature_text(&t.signature)) }</p>
+                if let Some(b) = &t.boundary {
+                    <p><strong>{ "Claims to be: " }</strong>{ reveal(&b.description) }</p>
+                }
+                if let Some(k) = &t.signing_key {
+                    <section class="signing-key">
+                        <h4>{ "Signing key" }</h4>
+                        <p>{ format!("Key {} (kid {}), {}", k.key_id, k.kid.as_deref().unwrap_or("none"), if k.verified { "verified the signature" } else { "did not verify the signature" }) }</p>
+                        <p>{ "May sign for: " }<strong>{ k.provenance.scope.describe() }</strong>{ " in the " }
+                            <strong>{ k.provenance.cloud.map(|c| c.label()).unwrap_or("unknown cloud") }</strong></p>
+                        <ul class="provenance">
+                            { evidence_line("Scope", &k.provenance.scope_evidence) }
+                            { evidence_line("Cloud", &k.provenance.cloud_evidence) }
+                            if let Some(c) = &k.provenance.certificate {
+                                <li><strong>{ "Certificate" }</strong>{ ": " }{ reveal(&c.subject) }
+                                    { format!(", valid {} to {}, SHA-1 {}", format_utc(c.not_before), format_utc(c.not_after), c.sha1_hex) }</li>
+                            }
+                            { for k.provenance.notes.iter().map(|n| html!{ <li>{ reveal(n) }</li> }) }
+                        </ul>
+                    </section>
+                }
+                <div class="decoded">
+                    <section>
+                        <h4>{ "Header" }</h4>
+                        <pre class="json decoded-header">{ reveal(&pretty(&t.header)) }</pre>
+                    </section>
+                    <section>
+                        <h4>{ "Payload" }</h4>
+                        <pre class="json decoded-payload">{ reveal(&pretty(&t.claims)) }</pre>
+                    </section>
+                </div>
+                <ClaimsTable claims={t.claims.clone()} now={p.now} />
+                if !t.notes.is_empty() {
+                    <ul class="notes">{ for t.notes.iter().map(|n| html!{ <li>{ reveal(n) }</li> }) }</ul>
+                }
+            </details>
+        </article>
+    }
+}
