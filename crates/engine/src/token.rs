@@ -159,7 +159,6 @@ pub struct ParsedToken {
 
 impl ParsedToken {
     /// The first (for compact tokens, the only) signature block.
-
     pub fn primary(&self) -> Option<&SignatureBlock> {
         self.signatures.first()
     }
@@ -343,8 +342,7 @@ pub fn parse_json_serialization(text: &str) -> Result<ParsedToken, TokenError> {
         Some(_) => return Err(invalid("\"payload\" must be a string".into())),
     };
     let flat_members = ["protected", "header", "signature"];
-    let (serialization, entries): (Serialization, Vec<(String, &Map<String, Value>)>) = match top
-        .get("signatures")
+    let (serialization, entries): (Serialization, Vec<SignatureEntry>) = match top.get("signatures")
     {
         Some(sigs) => {
             if let Some(m) = flat_members.iter().find(|m| top.contains_key(**m)) {
@@ -450,6 +448,9 @@ pub fn parse_json_serialization(text: &str) -> Result<ParsedToken, TokenError> {
         notes,
     })
 }
+
+/// One member of a JSON serialization that holds a signature, with a name for messages.
+type SignatureEntry<'a> = (String, &'a Map<String, Value>);
 
 /// Builds one signature block of a JSON serialization; `place` names it in error messages.
 fn json_signature_block(

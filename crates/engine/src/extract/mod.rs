@@ -34,7 +34,9 @@
 //!      else the name the plain-text rules below give inside the string (the query parameter of
 //!      a URL, the JSON field of an escaped JSON body);
 //!    - anywhere else: [`LocationContext::JsonField`] with its JSONPath (`$.a.b[0]`).
-//! 2. Otherwise the text before the token on its line (at most 4 KiB) decides, first match wins:
+//! 2. Otherwise the text before the token on its line decides (at most 4 KiB of it, except for
+//!    the search for `?`/`#` and for a cookie header, which may read the whole line), first
+//!    match wins:
 //!    - `name=TOKEN` (the `=` may be encoded): after `?` a query parameter, after `#` a fragment
 //!      parameter; after `&` (or `&amp;`) a fragment parameter if `#` comes before `?` going back
 //!      through the URL, else a query parameter (form bodies use the same syntax); otherwise, if
@@ -161,6 +163,7 @@ pub fn extract_tokens(text: &str) -> Result<Vec<FoundToken>, ExtractError> {
     let whole_json = fill_hits(&mut hits, json::scan(text, 0, text.len(), &candidates));
     let mut cursor = LineCursor::new(text);
     let mut scanned_line = None;
+    let mut memo = context::Memo::default();
     for (k, cand) in candidates.iter().enumerate() {
         let (line, column, line_start) = cursor.advance(cand.start);
         if !whole_json && scanned_line != Some(line_start) {
@@ -176,8 +179,8 @@ pub fn extract_tokens(text: &str) -> Result<Vec<FoundToken>, ExtractError> {
             );
         }
         let context = match hits.get(k).and_then(Option::as_ref) {
-            Some(hit) => json_context(text, line_start, cand, hit),
-            None => context::text_context(text, line_start, cand.start),
+            Some(hit) => json_context(text, line_start, cand, hit, &mut memo),
+            None => context::text_context(text, line_start, cand.start, &mut memo),
         };
         found.add(
             cand.token.clone(),
@@ -204,7 +207,13 @@ fn fill_hits(hits: &mut [Option<JsonHit>], found: Option<Vec<(usize, JsonHit)>>)
 }
 
 /// The context of a token inside a JSON string value.
-fn json_context(text: &str, line_start: usize, cand: &Candidate, hit: &JsonHit) -> LocationContext {
+fn json_context(
+    text: &str,
+    line_start: usize,
+    cand: &Candidate,
+    hit: &JsonHit,
+    memo: &mut context::Memo,
+) -> LocationContext {
     if let [Step::Key(log), Step::Key(entries), Step::Index(entry), rest @ ..] = hit.path.as_slice()
     {
         if log == "log" && entries == "entries" && !rest.is_empty() {
@@ -228,7 +237,7 @@ fn json_context(text: &str, line_start: usize, cand: &Candidate, hit: &JsonHit) 
                 hit.sibling_name.clone()
             } else {
                 let lb = line_start.max(hit.string_start);
-                match context::text_context(text, lb, cand.start) {
+                match context::text_context(text, lb, cand.start, memo) {
                     LocationContext::Header { name }
                     | LocationContext::Cookie { name }
                     | LocationContext::QueryParameter { name }
