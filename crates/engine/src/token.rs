@@ -230,7 +230,7 @@ fn parse_compact_jws(raw: &str, h: &str, p: &str, s: &str) -> Result<ParsedToken
         read_payload(&bytes)?
     };
     check_signature_b64(s)?;
-    note_header(&params, &mut notes);
+    note_header(&header, &params, &mut notes);
     note_signature(&params, s, &mut notes);
     let kind = if params.is_unsecured() {
         TokenKind::Unsecured
@@ -296,7 +296,7 @@ fn parse_compact_jwe(raw: &str, h: &str, rest: [&&str; 4]) -> Result<ParsedToken
             "the JWE header has no \"enc\" (RFC 7516 §4.1.2 requires one): no recipient can decrypt it".to_owned(),
         );
     }
-    note_header(&params, &mut notes);
+    note_header(&header, &params, &mut notes);
     Ok(ParsedToken {
         raw: raw.to_owned(),
         kind: TokenKind::Jwe,
@@ -388,7 +388,7 @@ pub fn parse_json_serialization(text: &str) -> Result<ParsedToken, TokenError> {
             String::new()
         };
         let mut own = Vec::new();
-        note_header(&block.params, &mut own);
+        note_header(&block.header, &block.params, &mut own);
         note_signature(&block.params, &block.signature_b64, &mut own);
         if let Some(Value::Object(u)) = entry.get("header") {
             for name in ["crit", "b64"] {
@@ -593,12 +593,39 @@ pub fn json_depth_exceeds(bytes: &[u8], limit: usize) -> bool {
     false
 }
 
-fn note_header(params: &HeaderParams, notes: &mut Vec<String>) {
+/// Header parameters defined by RFC 7515/7516/7518, which `crit` must not list (RFC 7515
+/// §4.1.11).
+const REGISTERED_HEADER_PARAMS: [&str; 21] = [
+    "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc",
+    "zip", "epk", "apu", "apv", "iv", "tag", "p2s", "p2c", "b64",
+];
+
+fn note_header(header: &Map<String, Value>, params: &HeaderParams, notes: &mut Vec<String>) {
     if let Some(crit) = &params.crit {
         notes.push(format!(
             "the header marks {} as critical (\"crit\", RFC 7515 §4.1.11): a recipient that does not understand them must reject the token",
             crit.join(", ")
         ));
+        if crit.is_empty() {
+            notes.push("\"crit\" is an empty list, which RFC 7515 §4.1.11 forbids".into());
+        }
+        for name in crit {
+            if !header.contains_key(name) {
+                notes.push(format!("\"crit\" lists \"{name}\" but the header does not contain it (RFC 7515 §4.1.11: the token must be rejected)"));
+            }
+            // `b64` is registered by RFC 7797 precisely to be listed in `crit`.
+            if name != "b64" && REGISTERED_HEADER_PARAMS.contains(&name.as_str()) {
+                notes.push(format!("\"crit\" lists the standard parameter \"{name}\", which RFC 7515 §4.1.11 forbids"));
+            }
+        }
+    }
+    if header
+        .get("crit")
+        .is_some_and(|c| !c.as_array().is_some_and(|a| a.iter().all(Value::is_string)))
+    {
+        notes.push(
+            "\"crit\" is not a list of names (RFC 7515 §4.1.11): the token must be rejected".into(),
+        );
     }
     if params.b64 == Some(false) {
         notes.push(
@@ -924,5 +951,24 @@ mod tests {
         assert!(!json_depth_exceeds(text.as_bytes(), 2));
         assert!(json_depth_exceeds(b"[[[", 2));
         assert!(!json_depth_exceeds(b"[[]]", 2));
+    }
+
+    #[test]
+    fn rfc7515_section_4_1_11_malformed_crit_is_noted() {
+        let cases = [
+            (r#"{"alg":"HS256","crit":["exp"]}"#, "does not contain"),
+            (r#"{"alg":"HS256","crit":["alg"]}"#, "standard parameter"),
+            (r#"{"alg":"HS256","crit":[]}"#, "empty list"),
+            (r#"{"alg":"HS256","crit":"exp"}"#, "not a list"),
+        ];
+        for (header, expected) in cases {
+            let t = format!("{}.{}.{}", enc(header), enc("{}"), enc("s"));
+            let p = parse_token(&t).unwrap_or_else(|e| unreachable!("{e}"));
+            assert!(
+                p.notes.iter().any(|n| n.contains(expected)),
+                "{header}: {:?}",
+                p.notes
+            );
+        }
     }
 }
