@@ -211,24 +211,26 @@ pub fn parse_compact(text: &str) -> Result<ParsedToken, TokenError> {
 }
 
 fn parse_compact_jws(raw: &str, h: &str, p: &str, s: &str) -> Result<ParsedToken, TokenError> {
-    let header = decode_header(h)?;
+    let mut notes = Vec::new();
+    let header = decode_header(strip_padding(h, TokenPart::Header, &mut notes)?)?;
     let params = HeaderParams::from_header(&header);
     if params.alg.is_none() {
         return Err(TokenError::MissingAlg);
     }
-    let mut notes = Vec::new();
     let unencoded = params.b64 == Some(false);
     let payload = if p.is_empty() {
         Payload::Detached
     } else if unencoded {
         read_payload(p.as_bytes())?
     } else {
-        let bytes = b64::decode_url(p).map_err(|e| TokenError::InvalidBase64 {
+        let clean = strip_padding(p, TokenPart::Payload, &mut notes)?;
+        let bytes = b64::decode_url(clean).map_err(|e| TokenError::InvalidBase64 {
             part: TokenPart::Payload,
             detail: e.to_string(),
         })?;
         read_payload(&bytes)?
     };
+    let s = strip_padding(s, TokenPart::Signature, &mut notes)?;
     check_signature_b64(s)?;
     note_header(&header, &params, &mut notes);
     note_signature(&params, s, &mut notes);
@@ -253,6 +255,32 @@ fn parse_compact_jws(raw: &str, h: &str, p: &str, s: &str) -> Result<ParsedToken
     })
 }
 
+/// Removes `=` padding from a compact segment, noting it. JOSE forbids padding (RFC 7515 §2),
+/// but some issuers emit it (one of Microsoft's documentation sample ID tokens has a padded
+/// payload), so it is read and reported rather than refused. The signing input keeps the
+/// segment as transmitted, since that is what was signed.
+fn strip_padding<'a>(
+    segment: &'a str,
+    part: TokenPart,
+    notes: &mut Vec<String>,
+) -> Result<&'a str, TokenError> {
+    let clean = segment.trim_end_matches('=');
+    let padding = segment.len() - clean.len();
+    if padding == 0 {
+        return Ok(segment);
+    }
+    if padding > 2 || segment.len() % 4 != 0 {
+        return Err(TokenError::InvalidBase64 {
+            part,
+            detail: format!("{padding} trailing '=' do not form valid base64 padding"),
+        });
+    }
+    notes.push(format!(
+        "the {part} ends in '=' padding, which JOSE's base64url forbids (RFC 7515 §2); it was read without the padding, and the signing input keeps it as transmitted"
+    ));
+    Ok(clean)
+}
+
 fn check_signature_b64(s: &str) -> Result<(), TokenError> {
     if !s.is_empty() {
         b64::decode_url(s).map_err(|e| TokenError::InvalidBase64 {
@@ -273,7 +301,8 @@ fn signing_input(protected_b64: &str, payload: &[u8]) -> Vec<u8> {
 }
 
 fn parse_compact_jwe(raw: &str, h: &str, rest: [&&str; 4]) -> Result<ParsedToken, TokenError> {
-    let header = decode_header(h)?;
+    let mut notes = Vec::new();
+    let header = decode_header(strip_padding(h, TokenPart::Header, &mut notes)?)?;
     let params = HeaderParams::from_header(&header);
     if params.alg.is_none() {
         return Err(TokenError::MissingAlg);
@@ -285,12 +314,14 @@ fn parse_compact_jwe(raw: &str, h: &str, rest: [&&str; 4]) -> Result<ParsedToken
         TokenPart::Tag,
     ];
     for (segment, part) in rest.iter().zip(parts) {
-        b64::decode_url(segment).map_err(|e| TokenError::InvalidBase64 {
-            part,
-            detail: e.to_string(),
+        b64::decode_url(strip_padding(segment, part, &mut notes)?).map_err(|e| {
+            TokenError::InvalidBase64 {
+                part,
+                detail: e.to_string(),
+            }
         })?;
     }
-    let mut notes = vec!["this is an encrypted token (JWE): only its protected header can be read; the content needs the recipient's private key".to_owned()];
+    notes.insert(0, "this is an encrypted token (JWE): only its protected header can be read; the content needs the recipient's private key".to_owned());
     if params.enc.is_none() {
         notes.push(
             "the JWE header has no \"enc\" (RFC 7516 §4.1.2 requires one): no recipient can decrypt it".to_owned(),
@@ -970,5 +1001,30 @@ mod tests {
                 p.notes
             );
         }
+    }
+
+    #[test]
+    fn rfc7515_section_2_padding_in_compact_segments_is_read_and_noted() {
+        let h = enc(r#"{"alg":"RS256"}"#);
+        let p = format!("{}=", enc(r#"{"sub":"abcd"}"#));
+        assert_eq!(p.len() % 4, 0);
+        let t =
+            parse_token(&format!("{h}.{p}.{}", enc("s"))).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(t.payload, Payload::Json(serde_json::json!({"sub":"abcd"})));
+        assert_eq!(t.signatures[0].signing_input, format!("{h}.{p}").as_bytes());
+        assert!(
+            t.notes.iter().any(|n| n.contains("padding")),
+            "{:?}",
+            t.notes
+        );
+        // Padding that cannot be base64 padding is still an error.
+        let bad = format!("{h}.{}===.{}", enc(r#"{"sub":"abcd"}"#), enc("s"));
+        assert!(matches!(
+            parse_token(&bad),
+            Err(TokenError::InvalidBase64 {
+                part: TokenPart::Payload,
+                ..
+            })
+        ));
     }
 }

@@ -210,6 +210,23 @@ fn url_encoded_tokens_and_parameters_are_decoded() {
 }
 
 #[test]
+fn padded_segments_stay_in_the_token() {
+    let h = enc(r#"{"alg":"RS256"}"#);
+    let p = format!("{}=", enc(r#"{"sub":"abcd"}"#));
+    let t = format!("{h}.{p}.{}", enc("s"));
+    let text = format!("https://app.example/cb#id_token={t}&state=1");
+    let (token, loc) = single(&text);
+    assert_eq!(token, t);
+    assert_eq!(
+        loc.context,
+        LocationContext::FragmentParameter {
+            name: name("id_token")
+        }
+    );
+    assert!(parse_token(&token).is_ok());
+}
+
+#[test]
 fn plus_is_not_decoded_and_ends_a_run() {
     let t = jws("gina");
     let (token, _) = single(&format!("q=a+b+{t}+c"));
@@ -679,5 +696,55 @@ fn adversarial_ten_megabyte_inputs_are_handled() {
             assert_eq!(&f.locations[0].context, first_context, "{what}");
             assert!(f.locations.len() <= keyhole_engine::extract::MAX_LOCATIONS_PER_TOKEN);
         }
+    }
+}
+
+/// Real tokens (Microsoft documentation samples in ../shared/fixtures/real) are found inside a
+/// typical paste: once in an `Authorization` header and once in an OIDC fragment, as one token
+/// with two locations. Skipped when ../shared is absent.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn real_microsoft_sample_tokens_are_found_in_a_paste() {
+    let dir = std::env::var("KEYHOLE_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"))
+        });
+    if !dir.is_dir() {
+        println!("skipped: ../shared not found");
+        return;
+    }
+    for file in [
+        "msdocs-sample-idtoken-v1-aad.jwt",
+        "msdocs-sample-idtoken-v2-msa-kid-1LTMz.jwt",
+    ] {
+        let path = dir.join("fixtures/real").join(file);
+        let raw = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| unreachable!("{}: {e}", path.display()));
+        let token = raw.trim();
+        let text = format!(
+            "POST /api HTTP/1.1\nAuthorization: Bearer {token}\n\nhttps://app.example/cb#state=1&id_token={token}\n"
+        );
+        let found = extract(&text);
+        assert_eq!(found.len(), 1, "{file}");
+        assert_eq!(found[0].token, token, "{file}");
+        assert_eq!(found[0].count, 2, "{file}");
+        assert_eq!(
+            found[0]
+                .locations
+                .iter()
+                .map(|l| l.context.clone())
+                .collect::<Vec<_>>(),
+            [
+                LocationContext::Header {
+                    name: name("Authorization")
+                },
+                LocationContext::FragmentParameter {
+                    name: name("id_token")
+                }
+            ],
+            "{file}"
+        );
+        assert!(parse_token(&found[0].token).is_ok(), "{file}");
     }
 }

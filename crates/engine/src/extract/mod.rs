@@ -9,7 +9,10 @@
 //! **What counts as a token.** One forward pass reads the text as a sequence of character units:
 //! a plain byte, a percent-escape `%XX`, or a double percent-escape `%25XX` (the escapes are
 //! undone). A *run* is a maximal sequence of units that decode to base64url characters
-//! (`A–Z a–z 0–9 - _`) or dots. A run is split at its dots into segments, and a segment starts a
+//! (`A–Z a–z 0–9 - _`) or dots, plus up to two `=` that end a segment (after a base64url
+//! character, before a dot, another `=` or the end of the run): JOSE forbids padding, but some
+//! issuers emit it, and `name=eyJ…` is unaffected since a padding `=` is never followed by a
+//! base64url character. A run is split at its dots into segments, and a segment starts a
 //! token when it begins with `ey` or `ew` (the base64url of `{"`/`{ ` and of `{` + newline or
 //! tab) and decodes, as strict unpadded base64url, to a JSON object with a string `alg`. The
 //! token then takes 5 segments if that header also has a string `enc` (JWE), else 3 (JWS or
