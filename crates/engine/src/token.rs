@@ -269,7 +269,7 @@ fn strip_padding<'a>(
     if padding == 0 {
         return Ok(segment);
     }
-    if padding > 2 || segment.len() % 4 != 0 {
+    if padding > 2 || !segment.len().is_multiple_of(4) {
         return Err(TokenError::InvalidBase64 {
             part,
             detail: format!("{padding} trailing '=' do not form valid base64 padding"),
