@@ -276,3 +276,94 @@ pub(crate) fn render(path: &[Step]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn cand_at(text: &str, needle: &str) -> Candidate {
+        let start = text
+            .find(needle)
+            .unwrap_or_else(|| unreachable!("{needle}"));
+        Candidate {
+            start,
+            end: start + needle.len(),
+            token: needle.to_owned(),
+        }
+    }
+
+    fn paths(text: &str, needles: &[&str]) -> Option<Vec<String>> {
+        let cands: Vec<Candidate> = needles.iter().map(|n| cand_at(text, n)).collect();
+        scan(text, 0, text.len(), &cands)
+            .map(|hits| hits.iter().map(|(_, h)| render(&h.path)).collect())
+    }
+
+    #[test]
+    fn paths_of_strings_in_objects_arrays_and_streams() {
+        let text = r#"{"a":{"b":[1,"x",{"c":"TOK1"}]},"d":"TOK2"} ["TOK3"]"#;
+        assert_eq!(
+            paths(text, &["TOK1", "TOK2", "TOK3"]),
+            Some(vec![
+                "$.a.b[2].c".to_owned(),
+                "$.d".to_owned(),
+                "$[0]".to_owned()
+            ])
+        );
+    }
+
+    #[test]
+    fn keys_with_escapes_are_decoded() {
+        let text = r#"{"we\"ird":"TOK"}"#;
+        assert_eq!(
+            paths(text, &["TOK"]),
+            Some(vec![r#"$["we\"ird"]"#.to_owned()])
+        );
+    }
+
+    #[test]
+    fn sibling_name_is_found_before_or_after_value() {
+        let text = r#"[{"value":"TOK1","name":"A"},{"name":"B","value":"TOK2"},{"value":"TOK3"}]"#;
+        let cands: Vec<Candidate> = ["TOK1", "TOK2", "TOK3"]
+            .iter()
+            .map(|n| cand_at(text, n))
+            .collect();
+        let names: Vec<Option<String>> = scan(text, 0, text.len(), &cands)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(_, h)| h.sibling_name)
+            .collect();
+        assert_eq!(names, [Some("A".to_owned()), Some("B".to_owned()), None]);
+    }
+
+    #[test]
+    fn malformed_json_is_refused() {
+        for text in [
+            r#"{"a":"TOK",}"#,
+            r#"{"a" "TOK"}"#,
+            r#"["TOK"}"#,
+            r#"{"a":"TOK""#,
+            r#"["TOK", bogus]"#,
+            "plain TOK",
+            "[\"TO\nK\"]",
+        ] {
+            let cands: Vec<Candidate> = text
+                .find("TO")
+                .map(|s| cand_at(text, &text[s..s + 3]))
+                .into_iter()
+                .collect();
+            assert_eq!(scan(text, 0, text.len(), &cands), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_uses_no_recursion() {
+        let depth = 100_000;
+        let text = format!("{}\"TOK\"{}", "[".repeat(depth), "]".repeat(depth));
+        let cands = [cand_at(&text, "TOK")];
+        let hits = scan(&text, 0, text.len(), &cands).unwrap_or_default();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].1.path.len(), depth);
+    }
+}
