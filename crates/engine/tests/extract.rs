@@ -389,6 +389,30 @@ fn har_request_and_response_parts_are_named() {
 }
 
 #[test]
+fn yaml_and_log_keys_are_not_headers() {
+    let t = jws("yuri");
+    assert_eq!(
+        ctx(&format!("auth:\n  id_token: {t}\n")),
+        LocationContext::Text
+    );
+    assert_eq!(
+        ctx(&format!("ERROR 12:00:01 invalid token: {t}")),
+        LocationContext::Text
+    );
+}
+
+#[test]
+fn json_document_with_byte_order_mark() {
+    let t = jws("zoe");
+    assert_eq!(
+        ctx(&format!("\u{feff}{{\"jwt\": \"{t}\"}}")),
+        LocationContext::JsonField {
+            path: name("$.jwt")
+        }
+    );
+}
+
+#[test]
 fn log_line_token_is_plain_text() {
     let t = jws("mia");
     let text = format!("2024-05-01T10:00:00.123Z INFO  [auth] issued {t} for user 42\n");

@@ -252,9 +252,8 @@ fn header(b: &[u8], lb: usize, t: usize) -> Option<LocationContext> {
         return None;
     }
     let p = skip_back(b, lb, p, |c| blank(c) || is_quote(c));
-    let (name, n) = read_back(b, lb, p, |c| {
-        c.is_ascii_alphanumeric() || c == b'-' || c == b'_'
-    });
+    // No `_`: HTTP header names practically never use it, YAML and log keys (`id_token:`) do.
+    let (name, n) = read_back(b, lb, p, |c| c.is_ascii_alphanumeric() || c == b'-');
     if !name.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
         return None;
     }

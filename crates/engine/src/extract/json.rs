@@ -55,6 +55,9 @@ pub(crate) fn scan(
 ) -> Option<Vec<(usize, JsonHit)>> {
     let b = text.as_bytes();
     let mut i = from;
+    if b.get(from..from + 3) == Some("\u{feff}".as_bytes()) {
+        i += 3;
+    }
     while i < to && b.get(i)?.is_ascii_whitespace() {
         i += 1;
     }

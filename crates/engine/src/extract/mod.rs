@@ -28,7 +28,8 @@
 //! **Where.** Each occurrence gets its byte `offset` and `length` in the original text (covering
 //! any percent-escapes), its 1-based `line` (lines end at `\n`) and 1-based `column` counted in
 //! Unicode characters from the start of the line, and a [`LocationContext`]:
-//! 1. If the whole text is a stream of JSON values (one document, or NDJSON), or failing that,
+//! 1. If the whole text is a stream of JSON values (one document, or NDJSON; a leading byte
+//!    order mark is allowed), or failing that,
 //!    if the token's line is one, and the token lies in a string value:
 //!    - under `log.entries[i]` (a HAR file): [`LocationContext::Har`] with the entry index, the
 //!      `part` (the object keys from the entry down to the first array or to the string, e.g.
@@ -46,8 +47,10 @@
 //!      a `Cookie:`/`Set-Cookie:` header precedes it on the line, a cookie;
 //!    - `"key": "TOKEN` (quotes may be escaped): a JSON field `$..key` (JSONPath for "a field
 //!      named key somewhere"), as in JSON fragments inside log lines;
-//!    - `Name: [Scheme ]TOKEN`: a header, when `Name` starts the line (after whitespace, quotes,
-//!      `{`, or curl's `>`/`<`), contains a `-`, or is `Authorization`;
+//!    - `Name: [Scheme ]TOKEN`: a header, `Name` being letters, digits and `-` (not `_`, so YAML
+//!      and log keys such as `id_token:` are not taken for headers), when `Name` starts the line
+//!      (after whitespace, quotes, `{`, or curl's `>`/`<`), contains a `-`, or is
+//!      `Authorization`;
 //!    - anything else: [`LocationContext::Text`].
 //!
 //! **Duplicates.** Identical tokens are reported once, in order of first appearance, with every
