@@ -14,7 +14,8 @@
 //! issuers emit it, and `name=eyJ…` is unaffected since a padding `=` is never followed by a
 //! base64url character. A run is split at its dots into segments, and a segment starts a
 //! token when it begins with `ey` or `ew` (the base64url of `{"`/`{ ` and of `{` + newline or
-//! tab) and decodes, as strict unpadded base64url, to a JSON object with a string `alg`. The
+//! tab) and decodes, as strict base64url (trailing padding aside), to a JSON object with a
+//! string `alg`. The
 //! token then takes 5 segments if that header also has a string `enc` (JWE), else 3 (JWS or
 //! unsecured); if the run has fewer segments left, it is not a token. Scanning resumes after
 //! the token, so `host.example.eyJ….eyJ….sig.` yields just the token. Nothing else is required
@@ -29,8 +30,8 @@
 //! any percent-escapes), its 1-based `line` (lines end at `\n`) and 1-based `column` counted in
 //! Unicode characters from the start of the line, and a [`LocationContext`]:
 //! 1. If the whole text is a stream of JSON values (one document, or NDJSON; a leading byte
-//!    order mark is allowed), or failing that,
-//!    if the token's line is one, and the token lies in a string value:
+//!    order mark is allowed), or failing that the token's line is, and the token lies in a
+//!    string value:
 //!    - under `log.entries[i]` (a HAR file): [`LocationContext::Har`] with the entry index, the
 //!      `part` (the object keys from the entry down to the first array or to the string, e.g.
 //!      `request.headers`, `request.url`, `response.content.text`), and the `name`: the `name`
