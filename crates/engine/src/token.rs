@@ -234,6 +234,7 @@ fn parse_compact_jws(raw: &str, h: &str, p: &str, s: &str) -> Result<ParsedToken
     check_signature_b64(s)?;
     note_header(&header, &params, &mut notes);
     note_signature(&params, s, &mut notes);
+    note_nested(&params, &payload, &mut notes);
     let kind = if params.is_unsecured() {
         TokenKind::Unsecured
     } else {
@@ -455,6 +456,9 @@ pub fn parse_json_serialization(text: &str) -> Result<ParsedToken, TokenError> {
             read_payload(&bytes)?
         }
     };
+    if let Some(first) = signatures.first() {
+        note_nested(&first.params, &payload, &mut notes);
+    }
     let unsecured = signatures
         .iter()
         .filter(|s| s.params.is_unsecured())
@@ -676,6 +680,43 @@ fn note_header(header: &Map<String, Value>, params: &HeaderParams, notes: &mut V
         .is_some_and(|c| c.eq_ignore_ascii_case("jwt"))
     {
         notes.push("\"cty\": \"JWT\" — the payload is itself a JWT (nested token)".to_owned());
+    }
+}
+
+/// For `cty: JWT`, says what the inner token is (from its header only: no recursion, so a
+/// token nested many times costs one level of work).
+fn note_nested(params: &HeaderParams, payload: &Payload, notes: &mut Vec<String>) {
+    let nested = params
+        .cty
+        .as_deref()
+        .is_some_and(|c| c.eq_ignore_ascii_case("jwt"));
+    if !nested {
+        return;
+    }
+    let Payload::Text(inner) = payload else {
+        notes.push("the payload should be a nested JWT but is not compact token text".into());
+        return;
+    };
+    let segments: Vec<&str> = inner.trim().split('.').collect();
+    let header = segments
+        .first()
+        .map(|h| decode_header(h.trim_end_matches('=')));
+    match (segments.len(), header) {
+        (3 | 5, Some(Ok(h))) => {
+            let alg = h.get("alg").and_then(Value::as_str).unwrap_or("?");
+            let what = if segments.len() == 5 {
+                "an encrypted JWE"
+            } else {
+                "a JWS"
+            };
+            notes.push(format!(
+                "the nested token is {what} with \"alg\": \"{alg}\"; paste the payload to inspect it"
+            ));
+        }
+        (_, Some(Err(e))) => notes.push(format!("the payload should be a nested JWT, but {e}")),
+        (n, _) => notes.push(format!(
+            "the payload should be a nested JWT, but it has {n} dot-separated parts"
+        )),
     }
 }
 
