@@ -926,15 +926,21 @@ mod tests {
 
     #[test]
     fn rfc7519_section_5_2_nested_jwt_is_noted() {
-        let t = format!(
-            "{}.{}.{}",
-            enc(r#"{"alg":"HS256","cty":"JWT"}"#),
-            enc("a.b.c"),
-            enc("s")
+        let inner = format!("{}.{}.{}", enc(r#"{"alg":"ES256"}"#), enc("{}"), enc("s"));
+        let outer = enc(r#"{"alg":"HS256","cty":"JWT"}"#);
+        let t = format!("{outer}.{}.{}", enc(&inner), enc("s"));
+        let p = parse_token(&t).unwrap_or_else(|e| unreachable!("{e}"));
+        let expected = r#"the nested token is a JWS with "alg": "ES256""#;
+        assert!(
+            p.notes.iter().any(|n| n.contains(expected)),
+            "{:?}",
+            p.notes
         );
+        let outer = enc(r#"{"alg":"HS256","cty":"jwt"}"#);
+        let t = format!("{outer}.{}.{}", enc("a.b"), enc("s"));
         let p = parse_token(&t).unwrap_or_else(|e| unreachable!("{e}"));
         assert!(
-            p.notes.iter().any(|n| n.contains("nested")),
+            p.notes.iter().any(|n| n.contains("2 dot-separated parts")),
             "{:?}",
             p.notes
         );
