@@ -713,7 +713,7 @@ fn note_nested(params: &HeaderParams, payload: &Payload, notes: &mut Vec<String>
                 "the nested token is {what} with \"alg\": \"{alg}\"; paste the payload to inspect it"
             ));
         }
-        (_, Some(Err(e))) => notes.push(format!("the payload should be a nested JWT, but {e}")),
+        (3 | 5, Some(Err(e))) => notes.push(format!("the payload should be a nested JWT, but {e}")),
         (n, _) => notes.push(format!(
             "the payload should be a nested JWT, but it has {n} dot-separated parts"
         )),
