@@ -523,7 +523,36 @@ fn whole_text_jws_json_serialization_is_one_token() {
     let (token, loc) = single(&text);
     assert_eq!(token, text.trim());
     assert_eq!((loc.line, loc.column, loc.offset), (2, 3, 3));
+    assert_eq!(loc.context, LocationContext::JsonField { path: name("$") });
     assert!(parse_token(&token).is_ok());
+}
+
+#[test]
+fn jws_json_serializations_inside_json_documents_are_tokens() {
+    let compact = jws("uma");
+    let general = format!(
+        "{{\"payload\":\"{}\",\"signatures\":[{{\"protected\":\"{}\",\"header\":{{\"kid\":\"k\"}},\"signature\":\"{}\"}}]}}",
+        enc("{}"),
+        enc(r#"{"alg":"ES256"}"#),
+        enc("s")
+    );
+    let text = format!(
+        "{{\"first\": \"{compact}\",\n \"signed\": [{general}],\n \"noise\": {{\"signature\": \"not jose\"}}}}"
+    );
+    let found = extract(&text);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].token, compact);
+    assert_eq!(found[1].token, general);
+    let loc = &found[1].locations[0];
+    assert_eq!(
+        loc.context,
+        LocationContext::JsonField {
+            path: name("$.signed[0]")
+        }
+    );
+    assert_eq!(Some(loc.offset), text.find(&general));
+    assert_eq!(loc.line, 2);
+    assert!(parse_token(&found[1].token).is_ok());
 }
 
 #[test]
@@ -668,7 +697,8 @@ fn ten_megabyte_log_is_scanned() {
 
 /// Hostile shapes of ~10 MB: one line holding tens of thousands of URL parameters or cookies
 /// (the look-backs must not rescan the line for each token), every segment a valid header,
-/// nothing but percent-escapes, a huge JSON array. No timing assertion (CI machines vary); the
+/// nothing but percent-escapes, a huge JSON array, tokens nested 10,000 levels deep, hundreds of
+/// thousands of would-be JWS JSON serializations (only the first 1000 are tried). No timing assertion (CI machines vary); the
 /// elapsed time is printed (in release builds each takes well under a second).
 #[cfg(not(target_arch = "wasm32"))]
 #[test]
@@ -708,6 +738,29 @@ fn adversarial_ten_megabyte_inputs_are_handled() {
             "huge JSON array",
             format!("[{}\"\"]", format!("\"{t}\",").repeat(params)),
             params,
+            LocationContext::JsonField { path: name("$[0]") },
+        ),
+        (
+            "tokens 10,000 levels deep",
+            format!(
+                "{}{}\"\"{}",
+                "[".repeat(10_000),
+                format!("\"{t}\",").repeat(params - 200),
+                "]".repeat(10_000)
+            ),
+            params - 200,
+            LocationContext::JsonField {
+                path: format!("$…{} levels…{}", 10_000 - 64, "[0]".repeat(64)),
+            },
+        ),
+        (
+            "many signature objects",
+            format!(
+                "[{}{{}}]",
+                format!("{{\"signature\":\"\",\"header\":{{\"alg\":\"none\"}}}},")
+                    .repeat(SIZE / 44)
+            ),
+            keyhole_engine::extract::MAX_JSON_SERIALIZATION_ATTEMPTS,
             LocationContext::JsonField { path: name("$[0]") },
         ),
     ];

@@ -13,7 +13,16 @@ use super::scan::Candidate;
 pub(crate) enum Step {
     Key(String),
     Index(usize),
+    /// This many outer levels left out of a very deep path (see [`MAX_PATH_STEPS`]).
+    Elided(usize),
 }
+
+/// Most steps kept in a path; deeper paths keep their innermost steps. This bounds the cost of
+/// a hostile, deeply nested document holding many tokens.
+pub(crate) const MAX_PATH_STEPS: usize = 64;
+
+/// Most candidate JWS JSON serializations recorded by one scan.
+pub(crate) const MAX_SIGNED_OBJECTS: usize = 1000;
 
 /// A token found inside a JSON string value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,11 +36,31 @@ pub(crate) struct JsonHit {
     pub sibling_name: Option<String>,
 }
 
+/// An object with a `signature` or `signatures` member: perhaps a JWS JSON serialization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SignedObject {
+    /// Byte range of the object, braces included.
+    pub start: usize,
+    pub end: usize,
+    pub path: Vec<Step>,
+}
+
+/// What a scan found.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Scan {
+    /// Candidates (by index) inside string values.
+    pub hits: Vec<(usize, JsonHit)>,
+    /// Objects that may be JWS JSON serializations, in order of their opening brace.
+    pub signed_objects: Vec<SignedObject>,
+}
+
 struct Frame {
     is_object: bool,
+    start: usize,
     index: usize,
     key: Option<String>,
     name: Option<String>,
+    signed: bool,
     pending: Vec<usize>,
 }
 
@@ -45,14 +74,10 @@ enum Expect {
 }
 
 /// Scans `text[from..to]` as a stream of JSON values and reports, for each candidate (by index
-/// into `candidates`, which are sorted by `start`) that lies inside a string value, where it is.
-/// Returns `None` when that range is not a JSON stream starting with an object or array.
-pub(crate) fn scan(
-    text: &str,
-    from: usize,
-    to: usize,
-    candidates: &[Candidate],
-) -> Option<Vec<(usize, JsonHit)>> {
+/// into `candidates`, which are sorted by `start`) that lies inside a string value, where it is,
+/// and which objects may be JWS JSON serializations. Returns `None` when that range is not a
+/// JSON stream starting with an object or array.
+pub(crate) fn scan(text: &str, from: usize, to: usize, candidates: &[Candidate]) -> Option<Scan> {
     let b = text.as_bytes();
     let mut i = from;
     if b.get(from..from + 3) == Some("\u{feff}".as_bytes()) {
@@ -66,14 +91,15 @@ pub(crate) fn scan(
     }
     let mut stack: Vec<Frame> = Vec::new();
     let mut expect = Expect::Value;
-    let mut hits: Vec<(usize, JsonHit)> = Vec::new();
+    let mut out = Scan::default();
     let mut next_candidate = candidates.partition_point(|c| c.start < from);
     loop {
         while i < to && b.get(i)?.is_ascii_whitespace() {
             i += 1;
         }
         if i >= to {
-            return stack.is_empty().then_some(hits);
+            out.signed_objects.sort_by_key(|o| o.start);
+            return stack.is_empty().then_some(out);
         }
         let c = *b.get(i)?;
         match expect {
@@ -82,7 +108,7 @@ pub(crate) fn scan(
                 if frame.is_object != (c == b'}') {
                     return None;
                 }
-                close(frame, &mut hits);
+                close(frame, i, &stack, &mut out);
                 expect = Expect::After;
                 i += 1;
             }
@@ -90,9 +116,11 @@ pub(crate) fn scan(
                 b'{' | b'[' => {
                     stack.push(Frame {
                         is_object: c == b'{',
+                        start: i,
                         index: 0,
                         key: None,
                         name: None,
+                        signed: false,
                         pending: Vec::new(),
                     });
                     expect = if c == b'{' {
@@ -116,10 +144,10 @@ pub(crate) fn scan(
                             };
                             if let Some(top) = stack.last_mut() {
                                 if top.is_object && top.key.as_deref() == Some("value") {
-                                    top.pending.push(hits.len());
+                                    top.pending.push(out.hits.len());
                                 }
                             }
-                            hits.push((next_candidate, hit));
+                            out.hits.push((next_candidate, hit));
                         }
                         next_candidate += 1;
                     }
@@ -162,7 +190,9 @@ pub(crate) fn scan(
                     return None;
                 }
                 i += 1;
-                stack.last_mut()?.key = Some(key);
+                let top = stack.last_mut()?;
+                top.signed |= key == "signature" || key == "signatures";
+                top.key = Some(key);
                 expect = Expect::Value;
             }
             Expect::After => {
@@ -182,7 +212,7 @@ pub(crate) fn scan(
                             return None;
                         }
                         let frame = stack.pop()?;
-                        close(frame, &mut hits);
+                        close(frame, i, &stack, &mut out);
                     }
                     _ => return None,
                 }
@@ -192,13 +222,21 @@ pub(crate) fn scan(
     }
 }
 
-fn close(frame: Frame, hits: &mut [(usize, JsonHit)]) {
+/// Finishes a container that closed at byte `end`; `stack` holds its ancestors.
+fn close(frame: Frame, end: usize, stack: &[Frame], out: &mut Scan) {
     if let Some(name) = frame.name {
         for h in frame.pending {
-            if let Some((_, hit)) = hits.get_mut(h) {
+            if let Some((_, hit)) = out.hits.get_mut(h) {
                 hit.sibling_name = Some(name.clone());
             }
         }
+    }
+    if frame.signed && out.signed_objects.len() < MAX_SIGNED_OBJECTS {
+        out.signed_objects.push(SignedObject {
+            start: frame.start,
+            end: end + 1,
+            path: path_of(stack),
+        });
     }
 }
 
@@ -234,15 +272,17 @@ fn decode_string(text: &str, quote: usize, end: usize, escaped: bool) -> Option<
 }
 
 fn path_of(stack: &[Frame]) -> Vec<Step> {
-    stack
-        .iter()
-        .map(|f| {
+    let skip = stack.len().saturating_sub(MAX_PATH_STEPS);
+    let elided = (skip > 0).then_some(Step::Elided(skip));
+    elided
+        .into_iter()
+        .chain(stack.iter().skip(skip).map(|f| {
             if f.is_object {
                 Step::Key(f.key.clone().unwrap_or_default())
             } else {
                 Step::Index(f.index)
             }
-        })
+        }))
         .collect()
 }
 
@@ -275,6 +315,7 @@ pub(crate) fn render(path: &[Step]) -> String {
         match step {
             Step::Key(k) => push_key(&mut out, k),
             Step::Index(i) => out.push_str(&format!("[{i}]")),
+            Step::Elided(n) => out.push_str(&format!("…{n} levels…")),
         }
     }
     out
@@ -300,7 +341,7 @@ mod tests {
     fn paths(text: &str, needles: &[&str]) -> Option<Vec<String>> {
         let cands: Vec<Candidate> = needles.iter().map(|n| cand_at(text, n)).collect();
         scan(text, 0, text.len(), &cands)
-            .map(|hits| hits.iter().map(|(_, h)| render(&h.path)).collect())
+            .map(|s| s.hits.iter().map(|(_, h)| render(&h.path)).collect())
     }
 
     #[test]
@@ -334,6 +375,7 @@ mod tests {
             .collect();
         let names: Vec<Option<String>> = scan(text, 0, text.len(), &cands)
             .unwrap_or_default()
+            .hits
             .into_iter()
             .map(|(_, h)| h.sibling_name)
             .collect();
@@ -356,7 +398,7 @@ mod tests {
                 .map(|s| cand_at(text, &text[s..s + 3]))
                 .into_iter()
                 .collect();
-            assert_eq!(scan(text, 0, text.len(), &cands), None, "{text}");
+            assert!(scan(text, 0, text.len(), &cands).is_none(), "{text}");
         }
     }
 
@@ -365,8 +407,13 @@ mod tests {
         let depth = 100_000;
         let text = format!("{}\"TOK\"{}", "[".repeat(depth), "]".repeat(depth));
         let cands = [cand_at(&text, "TOK")];
-        let hits = scan(&text, 0, text.len(), &cands).unwrap_or_default();
+        let hits = scan(&text, 0, text.len(), &cands).unwrap_or_default().hits;
         assert_eq!(hits.len(), 1);
-        assert_eq!(hits[0].1.path.len(), depth);
+        assert_eq!(hits[0].1.path.len(), MAX_PATH_STEPS + 1);
+        let rendered = render(&hits[0].1.path);
+        assert!(
+            rendered.starts_with(&format!("$…{} levels…[0]", depth - MAX_PATH_STEPS)),
+            "{rendered}"
+        );
     }
 }

@@ -38,7 +38,8 @@
 //!      member beside the `value` for headers, cookies, query strings and form parameters, or
 //!      else the name the plain-text rules below give inside the string (the query parameter of
 //!      a URL, the JSON field of an escaped JSON body);
-//!    - anywhere else: [`LocationContext::JsonField`] with its JSONPath (`$.a.b[0]`).
+//!    - anywhere else: [`LocationContext::JsonField`] with its JSONPath (`$.a.b[0]`; beyond 64
+//!      levels only the innermost 64 are kept, written `$…N levels…[0].a`).
 //! 2. Otherwise the text before the token on its line decides (at most 4 KiB of it, except for
 //!    the search for `?`/`#` and for a cookie header, which may read the whole line), first
 //!    match wins:
@@ -57,9 +58,11 @@
 //! **Duplicates.** Identical tokens are reported once, in order of first appearance, with every
 //! location (at most [`MAX_LOCATIONS_PER_TOKEN`] kept) and `count`, the number of occurrences.
 //!
-//! **JSON serialization.** When the whole text is one JWS JSON serialization (RFC 7515 §7.2),
-//! it is reported as a single token (the trimmed text). JSON serializations embedded in larger
-//! text are not searched for.
+//! **JSON serialization.** When the whole text is a stream of JSON values, every object in it
+//! with a `signature` or `signatures` member that [`crate::token::parse_json_serialization`]
+//! accepts (RFC 7515 §7.2) is also a token: its exact text, at its JSONPath (`$` when the whole
+//! text is one). At most [`MAX_JSON_SERIALIZATION_ATTEMPTS`] such objects are tried. JSON
+//! serializations inside free text, or escaped inside JSON strings, are not searched for.
 //!
 //! Not searched: base64-encoded HAR bodies (`"encoding": "base64"`), tokens split across lines,
 //! tokens glued to preceding letters or digits (`tokeneyJ…`), JSON `\uXXXX` escapes inside tokens.
@@ -77,6 +80,9 @@ use crate::limits;
 use crate::token;
 use json::{JsonHit, Step};
 use scan::Candidate;
+
+/// Most objects with a `signature`/`signatures` member tried as JWS JSON serializations.
+pub const MAX_JSON_SERIALIZATION_ATTEMPTS: usize = 1000;
 
 /// Most locations kept per distinct token; `count` still counts every occurrence.
 pub const MAX_LOCATIONS_PER_TOKEN: usize = 10_000;
@@ -160,18 +166,58 @@ pub fn extract_tokens(text: &str) -> Result<Vec<FoundToken>, ExtractError> {
     }
     let candidates = scan::find_compact(text);
     let mut found = Collector::default();
-    if candidates.is_empty() {
-        if let Some(t) = whole_json_serialization(text) {
-            found.add(t.0, t.1);
-        }
-        return Ok(found.tokens);
-    }
     let mut hits: Vec<Option<JsonHit>> = vec![None; candidates.len()];
-    let whole_json = fill_hits(&mut hits, json::scan(text, 0, text.len(), &candidates));
+    // Whole-document JSON mode (returns at once unless the text starts with `{` or `[`).
+    let whole = json::scan(text, 0, text.len(), &candidates);
+    let whole_json = whole.is_some();
+    let mut signed = Vec::new();
+    if let Some(scan) = whole {
+        signed = scan.signed_objects;
+        fill_hits(&mut hits, Some(scan.hits));
+    }
+    // Objects in order of their opening brace; one inside an accepted serialization (e.g. a
+    // member of its `signatures`) is part of it, not a token of its own.
+    let mut serializations: Vec<json::SignedObject> = Vec::new();
+    for o in signed
+        .into_iter()
+        .filter(|o| o.end - o.start <= limits::MAX_TOKEN_BYTES)
+        .take(MAX_JSON_SERIALIZATION_ATTEMPTS)
+    {
+        if serializations.last().is_some_and(|prev| o.start < prev.end) {
+            continue;
+        }
+        if text
+            .get(o.start..o.end)
+            .is_some_and(|t| token::parse_json_serialization(t).is_ok())
+        {
+            serializations.push(o);
+        }
+    }
+    let mut serializations = serializations.into_iter().peekable();
     let mut cursor = LineCursor::new(text);
+    let mut add_serialization =
+        |o: json::SignedObject, cursor: &mut LineCursor, found: &mut Collector| {
+            let (line, column, _) = cursor.advance(o.start);
+            let token = text.get(o.start..o.end).unwrap_or_default().to_owned();
+            found.add(
+                token,
+                Location {
+                    line,
+                    column,
+                    offset: o.start,
+                    length: o.end - o.start,
+                    context: LocationContext::JsonField {
+                        path: json::render(&o.path),
+                    },
+                },
+            );
+        };
     let mut scanned_line = None;
     let mut memo = context::Memo::default();
     for (k, cand) in candidates.iter().enumerate() {
+        while let Some(o) = serializations.next_if(|o| o.start < cand.start) {
+            add_serialization(o, &mut cursor, &mut found);
+        }
         let (line, column, line_start) = cursor.advance(cand.start);
         if !whole_json && scanned_line != Some(line_start) {
             scanned_line = Some(line_start);
@@ -182,7 +228,7 @@ pub fn extract_tokens(text: &str) -> Result<Vec<FoundToken>, ExtractError> {
                 .map_or(text.len(), |p| cand.start + p);
             fill_hits(
                 &mut hits,
-                json::scan(text, line_start, line_end, &candidates),
+                json::scan(text, line_start, line_end, &candidates).map(|s| s.hits),
             );
         }
         let context = match hits.get(k).and_then(Option::as_ref) {
@@ -200,17 +246,18 @@ pub fn extract_tokens(text: &str) -> Result<Vec<FoundToken>, ExtractError> {
             },
         );
     }
+    for o in serializations {
+        add_serialization(o, &mut cursor, &mut found);
+    }
     Ok(found.tokens)
 }
 
-fn fill_hits(hits: &mut [Option<JsonHit>], found: Option<Vec<(usize, JsonHit)>>) -> bool {
-    let Some(found) = found else { return false };
-    for (k, hit) in found {
+fn fill_hits(hits: &mut [Option<JsonHit>], found: Option<Vec<(usize, JsonHit)>>) {
+    for (k, hit) in found.into_iter().flatten() {
         if let Some(slot) = hits.get_mut(k) {
             *slot = Some(hit);
         }
     }
-    true
 }
 
 /// The context of a token inside a JSON string value.
@@ -234,7 +281,7 @@ fn json_context(
                         }
                         part.push_str(k);
                     }
-                    Step::Index(_) => {
+                    Step::Index(_) | Step::Elided(_) => {
                         in_array = true;
                         break;
                     }
@@ -263,27 +310,6 @@ fn json_context(
     LocationContext::JsonField {
         path: json::render(&hit.path),
     }
-}
-
-/// The whole text as one JWS JSON serialization, with its location.
-fn whole_json_serialization(text: &str) -> Option<(String, Location)> {
-    let trimmed = text.trim();
-    if !trimmed.starts_with('{') || !trimmed.contains("\"signature") {
-        return None;
-    }
-    token::parse_json_serialization(trimmed).ok()?;
-    let offset = text.len() - text.trim_start().len();
-    let (line, column, _) = LineCursor::new(text).advance(offset);
-    Some((
-        trimmed.to_owned(),
-        Location {
-            line,
-            column,
-            offset,
-            length: trimmed.len(),
-            context: LocationContext::Text,
-        },
-    ))
 }
 
 /// Deduplicates tokens, keeping the order of first appearance.
