@@ -195,28 +195,11 @@ pub fn extract_tokens(text: &str) -> Result<Vec<FoundToken>, ExtractError> {
     }
     let mut serializations = serializations.into_iter().peekable();
     let mut cursor = LineCursor::new(text);
-    let mut add_serialization =
-        |o: json::SignedObject, cursor: &mut LineCursor, found: &mut Collector| {
-            let (line, column, _) = cursor.advance(o.start);
-            let token = text.get(o.start..o.end).unwrap_or_default().to_owned();
-            found.add(
-                token,
-                Location {
-                    line,
-                    column,
-                    offset: o.start,
-                    length: o.end - o.start,
-                    context: LocationContext::JsonField {
-                        path: json::render(&o.path),
-                    },
-                },
-            );
-        };
     let mut scanned_line = None;
     let mut memo = context::Memo::default();
     for (k, cand) in candidates.iter().enumerate() {
         while let Some(o) = serializations.next_if(|o| o.start < cand.start) {
-            add_serialization(o, &mut cursor, &mut found);
+            add_serialization(text, o, &mut cursor, &mut found);
         }
         let (line, column, line_start) = cursor.advance(cand.start);
         if !whole_json && scanned_line != Some(line_start) {
@@ -247,9 +230,32 @@ pub fn extract_tokens(text: &str) -> Result<Vec<FoundToken>, ExtractError> {
         );
     }
     for o in serializations {
-        add_serialization(o, &mut cursor, &mut found);
+        add_serialization(text, o, &mut cursor, &mut found);
     }
     Ok(found.tokens)
+}
+
+/// Records a JWS JSON serialization found at `o`.
+fn add_serialization(
+    text: &str,
+    o: json::SignedObject,
+    cursor: &mut LineCursor,
+    found: &mut Collector,
+) {
+    let (line, column, _) = cursor.advance(o.start);
+    let token = text.get(o.start..o.end).unwrap_or_default().to_owned();
+    found.add(
+        token,
+        Location {
+            line,
+            column,
+            offset: o.start,
+            length: o.end - o.start,
+            context: LocationContext::JsonField {
+                path: json::render(&o.path),
+            },
+        },
+    );
 }
 
 fn fill_hits(hits: &mut [Option<JsonHit>], found: Option<Vec<(usize, JsonHit)>>) {
