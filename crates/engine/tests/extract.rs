@@ -757,8 +757,7 @@ fn adversarial_ten_megabyte_inputs_are_handled() {
             "many signature objects",
             format!(
                 "[{}{{}}]",
-                format!("{{\"signature\":\"\",\"header\":{{\"alg\":\"none\"}}}},")
-                    .repeat(SIZE / 44)
+                r#"{"signature":"","header":{"alg":"none"}},"#.repeat(SIZE / 44)
             ),
             keyhole_engine::extract::MAX_JSON_SERIALIZATION_ATTEMPTS,
             LocationContext::JsonField { path: name("$[0]") },
