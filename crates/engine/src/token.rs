@@ -13,8 +13,13 @@
 //!    header sets `"b64": false` (RFC 7797 §3). A detached payload (RFC 7515 Appendix F) leaves
 //!    the payload part empty; [`SignatureBlock::signing_input_for`] rebuilds it once the analyst
 //!    supplies the content.
-//! 5. Unusual but legal constructs (`crit`, `b64: false`, `cty: JWT`, `alg: none` with a
-//!    signature, a mix of unsecured and signed signatures) become notes, not errors.
+//! 5. Base64url is decoded strictly, except that `=` padding at the end of a compact segment is
+//!    read with a note (JOSE forbids it, some issuers emit it); the signing input keeps the
+//!    segment as transmitted.
+//! 6. Unusual or suspicious constructs (`crit` and its misuse, `b64: false`, `cty: JWT` with a
+//!    description of the inner token, `alg: none` with a signature, a mix of unsecured and
+//!    signed signatures, `crit`/`b64` in an unprotected header) become notes, not errors:
+//!    deciding to reject is the verifier's job.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
