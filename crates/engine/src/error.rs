@@ -35,32 +35,14 @@ impl fmt::Display for TokenPart {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TokenError {
     Empty,
-    TooLarge {
-        bytes: usize,
-        limit: usize,
-    },
-    WrongSegmentCount {
-        found: usize,
-    },
-    InvalidBase64 {
-        part: TokenPart,
-        detail: String,
-    },
-    InvalidJson {
-        part: TokenPart,
-        detail: String,
-    },
+    TooLarge { bytes: usize, limit: usize },
+    WrongSegmentCount { found: usize },
+    InvalidBase64 { part: TokenPart, detail: String },
+    InvalidJson { part: TokenPart, detail: String },
     HeaderNotObject,
     MissingAlg,
-    InvalidJsonSerialization {
-        detail: String,
-    },
-    /// JSON nested deeper than `limits::MAX_JSON_DEPTH`: refused before serde_json's own
-    /// recursion limit is reached, so hostile input fails with a clear, typed error.
-    JsonTooDeep {
-        part: TokenPart,
-        limit: usize,
-    },
+    InvalidJsonSerialization { detail: String },
+    JsonTooDeep { part: TokenPart, limit: usize },
 }
 
 impl fmt::Display for TokenError {

@@ -13,8 +13,13 @@
 //!    header sets `"b64": false` (RFC 7797 §3). A detached payload (RFC 7515 Appendix F) leaves
 //!    the payload part empty; [`SignatureBlock::signing_input_for`] rebuilds it once the analyst
 //!    supplies the content.
-//! 5. Unusual but legal constructs (`crit`, `b64: false`, `cty: JWT`, `alg: none` with a
-//!    signature, a mix of unsecured and signed signatures) become notes, not errors.
+//! 5. Base64url is decoded strictly, except that `=` padding at the end of a compact segment is
+//!    read with a note (JOSE forbids it, some issuers emit it); the signing input keeps the
+//!    segment as transmitted.
+//! 6. Unusual or suspicious constructs (`crit` and its misuse, `b64: false`, `cty: JWT` with a
+//!    description of the inner token, `alg: none` with a signature, a mix of unsecured and
+//!    signed signatures, `crit`/`b64` in an unprotected header) become notes, not errors:
+//!    deciding to reject is the verifier's job.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -159,7 +164,6 @@ pub struct ParsedToken {
 
 impl ParsedToken {
     /// The first (for compact tokens, the only) signature block.
-
     pub fn primary(&self) -> Option<&SignatureBlock> {
         self.signatures.first()
     }
@@ -212,27 +216,30 @@ pub fn parse_compact(text: &str) -> Result<ParsedToken, TokenError> {
 }
 
 fn parse_compact_jws(raw: &str, h: &str, p: &str, s: &str) -> Result<ParsedToken, TokenError> {
-    let header = decode_header(h)?;
+    let mut notes = Vec::new();
+    let header = decode_header(strip_padding(h, TokenPart::Header, &mut notes)?)?;
     let params = HeaderParams::from_header(&header);
     if params.alg.is_none() {
         return Err(TokenError::MissingAlg);
     }
-    let mut notes = Vec::new();
     let unencoded = params.b64 == Some(false);
     let payload = if p.is_empty() {
         Payload::Detached
     } else if unencoded {
         read_payload(p.as_bytes())?
     } else {
-        let bytes = b64::decode_url(p).map_err(|e| TokenError::InvalidBase64 {
+        let clean = strip_padding(p, TokenPart::Payload, &mut notes)?;
+        let bytes = b64::decode_url(clean).map_err(|e| TokenError::InvalidBase64 {
             part: TokenPart::Payload,
             detail: e.to_string(),
         })?;
         read_payload(&bytes)?
     };
+    let s = strip_padding(s, TokenPart::Signature, &mut notes)?;
     check_signature_b64(s)?;
-    note_header(&params, &mut notes);
+    note_header(&header, &params, &mut notes);
     note_signature(&params, s, &mut notes);
+    note_nested(&params, &payload, &mut notes);
     let kind = if params.is_unsecured() {
         TokenKind::Unsecured
     } else {
@@ -252,6 +259,32 @@ fn parse_compact_jws(raw: &str, h: &str, p: &str, s: &str) -> Result<ParsedToken
         }],
         notes,
     })
+}
+
+/// Removes `=` padding from a compact segment, noting it. JOSE forbids padding (RFC 7515 §2),
+/// but some issuers emit it (one of Microsoft's documentation sample ID tokens has a padded
+/// payload), so it is read and reported rather than refused. The signing input keeps the
+/// segment as transmitted, since that is what was signed.
+fn strip_padding<'a>(
+    segment: &'a str,
+    part: TokenPart,
+    notes: &mut Vec<String>,
+) -> Result<&'a str, TokenError> {
+    let clean = segment.trim_end_matches('=');
+    let padding = segment.len() - clean.len();
+    if padding == 0 {
+        return Ok(segment);
+    }
+    if padding > 2 || !segment.len().is_multiple_of(4) {
+        return Err(TokenError::InvalidBase64 {
+            part,
+            detail: format!("{padding} trailing '=' do not form valid base64 padding"),
+        });
+    }
+    notes.push(format!(
+        "the {part} ends in '=' padding, which JOSE's base64url forbids (RFC 7515 §2); it was read without the padding, and the signing input keeps it as transmitted"
+    ));
+    Ok(clean)
 }
 
 fn check_signature_b64(s: &str) -> Result<(), TokenError> {
@@ -274,7 +307,8 @@ fn signing_input(protected_b64: &str, payload: &[u8]) -> Vec<u8> {
 }
 
 fn parse_compact_jwe(raw: &str, h: &str, rest: [&&str; 4]) -> Result<ParsedToken, TokenError> {
-    let header = decode_header(h)?;
+    let mut notes = Vec::new();
+    let header = decode_header(strip_padding(h, TokenPart::Header, &mut notes)?)?;
     let params = HeaderParams::from_header(&header);
     if params.alg.is_none() {
         return Err(TokenError::MissingAlg);
@@ -286,18 +320,20 @@ fn parse_compact_jwe(raw: &str, h: &str, rest: [&&str; 4]) -> Result<ParsedToken
         TokenPart::Tag,
     ];
     for (segment, part) in rest.iter().zip(parts) {
-        b64::decode_url(segment).map_err(|e| TokenError::InvalidBase64 {
-            part,
-            detail: e.to_string(),
+        b64::decode_url(strip_padding(segment, part, &mut notes)?).map_err(|e| {
+            TokenError::InvalidBase64 {
+                part,
+                detail: e.to_string(),
+            }
         })?;
     }
-    let mut notes = vec!["this is an encrypted token (JWE): only its protected header can be read; the content needs the recipient's private key".to_owned()];
+    notes.insert(0, "this is an encrypted token (JWE): only its protected header can be read; the content needs the recipient's private key".to_owned());
     if params.enc.is_none() {
         notes.push(
             "the JWE header has no \"enc\" (RFC 7516 §4.1.2 requires one): no recipient can decrypt it".to_owned(),
         );
     }
-    note_header(&params, &mut notes);
+    note_header(&header, &params, &mut notes);
     Ok(ParsedToken {
         raw: raw.to_owned(),
         kind: TokenKind::Jwe,
@@ -343,8 +379,7 @@ pub fn parse_json_serialization(text: &str) -> Result<ParsedToken, TokenError> {
         Some(_) => return Err(invalid("\"payload\" must be a string".into())),
     };
     let flat_members = ["protected", "header", "signature"];
-    let (serialization, entries): (Serialization, Vec<(String, &Map<String, Value>)>) = match top
-        .get("signatures")
+    let (serialization, entries): (Serialization, Vec<SignatureEntry>) = match top.get("signatures")
     {
         Some(sigs) => {
             if let Some(m) = flat_members.iter().find(|m| top.contains_key(**m)) {
@@ -390,7 +425,7 @@ pub fn parse_json_serialization(text: &str) -> Result<ParsedToken, TokenError> {
             String::new()
         };
         let mut own = Vec::new();
-        note_header(&block.params, &mut own);
+        note_header(&block.header, &block.params, &mut own);
         note_signature(&block.params, &block.signature_b64, &mut own);
         if let Some(Value::Object(u)) = entry.get("header") {
             for name in ["crit", "b64"] {
@@ -426,6 +461,9 @@ pub fn parse_json_serialization(text: &str) -> Result<ParsedToken, TokenError> {
             read_payload(&bytes)?
         }
     };
+    if let Some(first) = signatures.first() {
+        note_nested(&first.params, &payload, &mut notes);
+    }
     let unsecured = signatures
         .iter()
         .filter(|s| s.params.is_unsecured())
@@ -450,6 +488,9 @@ pub fn parse_json_serialization(text: &str) -> Result<ParsedToken, TokenError> {
         notes,
     })
 }
+
+/// One member of a JSON serialization that holds a signature, with a name for messages.
+type SignatureEntry<'a> = (String, &'a Map<String, Value>);
 
 /// Builds one signature block of a JSON serialization; `place` names it in error messages.
 fn json_signature_block(
@@ -592,12 +633,39 @@ pub fn json_depth_exceeds(bytes: &[u8], limit: usize) -> bool {
     false
 }
 
-fn note_header(params: &HeaderParams, notes: &mut Vec<String>) {
+/// Header parameters defined by RFC 7515/7516/7518, which `crit` must not list (RFC 7515
+/// §4.1.11).
+const REGISTERED_HEADER_PARAMS: [&str; 21] = [
+    "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc",
+    "zip", "epk", "apu", "apv", "iv", "tag", "p2s", "p2c", "b64",
+];
+
+fn note_header(header: &Map<String, Value>, params: &HeaderParams, notes: &mut Vec<String>) {
     if let Some(crit) = &params.crit {
         notes.push(format!(
             "the header marks {} as critical (\"crit\", RFC 7515 §4.1.11): a recipient that does not understand them must reject the token",
             crit.join(", ")
         ));
+        if crit.is_empty() {
+            notes.push("\"crit\" is an empty list, which RFC 7515 §4.1.11 forbids".into());
+        }
+        for name in crit {
+            if !header.contains_key(name) {
+                notes.push(format!("\"crit\" lists \"{name}\" but the header does not contain it (RFC 7515 §4.1.11: the token must be rejected)"));
+            }
+            // `b64` is registered by RFC 7797 precisely to be listed in `crit`.
+            if name != "b64" && REGISTERED_HEADER_PARAMS.contains(&name.as_str()) {
+                notes.push(format!("\"crit\" lists the standard parameter \"{name}\", which RFC 7515 §4.1.11 forbids"));
+            }
+        }
+    }
+    if header
+        .get("crit")
+        .is_some_and(|c| !c.as_array().is_some_and(|a| a.iter().all(Value::is_string)))
+    {
+        notes.push(
+            "\"crit\" is not a list of names (RFC 7515 §4.1.11): the token must be rejected".into(),
+        );
     }
     if params.b64 == Some(false) {
         notes.push(
@@ -617,6 +685,43 @@ fn note_header(params: &HeaderParams, notes: &mut Vec<String>) {
         .is_some_and(|c| c.eq_ignore_ascii_case("jwt"))
     {
         notes.push("\"cty\": \"JWT\" — the payload is itself a JWT (nested token)".to_owned());
+    }
+}
+
+/// For `cty: JWT`, says what the inner token is (from its header only: no recursion, so a
+/// token nested many times costs one level of work).
+fn note_nested(params: &HeaderParams, payload: &Payload, notes: &mut Vec<String>) {
+    let nested = params
+        .cty
+        .as_deref()
+        .is_some_and(|c| c.eq_ignore_ascii_case("jwt"));
+    if !nested {
+        return;
+    }
+    let Payload::Text(inner) = payload else {
+        notes.push("the payload should be a nested JWT but is not compact token text".into());
+        return;
+    };
+    let segments: Vec<&str> = inner.trim().split('.').collect();
+    let header = segments
+        .first()
+        .map(|h| decode_header(h.trim_end_matches('=')));
+    match (segments.len(), header) {
+        (3 | 5, Some(Ok(h))) => {
+            let alg = h.get("alg").and_then(Value::as_str).unwrap_or("?");
+            let what = if segments.len() == 5 {
+                "an encrypted JWE"
+            } else {
+                "a JWS"
+            };
+            notes.push(format!(
+                "the nested token is {what} with \"alg\": \"{alg}\"; paste the payload to inspect it"
+            ));
+        }
+        (3 | 5, Some(Err(e))) => notes.push(format!("the payload should be a nested JWT, but {e}")),
+        (n, _) => notes.push(format!(
+            "the payload should be a nested JWT, but it has {n} dot-separated parts"
+        )),
     }
 }
 
@@ -826,15 +931,21 @@ mod tests {
 
     #[test]
     fn rfc7519_section_5_2_nested_jwt_is_noted() {
-        let t = format!(
-            "{}.{}.{}",
-            enc(r#"{"alg":"HS256","cty":"JWT"}"#),
-            enc("a.b.c"),
-            enc("s")
+        let inner = format!("{}.{}.{}", enc(r#"{"alg":"ES256"}"#), enc("{}"), enc("s"));
+        let outer = enc(r#"{"alg":"HS256","cty":"JWT"}"#);
+        let t = format!("{outer}.{}.{}", enc(&inner), enc("s"));
+        let p = parse_token(&t).unwrap_or_else(|e| unreachable!("{e}"));
+        let expected = r#"the nested token is a JWS with "alg": "ES256""#;
+        assert!(
+            p.notes.iter().any(|n| n.contains(expected)),
+            "{:?}",
+            p.notes
         );
+        let outer = enc(r#"{"alg":"HS256","cty":"jwt"}"#);
+        let t = format!("{outer}.{}.{}", enc("a.b"), enc("s"));
         let p = parse_token(&t).unwrap_or_else(|e| unreachable!("{e}"));
         assert!(
-            p.notes.iter().any(|n| n.contains("nested")),
+            p.notes.iter().any(|n| n.contains("2 dot-separated parts")),
             "{:?}",
             p.notes
         );
@@ -923,5 +1034,49 @@ mod tests {
         assert!(!json_depth_exceeds(text.as_bytes(), 2));
         assert!(json_depth_exceeds(b"[[[", 2));
         assert!(!json_depth_exceeds(b"[[]]", 2));
+    }
+
+    #[test]
+    fn rfc7515_section_4_1_11_malformed_crit_is_noted() {
+        let cases = [
+            (r#"{"alg":"HS256","crit":["exp"]}"#, "does not contain"),
+            (r#"{"alg":"HS256","crit":["alg"]}"#, "standard parameter"),
+            (r#"{"alg":"HS256","crit":[]}"#, "empty list"),
+            (r#"{"alg":"HS256","crit":"exp"}"#, "not a list"),
+        ];
+        for (header, expected) in cases {
+            let t = format!("{}.{}.{}", enc(header), enc("{}"), enc("s"));
+            let p = parse_token(&t).unwrap_or_else(|e| unreachable!("{e}"));
+            assert!(
+                p.notes.iter().any(|n| n.contains(expected)),
+                "{header}: {:?}",
+                p.notes
+            );
+        }
+    }
+
+    #[test]
+    fn rfc7515_section_2_padding_in_compact_segments_is_read_and_noted() {
+        let h = enc(r#"{"alg":"RS256"}"#);
+        let p = format!("{}=", enc(r#"{"sub":"abcd"}"#));
+        assert_eq!(p.len() % 4, 0);
+        let t =
+            parse_token(&format!("{h}.{p}.{}", enc("s"))).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(t.payload, Payload::Json(serde_json::json!({"sub":"abcd"})));
+        assert_eq!(t.signatures[0].signing_input, format!("{h}.{p}").as_bytes());
+        assert!(
+            t.notes.iter().any(|n| n.contains("padding")),
+            "{:?}",
+            t.notes
+        );
+        // Padding that cannot be base64 padding is still an error.
+        let bad = format!("{h}.{}===.{}", enc(r#"{"sub":"abcd"}"#), enc("s"));
+        assert!(matches!(
+            parse_token(&bad),
+            Err(TokenError::InvalidBase64 {
+                part: TokenPart::Payload,
+                ..
+            })
+        ));
     }
 }

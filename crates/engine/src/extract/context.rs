@@ -1,7 +1,9 @@
 //! Where a token sits in plain text: the look-back rules that name the header, cookie, URL
 //! parameter or JSON field in front of it. Each look-back stays on the token's line (or inside
-//! its JSON string) and reads at most [`LOOK_BACK`] bytes, so a huge single-line log with many
-//! tokens stays linear.
+//! its JSON string). The local rules read at most [`LOOK_BACK`] bytes; the two that may need the
+//! whole line (is this `&name=` in a query or a fragment? is there a `Cookie:` header earlier on
+//! the line?) remember how far they already read in a [`Memo`], so a huge single-line log with
+//! many tokens is still read about once.
 
 use super::scan::hex_pair;
 use super::LocationContext;
@@ -62,11 +64,36 @@ fn read_back(b: &[u8], lb: usize, i: usize, pred: impl Fn(u8) -> bool) -> (Strin
     (String::from_utf8_lossy(&rev).into_owned(), p)
 }
 
-/// The context of a token starting at byte `t`, reading no further back than `lb`.
-pub(crate) fn text_context(text: &str, lb: usize, t: usize) -> LocationContext {
+/// What the line-wide look-backs already learned; reused while tokens on one line are visited in
+/// order.
+#[derive(Debug, Default)]
+pub(crate) struct Memo {
+    /// (line start, scanned up to, `Cookie:` header seen)
+    cookie: Option<(usize, usize, bool)>,
+    /// (line start, position asked about, what going back from there found)
+    url: Option<(usize, usize, UrlPart)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UrlPart {
+    Query,
+    Fragment,
+    /// Neither `?` nor `#` before the URL (or form body) started.
+    Neither,
+}
+
+/// The context of a token starting at byte `t`, reading no further back than `line_start`
+/// (the start of its line, or of its JSON string). Tokens must be visited in text order for
+/// the memo to help; any order gives the same answers.
+pub(crate) fn text_context(
+    text: &str,
+    line_start: usize,
+    t: usize,
+    memo: &mut Memo,
+) -> LocationContext {
     let b = text.as_bytes();
-    let lb = lb.max(t.saturating_sub(LOOK_BACK));
-    if let Some(ctx) = parameter(b, lb, t) {
+    let lb = line_start.max(t.saturating_sub(LOOK_BACK));
+    if let Some(ctx) = parameter(b, line_start, lb, t, memo) {
         return ctx;
     }
     if let Some(ctx) = json_key(b, lb, t) {
@@ -79,7 +106,13 @@ pub(crate) fn text_context(text: &str, lb: usize, t: usize) -> LocationContext {
 }
 
 /// `name=TOKEN`: a query, fragment or form parameter, or a cookie.
-fn parameter(b: &[u8], lb: usize, t: usize) -> Option<LocationContext> {
+fn parameter(
+    b: &[u8],
+    line_start: usize,
+    lb: usize,
+    t: usize,
+    memo: &mut Memo,
+) -> Option<LocationContext> {
     let (eq, p) = unit_before(b, lb, t)?;
     if eq != b'=' {
         return None;
@@ -93,25 +126,45 @@ fn parameter(b: &[u8], lb: usize, t: usize) -> Option<LocationContext> {
     match delim {
         Some((b'?', _)) => Some(LocationContext::QueryParameter { name }),
         Some((b'#', _)) => Some(LocationContext::FragmentParameter { name }),
-        Some((b'&', d)) => Some(url_parameter(b, lb, d, name)),
-        Some((_, d)) if amp_entity => Some(url_parameter(b, lb, d, name)),
-        _ if cookie_header_before(b, lb, q) => Some(LocationContext::Cookie { name }),
+        Some((b'&', d)) => Some(url_parameter(b, line_start, d, name, memo)),
+        Some((_, d)) if amp_entity => Some(url_parameter(b, line_start, d, name, memo)),
+        _ if cookie_header_before(b, line_start, q, memo) => Some(LocationContext::Cookie { name }),
         _ => None,
     }
 }
 
 /// After `&`: a fragment parameter if `#` comes first going back, a query parameter if `?`
 /// does, and a form (query-syntax) parameter otherwise.
-fn url_parameter(b: &[u8], lb: usize, mut i: usize, name: String) -> LocationContext {
-    while let Some((c, p)) = unit_before(b, lb, i) {
+fn url_parameter(b: &[u8], lb: usize, d: usize, name: String, memo: &mut Memo) -> LocationContext {
+    let (stop_at, known) = match memo.url {
+        Some((l, pos, part)) if l == lb && pos <= d => (pos, Some(part)),
+        _ => (lb, None),
+    };
+    let mut found = None;
+    let mut i = d;
+    while i > stop_at {
+        let Some((c, p)) = unit_before(b, lb, i) else {
+            break;
+        };
         match c {
-            b'#' => return LocationContext::FragmentParameter { name },
-            b'?' => return LocationContext::QueryParameter { name },
-            b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\'' | b'<' | b'>' => break,
-            _ => i = p,
+            b'#' => found = Some(UrlPart::Fragment),
+            b'?' => found = Some(UrlPart::Query),
+            b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\'' | b'<' | b'>' => {
+                found = Some(UrlPart::Neither)
+            }
+            _ => {}
         }
+        if found.is_some() {
+            break;
+        }
+        i = p;
     }
-    LocationContext::QueryParameter { name }
+    let part = found.or(known).unwrap_or(UrlPart::Neither);
+    memo.url = Some((lb, d, part));
+    match part {
+        UrlPart::Fragment => LocationContext::FragmentParameter { name },
+        UrlPart::Query | UrlPart::Neither => LocationContext::QueryParameter { name },
+    }
 }
 
 fn ends_with_ci(b: &[u8], lb: usize, end: usize, suffix: &[u8]) -> bool {
@@ -122,20 +175,32 @@ fn ends_with_ci(b: &[u8], lb: usize, end: usize, suffix: &[u8]) -> bool {
 
 /// True when a `Cookie:` or `Set-Cookie:` header (any case, optionally quoted) starts between
 /// `lb` and `end`.
-fn cookie_header_before(b: &[u8], lb: usize, end: usize) -> bool {
-    let Some(window) = b.get(lb..end) else {
+fn cookie_header_before(b: &[u8], lb: usize, end: usize, memo: &mut Memo) -> bool {
+    const NEEDLE: &[u8] = b"cookie";
+    let from = match memo.cookie {
+        Some((l, to, seen)) if l == lb && to <= end => {
+            if seen {
+                return true;
+            }
+            // Re-read a little before `to`, in case a header name straddled it.
+            to.saturating_sub(NEEDLE.len() + 8).max(lb)
+        }
+        _ => lb,
+    };
+    let Some(window) = b.get(from..end) else {
         return false;
     };
-    let needle = b"cookie";
-    window.windows(needle.len()).enumerate().any(|(i, w)| {
-        w.eq_ignore_ascii_case(needle) && {
-            let after = window.get(i + needle.len()..).unwrap_or_default();
+    let seen = window.windows(NEEDLE.len()).enumerate().any(|(i, w)| {
+        w.eq_ignore_ascii_case(NEEDLE) && {
+            let after = window.get(i + NEEDLE.len()..).unwrap_or_default();
             after
                 .iter()
                 .find(|c| !is_quote(**c) && **c != b' ')
                 .is_some_and(|c| *c == b':')
         }
-    })
+    });
+    memo.cookie = Some((lb, end, seen));
+    seen
 }
 
 /// `"key": "TOKEN` (also with escaped quotes, as in JSON inside a JSON string).
@@ -187,9 +252,8 @@ fn header(b: &[u8], lb: usize, t: usize) -> Option<LocationContext> {
         return None;
     }
     let p = skip_back(b, lb, p, |c| blank(c) || is_quote(c));
-    let (name, n) = read_back(b, lb, p, |c| {
-        c.is_ascii_alphanumeric() || c == b'-' || c == b'_'
-    });
+    // No `_`: HTTP header names practically never use it, YAML and log keys (`id_token:`) do.
+    let (name, n) = read_back(b, lb, p, |c| c.is_ascii_alphanumeric() || c == b'-');
     if !name.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
         return None;
     }

@@ -13,7 +13,16 @@ use super::scan::Candidate;
 pub(crate) enum Step {
     Key(String),
     Index(usize),
+    /// This many outer levels left out of a very deep path (see [`MAX_PATH_STEPS`]).
+    Elided(usize),
 }
+
+/// Most steps kept in a path; deeper paths keep their innermost steps. This bounds the cost of
+/// a hostile, deeply nested document holding many tokens.
+pub(crate) const MAX_PATH_STEPS: usize = 64;
+
+/// Most candidate JWS JSON serializations recorded by one scan.
+pub(crate) const MAX_SIGNED_OBJECTS: usize = 1000;
 
 /// A token found inside a JSON string value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,11 +36,31 @@ pub(crate) struct JsonHit {
     pub sibling_name: Option<String>,
 }
 
+/// An object with a `signature` or `signatures` member: perhaps a JWS JSON serialization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SignedObject {
+    /// Byte range of the object, braces included.
+    pub start: usize,
+    pub end: usize,
+    pub path: Vec<Step>,
+}
+
+/// What a scan found.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Scan {
+    /// Candidates (by index) inside string values.
+    pub hits: Vec<(usize, JsonHit)>,
+    /// Objects that may be JWS JSON serializations, in order of their opening brace.
+    pub signed_objects: Vec<SignedObject>,
+}
+
 struct Frame {
     is_object: bool,
+    start: usize,
     index: usize,
     key: Option<String>,
     name: Option<String>,
+    signed: bool,
     pending: Vec<usize>,
 }
 
@@ -45,16 +74,15 @@ enum Expect {
 }
 
 /// Scans `text[from..to]` as a stream of JSON values and reports, for each candidate (by index
-/// into `candidates`, which are sorted by `start`) that lies inside a string value, where it is.
-/// Returns `None` when that range is not a JSON stream starting with an object or array.
-pub(crate) fn scan(
-    text: &str,
-    from: usize,
-    to: usize,
-    candidates: &[Candidate],
-) -> Option<Vec<(usize, JsonHit)>> {
+/// into `candidates`, which are sorted by `start`) that lies inside a string value, where it is,
+/// and which objects may be JWS JSON serializations. Returns `None` when that range is not a
+/// JSON stream starting with an object or array.
+pub(crate) fn scan(text: &str, from: usize, to: usize, candidates: &[Candidate]) -> Option<Scan> {
     let b = text.as_bytes();
     let mut i = from;
+    if b.get(from..from + 3) == Some("\u{feff}".as_bytes()) {
+        i += 3;
+    }
     while i < to && b.get(i)?.is_ascii_whitespace() {
         i += 1;
     }
@@ -63,14 +91,15 @@ pub(crate) fn scan(
     }
     let mut stack: Vec<Frame> = Vec::new();
     let mut expect = Expect::Value;
-    let mut hits: Vec<(usize, JsonHit)> = Vec::new();
+    let mut out = Scan::default();
     let mut next_candidate = candidates.partition_point(|c| c.start < from);
     loop {
         while i < to && b.get(i)?.is_ascii_whitespace() {
             i += 1;
         }
         if i >= to {
-            return stack.is_empty().then_some(hits);
+            out.signed_objects.sort_by_key(|o| o.start);
+            return stack.is_empty().then_some(out);
         }
         let c = *b.get(i)?;
         match expect {
@@ -79,7 +108,7 @@ pub(crate) fn scan(
                 if frame.is_object != (c == b'}') {
                     return None;
                 }
-                close(frame, &mut hits);
+                close(frame, i, &stack, &mut out);
                 expect = Expect::After;
                 i += 1;
             }
@@ -87,9 +116,11 @@ pub(crate) fn scan(
                 b'{' | b'[' => {
                     stack.push(Frame {
                         is_object: c == b'{',
+                        start: i,
                         index: 0,
                         key: None,
                         name: None,
+                        signed: false,
                         pending: Vec::new(),
                     });
                     expect = if c == b'{' {
@@ -113,10 +144,10 @@ pub(crate) fn scan(
                             };
                             if let Some(top) = stack.last_mut() {
                                 if top.is_object && top.key.as_deref() == Some("value") {
-                                    top.pending.push(hits.len());
+                                    top.pending.push(out.hits.len());
                                 }
                             }
-                            hits.push((next_candidate, hit));
+                            out.hits.push((next_candidate, hit));
                         }
                         next_candidate += 1;
                     }
@@ -159,7 +190,9 @@ pub(crate) fn scan(
                     return None;
                 }
                 i += 1;
-                stack.last_mut()?.key = Some(key);
+                let top = stack.last_mut()?;
+                top.signed |= key == "signature" || key == "signatures";
+                top.key = Some(key);
                 expect = Expect::Value;
             }
             Expect::After => {
@@ -179,7 +212,7 @@ pub(crate) fn scan(
                             return None;
                         }
                         let frame = stack.pop()?;
-                        close(frame, &mut hits);
+                        close(frame, i, &stack, &mut out);
                     }
                     _ => return None,
                 }
@@ -189,13 +222,21 @@ pub(crate) fn scan(
     }
 }
 
-fn close(frame: Frame, hits: &mut [(usize, JsonHit)]) {
+/// Finishes a container that closed at byte `end`; `stack` holds its ancestors.
+fn close(frame: Frame, end: usize, stack: &[Frame], out: &mut Scan) {
     if let Some(name) = frame.name {
         for h in frame.pending {
-            if let Some((_, hit)) = hits.get_mut(h) {
+            if let Some((_, hit)) = out.hits.get_mut(h) {
                 hit.sibling_name = Some(name.clone());
             }
         }
+    }
+    if frame.signed && out.signed_objects.len() < MAX_SIGNED_OBJECTS {
+        out.signed_objects.push(SignedObject {
+            start: frame.start,
+            end: end + 1,
+            path: path_of(stack),
+        });
     }
 }
 
@@ -231,15 +272,17 @@ fn decode_string(text: &str, quote: usize, end: usize, escaped: bool) -> Option<
 }
 
 fn path_of(stack: &[Frame]) -> Vec<Step> {
-    stack
-        .iter()
-        .map(|f| {
+    let skip = stack.len().saturating_sub(MAX_PATH_STEPS);
+    let elided = (skip > 0).then_some(Step::Elided(skip));
+    elided
+        .into_iter()
+        .chain(stack.iter().skip(skip).map(|f| {
             if f.is_object {
                 Step::Key(f.key.clone().unwrap_or_default())
             } else {
                 Step::Index(f.index)
             }
-        })
+        }))
         .collect()
 }
 
@@ -272,7 +315,105 @@ pub(crate) fn render(path: &[Step]) -> String {
         match step {
             Step::Key(k) => push_key(&mut out, k),
             Step::Index(i) => out.push_str(&format!("[{i}]")),
+            Step::Elided(n) => out.push_str(&format!("…{n} levels…")),
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn cand_at(text: &str, needle: &str) -> Candidate {
+        let start = text
+            .find(needle)
+            .unwrap_or_else(|| unreachable!("{needle}"));
+        Candidate {
+            start,
+            end: start + needle.len(),
+            token: needle.to_owned(),
+        }
+    }
+
+    fn paths(text: &str, needles: &[&str]) -> Option<Vec<String>> {
+        let cands: Vec<Candidate> = needles.iter().map(|n| cand_at(text, n)).collect();
+        scan(text, 0, text.len(), &cands)
+            .map(|s| s.hits.iter().map(|(_, h)| render(&h.path)).collect())
+    }
+
+    #[test]
+    fn paths_of_strings_in_objects_arrays_and_streams() {
+        let text = r#"{"a":{"b":[1,"x",{"c":"TOK1"}]},"d":"TOK2"} ["TOK3"]"#;
+        assert_eq!(
+            paths(text, &["TOK1", "TOK2", "TOK3"]),
+            Some(vec![
+                "$.a.b[2].c".to_owned(),
+                "$.d".to_owned(),
+                "$[0]".to_owned()
+            ])
+        );
+    }
+
+    #[test]
+    fn keys_with_escapes_are_decoded() {
+        let text = r#"{"we\"ird":"TOK"}"#;
+        assert_eq!(
+            paths(text, &["TOK"]),
+            Some(vec![r#"$["we\"ird"]"#.to_owned()])
+        );
+    }
+
+    #[test]
+    fn sibling_name_is_found_before_or_after_value() {
+        let text = r#"[{"value":"TOK1","name":"A"},{"name":"B","value":"TOK2"},{"value":"TOK3"}]"#;
+        let cands: Vec<Candidate> = ["TOK1", "TOK2", "TOK3"]
+            .iter()
+            .map(|n| cand_at(text, n))
+            .collect();
+        let names: Vec<Option<String>> = scan(text, 0, text.len(), &cands)
+            .unwrap_or_default()
+            .hits
+            .into_iter()
+            .map(|(_, h)| h.sibling_name)
+            .collect();
+        assert_eq!(names, [Some("A".to_owned()), Some("B".to_owned()), None]);
+    }
+
+    #[test]
+    fn malformed_json_is_refused() {
+        for text in [
+            r#"{"a":"TOK",}"#,
+            r#"{"a" "TOK"}"#,
+            r#"["TOK"}"#,
+            r#"{"a":"TOK""#,
+            r#"["TOK", bogus]"#,
+            "plain TOK",
+            "[\"TO\nK\"]",
+        ] {
+            let cands: Vec<Candidate> = text
+                .find("TO")
+                .map(|s| cand_at(text, &text[s..s + 3]))
+                .into_iter()
+                .collect();
+            assert!(scan(text, 0, text.len(), &cands).is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_uses_no_recursion() {
+        let depth = 100_000;
+        let text = format!("{}\"TOK\"{}", "[".repeat(depth), "]".repeat(depth));
+        let cands = [cand_at(&text, "TOK")];
+        let hits = scan(&text, 0, text.len(), &cands).unwrap_or_default().hits;
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].1.path.len(), MAX_PATH_STEPS + 1);
+        let rendered = render(&hits[0].1.path);
+        assert!(
+            rendered.starts_with(&format!("$…{} levels…[0]", depth - MAX_PATH_STEPS)),
+            "{rendered}"
+        );
+    }
 }

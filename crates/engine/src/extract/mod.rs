@@ -9,9 +9,13 @@
 //! **What counts as a token.** One forward pass reads the text as a sequence of character units:
 //! a plain byte, a percent-escape `%XX`, or a double percent-escape `%25XX` (the escapes are
 //! undone). A *run* is a maximal sequence of units that decode to base64url characters
-//! (`A–Z a–z 0–9 - _`) or dots. A run is split at its dots into segments, and a segment starts a
+//! (`A–Z a–z 0–9 - _`) or dots, plus up to two `=` that end a segment (after a base64url
+//! character, before a dot, another `=` or the end of the run): JOSE forbids padding, but some
+//! issuers emit it, and `name=eyJ…` is unaffected since a padding `=` is never followed by a
+//! base64url character. A run is split at its dots into segments, and a segment starts a
 //! token when it begins with `ey` or `ew` (the base64url of `{"`/`{ ` and of `{` + newline or
-//! tab) and decodes, as strict unpadded base64url, to a JSON object with a string `alg`. The
+//! tab) and decodes, as strict base64url (trailing padding aside), to a JSON object with a
+//! string `alg`. The
 //! token then takes 5 segments if that header also has a string `enc` (JWE), else 3 (JWS or
 //! unsecured); if the run has fewer segments left, it is not a token. Scanning resumes after
 //! the token, so `host.example.eyJ….eyJ….sig.` yields just the token. Nothing else is required
@@ -25,32 +29,40 @@
 //! **Where.** Each occurrence gets its byte `offset` and `length` in the original text (covering
 //! any percent-escapes), its 1-based `line` (lines end at `\n`) and 1-based `column` counted in
 //! Unicode characters from the start of the line, and a [`LocationContext`]:
-//! 1. If the whole text is a stream of JSON values (one document, or NDJSON), or failing that,
-//!    if the token's line is one, and the token lies in a string value:
+//! 1. If the whole text is a stream of JSON values (one document, or NDJSON; a leading byte
+//!    order mark is allowed), or failing that the token's line is, and the token lies in a
+//!    string value:
 //!    - under `log.entries[i]` (a HAR file): [`LocationContext::Har`] with the entry index, the
 //!      `part` (the object keys from the entry down to the first array or to the string, e.g.
 //!      `request.headers`, `request.url`, `response.content.text`), and the `name`: the `name`
 //!      member beside the `value` for headers, cookies, query strings and form parameters, or
 //!      else the name the plain-text rules below give inside the string (the query parameter of
 //!      a URL, the JSON field of an escaped JSON body);
-//!    - anywhere else: [`LocationContext::JsonField`] with its JSONPath (`$.a.b[0]`).
-//! 2. Otherwise the text before the token on its line (at most 4 KiB) decides, first match wins:
+//!    - anywhere else: [`LocationContext::JsonField`] with its JSONPath (`$.a.b[0]`; beyond 64
+//!      levels only the innermost 64 are kept, written `$…N levels…[0].a`).
+//! 2. Otherwise the text before the token on its line decides (at most 4 KiB of it, except for
+//!    the search for `?`/`#` and for a cookie header, which may read the whole line), first
+//!    match wins:
 //!    - `name=TOKEN` (the `=` may be encoded): after `?` a query parameter, after `#` a fragment
 //!      parameter; after `&` (or `&amp;`) a fragment parameter if `#` comes before `?` going back
 //!      through the URL, else a query parameter (form bodies use the same syntax); otherwise, if
 //!      a `Cookie:`/`Set-Cookie:` header precedes it on the line, a cookie;
 //!    - `"key": "TOKEN` (quotes may be escaped): a JSON field `$..key` (JSONPath for "a field
 //!      named key somewhere"), as in JSON fragments inside log lines;
-//!    - `Name: [Scheme ]TOKEN`: a header, when `Name` starts the line (after whitespace, quotes,
-//!      `{`, or curl's `>`/`<`), contains a `-`, or is `Authorization`;
+//!    - `Name: [Scheme ]TOKEN`: a header, `Name` being letters, digits and `-` (not `_`, so YAML
+//!      and log keys such as `id_token:` are not taken for headers), when `Name` starts the line
+//!      (after whitespace, quotes, `{`, or curl's `>`/`<`), contains a `-`, or is
+//!      `Authorization`;
 //!    - anything else: [`LocationContext::Text`].
 //!
 //! **Duplicates.** Identical tokens are reported once, in order of first appearance, with every
 //! location (at most [`MAX_LOCATIONS_PER_TOKEN`] kept) and `count`, the number of occurrences.
 //!
-//! **JSON serialization.** When the whole text is one JWS JSON serialization (RFC 7515 §7.2),
-//! it is reported as a single token (the trimmed text). JSON serializations embedded in larger
-//! text are not searched for.
+//! **JSON serialization.** When the whole text is a stream of JSON values, every object in it
+//! with a `signature` or `signatures` member that [`crate::token::parse_json_serialization`]
+//! accepts (RFC 7515 §7.2) is also a token: its exact text, at its JSONPath (`$` when the whole
+//! text is one). At most [`MAX_JSON_SERIALIZATION_ATTEMPTS`] such objects are tried. JSON
+//! serializations inside free text, or escaped inside JSON strings, are not searched for.
 //!
 //! Not searched: base64-encoded HAR bodies (`"encoding": "base64"`), tokens split across lines,
 //! tokens glued to preceding letters or digits (`tokeneyJ…`), JSON `\uXXXX` escapes inside tokens.
@@ -68,6 +80,9 @@ use crate::limits;
 use crate::token;
 use json::{JsonHit, Step};
 use scan::Candidate;
+
+/// Most objects with a `signature`/`signatures` member tried as JWS JSON serializations.
+pub const MAX_JSON_SERIALIZATION_ATTEMPTS: usize = 1000;
 
 /// Most locations kept per distinct token; `count` still counts every occurrence.
 pub const MAX_LOCATIONS_PER_TOKEN: usize = 10_000;
@@ -151,17 +166,41 @@ pub fn extract_tokens(text: &str) -> Result<Vec<FoundToken>, ExtractError> {
     }
     let candidates = scan::find_compact(text);
     let mut found = Collector::default();
-    if candidates.is_empty() {
-        if let Some(t) = whole_json_serialization(text) {
-            found.add(t.0, t.1);
-        }
-        return Ok(found.tokens);
-    }
     let mut hits: Vec<Option<JsonHit>> = vec![None; candidates.len()];
-    let whole_json = fill_hits(&mut hits, json::scan(text, 0, text.len(), &candidates));
+    // Whole-document JSON mode (returns at once unless the text starts with `{` or `[`).
+    let whole = json::scan(text, 0, text.len(), &candidates);
+    let whole_json = whole.is_some();
+    let mut signed = Vec::new();
+    if let Some(scan) = whole {
+        signed = scan.signed_objects;
+        fill_hits(&mut hits, Some(scan.hits));
+    }
+    // Objects in order of their opening brace; one inside an accepted serialization (e.g. a
+    // member of its `signatures`) is part of it, not a token of its own.
+    let mut serializations: Vec<json::SignedObject> = Vec::new();
+    for o in signed
+        .into_iter()
+        .filter(|o| o.end - o.start <= limits::MAX_TOKEN_BYTES)
+        .take(MAX_JSON_SERIALIZATION_ATTEMPTS)
+    {
+        if serializations.last().is_some_and(|prev| o.start < prev.end) {
+            continue;
+        }
+        if text
+            .get(o.start..o.end)
+            .is_some_and(|t| token::parse_json_serialization(t).is_ok())
+        {
+            serializations.push(o);
+        }
+    }
+    let mut serializations = serializations.into_iter().peekable();
     let mut cursor = LineCursor::new(text);
     let mut scanned_line = None;
+    let mut memo = context::Memo::default();
     for (k, cand) in candidates.iter().enumerate() {
+        while let Some(o) = serializations.next_if(|o| o.start < cand.start) {
+            add_serialization(text, o, &mut cursor, &mut found);
+        }
         let (line, column, line_start) = cursor.advance(cand.start);
         if !whole_json && scanned_line != Some(line_start) {
             scanned_line = Some(line_start);
@@ -172,12 +211,12 @@ pub fn extract_tokens(text: &str) -> Result<Vec<FoundToken>, ExtractError> {
                 .map_or(text.len(), |p| cand.start + p);
             fill_hits(
                 &mut hits,
-                json::scan(text, line_start, line_end, &candidates),
+                json::scan(text, line_start, line_end, &candidates).map(|s| s.hits),
             );
         }
         let context = match hits.get(k).and_then(Option::as_ref) {
-            Some(hit) => json_context(text, line_start, cand, hit),
-            None => context::text_context(text, line_start, cand.start),
+            Some(hit) => json_context(text, line_start, cand, hit, &mut memo),
+            None => context::text_context(text, line_start, cand.start, &mut memo),
         };
         found.add(
             cand.token.clone(),
@@ -190,21 +229,51 @@ pub fn extract_tokens(text: &str) -> Result<Vec<FoundToken>, ExtractError> {
             },
         );
     }
+    for o in serializations {
+        add_serialization(text, o, &mut cursor, &mut found);
+    }
     Ok(found.tokens)
 }
 
-fn fill_hits(hits: &mut [Option<JsonHit>], found: Option<Vec<(usize, JsonHit)>>) -> bool {
-    let Some(found) = found else { return false };
-    for (k, hit) in found {
+/// Records a JWS JSON serialization found at `o`.
+fn add_serialization(
+    text: &str,
+    o: json::SignedObject,
+    cursor: &mut LineCursor,
+    found: &mut Collector,
+) {
+    let (line, column, _) = cursor.advance(o.start);
+    let token = text.get(o.start..o.end).unwrap_or_default().to_owned();
+    found.add(
+        token,
+        Location {
+            line,
+            column,
+            offset: o.start,
+            length: o.end - o.start,
+            context: LocationContext::JsonField {
+                path: json::render(&o.path),
+            },
+        },
+    );
+}
+
+fn fill_hits(hits: &mut [Option<JsonHit>], found: Option<Vec<(usize, JsonHit)>>) {
+    for (k, hit) in found.into_iter().flatten() {
         if let Some(slot) = hits.get_mut(k) {
             *slot = Some(hit);
         }
     }
-    true
 }
 
 /// The context of a token inside a JSON string value.
-fn json_context(text: &str, line_start: usize, cand: &Candidate, hit: &JsonHit) -> LocationContext {
+fn json_context(
+    text: &str,
+    line_start: usize,
+    cand: &Candidate,
+    hit: &JsonHit,
+    memo: &mut context::Memo,
+) -> LocationContext {
     if let [Step::Key(log), Step::Key(entries), Step::Index(entry), rest @ ..] = hit.path.as_slice()
     {
         if log == "log" && entries == "entries" && !rest.is_empty() {
@@ -218,7 +287,7 @@ fn json_context(text: &str, line_start: usize, cand: &Candidate, hit: &JsonHit) 
                         }
                         part.push_str(k);
                     }
-                    Step::Index(_) => {
+                    Step::Index(_) | Step::Elided(_) => {
                         in_array = true;
                         break;
                     }
@@ -228,7 +297,7 @@ fn json_context(text: &str, line_start: usize, cand: &Candidate, hit: &JsonHit) 
                 hit.sibling_name.clone()
             } else {
                 let lb = line_start.max(hit.string_start);
-                match context::text_context(text, lb, cand.start) {
+                match context::text_context(text, lb, cand.start, memo) {
                     LocationContext::Header { name }
                     | LocationContext::Cookie { name }
                     | LocationContext::QueryParameter { name }
@@ -247,27 +316,6 @@ fn json_context(text: &str, line_start: usize, cand: &Candidate, hit: &JsonHit) 
     LocationContext::JsonField {
         path: json::render(&hit.path),
     }
-}
-
-/// The whole text as one JWS JSON serialization, with its location.
-fn whole_json_serialization(text: &str) -> Option<(String, Location)> {
-    let trimmed = text.trim();
-    if !trimmed.starts_with('{') || !trimmed.contains("\"signature") {
-        return None;
-    }
-    token::parse_json_serialization(trimmed).ok()?;
-    let offset = text.len() - text.trim_start().len();
-    let (line, column, _) = LineCursor::new(text).advance(offset);
-    Some((
-        trimmed.to_owned(),
-        Location {
-            line,
-            column,
-            offset,
-            length: trimmed.len(),
-            context: LocationContext::Text,
-        },
-    ))
 }
 
 /// Deduplicates tokens, keeping the order of first appearance.

@@ -1,5 +1,6 @@
 //! The candidate scanner: one forward pass over the text that finds compact JWS/JWE tokens in
-//! runs of base64url characters and dots, undoing percent-encoding (`%XX`, and `%25XX` for
+//! runs of base64url characters and dots (plus `=` padding at the end of a segment, which
+//! JOSE forbids but some issuers emit), undoing percent-encoding (`%XX`, and `%25XX` for
 //! double encoding) on the way. Only a segment that looks like the start of a JSON object
 //! (`ey…`/`ew…`) is decoded, and each segment is decoded at most once, so the pass is linear.
 
@@ -70,8 +71,21 @@ pub(crate) fn find_compact(text: &str) -> Vec<Candidate> {
         let mut offsets: Vec<usize> = Vec::new();
         let mut encoded = false;
         let mut dots = 0usize;
+        let mut last = 0u8;
+        let mut padding = 0usize;
         while let Some((c, len)) = unit_at(b, i) {
-            if !is_token_byte(c) {
+            if c == b'=' {
+                // Non-standard `=` padding at the end of a segment stays in the run.
+                let next = unit_at(b, i + len).map(|(n, _)| n);
+                let ends_segment = next.is_none_or(|n| n == b'=' || !is_token_byte(n) || n == b'.');
+                let after_data = last != b'.' && last != 0 && padding < 2;
+                if !(ends_segment && after_data) {
+                    break;
+                }
+                padding += 1;
+            } else if is_token_byte(c) {
+                padding = 0;
+            } else {
                 break;
             }
             if len > 1 && !encoded {
@@ -84,6 +98,7 @@ pub(crate) fn find_compact(text: &str) -> Vec<Candidate> {
                 offsets.push(i);
             }
             dots += usize::from(c == b'.');
+            last = c;
             i += len;
         }
         if dots < 2 {
@@ -149,7 +164,7 @@ fn header_segment_count(segment: &str) -> Option<usize> {
     if segment.len() > limits::MAX_TOKEN_BYTES {
         return None;
     }
-    let header = token::decode_header(segment).ok()?;
+    let header = token::decode_header(segment.trim_end_matches('=')).ok()?;
     header.get("alg")?.as_str()?;
     Some(if header.get("enc").is_some_and(|e| e.is_string()) {
         5
