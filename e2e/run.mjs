@@ -1,22 +1,28 @@
-// End-to-end tests: serve dist/ on 127.0.0.1, open it in headless Chromium, act like an analyst,
+// End-to-end tests: serve dist/ on 127.0.0.1, open it in headless Chromium, act like an analyst
 // and read the results from the DOM. Usage: node e2e/run.mjs DIST_DIR
-// Prints one line per check and a count; exits 1 if any check fails.
+// Env: KEYHOLE_CLI = path of the keyhole binary (default target/debug/keyhole) for the
+// UI-versus-CLI comparison of the golden cases. Prints one line per check; exits 1 on failure.
 import { createHmac } from "node:crypto";
-import { mkdir } from "node:fs/promises";
-import { resolve } from "node:path";
+import { execFileSync } from "node:child_process";
+import { mkdir, readdir, readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { serveDir } from "./serve.mjs";
 import { launch } from "./browser.mjs";
 
 const dist = process.argv[2] ?? "dist";
-const outDir = new URL("./out/", import.meta.url).pathname;
+const root = new URL("..", import.meta.url).pathname;
+const outDir = join(root, "e2e/out");
+const goldenDir = join(root, "crates/engine/golden/cases");
+const cli = process.env.KEYHOLE_CLI ?? join(root, "target/debug/keyhole");
 await mkdir(outDir, { recursive: true });
 
 const b64url = (s) => Buffer.from(s).toString("base64url");
 /** A synthetic HS256 token, made here so no third-party data is needed. */
-function makeToken(claims) {
-  const head = b64url(JSON.stringify({ alg: "HS256", typ: "JWT", kid: "e2e-key" }));
+function makeToken(claims, header = {}) {
+  const head = b64url(JSON.stringify({ alg: "HS256", typ: "JWT", kid: "e2e-key", ...header }));
   const body = b64url(JSON.stringify(claims));
-  const sig = createHmac("sha256", "e2e-secret").update(`${head}.${body}`).digest("base64url");
+  const sig = createHmac("sha256", "e2e-secret-at-least-32-bytes-long!").update(`${head}.${body}`).digest("base64url");
   return `${head}.${body}.${sig}`;
 }
 
@@ -28,16 +34,26 @@ async function check(name, fn) {
     console.log(`  ok   ${name}`);
   } catch (e) {
     results.push([name, false]);
-    console.log(`  FAIL ${name}\n       ${String(e?.message ?? e).split("\n").join("\n       ")}`);
+    console.log(`  FAIL ${name}\n       ${String(e?.stack ?? e).split("\n").slice(0, 6).join("\n       ")}`);
   }
 }
 function assert(cond, msg) {
   if (!cond) throw new Error(msg);
 }
+async function waitForAnalysis(page, total) {
+  const sel = total === undefined ? "#summary[data-total]" : `#summary[data-total="${total}"]`;
+  await page.waitForSelector(sel, { timeout: 20000 });
+}
+async function verdictsInPage(page) {
+  return page.$$eval("[data-verdict]", (els) =>
+    els.map((e) => ({ verdict: e.dataset.verdict, codes: (e.dataset.codes ?? "").split(" ").filter(Boolean).sort() })),
+  );
+}
 
 const server = await serveDir(dist, "/");
 const { context, page, requests, unblocked, consoleErrors } = await launch();
 const origin = new URL(server.url).origin;
+const token = makeToken({ sub: "analyst-e2e", tid: "11111111-2222-3333-4444-555555555555", name: "E2E <b>Person</b>" });
 try {
   await check("the app loads and shows the tokens input", async () => {
     await page.goto(server.url);
@@ -56,38 +72,162 @@ try {
     assert(violations.length === 0, `violations: ${violations.join(", ")}`);
   });
 
-  const token = makeToken({ sub: "analyst-e2e", tid: "11111111-2222-3333-4444-555555555555", name: "E2E <b>Person</b>" });
-  await check("pasting a token shows its decoded header and payload", async () => {
+  await check("pasting a token shows its verdict, decoded header and payload", async () => {
     await page.focus("#tokens-input");
-    await page.keyboard.insertText(token);
-    await page.waitForSelector("#decoded-payload", { timeout: 5000 });
-    const header = await page.textContent("#decoded-header");
-    const payload = await page.textContent("#decoded-payload");
+    await page.keyboard.insertText(`GET /api HTTP/1.1\nAuthorization: Bearer ${token}\n`);
+    await waitForAnalysis(page, "1");
+    const card = page.locator(".token-card").first();
+    assert((await card.getAttribute("data-verdict")) === "unverified", "an HS256 token without a secret is unverified");
+    const header = await card.locator(".decoded-header").textContent();
+    const payload = await card.locator(".decoded-payload").textContent();
     assert(header.includes('"alg": "HS256"'), `header was: ${header}`);
     assert(payload.includes('"sub": "analyst-e2e"'), `payload was: ${payload}`);
     assert(payload.includes("E2E <b>Person</b>"), "markup in a claim must show as text");
-    assert((await page.$$("#decoded-payload b")).length === 0, "a claim injected an element");
+    assert((await page.$$(".token-card b")).length === 0, "a claim injected an element");
+    const found = await card.locator(".found-at").textContent();
+    assert(found.includes("line 2") && found.includes("Authorization header"), `found-at was: ${found}`);
   });
 
-  await check("screenshots (light and dark) are written", async () => {
-    await page.screenshot({ path: `${outDir}/decoded-light.png`, fullPage: true });
-    await page.emulateMedia({ colorScheme: "dark" });
-    await page.screenshot({ path: `${outDir}/decoded-dark.png`, fullPage: true });
+  await check("typing the HMAC secret verifies the token (analysis updates as you type)", async () => {
+    await page.fill("#hmac-secret", "e2e-secret-at-least-32-bytes-long!");
+    await page.waitForSelector('.token-card .signature-line:has-text("verified with trusted key")', { timeout: 10000 });
+    await page.fill("#hmac-secret", "");
+  });
+
+  await check("garbage input is reported as malformed, not a blank page", async () => {
+    await page.fill("#tokens-input", "");
+    await page.fill("#tokens-input", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0");
+    await waitForAnalysis(page);
+    const total = await page.getAttribute("#summary", "data-total");
+    assert(total === "0" || total === "1", `unexpected total ${total}`);
+    const notes = await page.textContent("#summary");
+    assert(total === "1" || notes.includes("no token was found"), `summary was: ${notes}`);
+  });
+
+  const cases = (await readdir(goldenDir)).filter((f) => f.endsWith(".json")).sort();
+  for (const file of cases) {
+    await check(`opening golden case ${file} gives the same verdicts and codes as the CLI`, async () => {
+      assert(existsSync(cli), `the keyhole CLI was not found at ${cli} (set KEYHOLE_CLI)`);
+      let out;
+      try {
+        out = execFileSync(cli, ["check", join(goldenDir, file)], { encoding: "utf8" });
+      } catch (e) {
+        out = e.stdout; // exit status 1 means "violation found", which is expected
+      }
+      const expected = JSON.parse(out).tokens.map((t) => ({
+        verdict: t.verdict,
+        codes: t.findings.map((f) => f.code).sort(),
+      }));
+      await page.setInputFiles("input#case-file", join(goldenDir, file));
+      await waitForAnalysis(page, String(expected.length));
+      await page.waitForFunction(
+        (n) => document.querySelectorAll("[data-verdict]").length === n,
+        expected.length,
+      );
+      const got = await verdictsInPage(page);
+      assert(JSON.stringify(got) === JSON.stringify(expected), `UI ${JSON.stringify(got)}\nCLI ${JSON.stringify(expected)}`);
+      await page.screenshot({ path: join(outDir, `case-${file.replace(".json", "")}.png`), fullPage: false });
+    });
+  }
+
+  await check("the Storm-0558 sample button shows the violation and the key matrix flags the key", async () => {
+    await page.click('button[data-sample="storm-0558"]');
+    await waitForAnalysis(page, "2");
+    const codes = await page.getAttribute(".token-card >> nth=0", "data-codes");
+    assert(codes.includes("consumer-key-for-organization-tenant"), codes);
+    const flagged = await page.$$eval("#key-matrix tr.flagged", (rows) => rows.length);
+    assert(flagged >= 1, "no key flagged in the matrix");
+  });
+
+  await check("export JSON downloads the report, with tokens replaced by fingerprints", async () => {
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-json")]);
+    const path = await download.path();
+    const report = JSON.parse(await readFile(path, "utf8"));
+    assert(report.summary.violation === 2, `summary ${JSON.stringify(report.summary)}`);
+    assert(report.tokens.every((t) => t.token === undefined && /^[0-9a-f]{64}$/.test(t.fingerprint)), "token text leaked into the export");
+    assert(report.tokens[0].claims.name === "[redacted]", "personal claim not redacted");
+  });
+
+  await check("export Markdown and save case download files", async () => {
+    const [md] = await Promise.all([page.waitForEvent("download"), page.click("#export-md")]);
+    assert((await readFile(await md.path(), "utf8")).startsWith("# Keyhole report"), "markdown export");
+    const [saved] = await Promise.all([page.waitForEvent("download"), page.click("#save-case")]);
+    const caseFile = JSON.parse(await readFile(await saved.path(), "utf8"));
+    assert(caseFile.tokens.length === 2 && caseFile.key_sets.length === 1, "saved case differs");
+  });
+
+  await check("screenshots: light and dark, wide and 1024 px", async () => {
+    await page.click('button[data-sample="storm-0558"]');
+    await waitForAnalysis(page, "2");
+    for (const scheme of ["light", "dark"]) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.screenshot({ path: join(outDir, `storm-${scheme}-wide.png`) });
+      await page.setViewportSize({ width: 1024, height: 900 });
+      await page.screenshot({ path: join(outDir, `storm-${scheme}-1024.png`), fullPage: true });
+    }
     await page.emulateMedia({ colorScheme: "light" });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    assert(!overflow, "the page scrolls horizontally at 1280 px");
   });
 
-  await check("garbage input shows a typed error, not a blank page", async () => {
-    await page.fill("#tokens-input", "definitely.not");
-    const err = await page.textContent("#decode-error");
-    assert(err.includes("dot-separated parts"), `error was: ${err}`);
+  await check("keyboard only: Tab to a sample, press Enter, focus is visible", async () => {
+    await page.click("#reset");
+    await page.evaluate(() => document.activeElement?.blur());
+    let reached = false;
+    for (let i = 0; i < 40 && !reached; i++) {
+      await page.keyboard.press("Tab");
+      reached = await page.evaluate(() => document.activeElement?.dataset?.sample === "cross-cloud");
+    }
+    assert(reached, "Tab never reached the cross-cloud sample button");
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert(outline !== "none", "focused button has no visible outline");
+    await page.keyboard.press("Enter");
+    await waitForAnalysis(page, "2");
+    const verdicts = await verdictsInPage(page);
+    assert(verdicts.every((v) => v.codes.includes("cross-cloud-key")), JSON.stringify(verdicts));
   });
 
-  await check("every request was for the app's own files", async () => {
-    const foreign = requests.filter(
-      (u) => !u.startsWith(origin + "/") && !u.startsWith("data:") && !u.startsWith("file://") && !u.includes("exfil.example"),
+  await check("hostile claim and header values render as inert, visible text", async () => {
+    await page.click("#reset");
+    const hostile = makeToken(
+      {
+        name: '<img src=x onerror="window.__pwned=1">',
+        upn: "<script>window.__pwned=2</script>",
+        website: "javascript:window.__pwned=3",
+        style: "</pre><style>body{display:none}</style>",
+        family_name: "admin\u202Egpj.exe",
+        given_name: "zero\u200Bwidth",
+      },
+      { kid: '"><svg onload="window.__pwned=4">' },
     );
-    assert(foreign.length === 0, `foreign requests: ${foreign.join(", ")}`);
-    assert(requests.length > 0, "CDP saw no requests at all: the audit is not working");
+    await page.fill("#tokens-input", hostile);
+    await waitForAnalysis(page, "1");
+    const state = await page.evaluate(() => ({
+      pwned: window.__pwned,
+      injected: document.querySelectorAll(".token-card img, .token-card script, .token-card svg, .token-card style").length,
+      markers: [...document.querySelectorAll(".token-card .invisible-char")].map((e) => e.textContent),
+      visible: getComputedStyle(document.body).display,
+    }));
+    assert(state.pwned === undefined, "a hostile value ran script");
+    assert(state.injected === 0, "a hostile value injected an element");
+    assert(state.markers.includes("U+202E") && state.markers.includes("U+200B"), `markers: ${state.markers}`);
+    assert(state.visible !== "none", "injected CSS applied");
+  });
+
+  await check("a large case (1,000 tokens) is analysed in the worker with the page responsive", async () => {
+    const many = Array.from({ length: 1000 }, (_, i) => makeToken({ sub: `user-${i}`, tid: "11111111-2222-3333-4444-555555555555", iat: i }));
+    await page.evaluate((tokens) => {
+      window.__longTasks = [];
+      new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__longTasks.push(e.duration))).observe({ entryTypes: ["longtask"] });
+    }, many);
+    await page.fill("#tokens-input", many.join("\n"));
+    await waitForAnalysis(page, "1000");
+    const status = await page.textContent("#summary .status");
+    assert(status.includes("web worker"), `not analysed in the worker: ${status}`);
+    const cards = await page.$$eval("[data-verdict]", (e) => e.length);
+    assert(cards === 100, `expected the first page of 100 tokens, got ${cards}`);
   });
 
   await check("an injected fetch, image and sendBeacon to another origin are blocked by the CSP", async () => {
@@ -113,13 +253,36 @@ try {
     assert(leaked.length === 0, `requests left the page: ${leaked.join(", ")}`);
   });
 
+  await check("every request of the whole workflow was for the app's own files", async () => {
+    const foreign = requests.filter(
+      (u) => !u.startsWith(origin + "/") && !u.startsWith("data:") && !u.startsWith("blob:") && !u.includes("exfil.example"),
+    );
+    assert(foreign.length === 0, `foreign requests: ${foreign.join(", ")}`);
+    assert(requests.length > 0, "CDP saw no requests at all: the audit is not working");
+    const paths = new Set(server.served);
+    for (const p of paths) assert(existsSync(join(dist, p === "/" ? "index.html" : p)), `served a path that is not in dist: ${p}`);
+  });
+
+  await check("nothing was stored: localStorage, sessionStorage, IndexedDB and cookies are empty", async () => {
+    const stored = await page.evaluate(async () => ({
+      local: localStorage.length,
+      session: sessionStorage.length,
+      idb: (await indexedDB.databases()).length,
+      cookie: document.cookie,
+    }));
+    const cookies = await context.cookies();
+    assert(stored.local === 0 && stored.session === 0 && stored.idb === 0 && stored.cookie === "", JSON.stringify(stored));
+    assert(cookies.length === 0, `cookies: ${JSON.stringify(cookies)}`);
+  });
+
   await check("works from a sub-path", async () => {
     const sub = await serveDir(dist, "/tools/keyhole/");
     try {
       const p = await context.newPage();
       await p.goto(sub.url);
       await p.fill("#tokens-input", token);
-      const payload = await p.textContent("#decoded-payload");
+      await waitForAnalysis(p, "1");
+      const payload = await p.locator(".decoded-payload").first().textContent();
       assert(payload.includes("analyst-e2e"), "decode failed under a sub-path");
       assert(sub.served.every((u) => u.startsWith("/tools/keyhole/")), `requests outside the sub-path: ${sub.served}`);
       await p.close();
@@ -128,17 +291,23 @@ try {
     }
   });
 
-  await check("works when opened from file://", async () => {
+  await check("works when opened from file:// (offline.html)", async () => {
     const p = await context.newPage();
     const pageErrors = [];
     p.on("pageerror", (e) => pageErrors.push(String(e)));
     await p.goto(new URL(`file://${resolve(dist)}/offline.html`).href);
     await p.waitForSelector("#tokens-input", { timeout: 15000 });
     await p.fill("#tokens-input", token);
-    const payload = await p.textContent("#decoded-payload");
+    await waitForAnalysis(p, "1");
+    const payload = await p.locator(".decoded-payload").first().textContent();
     assert(payload.includes("analyst-e2e"), "decode failed from file://");
     assert(pageErrors.length === 0, pageErrors.join("\n"));
     await p.close();
+  });
+
+  await check("the JavaScript API analyze(case) returns the report", async () => {
+    const summary = await page.evaluate(() => wasm_bindgen.analyze({ tokens: ["not.a.token"] }).summary);
+    assert(summary.tokens === 1 && summary.malformed === 1, JSON.stringify(summary));
   });
 
   await check("no console errors", async () => {

@@ -56,34 +56,61 @@ pub fn app() -> Html {
                         let d = dispatcher.clone();
                         *slot = Some(
                             AnalysisWorker::spawner()
-                                .callback(move |reply: String| match serde_json::from_str::<Reply>(&reply) {
-                                    Ok(Reply::Progress { revision, done, total }) => {
-                                        d.dispatch(Action::Progress { revision, done, total })
+                                .callback(move |reply: String| {
+                                    match serde_json::from_str::<Reply>(&reply) {
+                                        Ok(Reply::Progress {
+                                            revision,
+                                            done,
+                                            total,
+                                        }) => d.dispatch(Action::Progress {
+                                            revision,
+                                            done,
+                                            total,
+                                        }),
+                                        Ok(Reply::Report { revision, report }) => {
+                                            d.dispatch(Action::Analysed {
+                                                revision,
+                                                report: Rc::new(*report),
+                                            })
+                                        }
+                                        Ok(Reply::Failed { message, .. }) => {
+                                            d.dispatch(Action::Notice(Some(message)))
+                                        }
+                                        Err(e) => d.dispatch(Action::Notice(Some(format!(
+                                            "worker reply unreadable: {e}"
+                                        )))),
                                     }
-                                    Ok(Reply::Report { revision, report }) => d.dispatch(Action::Analysed {
-                                        revision,
-                                        report: Rc::new(*report),
-                                    }),
-                                    Ok(Reply::Failed { message, .. }) => d.dispatch(Action::Notice(Some(message))),
-                                    Err(e) => d.dispatch(Action::Notice(Some(format!("worker reply unreadable: {e}")))),
                                 })
                                 .spawn_with_loader("./worker.js"),
                         );
                     }
-                    let request = Request { revision, default_now: clock::now(), case };
+                    let request = Request {
+                        revision,
+                        default_now: clock::now(),
+                        case,
+                    };
                     match (slot.as_ref(), serde_json::to_string(&request)) {
                         (Some(b), Ok(text)) => {
-                            dispatcher.dispatch(Action::Progress { revision, done: 0, total: 0 });
+                            dispatcher.dispatch(Action::Progress {
+                                revision,
+                                done: 0,
+                                total: 0,
+                            });
                             verifier.set("jsonwebtoken (pure Rust, in a web worker)".into());
                             b.send(text);
                         }
-                        (_, Err(e)) => dispatcher.dispatch(Action::Notice(Some(format!("cannot send the case to the worker: {e}")))),
+                        (_, Err(e)) => dispatcher.dispatch(Action::Notice(Some(format!(
+                            "cannot send the case to the worker: {e}"
+                        )))),
                         (None, _) => {}
                     }
                 } else {
                     let report = analyze_with_reference(&case, &AnalyzeOptions::at(clock::now()));
                     verifier.set("jsonwebtoken (pure Rust)".into());
-                    dispatcher.dispatch(Action::Analysed { revision, report: Rc::new(report) });
+                    dispatcher.dispatch(Action::Analysed {
+                        revision,
+                        report: Rc::new(report),
+                    });
                 }
             });
             move || drop(timer)
@@ -104,14 +131,21 @@ pub fn app() -> Html {
             for file in files {
                 let d = ws.dispatcher();
                 held.push(read(file, move |result| {
-                    let action = match result.and_then(|(name, text)| classify(&name, text).map(|k| (name, k))) {
+                    let action = match result
+                        .and_then(|(name, text)| classify(&name, text).map(|k| (name, k)))
+                    {
                         Ok((_, Dropped::Case(case))) => Action::LoadCase(case),
                         Ok((name, Dropped::Keys(doc))) => {
                             d.dispatch(Action::Notice(Some(format!("Added key set from {name}"))));
-                            Action::AddKeySet { source: String::new(), document: doc }
+                            Action::AddKeySet {
+                                source: String::new(),
+                                document: doc,
+                            }
                         }
                         Ok((name, Dropped::Text(text))) => {
-                            d.dispatch(Action::Notice(Some(format!("Searching {name} for tokens"))));
+                            d.dispatch(Action::Notice(Some(format!(
+                                "Searching {name} for tokens"
+                            ))));
                             Action::SetText(text)
                         }
                         Err(e) => Action::Notice(Some(e)),
@@ -128,7 +162,9 @@ pub fn app() -> Html {
             let case = ws.to_saved_case();
             let result = serde_json::to_string_pretty(&case)
                 .map_err(|e| e.to_string())
-                .and_then(|json| download::save_text("keyhole-case.json", "application/json", &json));
+                .and_then(|json| {
+                    download::save_text("keyhole-case.json", "application/json", &json)
+                });
             if let Err(e) = result {
                 ws.dispatch(Action::Notice(Some(format!("Saving failed: {e}"))));
             }
@@ -141,7 +177,12 @@ pub fn app() -> Html {
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             if let Some(list) = e.data_transfer().and_then(|d| d.files()) {
-                on_files.emit((0..list.length()).filter_map(|i| list.get(i)).map(File::from).collect());
+                on_files.emit(
+                    (0..list.length())
+                        .filter_map(|i| list.get(i))
+                        .map(File::from)
+                        .collect(),
+                );
             }
         })
     };

@@ -32,7 +32,10 @@ pub enum KeySetField {
 pub enum Progress {
     Idle,
     /// Analysing, with tokens done out of total when a worker reports them.
-    Running { done: usize, total: usize },
+    Running {
+        done: usize,
+        total: usize,
+    },
 }
 
 /// Everything on the page that is not derived.
@@ -81,8 +84,15 @@ impl Default for Workspace {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     SetText(String),
-    AddKeySet { source: String, document: String },
-    EditKeySet { id: u32, field: KeySetField, value: String },
+    AddKeySet {
+        source: String,
+        document: String,
+    },
+    EditKeySet {
+        id: u32,
+        field: KeySetField,
+        value: String,
+    },
     RemoveKeySet(u32),
     SetSecret(String),
     SetSecretBase64(bool),
@@ -91,8 +101,15 @@ pub enum Action {
     LoadCase(Box<CaseFile>),
     ClearCaseTokens,
     /// A result for `revision` (ignored if the inputs changed since).
-    Analysed { revision: u64, report: Rc<Report> },
-    Progress { revision: u64, done: usize, total: usize },
+    Analysed {
+        revision: u64,
+        report: Rc<Report>,
+    },
+    Progress {
+        revision: u64,
+        done: usize,
+        total: usize,
+    },
     Notice(Option<String>),
     Reset,
 }
@@ -311,7 +328,13 @@ mod tests {
         assert!(s.revision > r0);
         let rev = s.revision;
         let report = Rc::new(Report::new(0, vec![], vec![]));
-        let s = reduce(s, Action::Analysed { revision: rev, report });
+        let s = reduce(
+            s,
+            Action::Analysed {
+                revision: rev,
+                report,
+            },
+        );
         assert!(s.is_current());
         let s = reduce(s, Action::SetAsOf(Some(5)));
         assert!(!s.is_current());
@@ -323,17 +346,39 @@ mod tests {
         let old = s.revision;
         let s = reduce(s, Action::SetText("b".into()));
         let report = Rc::new(Report::new(0, vec![], vec![]));
-        let s = reduce(s, Action::Analysed { revision: old, report });
+        let s = reduce(
+            s,
+            Action::Analysed {
+                revision: old,
+                report,
+            },
+        );
         assert!(s.report.is_none());
     }
 
     #[test]
     fn pasting_an_openid_configuration_fills_the_issuer() {
-        let s = reduce(Workspace::default(), Action::AddKeySet { source: String::new(), document: String::new() });
+        let s = reduce(
+            Workspace::default(),
+            Action::AddKeySet {
+                source: String::new(),
+                document: String::new(),
+            },
+        );
         let id = s.key_sets[0].id;
         let doc = r#"{"issuer":"https://login.microsoftonline.com/{tenantid}/v2.0","jwks_uri":"https://x/keys"}"#;
-        let s = reduce(s, Action::EditKeySet { id, field: KeySetField::Document, value: doc.into() });
-        assert_eq!(s.key_sets[0].issuer, "https://login.microsoftonline.com/{tenantid}/v2.0");
+        let s = reduce(
+            s,
+            Action::EditKeySet {
+                id,
+                field: KeySetField::Document,
+                value: doc.into(),
+            },
+        );
+        assert_eq!(
+            s.key_sets[0].issuer,
+            "https://login.microsoftonline.com/{tenantid}/v2.0"
+        );
     }
 
     #[test]
@@ -343,7 +388,11 @@ mod tests {
             now: Some(42),
             tokens: vec!["t1".into()],
             text: Some("log".into()),
-            key_sets: vec![CaseKeySet { source: Some("https://s".into()), issuer: None, document: serde_json::json!({"keys": []}) }],
+            key_sets: vec![CaseKeySet {
+                source: Some("https://s".into()),
+                issuer: None,
+                document: serde_json::json!({"keys": []}),
+            }],
             ..CaseFile::default()
         };
         let s = reduce(s, Action::LoadCase(Box::new(case.clone())));
@@ -357,7 +406,13 @@ mod tests {
 
     #[test]
     fn pem_documents_stay_strings() {
-        assert_eq!(document_value("-----BEGIN PUBLIC KEY-----"), Value::String("-----BEGIN PUBLIC KEY-----".into()));
-        assert_eq!(document_value(r#"{"keys":[]}"#), serde_json::json!({"keys": []}));
+        assert_eq!(
+            document_value("-----BEGIN PUBLIC KEY-----"),
+            Value::String("-----BEGIN PUBLIC KEY-----".into())
+        );
+        assert_eq!(
+            document_value(r#"{"keys":[]}"#),
+            serde_json::json!({"keys": []})
+        );
     }
 }

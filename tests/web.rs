@@ -1,16 +1,23 @@
-//! Component tests in headless Chromium (wasm-bindgen-test).
+//! Component tests in headless Chromium (wasm-bindgen-test): the components render what the
+//! engine decided, hostile values stay inert, and the test hooks (`data-verdict`, `data-codes`,
+//! `#summary` data attributes) are present.
 #![cfg(target_arch = "wasm32")]
 
-use keyhole_app::components::DecodedView;
+use std::rc::Rc;
+
+use keyhole_app::components::summary::{Summary, SummaryProps};
+use keyhole_app::components::token_card::{TokenCard, TokenCardProps};
+use keyhole_app::state::Progress;
+use keyhole_engine::samples::sample;
+use keyhole_engine::{analyze_with_reference, AnalyzeOptions, CaseFile, Report};
 use wasm_bindgen_test::*;
-use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
-
 fn host() -> web_sys::Element {
-    let doc = gloo_utils_document();
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .unwrap_or_else(|| unreachable!("a browser test has a document"));
     let el = doc.create_element("div").unwrap_or_else(|_| unreachable!());
     doc.body()
         .unwrap_or_else(|| unreachable!())
@@ -19,91 +26,122 @@ fn host() -> web_sys::Element {
     el
 }
 
-fn gloo_utils_document() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .unwrap_or_else(|| unreachable!("a browser test has a document"))
-}
-
-#[derive(Properties, PartialEq)]
-struct WrapProps {
-    token: String,
-}
-
-#[function_component(Wrap)]
-fn wrap(p: &WrapProps) -> Html {
-    html! { <DecodedView result={Some(keyhole_engine::decode_token(&p.token))} /> }
-}
-
 async fn settle() {
-    // Yew renders on the microtask/scheduler queue; yield to it.
     yew::platform::time::sleep(std::time::Duration::from_millis(30)).await;
 }
 
-#[wasm_bindgen_test]
-async fn decoded_view_renders_pretty_header_and_payload() {
-    let root = host();
-    yew::Renderer::<Wrap>::with_root_and_props(
-        root.clone(),
-        WrapProps {
-            token: TOKEN.into(),
-        },
-    )
-    .render();
-    settle().await;
-    let header = root
-        .query_selector("#decoded-header")
+fn report_of(case: &CaseFile) -> Report {
+    analyze_with_reference(case, &AnalyzeOptions::at(0))
+}
+
+fn sample_report(name: &str) -> Report {
+    let json = sample(name).map(|s| s.case_json).unwrap_or_default();
+    report_of(&CaseFile::from_json(json).unwrap_or_else(|e| unreachable!("{e}")))
+}
+
+fn attr(root: &web_sys::Element, selector: &str, name: &str) -> Option<String> {
+    root.query_selector(selector)
         .ok()
         .flatten()
-        .map(|e| e.text_content().unwrap_or_default());
-    let payload = root
-        .query_selector("#decoded-payload")
-        .ok()
-        .flatten()
-        .map(|e| e.text_content().unwrap_or_default());
-    let header = header.unwrap_or_default();
-    let payload = payload.unwrap_or_default();
-    assert!(header.contains("\"alg\": \"HS256\""), "{header}");
-    assert!(payload.contains("\"name\": \"John Doe\""), "{payload}");
+        .and_then(|e| e.get_attribute(name))
 }
 
 #[wasm_bindgen_test]
-async fn decoded_view_shows_typed_error_for_garbage() {
+async fn token_card_carries_verdict_and_codes_for_the_storm_sample() {
+    let report = sample_report("storm-0558");
     let root = host();
-    yew::Renderer::<Wrap>::with_root_and_props(
-        root.clone(),
-        WrapProps {
-            token: "x.y".into(),
-        },
-    )
-    .render();
+    let props = TokenCardProps {
+        token: report.tokens[0].clone(),
+        now: report.now,
+    };
+    yew::Renderer::<TokenCard>::with_root_and_props(root.clone(), props).render();
     settle().await;
-    let err = root
-        .query_selector("#decode-error")
-        .ok()
-        .flatten()
-        .and_then(|e| e.text_content())
-        .unwrap_or_default();
-    assert!(err.contains("3 dot-separated parts"), "{err}");
+    assert_eq!(
+        attr(&root, "[data-verdict]", "data-verdict").as_deref(),
+        Some("violation")
+    );
+    let codes = attr(&root, "[data-verdict]", "data-codes").unwrap_or_default();
+    assert!(
+        codes.contains("consumer-key-for-organization-tenant"),
+        "{codes}"
+    );
+    let text = root.text_content().unwrap_or_default();
+    assert!(
+        text.contains("VIOLATION"),
+        "the verdict is written in words, not colour alone"
+    );
+    assert!(
+        text.contains("Microsoft consumer accounts only"),
+        "provenance shown"
+    );
 }
 
 #[wasm_bindgen_test]
-async fn hostile_claim_renders_as_text() {
-    let payload = keyhole_engine::b64::encode_url(br#"{"name":"<img src=x onerror=alert(1)>"}"#);
-    let header = keyhole_engine::b64::encode_url(br#"{"alg":"HS256"}"#);
+async fn summary_sets_data_attributes_only_when_current() {
+    let report = Rc::new(sample_report("cross-cloud"));
     let root = host();
-    yew::Renderer::<Wrap>::with_root_and_props(
-        root.clone(),
-        WrapProps {
-            token: format!("{header}.{payload}."),
-        },
-    )
-    .render();
+    let props = SummaryProps {
+        report: Some(report.clone()),
+        current: true,
+        progress: Progress::Idle,
+        verifier: "test".into(),
+    };
+    yew::Renderer::<Summary>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    assert_eq!(attr(&root, "#summary", "data-total").as_deref(), Some("2"));
+    assert_eq!(
+        attr(&root, "#summary", "data-violation").as_deref(),
+        Some("2")
+    );
+
+    let stale = host();
+    let props = SummaryProps {
+        report: Some(report),
+        current: false,
+        progress: Progress::Idle,
+        verifier: "test".into(),
+    };
+    yew::Renderer::<Summary>::with_root_and_props(stale.clone(), props).render();
+    settle().await;
+    assert_eq!(
+        attr(&stale, "#summary", "data-total"),
+        None,
+        "a stale report must not look complete"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn hostile_claims_render_as_inert_text_with_invisible_characters_marked() {
+    let header =
+        keyhole_engine::b64::encode_url(br#"{"alg":"HS256","kid":"<svg onload=alert(1)>"}"#);
+    let payload = keyhole_engine::b64::encode_url(
+        "{\"name\":\"<img src=x onerror=alert(1)>\",\"upn\":\"admin\u{202E}gpj.exe\"}".as_bytes(),
+    );
+    let case = CaseFile {
+        tokens: vec![format!("{header}.{payload}.c2ln")],
+        ..CaseFile::default()
+    };
+    let report = report_of(&case);
+    let root = host();
+    let props = TokenCardProps {
+        token: report.tokens[0].clone(),
+        now: 0,
+    };
+    yew::Renderer::<TokenCard>::with_root_and_props(root.clone(), props).render();
     settle().await;
     assert!(
-        root.query_selector("img").ok().flatten().is_none(),
+        root.query_selector("img, svg, script")
+            .ok()
+            .flatten()
+            .is_none(),
         "no element may be injected"
     );
     let text = root.text_content().unwrap_or_default();
     assert!(text.contains("<img src=x onerror=alert(1)>"));
+    let marker = root
+        .query_selector(".invisible-char")
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content());
+    assert_eq!(marker.as_deref(), Some("U+202E"));
 }

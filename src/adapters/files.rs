@@ -21,12 +21,18 @@ pub enum Dropped {
 pub fn classify(name: &str, text: String) -> Result<Dropped, String> {
     let trimmed = text.trim_start();
     if let Ok(Value::Object(map)) = serde_json::from_str::<Value>(&text) {
-        if ["key_sets", "tokens", "text", "now"].iter().any(|k| map.contains_key(*k)) {
+        if ["key_sets", "tokens", "text", "now"]
+            .iter()
+            .any(|k| map.contains_key(*k))
+        {
             return CaseFile::from_json(&text)
                 .map(|c| Dropped::Case(Box::new(c)))
                 .map_err(|e| format!("{name}: {e}"));
         }
-        if ["keys", "kty", "jwks_uri"].iter().any(|k| map.contains_key(*k)) {
+        if ["keys", "kty", "jwks_uri"]
+            .iter()
+            .any(|k| map.contains_key(*k))
+        {
             return Ok(Dropped::Keys(text));
         }
         if map.contains_key("log") {
@@ -40,7 +46,10 @@ pub fn classify(name: &str, text: String) -> Result<Dropped, String> {
 }
 
 /// Reads a file as text; binary certificates (DER) come back as base64, which the engine reads.
-pub fn read(file: File, done: impl FnOnce(Result<(String, String), String>) + 'static) -> FileReader {
+pub fn read(
+    file: File,
+    done: impl FnOnce(Result<(String, String), String>) + 'static,
+) -> FileReader {
     let name = file.name();
     gloo::file::callbacks::read_as_bytes(&file, move |result| {
         done(match result {
@@ -60,11 +69,26 @@ mod tests {
 
     #[test]
     fn classifies_cases_keys_and_text() {
-        assert!(matches!(classify("c.json", r#"{"tokens":[]}"#.into()), Ok(Dropped::Case(_))));
-        assert!(matches!(classify("k.json", r#"{"keys":[]}"#.into()), Ok(Dropped::Keys(_))));
-        assert!(matches!(classify("k.pem", "-----BEGIN PUBLIC KEY-----".into()), Ok(Dropped::Keys(_))));
-        assert!(matches!(classify("a.har", r#"{"log":{}}"#.into()), Ok(Dropped::Text(_))));
-        assert!(matches!(classify("x.log", "Authorization: Bearer x".into()), Ok(Dropped::Text(_))));
+        assert!(matches!(
+            classify("c.json", r#"{"tokens":[]}"#.into()),
+            Ok(Dropped::Case(_))
+        ));
+        assert!(matches!(
+            classify("k.json", r#"{"keys":[]}"#.into()),
+            Ok(Dropped::Keys(_))
+        ));
+        assert!(matches!(
+            classify("k.pem", "-----BEGIN PUBLIC KEY-----".into()),
+            Ok(Dropped::Keys(_))
+        ));
+        assert!(matches!(
+            classify("a.har", r#"{"log":{}}"#.into()),
+            Ok(Dropped::Text(_))
+        ));
+        assert!(matches!(
+            classify("x.log", "Authorization: Bearer x".into()),
+            Ok(Dropped::Text(_))
+        ));
         assert!(classify("bad.json", r#"{"tokens": 5}"#.into()).is_err());
     }
 }

@@ -22,9 +22,19 @@ pub struct Request {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Reply {
-    Progress { revision: u64, done: usize, total: usize },
-    Report { revision: u64, report: Box<Report> },
-    Failed { revision: u64, message: String },
+    Progress {
+        revision: u64,
+        done: usize,
+        total: usize,
+    },
+    Report {
+        revision: u64,
+        report: Box<Report>,
+    },
+    Failed {
+        revision: u64,
+        message: String,
+    },
 }
 
 /// The worker side.
@@ -75,7 +85,9 @@ impl Worker for AnalysisWorker {
             Ok(text) => scope.respond(id, text),
             Err(e) => scope.respond(
                 id,
-                format!(r#"{{"type":"failed","revision":0,"message":"cannot encode the report: {e}"}}"#),
+                format!(
+                    r#"{{"type":"failed","revision":0,"message":"cannot encode the report: {e}"}}"#
+                ),
             ),
         }
     }

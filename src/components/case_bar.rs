@@ -24,12 +24,18 @@ pub fn case_bar(p: &CaseBarProps) -> Html {
     let onchange = Callback::from(move |e: Event| {
         let input: HtmlInputElement = e.target_unchecked_into();
         if let Some(list) = input.files() {
-            let files = (0..list.length()).filter_map(|i| list.get(i)).map(File::from).collect();
+            let files = (0..list.length())
+                .filter_map(|i| list.get(i))
+                .map(File::from)
+                .collect();
             on_files.emit(files);
         }
         input.set_value("");
     });
-    let as_of_value = p.as_of.map(|t| format_utc(t).get(..16).unwrap_or("").to_owned()).unwrap_or_default();
+    let as_of_value = p
+        .as_of
+        .map(|t| format_utc(t).get(..16).unwrap_or("").to_owned())
+        .unwrap_or_default();
     html! {
         <section class="case-bar" aria-label="Case">
             <div class="samples" role="group" aria-labelledby="samples-label">

@@ -16,7 +16,11 @@ const CLOUDS: &[(&str, &str)] = &[
 /// (audience, path) pairs; consumers exist only in the global cloud.
 const PATHS: &[(&str, &str, bool)] = &[
     ("common v2", "common/discovery/v2.0/keys", true),
-    ("organizations v2", "organizations/discovery/v2.0/keys", true),
+    (
+        "organizations v2",
+        "organizations/discovery/v2.0/keys",
+        true,
+    ),
     ("consumers v2", "consumers/discovery/v2.0/keys", false),
     ("common v1", "common/discovery/keys", true),
     ("organizations v1", "organizations/discovery/keys", true),
@@ -29,7 +33,10 @@ pub fn endpoint_urls() -> Vec<(String, String)> {
     for (cloud, host) in CLOUDS {
         for (label, path, all_clouds) in PATHS {
             if *all_clouds || *host == "login.microsoftonline.com" {
-                out.push((format!("{cloud} · {label}"), format!("https://{host}/{path}")));
+                out.push((
+                    format!("{cloud} · {label}"),
+                    format!("https://{host}/{path}"),
+                ));
             }
         }
     }

@@ -31,7 +31,11 @@ pub fn export_bar(p: &ExportBarProps) -> Html {
             let Some(r) = report.as_ref() else { return };
             let out = prepare(r, options);
             let result = if markdown {
-                save_text("keyhole-report.md", "text/markdown", &keyhole_engine::render::to_markdown(&out))
+                save_text(
+                    "keyhole-report.md",
+                    "text/markdown",
+                    &keyhole_engine::render::to_markdown(&out),
+                )
             } else {
                 match serde_json::to_string_pretty(&out) {
                     Ok(json) => save_text("keyhole-report.json", "application/json", &json),
@@ -44,7 +48,9 @@ pub fn export_bar(p: &ExportBarProps) -> Html {
         })
     };
     let toggle = |state: UseStateHandle<bool>| {
-        Callback::from(move |e: Event| state.set(e.target_unchecked_into::<HtmlInputElement>().checked()))
+        Callback::from(move |e: Event| {
+            state.set(e.target_unchecked_into::<HtmlInputElement>().checked())
+        })
     };
     let disabled = p.report.is_none();
     html! {

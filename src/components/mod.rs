@@ -3,7 +3,6 @@
 
 pub mod case_bar;
 pub mod claims_table;
-pub mod decoded_view;
 pub mod endpoints;
 pub mod export_bar;
 pub mod findings;
@@ -14,5 +13,3 @@ pub mod summary;
 pub mod token_card;
 pub mod token_list;
 pub mod tokens_pane;
-
-pub use decoded_view::DecodedView;

@@ -29,7 +29,9 @@ pub fn summary(p: &SummaryProps) -> Html {
         (_, false) => "Updating…".to_owned(),
         _ => format!(
             "Analysed as of {} UTC · signatures checked by {}",
-            keyhole_engine::time::format_utc(r.now).trim_end_matches('Z').replace('T', " "),
+            keyhole_engine::time::format_utc(r.now)
+                .trim_end_matches('Z')
+                .replace('T', " "),
             p.verifier
         ),
     };

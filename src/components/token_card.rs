@@ -47,21 +47,32 @@ pub fn found_at_text(found: &Option<Value>) -> String {
             let what = match ctx["kind"].as_str().unwrap_or("text") {
                 "header" => format!("{} header", ctx["name"].as_str().unwrap_or("")),
                 "cookie" => format!("cookie {}", ctx["name"].as_str().unwrap_or("")),
-                "query_parameter" => format!("query parameter {}", ctx["name"].as_str().unwrap_or("")),
-                "fragment_parameter" => format!("fragment parameter {}", ctx["name"].as_str().unwrap_or("")),
+                "query_parameter" => {
+                    format!("query parameter {}", ctx["name"].as_str().unwrap_or(""))
+                }
+                "fragment_parameter" => {
+                    format!("fragment parameter {}", ctx["name"].as_str().unwrap_or(""))
+                }
                 "json_field" => format!("JSON {}", ctx["path"].as_str().unwrap_or("")),
                 "har" => format!(
                     "HAR entry {} {}{}",
                     ctx["entry"],
                     ctx["part"].as_str().unwrap_or(""),
-                    ctx["name"].as_str().map(|n| format!(" {n}")).unwrap_or_default()
+                    ctx["name"]
+                        .as_str()
+                        .map(|n| format!(" {n}"))
+                        .unwrap_or_default()
                 ),
                 _ => "text".to_owned(),
             };
             format!("line {}, column {} ({what})", l["line"], l["column"])
         })
         .collect();
-    let more = if count > 1 { format!(" — seen {count} times") } else { String::new() };
+    let more = if count > 1 {
+        format!(" — seen {count} times")
+    } else {
+        String::new()
+    };
     format!("{}{more}", locs.join("; "))
 }
 
@@ -99,19 +110,34 @@ fn evidence_line(label: &str, e: &Evidence) -> Html {
 fn signature_text(s: &Option<SignatureOutcome>) -> String {
     match s {
         None => "not checked".to_owned(),
-        Some(SignatureOutcome::Verified { key_id, matched_by, verifier }) => {
+        Some(SignatureOutcome::Verified {
+            key_id,
+            matched_by,
+            verifier,
+        }) => {
             format!("verified with trusted key {key_id} (matched by {matched_by:?}, checked by {verifier})")
         }
-        Some(SignatureOutcome::SignatureInvalid { key_ids, verifier, .. }) => {
-            format!("INVALID: no signature match with key(s) {} (checked by {verifier})", key_ids.join(", "))
+        Some(SignatureOutcome::SignatureInvalid {
+            key_ids, verifier, ..
+        }) => {
+            format!(
+                "INVALID: no signature match with key(s) {} (checked by {verifier})",
+                key_ids.join(", ")
+            )
         }
-        Some(SignatureOutcome::NoMatchingKey { detail }) => format!("no trusted key matches: {detail}"),
+        Some(SignatureOutcome::NoMatchingKey { detail }) => {
+            format!("no trusted key matches: {detail}")
+        }
         Some(SignatureOutcome::AlgorithmDoesNotFitKey { key_id, reason }) => {
             format!("not checked: the algorithm does not fit key {key_id}: {reason}")
         }
-        Some(SignatureOutcome::UnsupportedAlgorithm { alg }) => format!("not checked: unsupported algorithm {alg}"),
+        Some(SignatureOutcome::UnsupportedAlgorithm { alg }) => {
+            format!("not checked: unsupported algorithm {alg}")
+        }
         Some(SignatureOutcome::Unsecured) => "none: alg is \"none\" (unsecured token)".to_owned(),
-        Some(SignatureOutcome::Encrypted) => "encrypted token (JWE): no signature to check".to_owned(),
+        Some(SignatureOutcome::Encrypted) => {
+            "encrypted token (JWE): no signature to check".to_owned()
+        }
     }
 }
 
@@ -119,7 +145,12 @@ fn signature_text(s: &Option<SignatureOutcome>) -> String {
 pub fn token_card(p: &TokenCardProps) -> Html {
     let t = &p.token;
     let word = verdict_word(t.verdict);
-    let codes = t.findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>().join(" ");
+    let codes = t
+        .findings
+        .iter()
+        .map(|f| f.code.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
     let iss = t.claims.get("iss").and_then(Value::as_str).unwrap_or("");
     let heading_id = format!("token-{}-title", t.index);
     html! {

@@ -16,9 +16,9 @@ pub struct DecodedToken {
     pub notes: Vec<String>,
 }
 
-/// Decodes one token (compact serialization) without verifying its signature.
+/// Decodes one token (compact or JWS JSON serialization) without verifying its signature.
 pub fn decode_token(text: &str) -> Result<DecodedToken, TokenError> {
-    let parsed = token::parse_compact(text)?;
+    let parsed = token::parse_token(text)?;
     let header = parsed
         .primary()
         .map(|s| Value::Object(s.header.clone()))
