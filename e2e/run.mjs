@@ -168,6 +168,8 @@ try {
     }
     await page.emulateMedia({ colorScheme: "light" });
     await page.setViewportSize({ width: 1280, height: 900 });
+    await page.locator("#summary").evaluate((e) => e.scrollIntoView());
+    await page.screenshot({ path: join(outDir, "results-light.png") });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
     assert(!overflow, "the page scrolls horizontally at 1280 px");
   });

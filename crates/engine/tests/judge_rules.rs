@@ -56,7 +56,7 @@ const STRONG_SECRET: &[u8] = b"k7Qm2vX9pL4rT8wZ1nB6cD3fH5jK0sY2";
 
 fn jwe_codes() -> Vec<String> {
     let h = b64::encode_url(br#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#);
-    let token = parse_compact(&format!("{h}.a.b.c.d")).unwrap_or_else(|e| unreachable!("{e}"));
+    let token = parse_compact(&format!("{h}.YQ.Yg.Yw.ZA")).unwrap_or_else(|e| unreachable!("{e}"));
     let s = Scenario::clean();
     judge::judge_token(
         &token,

@@ -1,0 +1,123 @@
+//! The case-file contract of `analyze`: order of tokens, OpenID configurations declaring the
+//! issuer of the key set at their jwks_uri, unreadable keys reported per key, default `now`.
+
+use keyhole_engine::report::Verdict;
+use keyhole_engine::samples::sample;
+use keyhole_engine::{analyze_with_reference, AnalyzeOptions, CaseFile};
+use serde_json::json;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+fn storm() -> CaseFile {
+    let json = sample("storm-0558")
+        .map(|s| s.case_json)
+        .unwrap_or_default();
+    CaseFile::from_json(json).unwrap_or_else(|e| unreachable!("{e}"))
+}
+
+#[test]
+fn tokens_array_first_then_text_in_order_of_appearance() {
+    let mut case = storm();
+    let first = case.tokens[0].clone();
+    let second = case.tokens[1].clone();
+    case.tokens = vec![second.clone()];
+    case.text = Some(format!("x\nAuthorization: Bearer {first}\ny {second}\n"));
+    let r = analyze_with_reference(&case, &AnalyzeOptions::at(0));
+    assert_eq!(r.tokens.len(), 3);
+    assert_eq!(r.tokens[0].token.as_deref(), Some(second.as_str()));
+    assert_eq!(
+        r.tokens[0].found_at.as_ref().map(|f| f["source"].clone()),
+        Some(json!("tokens"))
+    );
+    assert_eq!(r.tokens[1].token.as_deref(), Some(first.as_str()));
+    assert_eq!(
+        r.tokens[1]
+            .found_at
+            .as_ref()
+            .map(|f| f["locations"][0]["line"].clone()),
+        Some(json!(2))
+    );
+    assert_eq!(r.tokens[2].token.as_deref(), Some(second.as_str()));
+}
+
+#[test]
+fn identical_tokens_in_text_are_reported_once_with_their_count() {
+    let mut case = storm();
+    let t = case.tokens[0].clone();
+    case.tokens.clear();
+    case.text = Some(format!("{t}\n{t}\n{t}\n"));
+    let r = analyze_with_reference(&case, &AnalyzeOptions::at(0));
+    assert_eq!(r.tokens.len(), 1);
+    assert_eq!(
+        r.tokens[0].found_at.as_ref().map(|f| f["count"].clone()),
+        Some(json!(3))
+    );
+}
+
+#[test]
+fn openid_configuration_declares_the_issuer_of_the_set_at_its_jwks_uri() {
+    let mut case = storm();
+    let uri = "https://idp.example/keys";
+    case.key_sets[0].source = Some(uri.to_owned());
+    case.key_sets.push(keyhole_engine::case::CaseKeySet {
+        source: Some("https://idp.example/.well-known/openid-configuration".to_owned()),
+        issuer: None,
+        document: json!({"issuer": "https://idp.example", "jwks_uri": uri}),
+    });
+    let r = analyze_with_reference(&case, &AnalyzeOptions::at(0));
+    assert_eq!(
+        r.key_sets[0].declared_issuer.as_deref(),
+        Some("https://idp.example")
+    );
+}
+
+#[test]
+fn an_unreadable_key_is_reported_and_the_others_still_verify() {
+    let mut case = storm();
+    if let Some(keys) = case.key_sets[0].document["keys"].as_array_mut() {
+        keys.insert(
+            0,
+            json!({"kty": "RSA", "kid": "broken", "n": "!!", "e": "AQAB"}),
+        );
+    }
+    let r = analyze_with_reference(&case, &AnalyzeOptions::at(0));
+    assert!(
+        !r.key_sets[0].problems.is_empty(),
+        "the broken key is reported"
+    );
+    assert!(
+        r.key_sets[0].problems[0].contains("broken"),
+        "{:?}",
+        r.key_sets[0].problems
+    );
+    assert_eq!(
+        r.tokens[0].verdict,
+        Verdict::Violation,
+        "the other keys still work"
+    );
+}
+
+#[test]
+fn now_defaults_to_the_callers_clock_and_the_case_wins() {
+    let mut case = storm();
+    let r = analyze_with_reference(&case, &AnalyzeOptions::at(7));
+    assert_eq!(r.now, case.now.unwrap_or_default());
+    case.now = None;
+    let r = analyze_with_reference(&case, &AnalyzeOptions::at(7));
+    assert_eq!(r.now, 7);
+}
+
+#[test]
+fn garbage_tokens_are_malformed_with_a_message() {
+    let case = CaseFile {
+        tokens: vec!["not-a-token".to_owned(), String::new()],
+        ..CaseFile::default()
+    };
+    let r = analyze_with_reference(&case, &AnalyzeOptions::at(0));
+    assert!(r
+        .tokens
+        .iter()
+        .all(|t| t.verdict == Verdict::Malformed && t.error.is_some()));
+    assert_eq!(r.summary.malformed, 2);
+}
