@@ -515,7 +515,10 @@ mod tests {
 
     #[test]
     fn jwe_is_encrypted() {
-        let token = format!("{}.YQ.Yg.Yw.ZA", enc(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#));
+        let token = format!(
+            "{}.YQ.Yg.Yw.ZA",
+            enc(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#)
+        );
         assert_eq!(outcome(&token, &[]), Verification::Encrypted);
     }
 
