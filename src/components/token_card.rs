@@ -107,6 +107,16 @@ fn evidence_line(label: &str, e: &Evidence) -> Html {
     }
 }
 
+fn matched_word(m: keyhole_engine::report::HowMatched) -> &'static str {
+    use keyhole_engine::report::HowMatched;
+    match m {
+        HowMatched::Kid => "kid",
+        HowMatched::X5t => "x5t",
+        HowMatched::X5tS256 => "x5t#S256",
+        HowMatched::Trial => "trying every compatible key",
+    }
+}
+
 fn signature_text(s: &Option<SignatureOutcome>) -> String {
     match s {
         None => "not checked".to_owned(),
@@ -115,7 +125,10 @@ fn signature_text(s: &Option<SignatureOutcome>) -> String {
             matched_by,
             verifier,
         }) => {
-            format!("verified with trusted key {key_id} (matched by {matched_by:?}, checked by {verifier})")
+            format!(
+                "verified with trusted key {key_id} (matched by {}, checked by {verifier})",
+                matched_word(*matched_by)
+            )
         }
         Some(SignatureOutcome::SignatureInvalid {
             key_ids, verifier, ..
