@@ -145,3 +145,24 @@ async fn hostile_claims_render_as_inert_text_with_invisible_characters_marked() 
         .and_then(|e| e.text_content());
     assert_eq!(marker.as_deref(), Some("U+202E"));
 }
+
+#[wasm_bindgen_test]
+async fn the_panic_screen_shows_the_error_as_text_with_a_reset_button() {
+    keyhole_app::adapters::panic_screen::show("boom <img src=x onerror=alert(1)>");
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .unwrap_or_else(|| unreachable!());
+    let panel = doc
+        .get_element_by_id("fatal-error")
+        .unwrap_or_else(|| unreachable!("the error panel is shown"));
+    assert!(panel
+        .text_content()
+        .unwrap_or_default()
+        .contains("boom <img"));
+    assert!(panel.query_selector("img").ok().flatten().is_none());
+    assert!(
+        doc.get_element_by_id("fatal-reset").is_some(),
+        "a way to reset"
+    );
+    panel.remove();
+}

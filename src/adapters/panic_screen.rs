@@ -13,7 +13,8 @@ pub fn install() {
     }));
 }
 
-fn show(message: &str) -> Option<()> {
+/// Shows the error screen (public so a browser test can check it without panicking).
+pub fn show(message: &str) -> Option<()> {
     let document = web_sys::window()?.document()?;
     let body = document.body()?;
     let panel = document.create_element("div").ok()?;
