@@ -137,6 +137,8 @@ try {
     assert(codes.includes("consumer-key-for-organization-tenant"), codes);
     const flagged = await page.$$eval("#key-matrix tr.flagged", (rows) => rows.length);
     assert(flagged >= 1, "no key flagged in the matrix");
+    const status = await page.textContent("#summary .status");
+    assert(status.includes("WebCrypto"), `a secure context should verify with WebCrypto: ${status}`);
   });
 
   await check("export JSON downloads the report, with tokens replaced by fingerprints", async () => {
@@ -227,7 +229,7 @@ try {
     await page.fill("#tokens-input", many.join("\n"));
     await waitForAnalysis(page, "1000");
     const status = await page.textContent("#summary .status");
-    assert(status.includes("web worker"), `not analysed in the worker: ${status}`);
+    assert(status.includes("web worker") && status.includes("WebCrypto"), `not analysed with WebCrypto in the worker: ${status}`);
     const cards = await page.$$eval("[data-verdict]", (e) => e.length);
     assert(cards === 100, `expected the first page of 100 tokens, got ${cards}`);
   });

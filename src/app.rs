@@ -13,7 +13,7 @@ use yew::prelude::*;
 
 use crate::adapters::files::{classify, read, Dropped};
 use crate::adapters::worker::{self, AnalysisWorker, Reply, Request};
-use crate::adapters::{clock, download};
+use crate::adapters::{clock, download, webcrypto};
 use crate::components::case_bar::CaseBar;
 use crate::components::export_bar::ExportBar;
 use crate::components::key_matrix::KeyMatrix;
@@ -54,6 +54,7 @@ pub fn app() -> Html {
                     let mut slot = bridge.borrow_mut();
                     if slot.is_none() {
                         let d = dispatcher.clone();
+                        let v = verifier.clone();
                         *slot = Some(
                             AnalysisWorker::spawner()
                                 .callback(move |reply: String| {
@@ -67,7 +68,14 @@ pub fn app() -> Html {
                                             done,
                                             total,
                                         }),
-                                        Ok(Reply::Report { revision, report }) => {
+                                        Ok(Reply::Report {
+                                            revision,
+                                            verifier,
+                                            report,
+                                        }) => {
+                                            v.set(AttrValue::from(format!(
+                                                "{verifier}, in a web worker"
+                                            )));
                                             d.dispatch(Action::Analysed {
                                                 revision,
                                                 report: Rc::new(*report),
@@ -96,7 +104,6 @@ pub fn app() -> Html {
                                 done: 0,
                                 total: 0,
                             });
-                            verifier.set("jsonwebtoken (pure Rust, in a web worker)".into());
                             b.send(text);
                         }
                         (_, Err(e)) => dispatcher.dispatch(Action::Notice(Some(format!(
@@ -104,6 +111,17 @@ pub fn app() -> Html {
                         )))),
                         (None, _) => {}
                     }
+                } else if webcrypto::available() {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let options = AnalyzeOptions::at(clock::now());
+                        let (report, name) =
+                            webcrypto::analyze(&case, &options, &mut |_, _| {}).await;
+                        verifier.set(name.into());
+                        dispatcher.dispatch(Action::Analysed {
+                            revision,
+                            report: Rc::new(report),
+                        });
+                    });
                 } else {
                     let report = analyze_with_reference(&case, &AnalyzeOptions::at(clock::now()));
                     verifier.set("jsonwebtoken (pure Rust)".into());

@@ -166,3 +166,43 @@ async fn the_panic_screen_shows_the_error_as_text_with_a_reset_button() {
     );
     panel.remove();
 }
+
+/// WebCrypto answers every planned check of every sample (all algorithms) exactly as
+/// jsonwebtoken does, including a tampered signature of each; so no verdict depends on which
+/// verifier answered.
+#[wasm_bindgen_test]
+async fn webcrypto_agrees_with_jsonwebtoken_on_every_sample_check() {
+    use keyhole_engine::verify::{JsonWebTokenVerifier, SignatureVerifier};
+    assert!(
+        keyhole_app::adapters::webcrypto::available(),
+        "the test page is a secure context"
+    );
+    let mut checks = Vec::new();
+    for s in keyhole_engine::samples::SAMPLES {
+        let case = CaseFile::from_json(s.case_json).unwrap_or_else(|e| unreachable!("{e}"));
+        checks.extend(keyhole_engine::planned_checks(&case));
+    }
+    let tampered: Vec<_> = checks
+        .iter()
+        .cloned()
+        .map(|mut c| {
+            if let Some(b) = c.signature.last_mut() {
+                *b ^= 1;
+            }
+            c
+        })
+        .collect();
+    checks.extend(tampered);
+    let answers = keyhole_app::adapters::webcrypto::answer_all(&checks)
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let mut algs = std::collections::BTreeSet::new();
+    for (c, a) in checks.iter().zip(&answers) {
+        let reference = JsonWebTokenVerifier
+            .verify(c.alg, &c.material, &c.signing_input, &c.signature)
+            .unwrap_or(false);
+        assert_eq!(*a, Some(reference), "{} with key {}", c.alg, c.key_id);
+        algs.insert(c.alg.as_str());
+    }
+    assert!(algs.len() >= 13, "algorithms covered: {algs:?}");
+}

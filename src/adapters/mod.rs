@@ -5,4 +5,5 @@ pub mod clock;
 pub mod download;
 pub mod files;
 pub mod panic_screen;
+pub mod webcrypto;
 pub mod worker;

@@ -7,7 +7,7 @@
 //! app analyses on the main thread instead.
 
 use gloo::worker::{HandlerId, Worker, WorkerScope};
-use keyhole_engine::{analyze_with_progress, AnalyzeOptions, CaseFile, Report};
+use keyhole_engine::{AnalyzeOptions, CaseFile, Report};
 use serde::{Deserialize, Serialize};
 
 /// A request to analyse `case` for workspace `revision`.
@@ -29,6 +29,8 @@ pub enum Reply {
     },
     Report {
         revision: u64,
+        /// Which verifier answered (WebCrypto, or jsonwebtoken alone).
+        verifier: String,
         report: Box<Report>,
     },
     Failed {
@@ -52,44 +54,46 @@ impl Worker for AnalysisWorker {
     fn update(&mut self, _scope: &WorkerScope<Self>, _msg: ()) {}
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: String, id: HandlerId) {
-        let reply = match serde_json::from_str::<Request>(&msg) {
-            Err(e) => Reply::Failed {
-                revision: 0,
-                message: format!("the worker could not read the request: {e}"),
-            },
-            Ok(req) => {
-                let revision = req.revision;
-                let mut progress = |done: usize, total: usize| {
-                    let p = Reply::Progress {
-                        revision,
-                        done,
-                        total,
+        let scope = scope.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let reply = match serde_json::from_str::<Request>(&msg) {
+                Err(e) => Reply::Failed {
+                    revision: 0,
+                    message: format!("the worker could not read the request: {e}"),
+                },
+                Ok(req) => {
+                    let revision = req.revision;
+                    let mut progress = |done: usize, total: usize| {
+                        let p = Reply::Progress {
+                            revision,
+                            done,
+                            total,
+                        };
+                        if let Ok(text) = serde_json::to_string(&p) {
+                            scope.respond(id, text);
+                        }
                     };
-                    if let Ok(text) = serde_json::to_string(&p) {
-                        scope.respond(id, text);
+                    let (report, verifier) = super::webcrypto::analyze(
+                        &req.case,
+                        &AnalyzeOptions::at(req.default_now),
+                        &mut progress,
+                    )
+                    .await;
+                    Reply::Report {
+                        revision,
+                        verifier: verifier.to_owned(),
+                        report: Box::new(report),
                     }
-                };
-                let report = analyze_with_progress(
-                    &req.case,
-                    &AnalyzeOptions::at(req.default_now),
-                    &keyhole_engine::verify::JsonWebTokenVerifier,
-                    &mut progress,
-                );
-                Reply::Report {
-                    revision,
-                    report: Box::new(report),
                 }
-            }
-        };
-        match serde_json::to_string(&reply) {
-            Ok(text) => scope.respond(id, text),
-            Err(e) => scope.respond(
-                id,
-                format!(
-                    r#"{{"type":"failed","revision":0,"message":"cannot encode the report: {e}"}}"#
+            };
+            match serde_json::to_string(&reply) {
+                Ok(text) => scope.respond(id, text),
+                Err(e) => scope.respond(
+                    id,
+                    format!(r#"{{"type":"failed","revision":0,"message":"cannot encode the report: {e}"}}"#),
                 ),
-            ),
-        }
+            }
+        });
     }
 }
 

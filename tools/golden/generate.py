@@ -21,7 +21,8 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import NameOID
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -163,6 +164,9 @@ def write(name, case):
 
 
 def main():
+    # ECDSA and PSS signatures are randomised: keep an existing algorithms case stable.
+    if not (OUT / "algorithms.json").exists():
+        write("algorithms", algorithms_case())
     entra, msa, usgov = keys()
     common_v2 = "https://login.microsoftonline.com/common/discovery/v2.0/keys"
     us_common_v2 = "https://login.microsoftonline.us/common/discovery/v2.0/keys"
@@ -216,6 +220,72 @@ def main():
                        claims_v2("login.microsoftonline.com", CONTOSO, iat_2026)),
         ],
     })
+
+
+def load_or_create(name, create):
+    KEYS.mkdir(parents=True, exist_ok=True)
+    path = KEYS / f"{name}.pem"
+    if path.exists():
+        return serialization.load_pem_private_key(path.read_bytes(), password=None)
+    key = create()
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    return key
+
+
+def algorithms_case():
+    """One token per algorithm Keyhole verifies, for a generic OpenID Connect issuer."""
+    issuer = "https://idp.example.com"
+    hashes_by_bits = {256: hashes.SHA256(), 384: hashes.SHA384(), 512: hashes.SHA512()}
+    rsa_key = private_key("generic-rsa")
+    pub = rsa_key.public_key().public_numbers()
+    jwks = [{"kty": "RSA", "kid": "rsa", "use": "sig", "n": int_b64u(pub.n), "e": int_b64u(pub.e)}]
+    curves = {256: ("P-256", ec.SECP256R1()), 384: ("P-384", ec.SECP384R1()), 512: ("P-521", ec.SECP521R1())}
+    ec_keys = {}
+    for bits, (crv, curve) in curves.items():
+        k = load_or_create(f"generic-ec-{crv.lower()}", lambda curve=curve: ec.generate_private_key(curve))
+        ec_keys[bits] = k
+        nums = k.public_key().public_numbers()
+        size = (k.curve.key_size + 7) // 8
+        jwks.append({"kty": "EC", "kid": f"ec-{crv.lower()}", "use": "sig", "crv": crv,
+                     "x": b64u(nums.x.to_bytes(size, "big")), "y": b64u(nums.y.to_bytes(size, "big"))})
+    ed = load_or_create("generic-ed25519", ed25519.Ed25519PrivateKey.generate)
+    ed_pub = ed.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    jwks.append({"kty": "OKP", "kid": "ed25519", "use": "sig", "crv": "Ed25519", "x": b64u(ed_pub)})
+    secret = "keyhole-synthetic-hmac-secret-0123456789-abcdefghij-klmnopqrstuv"
+
+    def token(alg, kid, sign):
+        header = {"alg": alg, "typ": "JWT", "kid": kid}
+        claims = {"iss": issuer, "sub": f"synthetic-{alg.lower()}", "aud": "keyhole-samples",
+                  "iat": NOW_2026 - 600, "nbf": NOW_2026 - 600, "exp": NOW_2026 + 3000}
+        si = b64u(json.dumps(header, separators=(",", ":")).encode()) + "." + b64u(
+            json.dumps(claims, separators=(",", ":")).encode())
+        return si + "." + b64u(sign(si.encode()))
+
+    tokens = []
+    for bits, h in hashes_by_bits.items():
+        tokens.append(token(f"RS{bits}", "rsa", lambda m, h=h: rsa_key.sign(m, padding.PKCS1v15(), h)))
+        tokens.append(token(f"PS{bits}", "rsa", lambda m, h=h: rsa_key.sign(
+            m, padding.PSS(mgf=padding.MGF1(h), salt_length=h.digest_size), h)))
+        k = ec_keys[bits]
+        size = (k.curve.key_size + 7) // 8
+
+        def ecdsa(m, k=k, h=h, size=size):
+            r, s_ = decode_dss_signature(k.sign(m, ec.ECDSA(h)))
+            return r.to_bytes(size, "big") + s_.to_bytes(size, "big")
+        alg = {256: "ES256", 384: "ES384", 512: "ES512"}[bits]
+        tokens.append(token(alg, f"ec-{curves[bits][0].lower()}", ecdsa))
+        import hmac as hm
+        tokens.append(token(f"HS{bits}", "hmac", lambda m, bits=bits: hm.new(
+            secret.encode(), m, {256: hashlib.sha256, 384: hashlib.sha384, 512: hashlib.sha512}[bits]).digest()))
+    tokens.append(token("EdDSA", "ed25519", ed.sign))
+    return {
+        "description": "SYNTHETIC. One token per signature algorithm (RS, PS, ES, HS at 256/384/512, EdDSA) from a generic OpenID Connect issuer: all permitted. ECDSA signatures are randomised, so this file changes when regenerated.",
+        "now": NOW_2026,
+        "key_sets": [{"source": "https://idp.example.com/jwks", "issuer": issuer, "document": {"keys": jwks}}],
+        "hmac_secrets": [{"value": secret, "encoding": "utf8", "issuer": issuer}],
+        "tokens": tokens,
+    }
 
 
 if __name__ == "__main__":

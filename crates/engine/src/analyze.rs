@@ -227,3 +227,36 @@ pub fn analyze_with_progress(
 pub fn analyze_with_reference(case: &CaseFile, options: &AnalyzeOptions<'_>) -> Report {
     analyze(case, options, &verify::JsonWebTokenVerifier)
 }
+
+/// Every signature check the analysis of `case` will ask, each distinct (key, algorithm,
+/// signing input, signature) once, for a batch or asynchronous verifier (WebCrypto) to answer
+/// before [`analyze`] runs with a [`verify::AnswerCache`]. Key ids refer to the same key sets
+/// `analyze` reads, so the answers line up.
+pub fn planned_checks(case: &CaseFile) -> Vec<verify::PlannedCheck> {
+    let sets = read_key_sets(case);
+    let trusted: Vec<&KeyEntry> = sets.iter().flat_map(|s| s.keys.iter()).collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for input in inputs(case, &mut Vec::new()) {
+        let Ok(parsed) = token::parse_token(&input.text) else {
+            continue;
+        };
+        let Some(block) = parsed.primary() else {
+            continue;
+        };
+        if let verify::Plan::Checks { checks, .. } = verify::plan_checks(block, &trusted) {
+            for c in checks {
+                let id = (
+                    c.alg,
+                    c.key_id.clone(),
+                    c.signing_input.clone(),
+                    c.signature.clone(),
+                );
+                if seen.insert(id) {
+                    out.push(c);
+                }
+            }
+        }
+    }
+    out
+}

@@ -24,7 +24,9 @@ pub mod time;
 pub mod token;
 pub mod verify;
 
-pub use analyze::{analyze, analyze_with_progress, analyze_with_reference, AnalyzeOptions};
+pub use analyze::{
+    analyze, analyze_with_progress, analyze_with_reference, planned_checks, AnalyzeOptions,
+};
 pub use case::CaseFile;
 pub use decode::{decode_token, DecodedToken};
 pub use error::TokenError;

@@ -34,6 +34,11 @@ pub const SAMPLES: &[Sample] = &[
         title: "Header-key attack",
         case_json: include_str!("../golden/cases/header-key-attack.json"),
     },
+    Sample {
+        name: "algorithms",
+        title: "Every algorithm",
+        case_json: include_str!("../golden/cases/algorithms.json"),
+    },
 ];
 
 /// A sample by name.

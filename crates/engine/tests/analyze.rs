@@ -121,3 +121,41 @@ fn garbage_tokens_are_malformed_with_a_message() {
         .all(|t| t.verdict == Verdict::Malformed && t.error.is_some()));
     assert_eq!(r.summary.malformed, 2);
 }
+
+/// The batch path (plan, answer elsewhere, replay) gives the same report as the reference,
+/// and answers recorded as "true" are used without asking the reference again.
+#[test]
+fn answers_recorded_from_planned_checks_give_the_reference_report() {
+    use keyhole_engine::verify::{AnswerCache, JsonWebTokenVerifier, SignatureVerifier};
+    let mut checked = 0;
+    for s in keyhole_engine::samples::SAMPLES {
+        let case = CaseFile::from_json(s.case_json).unwrap_or_else(|e| unreachable!("{e}"));
+        let reference = analyze_with_reference(&case, &AnalyzeOptions::at(0));
+        let checks = keyhole_engine::planned_checks(&case);
+        checked += checks.len();
+        let mut cache = AnswerCache::new("recorded", &JsonWebTokenVerifier);
+        for c in &checks {
+            let ok = JsonWebTokenVerifier
+                .verify(c.alg, &c.material, &c.signing_input, &c.signature)
+                .unwrap_or(false);
+            cache.record(c, ok);
+        }
+        let replayed = keyhole_engine::analyze(&case, &AnalyzeOptions::at(0), &cache);
+        let verdicts = |r: &keyhole_engine::Report| {
+            r.tokens
+                .iter()
+                .map(|t| {
+                    (
+                        t.verdict,
+                        t.findings
+                            .iter()
+                            .map(|f| f.code.clone())
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(verdicts(&replayed), verdicts(&reference), "{}", s.name);
+    }
+    assert!(checked >= 5, "the samples plan {checked} checks");
+}

@@ -7,11 +7,13 @@ use serde::Serialize;
 use crate::keys::KeyMaterial;
 
 mod alg;
+mod answers;
 mod check;
 mod fit;
 mod jsonwebtoken_verifier;
 mod select;
 
+pub use answers::AnswerCache;
 pub use check::{
     conclude, plan_checks, verify_signature, verify_token, AnswerLookup, Plan, PlannedCheck,
 };

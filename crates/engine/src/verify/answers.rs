@@ -1,0 +1,144 @@
+//! Answers computed elsewhere (WebCrypto in the browser, asynchronously) replayed through the
+//! synchronous [`SignatureVerifier`] interface, with the reference verifier behind them.
+//!
+//! So that no verdict depends on which verifier answered: a "verified" answer is used as is, but
+//! any other answer (false, unsupported, missing) is decided again by the reference verifier
+//! (`jsonwebtoken`). A lenient external verifier could only differ by saying "true" where the
+//! reference says "false"; the browser conformance tests check that it does not.
+
+use std::collections::HashMap;
+
+use super::{Alg, PlannedCheck, SignatureVerifier, VerifyError};
+use crate::keys::KeyMaterial;
+
+type Question = (Alg, Vec<u8>, Vec<u8>);
+
+/// Recorded answers, looked up in constant time, with a fallback verifier.
+pub struct AnswerCache<'a> {
+    name: &'static str,
+    answers: HashMap<Question, Vec<(KeyMaterial, bool)>>,
+    fallback: &'a dyn SignatureVerifier,
+}
+
+impl<'a> AnswerCache<'a> {
+    /// An empty cache named `name` (shown to the analyst) over `fallback`.
+    pub fn new(name: &'static str, fallback: &'a dyn SignatureVerifier) -> Self {
+        AnswerCache {
+            name,
+            answers: HashMap::new(),
+            fallback,
+        }
+    }
+
+    /// Records that `check` verified (`true`) or not.
+    pub fn record(&mut self, check: &PlannedCheck, verified: bool) {
+        self.answers
+            .entry((
+                check.alg,
+                check.signing_input.clone(),
+                check.signature.clone(),
+            ))
+            .or_default()
+            .push((check.material.clone(), verified));
+    }
+
+    /// How many answers are recorded.
+    pub fn len(&self) -> usize {
+        self.answers.values().map(Vec::len).sum()
+    }
+
+    /// True when nothing is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.answers.is_empty()
+    }
+}
+
+impl SignatureVerifier for AnswerCache<'_> {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn verify(
+        &self,
+        alg: Alg,
+        key: &KeyMaterial,
+        signing_input: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, VerifyError> {
+        let recorded = self
+            .answers
+            .get(&(alg, signing_input.to_vec(), signature.to_vec()))
+            .and_then(|list| list.iter().find(|(m, _)| m == key).map(|(_, v)| *v));
+        match recorded {
+            Some(true) => Ok(true),
+            _ => self.fallback.verify(alg, key, signing_input, signature),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    struct Fixed(bool);
+    impl SignatureVerifier for Fixed {
+        fn name(&self) -> &'static str {
+            "fixed"
+        }
+        fn verify(&self, _: Alg, _: &KeyMaterial, _: &[u8], _: &[u8]) -> Result<bool, VerifyError> {
+            Ok(self.0)
+        }
+    }
+
+    fn check() -> PlannedCheck {
+        PlannedCheck {
+            alg: Alg::HS256,
+            key_id: "0/0".into(),
+            material: KeyMaterial::Oct {
+                secret: vec![1; 32],
+            },
+            signing_input: b"a.b".to_vec(),
+            signature: vec![9; 32],
+        }
+    }
+
+    #[test]
+    fn a_recorded_true_is_used_without_the_fallback() {
+        let fallback = Fixed(false);
+        let mut cache = AnswerCache::new("webcrypto", &fallback);
+        let c = check();
+        cache.record(&c, true);
+        assert_eq!(
+            cache.verify(c.alg, &c.material, &c.signing_input, &c.signature),
+            Ok(true)
+        );
+        assert_eq!(cache.len(), 1);
+    }
+
+    #[test]
+    fn a_recorded_false_or_missing_answer_is_decided_by_the_fallback() {
+        let fallback = Fixed(true);
+        let mut cache = AnswerCache::new("webcrypto", &fallback);
+        let c = check();
+        cache.record(&c, false);
+        assert_eq!(
+            cache.verify(c.alg, &c.material, &c.signing_input, &c.signature),
+            Ok(true)
+        );
+        let other = KeyMaterial::Oct {
+            secret: vec![2; 32],
+        };
+        assert_eq!(
+            cache.verify(c.alg, &other, &c.signing_input, &c.signature),
+            Ok(true)
+        );
+        let strict = Fixed(false);
+        let empty = AnswerCache::new("webcrypto", &strict);
+        assert_eq!(
+            empty.verify(c.alg, &c.material, &c.signing_input, &c.signature),
+            Ok(false)
+        );
+    }
+}

@@ -1,0 +1,221 @@
+//! WebCrypto as a batch verifier: the engine plans every signature check of a case
+//! (`keyhole_engine::planned_checks`), the browser's native `crypto.subtle` answers them all
+//! concurrently, and the engine replays the answers (`verify::AnswerCache`), asking
+//! `jsonwebtoken` again about anything WebCrypto did not confirm. WebCrypto exists only in
+//! secure contexts (https, http://127.0.0.1, file://); elsewhere [`available`] is false and the
+//! pure-Rust verifier answers alone.
+
+use std::collections::HashMap;
+
+use js_sys::{Array, Object, Promise, Reflect};
+use keyhole_engine::b64::encode_url;
+use keyhole_engine::keys::KeyMaterial;
+use keyhole_engine::verify::{Alg, PlannedCheck};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{CryptoKey, SubtleCrypto};
+
+/// The name shown to the analyst for reports verified this way.
+pub const NAME: &str = "WebCrypto (anything it did not confirm re-checked by jsonwebtoken)";
+
+fn subtle() -> Option<SubtleCrypto> {
+    let global = js_sys::global();
+    let crypto = Reflect::get(&global, &"crypto".into()).ok()?;
+    if crypto.is_undefined() || crypto.is_null() {
+        return None;
+    }
+    let subtle = Reflect::get(&crypto, &"subtle".into()).ok()?;
+    (!subtle.is_undefined() && !subtle.is_null()).then(|| subtle.unchecked_into())
+}
+
+/// True when `crypto.subtle` can be used here.
+pub fn available() -> bool {
+    subtle().is_some()
+}
+
+fn object(pairs: &[(&str, JsValue)]) -> Object {
+    let o = Object::new();
+    for (k, v) in pairs {
+        let _ = Reflect::set(&o, &(*k).into(), v);
+    }
+    o
+}
+
+fn hash(alg: Alg) -> &'static str {
+    match alg {
+        Alg::HS384 | Alg::RS384 | Alg::PS384 | Alg::ES384 => "SHA-384",
+        Alg::HS512 | Alg::RS512 | Alg::PS512 | Alg::ES512 => "SHA-512",
+        _ => "SHA-256",
+    }
+}
+
+/// (import parameters, verify parameters) for an algorithm WebCrypto implements.
+fn params(alg: Alg) -> Option<(Object, Object)> {
+    let h = || JsValue::from_str(hash(alg));
+    Some(match alg {
+        Alg::RS256 | Alg::RS384 | Alg::RS512 => (
+            object(&[("name", "RSASSA-PKCS1-v1_5".into()), ("hash", h())]),
+            object(&[("name", "RSASSA-PKCS1-v1_5".into())]),
+        ),
+        Alg::PS256 | Alg::PS384 | Alg::PS512 => {
+            let salt = match alg {
+                Alg::PS384 => 48,
+                Alg::PS512 => 64,
+                _ => 32,
+            };
+            (
+                object(&[("name", "RSA-PSS".into()), ("hash", h())]),
+                object(&[("name", "RSA-PSS".into()), ("saltLength", salt.into())]),
+            )
+        }
+        Alg::ES256 | Alg::ES384 | Alg::ES512 => {
+            let curve = match alg {
+                Alg::ES384 => "P-384",
+                Alg::ES512 => "P-521",
+                _ => "P-256",
+            };
+            (
+                object(&[("name", "ECDSA".into()), ("namedCurve", curve.into())]),
+                object(&[("name", "ECDSA".into()), ("hash", h())]),
+            )
+        }
+        Alg::EdDSA => (
+            object(&[("name", "Ed25519".into())]),
+            object(&[("name", "Ed25519".into())]),
+        ),
+        Alg::HS256 | Alg::HS384 | Alg::HS512 => (
+            object(&[("name", "HMAC".into()), ("hash", h())]),
+            object(&[("name", "HMAC".into())]),
+        ),
+        _ => return None,
+    })
+}
+
+fn jwk(material: &KeyMaterial) -> Option<Object> {
+    let s = |b: &[u8]| JsValue::from_str(&encode_url(b));
+    Some(match material {
+        KeyMaterial::Rsa { n, e } => object(&[("kty", "RSA".into()), ("n", s(n)), ("e", s(e))]),
+        KeyMaterial::Ec { crv, x, y } => object(&[
+            ("kty", "EC".into()),
+            ("crv", crv.as_str().into()),
+            ("x", s(x)),
+            ("y", s(y)),
+        ]),
+        KeyMaterial::Okp { crv, x } if crv == "Ed25519" => object(&[
+            ("kty", "OKP".into()),
+            ("crv", "Ed25519".into()),
+            ("x", s(x)),
+        ]),
+        KeyMaterial::Oct { secret } => object(&[("kty", "oct".into()), ("k", s(secret))]),
+        KeyMaterial::Okp { .. } => return None,
+    })
+}
+
+async fn import(subtle: &SubtleCrypto, check: &PlannedCheck) -> Option<(CryptoKey, Object)> {
+    let (import_params, verify_params) = params(check.alg)?;
+    let key_data = jwk(&check.material)?;
+    let usages = Array::of1(&"verify".into());
+    let promise = subtle
+        .import_key_with_object("jwk", &key_data, &import_params, false, &usages)
+        .ok()?;
+    let key = JsFuture::from(promise).await.ok()?;
+    Some((key.unchecked_into(), verify_params))
+}
+
+/// Answers every check: `Some(true/false)` from WebCrypto, `None` where it could not answer
+/// (unsupported algorithm or key, import refused). Errors only when WebCrypto is missing.
+pub async fn answer_all(checks: &[PlannedCheck]) -> Result<Vec<Option<bool>>, String> {
+    let subtle = subtle().ok_or("WebCrypto is not available (not a secure context)")?;
+    // One import per distinct key and algorithm. Key ids are only unique within one case, so
+    // the material is compared too.
+    type Imported = (KeyMaterial, Option<(CryptoKey, Object)>);
+    let mut keys: HashMap<(String, Alg), Vec<Imported>> = HashMap::new();
+    let mut handles: Vec<Option<(CryptoKey, Object)>> = Vec::with_capacity(checks.len());
+    for c in checks {
+        let entry = keys.entry((c.key_id.clone(), c.alg)).or_default();
+        let found = entry
+            .iter()
+            .find(|(m, _)| *m == c.material)
+            .map(|(_, k)| k.clone());
+        let handle = match found {
+            Some(k) => k,
+            None => {
+                let k = import(&subtle, c).await;
+                entry.push((c.material.clone(), k.clone()));
+                k
+            }
+        };
+        handles.push(handle);
+    }
+    let promises = Array::new();
+    let mut slots = Vec::with_capacity(checks.len());
+    for (c, handle) in checks.iter().zip(&handles) {
+        let promise = handle.as_ref().and_then(|(key, params)| {
+            // Copies in the JS heap, independent of wasm memory.
+            let signature = js_sys::Uint8Array::from(c.signature.as_slice());
+            let data = js_sys::Uint8Array::from(c.signing_input.as_slice());
+            subtle
+                .verify_with_object_and_buffer_source_and_buffer_source(
+                    params, key, &signature, &data,
+                )
+                .ok()
+        });
+        match promise {
+            Some(p) => {
+                slots.push(Some(promises.length()));
+                promises.push(&p);
+            }
+            None => slots.push(None),
+        }
+    }
+    let settled = JsFuture::from(Promise::all_settled(&promises))
+        .await
+        .map_err(|_| "WebCrypto verification failed")?;
+    let settled: Array = settled.unchecked_into();
+    Ok(slots
+        .into_iter()
+        .map(|slot| {
+            let r = settled.get(slot?);
+            let fulfilled = Reflect::get(&r, &"status".into()).ok()?.as_string()? == "fulfilled";
+            fulfilled
+                .then(|| Reflect::get(&r, &"value".into()).ok()?.as_bool())
+                .flatten()
+        })
+        .collect())
+}
+
+/// Analyses a case with WebCrypto answering and `jsonwebtoken` behind it; falls back to the
+/// reference verifier alone when WebCrypto is unavailable. Returns the report and the name of
+/// the verifier that answered.
+pub async fn analyze(
+    case: &keyhole_engine::CaseFile,
+    options: &keyhole_engine::AnalyzeOptions<'_>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> (keyhole_engine::Report, &'static str) {
+    use keyhole_engine::verify::{AnswerCache, JsonWebTokenVerifier};
+    let checks = keyhole_engine::planned_checks(case);
+    match answer_all(&checks).await {
+        Ok(answers) => {
+            let mut cache = AnswerCache::new(NAME, &JsonWebTokenVerifier);
+            for (c, a) in checks.iter().zip(answers) {
+                if let Some(ok) = a {
+                    cache.record(c, ok);
+                }
+            }
+            let report = keyhole_engine::analyze_with_progress(case, options, &cache, progress);
+            (report, NAME)
+        }
+        Err(_) => {
+            let report = keyhole_engine::analyze_with_progress(
+                case,
+                options,
+                &JsonWebTokenVerifier,
+                progress,
+            );
+            (
+                report,
+                "jsonwebtoken (pure Rust; WebCrypto unavailable here)",
+            )
+        }
+    }
+}
