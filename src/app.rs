@@ -222,7 +222,8 @@ pub fn app() -> Html {
                 <div class="inputs">
                     <TokensPane text={AttrValue::from(ws.text.clone())} case_tokens={ws.case_tokens.len()} on_action={on_action.clone()} />
                     <KeySetsPane key_sets={ws.key_sets.clone()} secret={AttrValue::from(ws.hmac_secret.clone())}
-                        secret_base64={ws.hmac_base64} on_action={on_action.clone()} />
+                        secret_base64={ws.hmac_base64}
+                        secret_issuer={AttrValue::from(ws.hmac_issuer.clone())} on_action={on_action.clone()} />
                 </div>
                 <Summary report={report.clone()} current={ws.is_current()} progress={ws.progress.clone()} verifier={(*verifier).clone()} />
                 <ExportBar report={report.clone()} on_error={on_action.reform(|m| Action::Notice(Some(m)))} />

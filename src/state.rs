@@ -48,6 +48,8 @@ pub struct Workspace {
     pub key_sets: Vec<KeySetDraft>,
     pub hmac_secret: String,
     pub hmac_base64: bool,
+    /// The issuer tokens signed with the secret belong to (decides their provenance).
+    pub hmac_issuer: String,
     /// "Analyse as of" (Unix seconds, UTC); None means the current time.
     pub as_of: Option<i64>,
     /// Bumped on every change of the inputs.
@@ -69,6 +71,7 @@ impl Default for Workspace {
             key_sets: Vec::new(),
             hmac_secret: String::new(),
             hmac_base64: false,
+            hmac_issuer: String::new(),
             as_of: None,
             revision: 1,
             report: None,
@@ -96,6 +99,7 @@ pub enum Action {
     RemoveKeySet(u32),
     SetSecret(String),
     SetSecretBase64(bool),
+    SetSecretIssuer(String),
     SetAsOf(Option<i64>),
     /// Replace the whole case (opening a case file or a sample).
     LoadCase(Box<CaseFile>),
@@ -151,7 +155,7 @@ impl Workspace {
                     } else {
                         SecretEncoding::Utf8
                     },
-                    issuer: None,
+                    issuer: non_empty(&self.hmac_issuer),
                 }]
             },
             ..CaseFile::default()
@@ -242,6 +246,10 @@ impl Reducible for Workspace {
                 s.hmac_base64 = b;
                 s.changed();
             }
+            Action::SetSecretIssuer(i) => {
+                s.hmac_issuer = i;
+                s.changed();
+            }
             Action::SetAsOf(t) => {
                 s.as_of = t;
                 s.changed();
@@ -271,6 +279,7 @@ impl Reducible for Workspace {
                 if let Some(secret) = case.hmac_secrets.first() {
                     s.hmac_secret = secret.value.clone();
                     s.hmac_base64 = secret.encoding == SecretEncoding::Base64;
+                    s.hmac_issuer = secret.issuer.clone().unwrap_or_default();
                 }
                 s.notice = case
                     .name
@@ -388,6 +397,11 @@ mod tests {
             now: Some(42),
             tokens: vec!["t1".into()],
             text: Some("log".into()),
+            hmac_secrets: vec![HmacSecret {
+                value: "s".into(),
+                encoding: SecretEncoding::Base64,
+                issuer: Some("https://i".into()),
+            }],
             key_sets: vec![CaseKeySet {
                 source: Some("https://s".into()),
                 issuer: None,
@@ -399,6 +413,7 @@ mod tests {
         assert_eq!(s.text, "log");
         assert_eq!(s.case_tokens, vec!["t1".to_owned()]);
         let saved = s.to_saved_case();
+        assert_eq!(saved.hmac_secrets, case.hmac_secrets);
         assert_eq!(saved.now, Some(42));
         assert_eq!(saved.key_sets[0].document, case.key_sets[0].document);
         assert_eq!(saved.tokens, case.tokens);

@@ -11,6 +11,7 @@ pub struct KeySetsPaneProps {
     pub key_sets: Vec<KeySetDraft>,
     pub secret: AttrValue,
     pub secret_base64: bool,
+    pub secret_issuer: AttrValue,
     pub on_action: Callback<Action>,
 }
 
@@ -64,6 +65,9 @@ pub fn key_sets_pane(p: &KeySetsPaneProps) -> Html {
                         onchange={on.reform(|e: Event| Action::SetSecretBase64(e.target_unchecked_into::<HtmlInputElement>().checked()))} />
                     { " The secret is base64" }
                 </label>
+                <label for="hmac-issuer">{ "Issuer the secret signs for (optional; decides provenance)" }</label>
+                <input id="hmac-issuer" type="text" value={p.secret_issuer.clone()} placeholder="https://idp.example.com"
+                    oninput={on.reform(|e: InputEvent| Action::SetSecretIssuer(e.target_unchecked_into::<HtmlInputElement>().value()))} />
             </div>
         </section>
     }
