@@ -42,7 +42,17 @@ fn evidence_line(f: &Finding) -> String {
         .join("; ")
 }
 
-/// Escapes text for a Markdown table cell or line (pipes, backticks, newlines, markup).
+/// Characters that reorder or hide text (Unicode bidi controls, zero-width characters) or
+/// drive a terminal (C0/C1 controls): hostile values use them to disguise what an analyst
+/// reads (`admin\u{202E}gnp.exe`) or to rewrite the screen, so renderings show them as `<U+XXXX>`.
+fn is_disguising(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}')
+        || matches!(c, '\u{061C}' | '\u{FEFF}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Escapes text for a Markdown table cell or line (pipes, backticks, newlines, markup), and
+/// makes disguising characters visible.
 fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -52,7 +62,24 @@ fn md(text: &str) -> String {
                 out.push(c);
             }
             '\n' | '\r' => out.push(' '),
+            c if is_disguising(c) => {
+                let _ = write!(out, "\\<U+{:04X}\\>", c as u32);
+            }
             c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text from the input for a terminal line: newlines and disguising characters are shown as
+/// `<U+XXXX>`, so a value can neither forge a line of the report nor send escape sequences.
+fn term(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_disguising(c) {
+            let _ = write!(out, "<U+{:04X}>", c as u32);
+        } else {
+            out.push(c);
         }
     }
     out
@@ -166,7 +193,7 @@ pub fn to_text(report: &Report) -> String {
         s.malformed
     );
     for n in &report.notes {
-        let _ = writeln!(o, "note: {n}");
+        let _ = writeln!(o, "note: {}", term(n));
     }
     for t in &report.tokens {
         let _ = writeln!(
@@ -175,7 +202,7 @@ pub fn to_text(report: &Report) -> String {
             verdict_word(t.verdict).to_uppercase(),
             t.index + 1,
             t.fingerprint.get(..12).unwrap_or(""),
-            t.verdict_reason
+            term(&t.verdict_reason)
         );
         for f in &t.findings {
             let _ = writeln!(
@@ -183,9 +210,9 @@ pub fn to_text(report: &Report) -> String {
                 "  {:<7} {}: {}",
                 severity_word(f.severity),
                 f.code,
-                f.message
+                term(&f.message)
             );
-            let ev = evidence_line(f);
+            let ev = term(&evidence_line(f));
             if !ev.is_empty() {
                 let _ = writeln!(o, "          evidence: {ev}");
             }
@@ -196,11 +223,11 @@ pub fn to_text(report: &Report) -> String {
             let _ = writeln!(
                 o,
                 "\nkey {} ({}): {} {}: {}",
-                k.key_id,
-                k.kid.as_deref().unwrap_or("no kid"),
+                term(&k.key_id),
+                term(k.kid.as_deref().unwrap_or("no kid")),
                 severity_word(f.severity),
                 f.code,
-                f.message
+                term(&f.message)
             );
         }
     }
@@ -217,6 +244,12 @@ mod tests {
     fn markdown_escapes_hostile_text() {
         assert_eq!(md("a|b<script>`x`"), "a\\|b\\<script\\>\\`x\\`");
         assert_eq!(md("line\nbreak"), "line break");
+        assert_eq!(md("a\u{202E}b"), "a\\<U+202E\\>b");
+    }
+
+    #[test]
+    fn terminal_text_shows_escapes_and_bidi_controls() {
+        assert_eq!(term("\u{1b}[2Jx\u{200B}\n"), "<U+001B>[2Jx<U+200B><U+000A>");
     }
 
     #[test]
