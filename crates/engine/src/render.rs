@@ -54,6 +54,8 @@ pub fn is_invisible_control(c: char) -> bool {
             | '\u{FEFF}'
             | '\u{061C}'
             | '\u{00AD}'
+            | '\u{2028}'
+            | '\u{2029}'
     )
 }
 
@@ -85,7 +87,15 @@ pub fn reveal_invisible(text: &str) -> Vec<Shown<'_>> {
     out
 }
 
-/// Escapes text for a Markdown table cell or line (pipes, backticks, newlines, markup).
+/// Characters that reorder or hide text (Unicode bidi controls, zero-width characters) or
+/// drive a terminal (C0/C1 controls): hostile values use them to disguise what an analyst
+/// reads (`admin\u{202E}gnp.exe`) or to rewrite the screen, so renderings show them as `<U+XXXX>`.
+fn is_disguising(c: char) -> bool {
+    c.is_control() || is_invisible_control(c)
+}
+
+/// Escapes text for a Markdown table cell or line (pipes, backticks, newlines, markup), and
+/// makes disguising characters visible.
 fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -95,7 +105,24 @@ fn md(text: &str) -> String {
                 out.push(c);
             }
             '\n' | '\r' => out.push(' '),
+            c if is_disguising(c) => {
+                let _ = write!(out, "\\<U+{:04X}\\>", c as u32);
+            }
             c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text from the input for a terminal line: newlines and disguising characters are shown as
+/// `<U+XXXX>`, so a value can neither forge a line of the report nor send escape sequences.
+fn term(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_disguising(c) {
+            let _ = write!(out, "<U+{:04X}>", c as u32);
+        } else {
+            out.push(c);
         }
     }
     out
@@ -209,7 +236,7 @@ pub fn to_text(report: &Report) -> String {
         s.malformed
     );
     for n in &report.notes {
-        let _ = writeln!(o, "note: {n}");
+        let _ = writeln!(o, "note: {}", term(n));
     }
     for t in &report.tokens {
         let _ = writeln!(
@@ -218,7 +245,7 @@ pub fn to_text(report: &Report) -> String {
             verdict_word(t.verdict).to_uppercase(),
             t.index + 1,
             t.fingerprint.get(..12).unwrap_or(""),
-            t.verdict_reason
+            term(&t.verdict_reason)
         );
         for f in &t.findings {
             let _ = writeln!(
@@ -226,9 +253,9 @@ pub fn to_text(report: &Report) -> String {
                 "  {:<7} {}: {}",
                 severity_word(f.severity),
                 f.code,
-                f.message
+                term(&f.message)
             );
-            let ev = evidence_line(f);
+            let ev = term(&evidence_line(f));
             if !ev.is_empty() {
                 let _ = writeln!(o, "          evidence: {ev}");
             }
@@ -239,11 +266,11 @@ pub fn to_text(report: &Report) -> String {
             let _ = writeln!(
                 o,
                 "\nkey {} ({}): {} {}: {}",
-                k.key_id,
-                k.kid.as_deref().unwrap_or("no kid"),
+                term(&k.key_id),
+                term(k.kid.as_deref().unwrap_or("no kid")),
                 severity_word(f.severity),
                 f.code,
-                f.message
+                term(&f.message)
             );
         }
     }
@@ -260,6 +287,12 @@ mod tests {
     fn markdown_escapes_hostile_text() {
         assert_eq!(md("a|b<script>`x`"), "a\\|b\\<script\\>\\`x\\`");
         assert_eq!(md("line\nbreak"), "line break");
+        assert_eq!(md("a\u{202E}b"), "a\\<U+202E\\>b");
+    }
+
+    #[test]
+    fn terminal_text_shows_escapes_and_bidi_controls() {
+        assert_eq!(term("\u{1b}[2Jx\u{200B}\n"), "<U+001B>[2Jx<U+200B><U+000A>");
     }
 
     #[test]
