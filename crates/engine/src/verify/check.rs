@@ -5,7 +5,7 @@
 //! that needs no cryptography (JWE, `alg: none`, unknown algorithm, key selection, algorithm
 //! fits key) and lists the remaining [`PlannedCheck`]s; [`conclude`] turns the answers into the
 //! outcome. [`verify_signature`] does both with a synchronous [`SignatureVerifier`]; a batch
-//! verifier answers the planned checks, stores them in an [`AnswerLookup`], and calls
+//! verifier answers the planned checks, records them in an [`super::AnswerCache`], and calls
 //! [`verify_signature`] with it, so the verdict logic is the same code either way.
 //!
 //! `crit` (RFC 7515 §4.1.11) is not judged here: this module answers only "which trusted key, if
@@ -218,43 +218,6 @@ pub fn verify_token(
         .iter()
         .map(|block| verify_signature(block, keys, verifier))
         .collect()
-}
-
-/// A verifier that replays answers computed elsewhere (e.g. by WebCrypto, asynchronously, for
-/// the checks [`plan_checks`] listed). A question it has no answer for is reported as unsupported.
-#[derive(Debug, Clone, Default)]
-pub struct AnswerLookup {
-    pub name: &'static str,
-    pub answers: Vec<(PlannedCheck, Result<bool, VerifyError>)>,
-}
-
-impl SignatureVerifier for AnswerLookup {
-    fn name(&self) -> &'static str {
-        self.name
-    }
-
-    fn verify(
-        &self,
-        alg: Alg,
-        key: &KeyMaterial,
-        signing_input: &[u8],
-        signature: &[u8],
-    ) -> Result<bool, VerifyError> {
-        self.answers
-            .iter()
-            .find(|(c, _)| {
-                c.alg == alg
-                    && c.material == *key
-                    && c.signing_input == signing_input
-                    && c.signature == signature
-            })
-            .map(|(_, a)| a.clone())
-            .unwrap_or_else(|| {
-                Err(VerifyError::UnsupportedAlgorithm {
-                    alg: format!("{alg} (no answer was recorded for this check)"),
-                })
-            })
-    }
 }
 
 #[cfg(test)]
@@ -552,19 +515,29 @@ mod tests {
             unreachable!("expected checks")
         };
         assert_eq!(checks.len(), 2);
-        let answers = checks
-            .iter()
-            .map(|c| {
-                (
-                    c.clone(),
-                    JsonWebTokenVerifier.verify(c.alg, &c.material, &c.signing_input, &c.signature),
-                )
-            })
-            .collect();
-        let lookup = AnswerLookup {
-            name: "replay",
-            answers,
-        };
+        struct Refuse;
+        impl SignatureVerifier for Refuse {
+            fn name(&self) -> &'static str {
+                "refuse"
+            }
+            fn verify(
+                &self,
+                alg: Alg,
+                _: &KeyMaterial,
+                _: &[u8],
+                _: &[u8],
+            ) -> Result<bool, VerifyError> {
+                Err(VerifyError::UnsupportedAlgorithm {
+                    alg: alg.to_string(),
+                })
+            }
+        }
+        let mut lookup = super::super::AnswerCache::new("replay", &Refuse);
+        for c in &checks {
+            let ok =
+                JsonWebTokenVerifier.verify(c.alg, &c.material, &c.signing_input, &c.signature);
+            lookup.record(c, ok.unwrap_or(false));
+        }
         assert_eq!(
             verify_signature(block, &refs, &lookup),
             Verification::Verified {
@@ -573,10 +546,7 @@ mod tests {
                 verifier: "replay".into()
             }
         );
-        let empty = AnswerLookup {
-            name: "empty",
-            answers: Vec::new(),
-        };
+        let empty = super::super::AnswerCache::new("empty", &Refuse);
         assert!(matches!(
             verify_signature(block, &refs, &empty),
             Verification::UnsupportedAlgorithm { .. }

@@ -14,9 +14,7 @@ mod jsonwebtoken_verifier;
 mod select;
 
 pub use answers::AnswerCache;
-pub use check::{
-    conclude, plan_checks, verify_signature, verify_token, AnswerLookup, Plan, PlannedCheck,
-};
+pub use check::{conclude, plan_checks, verify_signature, verify_token, Plan, PlannedCheck};
 pub use fit::alg_fits_key;
 pub use jsonwebtoken_verifier::JsonWebTokenVerifier;
 pub use select::select_keys;
