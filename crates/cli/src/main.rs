@@ -52,16 +52,19 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
             if tokens_hint > 1000 {
                 eprintln!("keyhole: done: {} tokens analysed", report.summary.tokens);
             }
-            let text = match check.format {
+            match check.format {
+                // Streamed: a 10,000-token report is ~40 MB of JSON, not worth holding twice.
                 Format::Json => {
-                    serde_json::to_string_pretty(&report)
-                        .map_err(|e| format!("cannot render JSON: {e}"))?
-                        + "\n"
+                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                    serde_json::to_writer_pretty(&mut out, &report)
+                        .map_err(|e| format!("cannot write the JSON report: {e}"))?;
+                    out.write_all(b"\n")
+                        .and_then(|_| out.flush())
+                        .map_err(|e| format!("cannot write the output: {e}"))?;
                 }
-                Format::Markdown => render::to_markdown(&report),
-                Format::Text => render::to_text(&report),
-            };
-            emit(&text)?;
+                Format::Markdown => emit(&render::to_markdown(&report))?,
+                Format::Text => emit(&render::to_text(&report))?,
+            }
             Ok(if report.has_violation() {
                 ExitCode::from(1)
             } else {
