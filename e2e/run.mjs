@@ -309,6 +309,20 @@ try {
     await p.close();
   });
 
+  await check("every script in index.html carries a correct SRI hash (sha384)", async () => {
+    const { createHash } = await import("node:crypto");
+    const html = await readFile(join(dist, "index.html"), "utf8");
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    assert(scripts.length >= 3, `expected the app's scripts, found ${scripts.length}`);
+    for (const tag of scripts) {
+      const src = tag.match(/src="\.\/([^"]+)"/)?.[1];
+      const sri = tag.match(/integrity="([^"]+)"/)?.[1];
+      assert(src && sri, `script without src or integrity: ${tag}`);
+      const want = "sha384-" + createHash("sha384").update(await readFile(join(dist, src))).digest("base64");
+      assert(sri === want, `${src}: integrity ${sri} does not match the file (${want})`);
+    }
+  });
+
   await check("the JavaScript API analyze(case) returns the report", async () => {
     const summary = await page.evaluate(() => wasm_bindgen.analyze({ tokens: ["not.a.token"] }).summary);
     assert(summary.tokens === 1 && summary.malformed === 1, JSON.stringify(summary));
