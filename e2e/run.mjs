@@ -220,18 +220,27 @@ try {
     assert(state.visible !== "none", "injected CSS applied");
   });
 
-  await check("a large case (1,000 tokens) is analysed in the worker with the page responsive", async () => {
-    const many = Array.from({ length: 1000 }, (_, i) => makeToken({ sub: `user-${i}`, tid: "11111111-2222-3333-4444-555555555555", iat: i }));
-    await page.evaluate((tokens) => {
+  await check("10,000 pasted tokens are analysed in the worker and no main-thread task exceeds 200 ms", async () => {
+    await page.click("#reset");
+    const many = Array.from({ length: 10000 }, (_, i) => makeToken({ sub: `user-${i}`, tid: "11111111-2222-3333-4444-555555555555", iat: i }));
+    await page.evaluate(() => {
       window.__longTasks = [];
-      new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__longTasks.push(e.duration))).observe({ entryTypes: ["longtask"] });
-    }, many);
-    await page.fill("#tokens-input", many.join("\n"));
-    await waitForAnalysis(page, "1000");
+      new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__longTasks.push(Math.round(e.duration)))).observe({ type: "longtask" });
+    });
+    // One input event with the whole text, like a paste.
+    await page.evaluate((text) => {
+      const area = document.querySelector("#tokens-input");
+      area.value = text;
+      area.dispatchEvent(new Event("input", { bubbles: true }));
+    }, many.join("\n"));
+    await waitForAnalysis(page, "10000");
     const status = await page.textContent("#summary .status");
     assert(status.includes("web worker") && status.includes("WebCrypto"), `not analysed with WebCrypto in the worker: ${status}`);
     const cards = await page.$$eval("[data-verdict]", (e) => e.length);
     assert(cards === 100, `expected the first page of 100 tokens, got ${cards}`);
+    const longTasks = await page.evaluate(() => window.__longTasks);
+    console.log(`       main-thread long tasks (ms): ${JSON.stringify(longTasks)}`);
+    assert(longTasks.every((d) => d <= 200), `the main thread was blocked for ${Math.max(...longTasks)} ms`);
   });
 
   await check("an injected fetch, image and sendBeacon to another origin are blocked by the CSP", async () => {

@@ -37,6 +37,8 @@ pub fn app() -> Html {
     let ws = use_reducer(Workspace::default);
     let bridge: Rc<RefCell<Option<WorkerBridge<AnalysisWorker>>>> = use_mut_ref(|| None);
     let readers: Rc<RefCell<Vec<FileReader>>> = use_mut_ref(Vec::new);
+    // A report arriving from the worker in chunks: (revision, report so far, tokens expected).
+    let pending: Rc<RefCell<Option<(u64, Report, usize)>>> = use_mut_ref(|| None);
     let verifier = use_state(|| AttrValue::from("jsonwebtoken (pure Rust)"));
 
     // Debounced analysis of the current revision.
@@ -44,6 +46,7 @@ pub fn app() -> Html {
         let ws = ws.clone();
         let bridge = bridge.clone();
         let verifier = verifier.clone();
+        let pending = pending.clone();
         use_effect_with(ws.revision, move |_| {
             let dispatcher = ws.dispatcher();
             let revision = ws.revision;
@@ -55,6 +58,7 @@ pub fn app() -> Html {
                     if slot.is_none() {
                         let d = dispatcher.clone();
                         let v = verifier.clone();
+                        let p = pending.clone();
                         *slot = Some(
                             AnalysisWorker::spawner()
                                 .callback(move |reply: String| {
@@ -72,14 +76,45 @@ pub fn app() -> Html {
                                             revision,
                                             verifier,
                                             report,
+                                            total_tokens,
                                         }) => {
                                             v.set(AttrValue::from(format!(
                                                 "{verifier}, in a web worker"
                                             )));
-                                            d.dispatch(Action::Analysed {
-                                                revision,
-                                                report: Rc::new(*report),
-                                            })
+                                            let mut head = *report;
+                                            if total_tokens == 0 {
+                                                d.dispatch(Action::Analysed {
+                                                    revision,
+                                                    report: Rc::new(head),
+                                                });
+                                            } else {
+                                                head.tokens.reserve(total_tokens);
+                                                *p.borrow_mut() =
+                                                    Some((revision, head, total_tokens));
+                                            }
+                                        }
+                                        Ok(Reply::Tokens { revision, tokens }) => {
+                                            let done = {
+                                                let mut slot = p.borrow_mut();
+                                                let complete = match slot.as_mut() {
+                                                    Some((r, head, total)) if *r == revision => {
+                                                        head.tokens.extend(tokens);
+                                                        head.tokens.len() >= *total
+                                                    }
+                                                    _ => false,
+                                                };
+                                                if complete {
+                                                    slot.take()
+                                                } else {
+                                                    None
+                                                }
+                                            };
+                                            if let Some((revision, head, _)) = done {
+                                                d.dispatch(Action::Analysed {
+                                                    revision,
+                                                    report: Rc::new(head),
+                                                });
+                                            }
                                         }
                                         Ok(Reply::Failed { message, .. }) => {
                                             d.dispatch(Action::Notice(Some(message)))

@@ -7,7 +7,11 @@
 //! app analyses on the main thread instead.
 
 use gloo::worker::{HandlerId, Worker, WorkerScope};
+use keyhole_engine::report::TokenReport;
 use keyhole_engine::{AnalyzeOptions, CaseFile, Report};
+
+/// Tokens per message from the worker (≈1–2 MB of JSON, a few ms to decode).
+pub const TOKENS_PER_MESSAGE: usize = 250;
 use serde::{Deserialize, Serialize};
 
 /// A request to analyse `case` for workspace `revision`.
@@ -27,11 +31,18 @@ pub enum Reply {
         done: usize,
         total: usize,
     },
+    /// The report without its tokens, which follow in [`Reply::Tokens`] chunks, so that the
+    /// page never decodes one huge message in a single task.
     Report {
         revision: u64,
         /// Which verifier answered (WebCrypto, or jsonwebtoken alone).
         verifier: String,
         report: Box<Report>,
+        total_tokens: usize,
+    },
+    Tokens {
+        revision: u64,
+        tokens: Vec<TokenReport>,
     },
     Failed {
         revision: u64,
@@ -56,42 +67,50 @@ impl Worker for AnalysisWorker {
     fn received(&mut self, scope: &WorkerScope<Self>, msg: String, id: HandlerId) {
         let scope = scope.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let reply = match serde_json::from_str::<Request>(&msg) {
-                Err(e) => Reply::Failed {
-                    revision: 0,
-                    message: format!("the worker could not read the request: {e}"),
-                },
-                Ok(req) => {
-                    let revision = req.revision;
-                    let mut progress = |done: usize, total: usize| {
-                        let p = Reply::Progress {
-                            revision,
-                            done,
-                            total,
-                        };
-                        if let Ok(text) = serde_json::to_string(&p) {
-                            scope.respond(id, text);
-                        }
-                    };
-                    let (report, verifier) = super::webcrypto::analyze(
-                        &req.case,
-                        &AnalyzeOptions::at(req.default_now),
-                        &mut progress,
-                    )
-                    .await;
-                    Reply::Report {
-                        revision,
-                        verifier: verifier.to_owned(),
-                        report: Box::new(report),
-                    }
-                }
-            };
-            match serde_json::to_string(&reply) {
+            let send = |reply: &Reply| {
+                match serde_json::to_string(reply) {
                 Ok(text) => scope.respond(id, text),
                 Err(e) => scope.respond(
                     id,
                     format!(r#"{{"type":"failed","revision":0,"message":"cannot encode the report: {e}"}}"#),
                 ),
+            }
+            };
+            let req = match serde_json::from_str::<Request>(&msg) {
+                Ok(req) => req,
+                Err(e) => {
+                    send(&Reply::Failed {
+                        revision: 0,
+                        message: format!("the worker could not read the request: {e}"),
+                    });
+                    return;
+                }
+            };
+            let revision = req.revision;
+            let mut progress = |done: usize, total: usize| {
+                send(&Reply::Progress {
+                    revision,
+                    done,
+                    total,
+                });
+            };
+            let (mut report, verifier) = super::webcrypto::analyze(
+                &req.case,
+                &AnalyzeOptions::at(req.default_now),
+                &mut progress,
+            )
+            .await;
+            let mut tokens = std::mem::take(&mut report.tokens);
+            send(&Reply::Report {
+                revision,
+                verifier: verifier.to_owned(),
+                total_tokens: tokens.len(),
+                report: Box::new(report),
+            });
+            while !tokens.is_empty() {
+                let rest = tokens.split_off(tokens.len().min(TOKENS_PER_MESSAGE));
+                send(&Reply::Tokens { revision, tokens });
+                tokens = rest;
             }
         });
     }
