@@ -10,10 +10,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::case::{CaseFile, SecretEncoding as CaseEncoding};
+use crate::case::CaseFile;
 use crate::extract::{self, FoundToken};
 use crate::judge::{self, JudgeOptions};
-use crate::keys::{self, KeyEntry, KeySet, SecretEncoding};
+use crate::keys::{self, KeyEntry, KeySet};
 use crate::report::{Report, TokenReport};
 use crate::token;
 use crate::verify::{self, SignatureVerifier};
@@ -84,17 +84,7 @@ pub fn read_key_sets(case: &CaseFile) -> Vec<KeySet> {
         }
     }
     let base = sets.len();
-    for (j, secret) in case.hmac_secrets.iter().enumerate() {
-        let encoding = match secret.encoding {
-            CaseEncoding::Utf8 => SecretEncoding::Utf8,
-            CaseEncoding::Base64 => SecretEncoding::Base64,
-        };
-        let mut set = keys::hmac_key_set(base + j, &secret.value, encoding);
-        if set.declared_issuer.is_none() {
-            set.declared_issuer = secret.issuer.clone();
-        }
-        sets.push(set);
-    }
+    sets.extend(case.hmac_key_sets(base));
     sets
 }
 

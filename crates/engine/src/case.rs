@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::b64;
-use crate::keys::{DocumentKind, KeyEntry, KeyMaterial, KeyOrigin, KeyProblem, KeySet, KeySize};
+use crate::keys::{self, KeySet};
 
 /// A whole case.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -149,46 +149,14 @@ impl CaseFile {
             .iter()
             .enumerate()
             .map(|(i, secret)| {
-                let index = first_index + i;
-                let mut set = KeySet {
-                    index,
-                    source: None,
-                    declared_issuer: secret.issuer.clone(),
-                    kind: DocumentKind::HmacSecret,
-                    keys: Vec::new(),
-                    openid: None,
-                    problems: Vec::new(),
-                    warnings: Vec::new(),
+                let encoding = match secret.encoding {
+                    SecretEncoding::Utf8 => keys::SecretEncoding::Utf8,
+                    SecretEncoding::Base64 => keys::SecretEncoding::Base64,
                 };
-                match secret.bytes() {
-                    Ok(bytes) => set.keys.push(KeyEntry {
-                        id: format!("{index}/0"),
-                        set_index: index,
-                        key_index: 0,
-                        origin: KeyOrigin::HmacSecret,
-                        kty: "oct".to_owned(),
-                        kid: None,
-                        alg: None,
-                        use_: None,
-                        key_ops: None,
-                        x5t: None,
-                        x5t_s256: None,
-                        issuer: None,
-                        cloud_instance_name: None,
-                        size: Some(KeySize::SecretBits {
-                            bits: u32::try_from(bytes.len().saturating_mul(8)).unwrap_or(u32::MAX),
-                        }),
-                        thumbprint: None,
-                        certificate: None,
-                        had_private_material: false,
-                        material: KeyMaterial::Oct { secret: bytes },
-                    }),
-                    Err(e) => set.problems.push(KeyProblem {
-                        set_index: index,
-                        key_index: Some(i),
-                        kid: None,
-                        message: format!("hmac_secrets[{i}]: {e}"),
-                    }),
+                let mut set = keys::hmac_key_set(first_index + i, &secret.value, encoding);
+                set.declared_issuer = secret.issuer.clone();
+                for p in &mut set.problems {
+                    p.message = format!("hmac_secrets[{i}]: {}", p.message);
                 }
                 set
             })
@@ -199,6 +167,7 @@ impl CaseFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::keys::KeyMaterial;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 

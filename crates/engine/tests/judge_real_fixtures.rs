@@ -4,10 +4,13 @@
 //! (kid, x5t, issuer, cloud_instance_name); certificates are not parsed in this file.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 mod judge_support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use common::shared;
 use hmac::{Hmac, Mac};
 use judge_support::*;
 use keyhole_engine::b64;
@@ -16,18 +19,6 @@ use keyhole_engine::keys::{KeyEntry, KeySet};
 use keyhole_engine::report::Verdict;
 use keyhole_engine::verify::{MatchedBy, Verification};
 use serde_json::Value;
-
-fn shared() -> Option<PathBuf> {
-    let dir = std::env::var("KEYHOLE_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared")));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("skipped: ../shared not found");
-        None
-    }
-}
 
 fn read(dir: &Path, rel: &str) -> String {
     std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| unreachable!("{rel}: {e}"))

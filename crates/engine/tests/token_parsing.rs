@@ -4,24 +4,15 @@
 //! elsewhere. Reads the read-only fixtures in ../shared; skipped (passing) when they are absent.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use std::path::PathBuf;
 
+use common::shared;
 use keyhole_engine::b64;
 use keyhole_engine::error::TokenError;
 use keyhole_engine::token::{parse_token, ParsedToken, Payload, Serialization, TokenKind};
 use serde_json::Value;
-
-fn shared() -> Option<PathBuf> {
-    let dir = std::env::var("KEYHOLE_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared")));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("skipped: ../shared not found");
-        None
-    }
-}
 
 fn load(rel: &str) -> Option<Value> {
     let path = shared()?.join("fixtures/vectors").join(rel);
