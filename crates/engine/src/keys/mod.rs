@@ -10,7 +10,7 @@ mod document;
 mod hmac;
 mod jwk;
 pub(crate) mod material;
-mod pem;
+pub(crate) mod pem;
 mod thumbprint;
 
 pub use certificate::{parse_certificate, ParsedCertificate};

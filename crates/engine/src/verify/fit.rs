@@ -128,31 +128,12 @@ fn strong_enough(alg: Alg, material: &KeyMaterial) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keys::{KeyOrigin, KeySize};
+    use crate::keys::KeyOrigin;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn key(material: KeyMaterial) -> KeyEntry {
-        KeyEntry {
-            id: "0/0".into(),
-            set_index: 0,
-            key_index: 0,
-            origin: KeyOrigin::Jwk,
-            kty: String::new(),
-            kid: None,
-            alg: None,
-            use_: None,
-            key_ops: None,
-            x5t: None,
-            x5t_s256: None,
-            issuer: None,
-            cloud_instance_name: None,
-            size: None::<KeySize>,
-            thumbprint: None,
-            certificate: None,
-            had_private_material: false,
-            material,
-        }
+        crate::keys::pem::bare_entry(0, 0, KeyOrigin::Jwk, material, None)
     }
 
     fn rsa(bits: usize) -> KeyEntry {
