@@ -1,6 +1,7 @@
-// Starts the Keyhole wasm app from the inlined module bytes: no fetch, so the page works under
-// connect-src 'none' and from file://. A classic script, loaded after keyhole-app.js (which
-// defines `wasm_bindgen`) and keyhole-app_bg.wasm.js (which defines KEYHOLE_WASM_BASE64).
+// Starts the Keyhole wasm app from the inlined module (no fetch, so the page works under
+// connect-src 'none' and from file://). A classic script, loaded after keyhole-app.js (which
+// defines `wasm_bindgen`) and keyhole-app_bg.wasm.js (which defines KEYHOLE_WASM["keyhole-app"],
+// see scripts/inline-wasm.mjs).
 (function () {
   "use strict";
   function fail(err) {
@@ -11,11 +12,10 @@
     document.body.appendChild(p);
   }
   try {
-    var text = atob(self.KEYHOLE_WASM_BASE64);
-    var bytes = new Uint8Array(text.length);
-    for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    self.KEYHOLE_WASM_BASE64 = undefined;
-    wasm_bindgen({ module_or_path: bytes }).catch(fail);
+    if (typeof DecompressionStream !== "function") {
+      throw new Error("this browser lacks DecompressionStream (Chrome 80+, Firefox 113+, Safari 16.4+ have it)");
+    }
+    wasm_bindgen({ module_or_path: self.KEYHOLE_WASM["keyhole-app"]() }).catch(fail);
   } catch (err) {
     fail(err);
   }

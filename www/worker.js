@@ -2,11 +2,4 @@
 // files (no fetch: the module is inlined, see scripts/inline-wasm.mjs). With no window, the
 // wasm's main() registers the worker instead of rendering the app.
 importScripts("./keyhole-app.js", "./keyhole-app_bg.wasm.js");
-(function () {
-  "use strict";
-  var text = atob(self.KEYHOLE_WASM_BASE64);
-  var bytes = new Uint8Array(text.length);
-  for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  self.KEYHOLE_WASM_BASE64 = undefined;
-  wasm_bindgen({ module_or_path: bytes });
-})();
+wasm_bindgen({ module_or_path: self.KEYHOLE_WASM["keyhole-app"]() });
