@@ -333,7 +333,7 @@ try {
   });
 
   await check("the JavaScript API analyze(case) returns the report", async () => {
-    const summary = await page.evaluate(() => wasm_bindgen.analyze({ tokens: ["not.a.token"] }).summary);
+    const summary = await page.evaluate(async () => (await wasm_bindgen.analyze({ tokens: ["not.a.token"] })).summary);
     assert(summary.tokens === 1 && summary.malformed === 1, JSON.stringify(summary));
   });
 

@@ -5,12 +5,18 @@
 //     no network): base64 of the raw module would cost 30 % more after the host's compression,
 //     base64 of compressed bytes costs ≈1 % (measured in BENCHMARKS.md);
 //  2. every local <script src> in index.html gets a Subresource Integrity hash (sha384);
-//  3. offline.html is the same page without integrity attributes, for opening from disk:
+//  3. the fallback verifier (crates/rust-verifier: jsonwebtoken, pure Rust) is built as a second
+//     module and written, glue and inlined module together, to keyhole-rust-verifier.js; the
+//     page loads it only when WebCrypto leaves a check unconfirmed (www/boot.js, www/worker.js),
+//     and index.html carries its SRI hash in <meta name="keyhole-rust-verifier">;
+//  4. offline.html is the same page without integrity attributes, for opening from disk:
 //     Chromium refuses SRI-checked resources from file:// (they cannot be CORS-fetched).
 // Reads and writes $TRUNK_STAGING_DIR (Trunk sets it for hooks).
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { constants, gzipSync } from "node:zlib";
 
@@ -28,8 +34,16 @@ const wasm = await readFile(wasmPath);
 await writeFile(join(dir, "keyhole-app_bg.wasm.js"), inlinedModule("keyhole-app", wasm));
 await rm(wasmPath);
 
+const verifier = await buildRustVerifier();
+await writeFile(join(dir, "keyhole-rust-verifier.js"), verifier);
+
 const indexPath = join(dir, "index.html");
 let html = await readFile(indexPath, "utf8");
+const verifierSri = "sha384-" + createHash("sha384").update(verifier).digest("base64");
+html = html.replace(
+  "</head>",
+  `  <meta name="keyhole-rust-verifier" content="${verifierSri}" />\n  </head>`,
+);
 const scripts = [...html.matchAll(/<script src="\.\/([^"]+)"><\/script>/g)];
 for (const [tag, file] of scripts) {
   const body = await readFile(join(dir, file));
@@ -40,7 +54,10 @@ for (const [tag, file] of scripts) {
 // nothing; drop it so the shipped page holds only what the browser needs.
 html = html.replace(/\s*<link data-trunk rel="rust"[^>]*>/, "");
 await writeFile(indexPath, html);
-await writeFile(join(dir, "offline.html"), html.replace(/\s+integrity="[^"]*"/g, ""));
+await writeFile(
+  join(dir, "offline.html"),
+  html.replace(/\s+integrity="[^"]*"/g, "").replace(/\s*<meta name="keyhole-rust-verifier"[^>]*>/, ""),
+);
 console.log(`inline-wasm: inlined ${wasm.length} bytes of wasm (gzip); SRI on ${scripts.length} scripts`);
 
 /**
@@ -65,4 +82,35 @@ function inlinedModule(name, wasm) {
     `  };\n` +
     `})(${JSON.stringify(name)}, "${gz.toString("base64")}");\n`
   );
+}
+
+/**
+ * Builds crates/rust-verifier for wasm32 the way Trunk builds the app (profile wasm-release,
+ * wasm-bindgen no-modules, wasm-opt -Oz), under its own global name so it cannot clash with the
+ * app's `wasm_bindgen`, and returns one classic script: the glue, then the inlined module.
+ */
+async function buildRustVerifier() {
+  const root = new URL("..", import.meta.url).pathname;
+  const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+  run("cargo", [
+    "build", "--locked", "-p", "keyhole-rust-verifier", "--lib",
+    "--target", "wasm32-unknown-unknown", "--profile", "wasm-release",
+  ]);
+  const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, "target");
+  const wasmIn = join(targetDir, "wasm32-unknown-unknown/wasm-release/keyhole_rust_verifier.wasm");
+  const out = await mkdtemp(join(tmpdir(), "keyhole-rust-verifier-"));
+  try {
+    run("wasm-bindgen", [
+      "--target", "no-modules", "--no-modules-global", "keyhole_rust_verifier",
+      "--no-typescript", "--out-dir", out, wasmIn,
+    ]);
+    const bg = join(out, "keyhole_rust_verifier_bg.wasm");
+    run("wasm-opt", ["-Oz", bg, "-o", bg]);
+    const glue = await readFile(join(out, "keyhole_rust_verifier.js"), "utf8");
+    const module = await readFile(bg);
+    console.log(`inline-wasm: built the fallback verifier (${module.length} bytes of wasm)`);
+    return glue + "\n" + inlinedModule("keyhole-rust-verifier", module);
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
 }

@@ -8,12 +8,12 @@ use gloo::file::callbacks::FileReader;
 use gloo::file::File;
 use gloo::timers::callback::Timeout;
 use gloo::worker::{Spawnable, WorkerBridge};
-use keyhole_engine::{analyze_with_reference, AnalyzeOptions, Report};
+use keyhole_engine::{AnalyzeOptions, Report};
 use yew::prelude::*;
 
 use crate::adapters::files::{classify, read, Dropped};
 use crate::adapters::worker::{self, AnalysisWorker, Reply, Request};
-use crate::adapters::{clock, download, webcrypto};
+use crate::adapters::{clock, download, verification};
 use crate::components::case_bar::CaseBar;
 use crate::components::export_bar::ExportBar;
 use crate::components::key_matrix::KeyMatrix;
@@ -146,23 +146,16 @@ pub fn app() -> Html {
                         )))),
                         (None, _) => {}
                     }
-                } else if webcrypto::available() {
+                } else {
                     wasm_bindgen_futures::spawn_local(async move {
                         let options = AnalyzeOptions::at(clock::now());
                         let (report, name) =
-                            webcrypto::analyze(&case, &options, &mut |_, _| {}).await;
+                            verification::analyze(&case, &options, &mut |_, _| {}).await;
                         verifier.set(name.into());
                         dispatcher.dispatch(Action::Analysed {
                             revision,
                             report: Rc::new(report),
                         });
-                    });
-                } else {
-                    let report = analyze_with_reference(&case, &AnalyzeOptions::at(clock::now()));
-                    verifier.set("jsonwebtoken (pure Rust)".into());
-                    dispatcher.dispatch(Action::Analysed {
-                        revision,
-                        report: Rc::new(report),
                     });
                 }
             });

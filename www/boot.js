@@ -11,6 +11,39 @@
     p.textContent = "Keyhole failed to start: " + err;
     document.body.appendChild(p);
   }
+
+  // The pure-Rust reference verifier (crates/rust-verifier) is a second module, loaded by the
+  // app (src/adapters/rust_verifier.rs) only when WebCrypto leaves a check unconfirmed: a
+  // same-origin script with its SRI hash from index.html, then its inlined module.
+  var verifier = null;
+  function loadVerifier() {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      var sri = document.querySelector('meta[name="keyhole-rust-verifier"]');
+      if (sri) script.integrity = sri.content;
+      script.onload = resolve;
+      script.onerror = function () {
+        reject(new Error("keyhole-rust-verifier.js could not be loaded"));
+      };
+      script.src = "./keyhole-rust-verifier.js";
+      document.head.appendChild(script);
+    }).then(function () {
+      /* global keyhole_rust_verifier */
+      return keyhole_rust_verifier({ module_or_path: self.KEYHOLE_WASM["keyhole-rust-verifier"]() });
+    });
+  }
+  self.keyholeRustVerifier = function (request) {
+    if (!verifier) {
+      verifier = loadVerifier();
+      verifier.catch(function () {
+        verifier = null; // let a later analysis try again
+      });
+    }
+    return verifier.then(function () {
+      return keyhole_rust_verifier.verify_checks(request);
+    });
+  };
+
   try {
     if (typeof DecompressionStream !== "function") {
       throw new Error("this browser lacks DecompressionStream (Chrome 80+, Firefox 113+, Safari 16.4+ have it)");

@@ -5,5 +5,7 @@ pub mod clock;
 pub mod download;
 pub mod files;
 pub mod panic_screen;
+pub mod rust_verifier;
+pub mod verification;
 pub mod webcrypto;
 pub mod worker;

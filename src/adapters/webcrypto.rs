@@ -1,9 +1,7 @@
-//! WebCrypto as a batch verifier: the engine plans every signature check of a case
-//! (`keyhole_engine::planned_checks`), the browser's native `crypto.subtle` answers them all
-//! concurrently, and the engine replays the answers (`verify::AnswerCache`), asking
-//! `jsonwebtoken` again about anything WebCrypto did not confirm. WebCrypto exists only in
-//! secure contexts (https, http://127.0.0.1, file://); elsewhere [`available`] is false and the
-//! pure-Rust verifier answers alone.
+//! WebCrypto as a batch verifier: the browser's native `crypto.subtle` answers every planned
+//! signature check of a case concurrently (see `adapters::verification` for how its answers are
+//! used). WebCrypto exists only in secure contexts (https, http://127.0.0.1, file://); elsewhere
+//! [`available`] is false.
 
 use std::collections::HashMap;
 
@@ -14,9 +12,6 @@ use keyhole_engine::verify::{Alg, PlannedCheck};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CryptoKey, SubtleCrypto};
-
-/// The name shown to the analyst for reports verified this way.
-pub const NAME: &str = "WebCrypto (anything it did not confirm re-checked by jsonwebtoken)";
 
 fn subtle() -> Option<SubtleCrypto> {
     let global = js_sys::global();
@@ -182,40 +177,4 @@ pub async fn answer_all(checks: &[PlannedCheck]) -> Result<Vec<Option<bool>>, St
                 .flatten()
         })
         .collect())
-}
-
-/// Analyses a case with WebCrypto answering and `jsonwebtoken` behind it; falls back to the
-/// reference verifier alone when WebCrypto is unavailable. Returns the report and the name of
-/// the verifier that answered.
-pub async fn analyze(
-    case: &keyhole_engine::CaseFile,
-    options: &keyhole_engine::AnalyzeOptions<'_>,
-    progress: &mut dyn FnMut(usize, usize),
-) -> (keyhole_engine::Report, &'static str) {
-    use keyhole_engine::verify::{AnswerCache, JsonWebTokenVerifier};
-    let checks = keyhole_engine::planned_checks(case);
-    match answer_all(&checks).await {
-        Ok(answers) => {
-            let mut cache = AnswerCache::new(NAME, &JsonWebTokenVerifier);
-            for (c, a) in checks.iter().zip(answers) {
-                if let Some(ok) = a {
-                    cache.record(c, ok);
-                }
-            }
-            let report = keyhole_engine::analyze_with_progress(case, options, &cache, progress);
-            (report, NAME)
-        }
-        Err(_) => {
-            let report = keyhole_engine::analyze_with_progress(
-                case,
-                options,
-                &JsonWebTokenVerifier,
-                progress,
-            );
-            (
-                report,
-                "jsonwebtoken (pure Rust; WebCrypto unavailable here)",
-            )
-        }
-    }
 }

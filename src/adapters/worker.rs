@@ -94,7 +94,7 @@ impl Worker for AnalysisWorker {
                     total,
                 });
             };
-            let (mut report, verifier) = super::webcrypto::analyze(
+            let (mut report, verifier) = super::verification::analyze(
                 &req.case,
                 &AnalyzeOptions::at(req.default_now),
                 &mut progress,

@@ -214,6 +214,7 @@ pub fn analyze_with_progress(
 }
 
 /// Analyses a case with the reference verifier (`jsonwebtoken`).
+#[cfg(feature = "rust-crypto")]
 pub fn analyze_with_reference(case: &CaseFile, options: &AnalyzeOptions<'_>) -> Report {
     analyze(case, options, &verify::JsonWebTokenVerifier)
 }

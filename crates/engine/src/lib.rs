@@ -24,9 +24,9 @@ pub mod time;
 pub mod token;
 pub mod verify;
 
-pub use analyze::{
-    analyze, analyze_with_progress, analyze_with_reference, planned_checks, AnalyzeOptions,
-};
+#[cfg(feature = "rust-crypto")]
+pub use analyze::analyze_with_reference;
+pub use analyze::{analyze, analyze_with_progress, planned_checks, AnalyzeOptions};
 pub use case::CaseFile;
 pub use decode::{decode_token, DecodedToken};
 pub use error::TokenError;

@@ -2,12 +2,11 @@
 //! coordinate lengths, key sizes, and reading a DER `SubjectPublicKeyInfo` (the public key inside
 //! a certificate or a `PUBLIC KEY` PEM block). A key that fails here is reported, never used.
 
-use rsa::pkcs1::DecodeRsaPublicKey;
-use rsa::traits::PublicKeyParts;
 use x509_cert::der::asn1::ObjectIdentifier;
 use x509_cert::der::Decode;
 use x509_cert::spki::SubjectPublicKeyInfoOwned;
 
+use super::curves;
 use super::{KeyMaterial, KeySize};
 
 const OID_RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -51,13 +50,39 @@ pub(crate) fn rsa_material(n: &[u8], e: &[u8]) -> Result<KeyMaterial, String> {
             "the RSA public exponent is 1: anyone can forge a signature for such a key".into(),
         );
     }
-    rsa::RsaPublicKey::new_with_max_size(
-        rsa::BigUint::from_bytes_be(&n),
-        rsa::BigUint::from_bytes_be(&e),
-        MAX_RSA_BITS,
-    )
-    .map_err(|err| format!("the RSA public key is not usable: {err}"))?;
+    check_rsa_public_key(&n, &e)?;
     Ok(KeyMaterial::Rsa { n, e })
+}
+
+/// The checks the `rsa` crate makes of a public key (`RsaPublicKey::new_with_max_size`), on
+/// the big-endian bytes (no leading zeros) so no big-integer or crypto code is needed: a modulus
+/// of at most [`MAX_RSA_BITS`], odd and larger than the exponent; an odd exponent from 3 to
+/// 2³³ − 1.
+fn check_rsa_public_key(n: &[u8], e: &[u8]) -> Result<(), String> {
+    let unusable = |why: &str| format!("the RSA public key is not usable: {why}");
+    if usize::try_from(rsa_bits(n)).unwrap_or(usize::MAX) > MAX_RSA_BITS {
+        return Err(unusable(&format!(
+            "the modulus is larger than {MAX_RSA_BITS} bits"
+        )));
+    }
+    let exponent = match e.len() {
+        0..=8 => e.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b)),
+        _ => return Err(unusable("the public exponent is too large")),
+    };
+    // Same length: big-endian byte order is numeric order.
+    let e_ge_n = e.len() > n.len() || (e.len() == n.len() && e >= n);
+    if e_ge_n || n.last().is_some_and(|b| b & 1 == 0) {
+        return Err(unusable(
+            "invalid modulus (even, or not larger than the exponent)",
+        ));
+    }
+    if exponent & 1 == 0 {
+        return Err(unusable("the public exponent is even"));
+    }
+    if exponent > (1 << 33) - 1 {
+        return Err(unusable("the public exponent is too large"));
+    }
+    Ok(())
 }
 
 /// The byte length of one coordinate on a curve Keyhole knows, or None.
@@ -83,17 +108,8 @@ pub(crate) fn ec_material(crv: &str, x: &[u8], y: &[u8]) -> Result<KeyMaterial, 
             y.len()
         ));
     }
-    let mut sec1 = Vec::with_capacity(1 + 2 * len);
-    sec1.push(0x04);
-    sec1.extend_from_slice(x);
-    sec1.extend_from_slice(y);
-    let on_curve = match crv {
-        "P-256" => p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1).is_ok(),
-        "P-384" => p384::ecdsa::VerifyingKey::from_sec1_bytes(&sec1).is_ok(),
-        "P-521" => p521::ecdsa::VerifyingKey::from_sec1_bytes(&sec1).is_ok(),
-        // No secp256k1 arithmetic is linked: the key is kept, and ES256K is reported unsupported.
-        _ => true,
-    };
+    // No secp256k1 arithmetic is linked: the key is kept, and ES256K is reported unsupported.
+    let on_curve = curves::on_curve(crv, x, y).unwrap_or(true);
     if !on_curve {
         return Err(format!("the point (x, y) is not on the {crv} curve"));
     }
@@ -202,9 +218,8 @@ pub(crate) fn material_from_spki(spki: &SubjectPublicKeyInfoOwned) -> Result<Key
         .as_bytes()
         .ok_or("the public key bit string has unused bits")?;
     if oid == OID_RSA_ENCRYPTION || oid == OID_RSASSA_PSS {
-        let key = rsa::RsaPublicKey::from_pkcs1_der(bits)
-            .map_err(|e| format!("the RSA public key does not decode: {e}"))?;
-        return rsa_material(&key.n().to_bytes_be(), &key.e().to_bytes_be());
+        return material_from_pkcs1_der(bits)
+            .map_err(|e| format!("the RSA public key does not decode: {e}"));
     }
     if oid == OID_EC_PUBLIC_KEY {
         let curve: ObjectIdentifier = spki
@@ -242,36 +257,25 @@ pub(crate) fn material_from_spki(spki: &SubjectPublicKeyInfoOwned) -> Result<Key
     okp_material(okp, bits)
 }
 
-/// Splits a SEC1 point into (x, y), decompressing it first when needed.
+/// Splits a SEC1 point (SEC 1 v2 §2.3.3: uncompressed `04 x y` or compressed `02/03 x`) into
+/// (x, y), decompressing it first when needed. Whether (x, y) is on the curve is checked later,
+/// by [`ec_material`].
 fn uncompressed_point(crv: &str, sec1: &[u8]) -> Result<(Vec<u8>, Vec<u8>), String> {
-    let bad = |e: &dyn std::fmt::Display| format!("the {crv} point does not decode: {e}");
-    let point = match crv {
-        "P-256" => p256::ecdsa::VerifyingKey::from_sec1_bytes(sec1)
-            .map_err(|e| bad(&e))?
-            .to_encoded_point(false)
-            .as_bytes()
-            .to_vec(),
-        "P-384" => p384::ecdsa::VerifyingKey::from_sec1_bytes(sec1)
-            .map_err(|e| bad(&e))?
-            .to_encoded_point(false)
-            .as_bytes()
-            .to_vec(),
-        "P-521" => p521::ecdsa::VerifyingKey::from_sec1_bytes(sec1)
-            .map_err(|e| bad(&e))?
-            .to_encoded_point(false)
-            .as_bytes()
-            .to_vec(),
-        _ => sec1.to_vec(),
-    };
     let len = coordinate_len(crv).unwrap_or(32);
-    match point.split_first() {
+    match sec1.split_first() {
         Some((0x04, rest)) if rest.len() == 2 * len => {
             let (x, y) = rest.split_at(len);
             Ok((x.to_vec(), y.to_vec()))
         }
+        Some((tag @ (0x02 | 0x03), x)) if x.len() == len => {
+            let y = curves::decompress(crv, x, *tag == 0x03, len)
+                .map_err(|e| format!("the {crv} point does not decode: {e}"))?;
+            Ok((x.to_vec(), y))
+        }
         _ => Err(format!(
-            "the {crv} point is not an uncompressed SEC1 point of {} bytes",
-            1 + 2 * len
+            "the {crv} point is not a SEC1 point of {} bytes (uncompressed) or {} bytes (compressed)",
+            1 + 2 * len,
+            1 + len
         )),
     }
 }
@@ -285,7 +289,7 @@ pub(crate) fn material_from_spki_der(der: &[u8]) -> Result<KeyMaterial, String> 
 
 /// Reads a DER PKCS#1 `RSAPublicKey` (RFC 8017 §A.1.1).
 pub(crate) fn material_from_pkcs1_der(der: &[u8]) -> Result<KeyMaterial, String> {
-    let key = rsa::pkcs1::RsaPublicKey::from_der(der)
+    let key = pkcs1::RsaPublicKey::from_der(der)
         .map_err(|e| format!("not a DER PKCS#1 RSA public key: {e}"))?;
     rsa_material(key.modulus.as_bytes(), key.public_exponent.as_bytes())
 }
@@ -345,5 +349,102 @@ mod tests {
         assert!(okp_material("Ed25519", &[0u8; 31]).is_err());
         assert!(okp_material("Ed25519", &[0u8; 32]).is_ok());
         assert!(okp_material("Ed999", &[0u8; 32]).is_err());
+    }
+
+    /// The lean curve arithmetic (keys/curves.rs) against the RustCrypto curve crates: the same
+    /// points accepted, the same points refused, compressed points decompressed alike.
+    #[cfg(feature = "rust-crypto")]
+    #[test]
+    fn ec_checks_agree_with_the_rustcrypto_curves() {
+        fn agree(
+            crv: &str,
+            uncompressed: &[u8],
+            compressed: &[u8],
+            crate_accepts: &dyn Fn(&[u8]) -> bool,
+        ) {
+            let len = coordinate_len(crv).unwrap_or(0);
+            let (x, y) = uncompressed.get(1..).unwrap_or_default().split_at(len);
+            assert!(ec_material(crv, x, y).is_ok(), "{crv}: a valid point");
+            assert_eq!(
+                uncompressed_point(crv, compressed),
+                Ok((x.to_vec(), y.to_vec())),
+                "{crv}"
+            );
+            for flip in [0usize, 7, len - 1] {
+                let mut bad = y.to_vec();
+                if let Some(b) = bad.get_mut(flip) {
+                    *b ^= 0x10;
+                }
+                let mut sec1 = vec![4u8];
+                sec1.extend_from_slice(x);
+                sec1.extend_from_slice(&bad);
+                assert_eq!(
+                    ec_material(crv, x, &bad).is_ok(),
+                    crate_accepts(&sec1),
+                    "{crv} flip {flip}"
+                );
+            }
+        }
+        for seed in 1u8..=12 {
+            let k = p256::ecdsa::SigningKey::from_slice(&[seed; 32])
+                .unwrap_or_else(|e| unreachable!("{e}"));
+            let v = k.verifying_key();
+            agree(
+                "P-256",
+                v.to_encoded_point(false).as_bytes(),
+                v.to_encoded_point(true).as_bytes(),
+                &|b| p256::ecdsa::VerifyingKey::from_sec1_bytes(b).is_ok(),
+            );
+            let k = p384::ecdsa::SigningKey::from_slice(&[seed; 48])
+                .unwrap_or_else(|e| unreachable!("{e}"));
+            let v = k.verifying_key();
+            agree(
+                "P-384",
+                v.to_encoded_point(false).as_bytes(),
+                v.to_encoded_point(true).as_bytes(),
+                &|b| p384::ecdsa::VerifyingKey::from_sec1_bytes(b).is_ok(),
+            );
+            let mut scalar = [seed; 66];
+            scalar[0] = 0;
+            let k = p521::ecdsa::SigningKey::from_slice(&scalar)
+                .unwrap_or_else(|e| unreachable!("{e}"));
+            let v = p521::ecdsa::VerifyingKey::from(&k);
+            agree(
+                "P-521",
+                v.to_encoded_point(false).as_bytes(),
+                v.to_encoded_point(true).as_bytes(),
+                &|b| p521::ecdsa::VerifyingKey::from_sec1_bytes(b).is_ok(),
+            );
+        }
+    }
+
+    /// The RSA checks made without the `rsa` crate refuse exactly what it refuses.
+    #[cfg(feature = "rust-crypto")]
+    #[test]
+    fn rsa_checks_agree_with_the_rsa_crate() {
+        let n_odd = [0xC5u8; 256];
+        let mut n_even = n_odd;
+        n_even[255] = 0xC4;
+        let cases: [(&[u8], &[u8]); 9] = [
+            (&n_odd, &[1, 0, 1]),
+            (&n_odd, &[3]),
+            (&n_odd, &[2]),
+            (&n_even, &[1, 0, 1]),
+            (&n_odd, &[1, 0, 0, 0, 0, 1]),
+            (&n_odd, &[1, 0xff, 0xff, 0xff, 0xff]),
+            (&n_odd, &[2, 0, 0, 0, 1]),
+            (&[0x0f], &[0x11]),
+            (&[0xff; 2049], &[1, 0, 1]),
+        ];
+        for (n, e) in cases {
+            let ours = check_rsa_public_key(n, e).is_ok();
+            let theirs = rsa::RsaPublicKey::new_with_max_size(
+                rsa::BigUint::from_bytes_be(n),
+                rsa::BigUint::from_bytes_be(e),
+                MAX_RSA_BITS,
+            )
+            .is_ok();
+            assert_eq!(ours, theirs, "n {} bytes, e {e:?}", n.len());
+        }
     }
 }

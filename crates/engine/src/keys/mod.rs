@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 mod certificate;
+mod curves;
 mod document;
 mod hmac;
 mod jwk;

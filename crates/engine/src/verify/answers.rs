@@ -13,10 +13,46 @@ use crate::keys::KeyMaterial;
 
 type Question = (Alg, Vec<u8>, Vec<u8>);
 
+/// Answers keyed by question (algorithm, signing input, signature) and then key material: key
+/// ids are only unique within one case, so the material itself identifies the key.
+pub(super) struct Answers<A> {
+    by_question: HashMap<Question, Vec<(KeyMaterial, A)>>,
+}
+
+impl<A> Answers<A> {
+    pub(super) fn new() -> Self {
+        Answers {
+            by_question: HashMap::new(),
+        }
+    }
+
+    pub(super) fn record(&mut self, check: &PlannedCheck, answer: A) {
+        self.by_question
+            .entry((
+                check.alg,
+                check.signing_input.clone(),
+                check.signature.clone(),
+            ))
+            .or_default()
+            .push((check.material.clone(), answer));
+    }
+
+    pub(super) fn get(&self, alg: Alg, key: &KeyMaterial, input: &[u8], sig: &[u8]) -> Option<&A> {
+        self.by_question
+            .get(&(alg, input.to_vec(), sig.to_vec()))
+            .and_then(|list| list.iter().find(|(m, _)| m == key))
+            .map(|(_, a)| a)
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.by_question.values().map(Vec::len).sum()
+    }
+}
+
 /// Recorded answers, looked up in constant time, with a fallback verifier.
 pub struct AnswerCache<'a> {
     name: &'static str,
-    answers: HashMap<Question, Vec<(KeyMaterial, bool)>>,
+    answers: Answers<bool>,
     fallback: &'a dyn SignatureVerifier,
 }
 
@@ -25,31 +61,24 @@ impl<'a> AnswerCache<'a> {
     pub fn new(name: &'static str, fallback: &'a dyn SignatureVerifier) -> Self {
         AnswerCache {
             name,
-            answers: HashMap::new(),
+            answers: Answers::new(),
             fallback,
         }
     }
 
     /// Records that `check` verified (`true`) or not.
     pub fn record(&mut self, check: &PlannedCheck, verified: bool) {
-        self.answers
-            .entry((
-                check.alg,
-                check.signing_input.clone(),
-                check.signature.clone(),
-            ))
-            .or_default()
-            .push((check.material.clone(), verified));
+        self.answers.record(check, verified);
     }
 
     /// How many answers are recorded.
     pub fn len(&self) -> usize {
-        self.answers.values().map(Vec::len).sum()
+        self.answers.len()
     }
 
     /// True when nothing is recorded.
     pub fn is_empty(&self) -> bool {
-        self.answers.is_empty()
+        self.answers.len() == 0
     }
 }
 
@@ -65,11 +94,7 @@ impl SignatureVerifier for AnswerCache<'_> {
         signing_input: &[u8],
         signature: &[u8],
     ) -> Result<bool, VerifyError> {
-        let recorded = self
-            .answers
-            .get(&(alg, signing_input.to_vec(), signature.to_vec()))
-            .and_then(|list| list.iter().find(|(m, _)| m == key).map(|(_, v)| *v));
-        match recorded {
+        match self.answers.get(alg, key, signing_input, signature) {
             Some(true) => Ok(true),
             _ => self.fallback.verify(alg, key, signing_input, signature),
         }

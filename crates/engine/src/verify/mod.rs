@@ -10,13 +10,17 @@ mod alg;
 mod answers;
 mod check;
 mod fit;
+#[cfg(feature = "rust-crypto")]
 mod jsonwebtoken_verifier;
+pub mod remote;
 mod select;
 
 pub use answers::AnswerCache;
 pub use check::{conclude, plan_checks, verify_signature, verify_token, Plan, PlannedCheck};
 pub use fit::alg_fits_key;
+#[cfg(feature = "rust-crypto")]
 pub use jsonwebtoken_verifier::JsonWebTokenVerifier;
+pub use remote::RecordedAnswers;
 pub use select::select_keys;
 
 /// JWS algorithms Keyhole knows about (RFC 7518 §3.1, RFC 8037).
@@ -39,7 +43,7 @@ pub enum Alg {
 }
 
 /// Why a verifier could not answer yes or no.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum VerifyError {
     /// This verifier does not implement the algorithm (e.g. ES512 in jsonwebtoken).

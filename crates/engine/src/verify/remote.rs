@@ -1,0 +1,333 @@
+//! Signature checks answered by a verifier in another module: the web app's main wasm carries
+//! no pure-Rust crypto (WebCrypto answers there), and loads the reference verifier — a second,
+//! separately built wasm module (`crates/rust-verifier`) — only when something is left that
+//! WebCrypto did not confirm. The two modules share no memory, so the checks go over as JSON
+//! ([`encode_checks`] → [`answer_checks`] → [`decode_answers`]) and the answers come back into a
+//! [`RecordedAnswers`], which the engine then consults like any other verifier.
+
+use serde::{Deserialize, Serialize};
+
+use super::answers::Answers;
+use super::{Alg, PlannedCheck, SignatureVerifier, VerifyError};
+use crate::b64;
+use crate::keys::KeyMaterial;
+
+/// One check on the wire: byte strings as base64url, keys in JWK form.
+#[derive(Serialize, Deserialize)]
+struct WireCheck {
+    alg: String,
+    key: WireKey,
+    input: String,
+    signature: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kty")]
+enum WireKey {
+    #[serde(rename = "RSA")]
+    Rsa { n: String, e: String },
+    #[serde(rename = "EC")]
+    Ec { crv: String, x: String, y: String },
+    #[serde(rename = "OKP")]
+    Okp { crv: String, x: String },
+    #[serde(rename = "oct")]
+    Oct { k: String },
+}
+
+/// One answer on the wire.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum WireAnswer {
+    Verified(bool),
+    Error(VerifyError),
+}
+
+fn wire_key(material: &KeyMaterial) -> WireKey {
+    let s = |b: &[u8]| b64::encode_url(b);
+    match material {
+        KeyMaterial::Rsa { n, e } => WireKey::Rsa { n: s(n), e: s(e) },
+        KeyMaterial::Ec { crv, x, y } => WireKey::Ec {
+            crv: crv.clone(),
+            x: s(x),
+            y: s(y),
+        },
+        KeyMaterial::Okp { crv, x } => WireKey::Okp {
+            crv: crv.clone(),
+            x: s(x),
+        },
+        KeyMaterial::Oct { secret } => WireKey::Oct { k: s(secret) },
+    }
+}
+
+fn material(key: WireKey) -> Result<KeyMaterial, String> {
+    let d = |field: &str, v: &str| {
+        b64::decode_url(v).map_err(|e| format!("key field \"{field}\" is not base64url: {e}"))
+    };
+    Ok(match key {
+        WireKey::Rsa { n, e } => KeyMaterial::Rsa {
+            n: d("n", &n)?,
+            e: d("e", &e)?,
+        },
+        WireKey::Ec { crv, x, y } => KeyMaterial::Ec {
+            x: d("x", &x)?,
+            y: d("y", &y)?,
+            crv,
+        },
+        WireKey::Okp { crv, x } => KeyMaterial::Okp {
+            x: d("x", &x)?,
+            crv,
+        },
+        WireKey::Oct { k } => KeyMaterial::Oct {
+            secret: d("k", &k)?,
+        },
+    })
+}
+
+/// The checks as the JSON request a remote verifier reads with [`answer_checks`].
+pub fn encode_checks(checks: &[PlannedCheck]) -> String {
+    let wire: Vec<WireCheck> = checks
+        .iter()
+        .map(|c| WireCheck {
+            alg: c.alg.as_str().to_owned(),
+            key: wire_key(&c.material),
+            input: b64::encode_url(&c.signing_input),
+            signature: b64::encode_url(&c.signature),
+        })
+        .collect();
+    serde_json::to_string(&wire).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// Answers a request made by [`encode_checks`] with `verifier`, one answer per check in order.
+/// Errs (with a message naming the problem) when the request is not such a request.
+pub fn answer_checks(request: &str, verifier: &dyn SignatureVerifier) -> Result<String, String> {
+    let checks: Vec<WireCheck> = serde_json::from_str(request)
+        .map_err(|e| format!("the verification request is not valid: {e}"))?;
+    let mut answers = Vec::with_capacity(checks.len());
+    for (i, c) in checks.into_iter().enumerate() {
+        let bad = |what: String| format!("check {i}: {what}");
+        let alg = Alg::parse(&c.alg).ok_or_else(|| bad(format!("unknown algorithm {}", c.alg)))?;
+        let key = material(c.key).map_err(bad)?;
+        let input = b64::decode_url(&c.input).map_err(|e| bad(e.to_string()))?;
+        let signature = b64::decode_url(&c.signature).map_err(|e| bad(e.to_string()))?;
+        answers.push(match verifier.verify(alg, &key, &input, &signature) {
+            Ok(v) => WireAnswer::Verified(v),
+            Err(e) => WireAnswer::Error(e),
+        });
+    }
+    serde_json::to_string(&answers).map_err(|e| e.to_string())
+}
+
+/// Reads the answers of [`answer_checks`]; there must be exactly `expected` of them.
+pub fn decode_answers(
+    response: &str,
+    expected: usize,
+) -> Result<Vec<Result<bool, VerifyError>>, String> {
+    let answers: Vec<WireAnswer> = serde_json::from_str(response)
+        .map_err(|e| format!("the verifier's answer is not valid: {e}"))?;
+    if answers.len() != expected {
+        return Err(format!(
+            "the verifier answered {} checks, {expected} were asked",
+            answers.len()
+        ));
+    }
+    Ok(answers
+        .into_iter()
+        .map(|a| match a {
+            WireAnswer::Verified(v) => Ok(v),
+            WireAnswer::Error(e) => Err(e),
+        })
+        .collect())
+}
+
+/// Answers the reference verifier gave elsewhere, replayed as they were (false and errors
+/// included: they are the reference's own verdicts). A check nobody answered is an error, never
+/// a guess.
+pub struct RecordedAnswers {
+    name: &'static str,
+    answers: Answers<Result<bool, VerifyError>>,
+}
+
+impl RecordedAnswers {
+    /// No answers yet, under the name shown to the analyst.
+    pub fn new(name: &'static str) -> Self {
+        RecordedAnswers {
+            name,
+            answers: Answers::new(),
+        }
+    }
+
+    /// Records the answer to `check`.
+    pub fn record(&mut self, check: &PlannedCheck, answer: Result<bool, VerifyError>) {
+        self.answers.record(check, answer);
+    }
+}
+
+impl SignatureVerifier for RecordedAnswers {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn verify(
+        &self,
+        alg: Alg,
+        key: &KeyMaterial,
+        signing_input: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, VerifyError> {
+        self.answers
+            .get(alg, key, signing_input, signature)
+            .cloned()
+            .unwrap_or_else(|| {
+                Err(VerifyError::BadKey {
+                    detail: "no verifier answered this check (it was not planned)".to_owned(),
+                })
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// Says yes exactly when the signature equals the signing input, so answers are checkable
+    /// without any cryptography.
+    struct Echo;
+    impl SignatureVerifier for Echo {
+        fn name(&self) -> &'static str {
+            "echo"
+        }
+        fn verify(
+            &self,
+            alg: Alg,
+            _: &KeyMaterial,
+            input: &[u8],
+            sig: &[u8],
+        ) -> Result<bool, VerifyError> {
+            if alg == Alg::ES256K {
+                return Err(VerifyError::UnsupportedAlgorithm {
+                    alg: alg.to_string(),
+                });
+            }
+            Ok(input == sig)
+        }
+    }
+
+    fn check(alg: Alg, material: KeyMaterial, input: &[u8], sig: &[u8]) -> PlannedCheck {
+        PlannedCheck {
+            alg,
+            key_id: "set/key".to_owned(),
+            material,
+            signing_input: input.to_vec(),
+            signature: sig.to_vec(),
+        }
+    }
+
+    fn checks() -> Vec<PlannedCheck> {
+        vec![
+            check(
+                Alg::RS256,
+                KeyMaterial::Rsa {
+                    n: vec![0xC5; 256],
+                    e: vec![1, 0, 1],
+                },
+                b"a.b",
+                b"a.b",
+            ),
+            check(
+                Alg::ES256,
+                KeyMaterial::Ec {
+                    crv: "P-256".into(),
+                    x: vec![1; 32],
+                    y: vec![2; 32],
+                },
+                b"a.b",
+                b"x",
+            ),
+            check(
+                Alg::EdDSA,
+                KeyMaterial::Okp {
+                    crv: "Ed25519".into(),
+                    x: vec![3; 32],
+                },
+                b"c.d",
+                b"c.d",
+            ),
+            check(
+                Alg::HS256,
+                KeyMaterial::Oct {
+                    secret: b"s3cret".to_vec(),
+                },
+                b"e.f",
+                b"",
+            ),
+            check(
+                Alg::ES256K,
+                KeyMaterial::Ec {
+                    crv: "secp256k1".into(),
+                    x: vec![1; 32],
+                    y: vec![2; 32],
+                },
+                b"g.h",
+                b"g.h",
+            ),
+        ]
+    }
+
+    #[test]
+    fn answers_survive_the_round_trip_in_order() {
+        let checks = checks();
+        let response =
+            answer_checks(&encode_checks(&checks), &Echo).unwrap_or_else(|e| unreachable!("{e}"));
+        let answers =
+            decode_answers(&response, checks.len()).unwrap_or_else(|e| unreachable!("{e}"));
+        let direct: Vec<_> = checks
+            .iter()
+            .map(|c| Echo.verify(c.alg, &c.material, &c.signing_input, &c.signature))
+            .collect();
+        assert_eq!(answers, direct);
+        assert_eq!(answers.first(), Some(&Ok(true)));
+        assert_eq!(answers.get(1), Some(&Ok(false)));
+    }
+
+    #[test]
+    fn recorded_answers_replay_false_and_errors_and_refuse_the_unasked() {
+        let checks = checks();
+        let mut recorded = RecordedAnswers::new("reference");
+        for c in &checks {
+            recorded.record(
+                c,
+                Echo.verify(c.alg, &c.material, &c.signing_input, &c.signature),
+            );
+        }
+        for c in &checks {
+            assert_eq!(
+                recorded.verify(c.alg, &c.material, &c.signing_input, &c.signature),
+                Echo.verify(c.alg, &c.material, &c.signing_input, &c.signature)
+            );
+        }
+        // Same question, another key: not answered, so an error rather than a guess.
+        let other = KeyMaterial::Oct {
+            secret: b"other".to_vec(),
+        };
+        assert!(matches!(
+            recorded.verify(Alg::HS256, &other, b"e.f", b""),
+            Err(VerifyError::BadKey { .. })
+        ));
+    }
+
+    #[test]
+    fn malformed_requests_and_answers_are_errors() {
+        assert!(answer_checks("{", &Echo).is_err_and(|m| m.contains("request is not valid")));
+        let bad_alg = r#"[{"alg":"XX1","key":{"kty":"oct","k":"AA"},"input":"","signature":""}]"#;
+        assert!(
+            answer_checks(bad_alg, &Echo).is_err_and(|m| m.contains("check 0: unknown algorithm"))
+        );
+        let bad_b64 = r#"[{"alg":"HS256","key":{"kty":"oct","k":"*"},"input":"","signature":""}]"#;
+        assert!(answer_checks(bad_b64, &Echo).is_err_and(|m| m.contains("\"k\"")));
+        assert!(decode_answers("[{\"verified\":true}]", 2)
+            .is_err_and(|m| m.contains("answered 1 checks, 2 were asked")));
+        assert!(decode_answers("nope", 0).is_err());
+    }
+}

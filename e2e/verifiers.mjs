@@ -1,0 +1,155 @@
+// End-to-end tests of who verifies signatures in the browser: WebCrypto where it exists, and the
+// pure-Rust reference verifier (a second wasm module, keyhole-rust-verifier.js) loaded only when
+// WebCrypto leaves a check unconfirmed or is missing. Verdicts must equal the CLI's (jsonwebtoken)
+// either way. Usage: node e2e/verifiers.mjs DIST_DIR (KEYHOLE_CLI as for e2e/run.mjs).
+import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { serveDir } from "./serve.mjs";
+import { launch } from "./browser.mjs";
+
+const dist = process.argv[2] ?? "dist";
+const root = new URL("..", import.meta.url).pathname;
+const goldenDir = join(root, "crates/engine/golden/cases");
+const cli = process.env.KEYHOLE_CLI ?? join(root, "target/debug/keyhole");
+const VERIFIER = "keyhole-rust-verifier.js";
+
+let failed = 0;
+let passed = 0;
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`  ok   ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`  FAIL ${name}\n       ${String(e?.stack ?? e).split("\n").slice(0, 6).join("\n       ")}`);
+  }
+}
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+/** Verdicts and codes the CLI (the reference) gives for a case file. */
+function cliVerdicts(file) {
+  assert(existsSync(cli), `the keyhole CLI was not found at ${cli} (set KEYHOLE_CLI)`);
+  let out;
+  try {
+    out = execFileSync(cli, ["check", file], { encoding: "utf8", maxBuffer: 1 << 28 });
+  } catch (e) {
+    out = e.stdout; // exit status 1: a violation was found
+  }
+  return JSON.parse(out).tokens.map((t) => ({ verdict: t.verdict, codes: t.findings.map((f) => f.code).sort() }));
+}
+
+/** Opens a case file in the page and returns the verdicts, codes and verifier status shown. */
+async function pageVerdicts(page, file, total) {
+  await page.setInputFiles("input#case-file", file);
+  await page.waitForSelector(`#summary[data-total="${total}"]`, { timeout: 30000 });
+  await page.waitForFunction((n) => document.querySelectorAll("[data-verdict]").length === n, total);
+  const verdicts = await page.$$eval("[data-verdict]", (els) =>
+    els.map((e) => ({ verdict: e.dataset.verdict, codes: (e.dataset.codes ?? "").split(" ").filter(Boolean).sort() })),
+  );
+  const status = await page.textContent("#summary .status");
+  return { verdicts, status };
+}
+
+/** A case whose every token has one signature byte changed: WebCrypto says "invalid". */
+async function tamperedCase(dir) {
+  const source = JSON.parse(await readFile(join(goldenDir, "algorithms.json"), "utf8"));
+  source.tokens = source.tokens.map((t) => {
+    const parts = t.split(".");
+    if (parts.length !== 3 || parts[2].length < 4) return t;
+    const sig = parts[2];
+    const c = sig[1] === "A" ? "B" : "A";
+    return `${parts[0]}.${parts[1]}.${sig[0]}${c}${sig.slice(2)}`;
+  });
+  const file = join(dir, "tampered.json");
+  await writeFile(file, JSON.stringify(source));
+  return file;
+}
+
+const server = await serveDir(dist, "/");
+const work = await mkdtemp(join(tmpdir(), "keyhole-verifiers-"));
+const cases = (await readdir(goldenDir)).filter((f) => f.endsWith(".json")).sort();
+try {
+  await check("index.html pins the fallback verifier's SRI hash (sha384)", async () => {
+    const html = await readFile(join(dist, "index.html"), "utf8");
+    const pinned = html.match(/<meta name="keyhole-rust-verifier" content="([^"]+)"/)?.[1];
+    const want = "sha384-" + createHash("sha384").update(await readFile(join(dist, VERIFIER))).digest("base64");
+    assert(pinned === want, `pinned ${pinned}, file hashes to ${want}`);
+  });
+
+  {
+    const { context, page, requests, consoleErrors } = await launch();
+    const loads = () => requests.filter((u) => u.endsWith(`/${VERIFIER}`)).length;
+    try {
+      await page.goto(server.url);
+      await page.waitForSelector("#tokens-input", { timeout: 15000 });
+
+      await check("with WebCrypto, a clean case never loads the pure-Rust verifier", async () => {
+        const file = join(goldenDir, "clean.json");
+        const expected = cliVerdicts(file);
+        const { verdicts, status } = await pageVerdicts(page, file, expected.length);
+        assert(JSON.stringify(verdicts) === JSON.stringify(expected), `UI ${JSON.stringify(verdicts)}\nCLI ${JSON.stringify(expected)}`);
+        assert(/WebCrypto/.test(status) && !/jsonwebtoken/.test(status), `status: ${status}`);
+        assert(loads() === 0, `${VERIFIER} was requested ${loads()} times`);
+      });
+
+      await check("with WebCrypto, invalid signatures are decided by the pure-Rust verifier, loaded once", async () => {
+        const file = await tamperedCase(work);
+        const expected = cliVerdicts(file);
+        assert(expected.some((t) => t.codes.includes("signature-invalid")), `the tampered case has no invalid signature: ${JSON.stringify(expected)}`);
+        const { verdicts, status } = await pageVerdicts(page, file, expected.length);
+        assert(JSON.stringify(verdicts) === JSON.stringify(expected), `UI ${JSON.stringify(verdicts)}\nCLI ${JSON.stringify(expected)}`);
+        assert(/WebCrypto/.test(status) && /jsonwebtoken/.test(status), `status: ${status}`);
+        assert(loads() === 1, `${VERIFIER} was requested ${loads()} times`);
+        await pageVerdicts(page, join(goldenDir, "algorithms.json"), cliVerdicts(join(goldenDir, "algorithms.json")).length);
+        assert(loads() === 1, `${VERIFIER} was requested again (${loads()} times)`);
+      });
+      await check("no console errors (WebCrypto page)", async () => {
+        assert(consoleErrors.length === 0, consoleErrors.join("\n"));
+      });
+    } finally {
+      await context.close();
+    }
+  }
+
+  {
+    // An insecure context has no crypto.subtle; hide it before the app starts.
+    const { context, page, requests, consoleErrors } = await launch();
+    await page.addInitScript(() => {
+      Object.defineProperty(Crypto.prototype, "subtle", { get: () => undefined, configurable: true });
+    });
+    try {
+      await page.goto(server.url);
+      await page.waitForSelector("#tokens-input", { timeout: 15000 });
+      for (const name of cases) {
+        await check(`without WebCrypto, golden case ${name} gets the CLI's verdicts from the pure-Rust verifier`, async () => {
+          const file = join(goldenDir, name);
+          const expected = cliVerdicts(file);
+          const { verdicts, status } = await pageVerdicts(page, file, expected.length);
+          assert(JSON.stringify(verdicts) === JSON.stringify(expected), `UI ${JSON.stringify(verdicts)}\nCLI ${JSON.stringify(expected)}`);
+          assert(/unavailable/.test(status), `status: ${status}`);
+        });
+      }
+      await check("without WebCrypto, the pure-Rust verifier was loaded once, from the app's own origin", async () => {
+        const loaded = requests.filter((u) => u.endsWith(`/${VERIFIER}`));
+        assert(loaded.length === 1, `requested ${loaded.length} times`);
+        assert(requests.every((u) => u.startsWith(server.url) || u.startsWith("data:")), requests.join("\n"));
+      });
+      await check("no console errors (page without WebCrypto)", async () => {
+        assert(consoleErrors.length === 0, consoleErrors.join("\n"));
+      });
+    } finally {
+      await context.close();
+    }
+  }
+} finally {
+  await server.close();
+}
+console.log(`e2e verifiers: ${passed} of ${passed + failed} checks passed`);
+process.exit(failed === 0 ? 0 : 1);
