@@ -132,3 +132,12 @@ for (const [fam, v] of [...byFamily].sort((a, c) => c[1].bytes - a[1].bytes))
 console.log(`\ntop ${top} crates (by function name)                 code B    share`);
 for (const [crate, v] of [...byCrate].sort((a, c) => c[1].bytes - a[1].bytes).slice(0, top))
   console.log(`${crate.padEnd(48)} ${String(v.bytes).padStart(8)}  ${pct(v.bytes)}`);
+
+if (argv.includes("--functions")) {
+  console.log(`\nlargest ${top} functions                                                code B`);
+  bodies
+    .map((body, i) => [names.get(i + imported) ?? "(unnamed)", body.length])
+    .sort((a, c) => c[1] - a[1])
+    .slice(0, top)
+    .forEach(([n, s]) => console.log(`${n.slice(0, 110).padEnd(112)} ${String(s).padStart(7)}`));
+}

@@ -1,7 +1,10 @@
 //! The engine for JavaScript: `await wasm_bindgen.analyze(caseObject)` gives the report as plain
-//! JS objects (the same JSON shape as the CLI's `keyhole check`), so other pages and scripts
-//! can use Keyhole's judgement without the UI.
+//! JS objects (the same JSON as the CLI's `keyhole check`), so other pages and scripts can use
+//! Keyhole's judgement without the UI. Values cross as JSON text (`JSON.stringify` /
+//! `JSON.parse`): the app already reads and writes these types with serde_json, and a second
+//! serde backend would add its own copy of every (de)serialiser to the bundle.
 
+use js_sys::JSON;
 use wasm_bindgen::prelude::*;
 
 use keyhole_engine::{AnalyzeOptions, CaseFile};
@@ -11,13 +14,14 @@ use keyhole_engine::{AnalyzeOptions, CaseFile};
 /// verifier for anything it did not confirm). Rejects with a string when the case is not usable.
 #[wasm_bindgen]
 pub async fn analyze(case: JsValue) -> Result<JsValue, JsValue> {
-    let case: CaseFile = serde_wasm_bindgen::from_value(case)
+    let text: String = JSON::stringify(&case)
+        .map_err(|_| JsValue::from_str("not a usable case file: it cannot be written as JSON"))?
+        .into();
+    let case: CaseFile = serde_json::from_str(&text)
         .map_err(|e| JsValue::from_str(&format!("not a usable case file: {e}")))?;
     let options = AnalyzeOptions::at(crate::adapters::clock::now());
     let (report, _) = crate::adapters::verification::analyze(&case, &options, &mut |_, _| {}).await;
-    report
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsValue::from_str(&format!("cannot return the report: {e}")))
+    let json = serde_json::to_string(&report)
+        .map_err(|e| JsValue::from_str(&format!("cannot return the report: {e}")))?;
+    JSON::parse(&json)
 }
-
-use serde::Serialize;
