@@ -23,8 +23,19 @@ use crate::components::token_list::TokenList;
 use crate::components::tokens_pane::TokensPane;
 use crate::state::{Action, Workspace};
 
-/// Debounce between the last keystroke and the analysis.
+/// Debounce between the last keystroke and the analysis. The first change after a quiet
+/// period (a paste, a sample, an opened file) is analysed at once; only changes that follow it
+/// within this time (typing) wait.
 const DEBOUNCE_MS: u32 = 150;
+
+/// The delay before analysing a change made now, given when the previous change was made.
+fn debounce_delay(now_ms: f64, previous_change_ms: f64) -> u32 {
+    if now_ms - previous_change_ms > f64::from(DEBOUNCE_MS) {
+        0
+    } else {
+        DEBOUNCE_MS
+    }
+}
 
 /// Cases bigger than this go to the worker (when one can run).
 fn is_large(ws: &Workspace) -> bool {
@@ -40,6 +51,7 @@ pub fn app() -> Html {
     // A report arriving from the worker in chunks: (revision, report so far, tokens expected).
     let pending: Rc<RefCell<Option<(u64, Report, usize)>>> = use_mut_ref(|| None);
     let verifier = use_state(|| AttrValue::from("jsonwebtoken (pure Rust)"));
+    let last_change = use_mut_ref(|| f64::NEG_INFINITY);
 
     // Debounced analysis of the current revision.
     {
@@ -47,12 +59,15 @@ pub fn app() -> Html {
         let bridge = bridge.clone();
         let verifier = verifier.clone();
         let pending = pending.clone();
+        let last_change = last_change.clone();
         use_effect_with(ws.revision, move |_| {
+            let now_ms = js_sys::Date::now();
+            let delay = debounce_delay(now_ms, last_change.replace(now_ms));
             let dispatcher = ws.dispatcher();
             let revision = ws.revision;
             let case = ws.to_case(clock::now());
             let large = is_large(&ws);
-            let timer = Timeout::new(DEBOUNCE_MS, move || {
+            let timer = Timeout::new(delay, move || {
                 if large && worker::available() {
                     let mut slot = bridge.borrow_mut();
                     if slot.is_none() {
@@ -264,5 +279,18 @@ pub fn app() -> Html {
                 <p>{ "Keyhole runs entirely in this page: no network requests, no storage. Samples use synthetic keys." }</p>
             </footer>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_after_a_quiet_period_is_analysed_at_once_and_typing_waits() {
+        assert_eq!(debounce_delay(10_000.0, f64::NEG_INFINITY), 0);
+        assert_eq!(debounce_delay(10_000.0, 9_000.0), 0);
+        assert_eq!(debounce_delay(10_000.0, 9_900.0), DEBOUNCE_MS);
+        assert_eq!(debounce_delay(10_000.0, 10_000.0), DEBOUNCE_MS);
     }
 }
