@@ -51,7 +51,8 @@ pub fn app() -> Html {
     // A report arriving from the worker in chunks: (revision, report so far, tokens expected).
     let pending: Rc<RefCell<Option<(u64, Report, usize)>>> = use_mut_ref(|| None);
     let verifier = use_state(|| AttrValue::from("jsonwebtoken (pure Rust)"));
-    let last_change = use_mut_ref(|| f64::NEG_INFINITY);
+    // When the analyst last changed the case (None until the start-up run has happened).
+    let last_change = use_mut_ref(|| None::<f64>);
 
     // Debounced analysis of the current revision.
     {
@@ -62,7 +63,15 @@ pub fn app() -> Html {
         let last_change = last_change.clone();
         use_effect_with(ws.revision, move |_| {
             let now_ms = js_sys::Date::now();
-            let delay = debounce_delay(now_ms, last_change.replace(now_ms));
+            // The first run is the empty workspace at start-up, not a change by the analyst.
+            let previous = match last_change.replace(Some(now_ms)) {
+                None => {
+                    *last_change.borrow_mut() = Some(f64::NEG_INFINITY);
+                    f64::NEG_INFINITY
+                }
+                Some(t) => t,
+            };
+            let delay = debounce_delay(now_ms, previous);
             let dispatcher = ws.dispatcher();
             let revision = ws.revision;
             let case = ws.to_case(clock::now());
