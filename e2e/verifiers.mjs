@@ -76,11 +76,15 @@ const server = await serveDir(dist, "/");
 const work = await mkdtemp(join(tmpdir(), "keyhole-verifiers-"));
 const cases = (await readdir(goldenDir)).filter((f) => f.endsWith(".json")).sort();
 try {
-  await check("index.html pins the fallback verifier's SRI hash (sha384)", async () => {
+  await check("index.html pins the SRI hash (sha384) of each on-demand script", async () => {
     const html = await readFile(join(dist, "index.html"), "utf8");
-    const pinned = html.match(/<meta name="keyhole-rust-verifier" content="([^"]+)"/)?.[1];
-    const want = "sha384-" + createHash("sha384").update(await readFile(join(dist, VERIFIER))).digest("base64");
-    assert(pinned === want, `pinned ${pinned}, file hashes to ${want}`);
+    const pinned = [...html.matchAll(/<meta name="(keyhole-[a-z-]+)" content="(sha384-[^"]+)"/g)];
+    const names = pinned.map(([, name]) => name).sort();
+    assert(JSON.stringify(names) === JSON.stringify(["keyhole-rust-verifier", "keyhole-samples"]), `pinned: ${names}`);
+    for (const [, name, sri] of pinned) {
+      const want = "sha384-" + createHash("sha384").update(await readFile(join(dist, `${name}.js`))).digest("base64");
+      assert(sri === want, `${name}: pinned ${sri}, file hashes to ${want}`);
+    }
   });
 
   {

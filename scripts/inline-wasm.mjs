@@ -9,13 +9,16 @@
 //     module and written, glue and inlined module together, to keyhole-rust-verifier.js; the
 //     page loads it only when WebCrypto leaves a check unconfirmed (www/boot.js, www/worker.js),
 //     and index.html carries its SRI hash in <meta name="keyhole-rust-verifier">;
-//  4. offline.html is the same page without integrity attributes, for opening from disk:
+//  4. the sample cases (the engine's golden set, crates/engine/golden/cases) become
+//     keyhole-samples.js, loaded when the analyst opens a sample (hash in
+//     <meta name="keyhole-samples">);
+//  5. offline.html is the same page without integrity attributes, for opening from disk:
 //     Chromium refuses SRI-checked resources from file:// (they cannot be CORS-fetched).
 // Reads and writes $TRUNK_STAGING_DIR (Trunk sets it for hooks).
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { constants, gzipSync } from "node:zlib";
@@ -34,16 +37,18 @@ const wasm = await readFile(wasmPath);
 await writeFile(join(dir, "keyhole-app_bg.wasm.js"), inlinedModule("keyhole-app", wasm));
 await rm(wasmPath);
 
-const verifier = await buildRustVerifier();
-await writeFile(join(dir, "keyhole-rust-verifier.js"), verifier);
+const onDemand = {
+  "keyhole-rust-verifier": await buildRustVerifier(),
+  "keyhole-samples": await samplesScript(),
+};
 
 const indexPath = join(dir, "index.html");
 let html = await readFile(indexPath, "utf8");
-const verifierSri = "sha384-" + createHash("sha384").update(verifier).digest("base64");
-html = html.replace(
-  "</head>",
-  `  <meta name="keyhole-rust-verifier" content="${verifierSri}" />\n  </head>`,
-);
+for (const [name, body] of Object.entries(onDemand)) {
+  await writeFile(join(dir, `${name}.js`), body);
+  const sri = "sha384-" + createHash("sha384").update(body).digest("base64");
+  html = html.replace("</head>", `  <meta name="${name}" content="${sri}" />\n  </head>`);
+}
 const scripts = [...html.matchAll(/<script src="\.\/([^"]+)"><\/script>/g)];
 for (const [tag, file] of scripts) {
   const body = await readFile(join(dir, file));
@@ -56,7 +61,7 @@ html = html.replace(/\s*<link data-trunk rel="rust"[^>]*>/, "");
 await writeFile(indexPath, html);
 await writeFile(
   join(dir, "offline.html"),
-  html.replace(/\s+integrity="[^"]*"/g, "").replace(/\s*<meta name="keyhole-rust-verifier"[^>]*>/, ""),
+  html.replace(/\s+integrity="[^"]*"/g, "").replace(/\s*<meta name="keyhole-[a-z-]+" content="sha384-[^"]*" \/>/g, ""),
 );
 console.log(`inline-wasm: inlined ${wasm.length} bytes of wasm (gzip); SRI on ${scripts.length} scripts`);
 
@@ -113,4 +118,17 @@ async function buildRustVerifier() {
   } finally {
     await rm(out, { recursive: true, force: true });
   }
+}
+
+/** The golden cases as a classic script defining `self.KEYHOLE_SAMPLES[name]` (the case text). */
+async function samplesScript() {
+  const casesDir = new URL("../crates/engine/golden/cases/", import.meta.url).pathname;
+  const samples = {};
+  for (const file of (await readdir(casesDir)).filter((f) => f.endsWith(".json")).sort()) {
+    samples[file.replace(/\.json$/, "")] = await readFile(join(casesDir, file), "utf8");
+  }
+  return (
+    "// Keyhole's sample cases (crates/engine/golden/cases), loaded when a sample is opened.\n" +
+    `self.KEYHOLE_SAMPLES = ${JSON.stringify(samples)};\n`
+  );
 }

@@ -35,7 +35,7 @@ fn report_of(case: &CaseFile) -> Report {
 }
 
 fn sample_report(name: &str) -> Report {
-    let json = sample(name).map(|s| s.case_json).unwrap_or_default();
+    let json = sample(name).map(|s| s.case_json()).unwrap_or_default();
     report_of(&CaseFile::from_json(json).unwrap_or_else(|e| unreachable!("{e}")))
 }
 
@@ -179,7 +179,7 @@ async fn webcrypto_agrees_with_jsonwebtoken_on_every_sample_check() {
     );
     let mut checks = Vec::new();
     for s in keyhole_engine::samples::SAMPLES {
-        let case = CaseFile::from_json(s.case_json).unwrap_or_else(|e| unreachable!("{e}"));
+        let case = CaseFile::from_json(s.case_json()).unwrap_or_else(|e| unreachable!("{e}"));
         checks.extend(keyhole_engine::planned_checks(&case));
     }
     let tampered: Vec<_> = checks

@@ -12,35 +12,51 @@
     document.body.appendChild(p);
   }
 
-  // The pure-Rust reference verifier (crates/rust-verifier) is a second module, loaded by the
-  // app (src/adapters/rust_verifier.rs) only when WebCrypto leaves a check unconfirmed: a
-  // same-origin script with its SRI hash from index.html, then its inlined module.
-  var verifier = null;
-  function loadVerifier() {
-    return new Promise(function (resolve, reject) {
-      var script = document.createElement("script");
-      var sri = document.querySelector('meta[name="keyhole-rust-verifier"]');
-      if (sri) script.integrity = sri.content;
-      script.onload = resolve;
-      script.onerror = function () {
-        reject(new Error("keyhole-rust-verifier.js could not be loaded"));
-      };
-      script.src = "./keyhole-rust-verifier.js";
-      document.head.appendChild(script);
-    }).then(function () {
-      /* global keyhole_rust_verifier */
-      return keyhole_rust_verifier({ module_or_path: self.KEYHOLE_WASM["keyhole-rust-verifier"]() });
-    });
+  // Scripts loaded on first use (src/adapters/on_demand.rs): same-origin, with the SRI hash
+  // pinned in index.html as <meta name="NAME" content="sha384-…">; a failed load may be retried.
+  var loading = {};
+  function loadOnce(name) {
+    if (!loading[name]) {
+      loading[name] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        var sri = document.querySelector('meta[name="' + name + '"]');
+        if (sri) script.integrity = sri.content;
+        script.onload = resolve;
+        script.onerror = function () {
+          delete loading[name];
+          reject(new Error(name + ".js could not be loaded"));
+        };
+        script.src = "./" + name + ".js";
+        document.head.appendChild(script);
+      });
+    }
+    return loading[name];
   }
+
+  // The pure-Rust reference verifier (crates/rust-verifier), a second wasm module: needed only
+  // when WebCrypto leaves a check unconfirmed.
+  var verifier = null;
   self.keyholeRustVerifier = function (request) {
     if (!verifier) {
-      verifier = loadVerifier();
+      verifier = loadOnce("keyhole-rust-verifier").then(function () {
+        /* global keyhole_rust_verifier */
+        return keyhole_rust_verifier({ module_or_path: self.KEYHOLE_WASM["keyhole-rust-verifier"]() });
+      });
       verifier.catch(function () {
         verifier = null; // let a later analysis try again
       });
     }
     return verifier.then(function () {
       return keyhole_rust_verifier.verify_checks(request);
+    });
+  };
+
+  // The built-in sample cases (the engine's golden set), needed only when a sample is opened.
+  self.keyholeSample = function (name) {
+    return loadOnce("keyhole-samples").then(function () {
+      var text = self.KEYHOLE_SAMPLES[name];
+      if (typeof text !== "string") throw new Error("no sample named " + name);
+      return text;
     });
   };
 

@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod download;
 pub mod files;
+pub mod on_demand;
 pub mod panic_screen;
 pub mod rust_verifier;
 pub mod verification;

@@ -41,10 +41,18 @@ pub fn case_bar(p: &CaseBarProps) -> Html {
             <div class="samples" role="group" aria-labelledby="samples-label">
                 <span id="samples-label" class="bar-label">{ "Samples (synthetic keys):" }</span>
                 { for SAMPLES.iter().map(|s| {
-                    let json = s.case_json;
-                    let onclick = on.reform(move |_| match CaseFile::from_json(json) {
-                        Ok(c) => Action::LoadCase(Box::new(c)),
-                        Err(e) => Action::Notice(Some(format!("sample unreadable: {e}"))),
+                    // The case texts are a separate script, loaded on the first click.
+                    let name = s.name;
+                    let on = on.clone();
+                    let onclick = Callback::from(move |_| {
+                        let on = on.clone();
+                        wasm_bindgen_futures::spawn_local(async move {
+                            let text = crate::adapters::on_demand::call("keyholeSample", name).await;
+                            on.emit(match text.and_then(|t| CaseFile::from_json(&t).map_err(|e| e.to_string())) {
+                                Ok(c) => Action::LoadCase(Box::new(c)),
+                                Err(e) => Action::Notice(Some(format!("sample {name} unavailable: {e}"))),
+                            });
+                        });
                     });
                     html! { <button type="button" class="sample" data-sample={s.name} {onclick}>{ s.title }</button> }
                 }) }

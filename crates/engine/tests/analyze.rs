@@ -11,7 +11,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 fn storm() -> CaseFile {
     let json = sample("storm-0558")
-        .map(|s| s.case_json)
+        .map(|s| s.case_json())
         .unwrap_or_default();
     CaseFile::from_json(json).unwrap_or_else(|e| unreachable!("{e}"))
 }
@@ -129,7 +129,7 @@ fn answers_recorded_from_planned_checks_give_the_reference_report() {
     use keyhole_engine::verify::{AnswerCache, JsonWebTokenVerifier, SignatureVerifier};
     let mut checked = 0;
     for s in keyhole_engine::samples::SAMPLES {
-        let case = CaseFile::from_json(s.case_json).unwrap_or_else(|e| unreachable!("{e}"));
+        let case = CaseFile::from_json(s.case_json()).unwrap_or_else(|e| unreachable!("{e}"));
         let reference = analyze_with_reference(&case, &AnalyzeOptions::at(0));
         let checks = keyhole_engine::planned_checks(&case);
         checked += checks.len();

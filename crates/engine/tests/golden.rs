@@ -62,7 +62,7 @@ fn report_of(json: &str) -> Report {
 #[test]
 fn every_sample_gives_the_expected_verdicts_and_codes() {
     for sample in SAMPLES {
-        let report = report_of(sample.case_json);
+        let report = report_of(sample.case_json());
         let (tokens, key_codes) = expected(sample.name);
         assert_eq!(
             report.tokens.len(),
@@ -114,7 +114,7 @@ fn every_sample_report_matches_its_snapshot() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/reports");
     let update = std::env::var_os("KEYHOLE_UPDATE_GOLDEN").is_some();
     for sample in SAMPLES {
-        let report = report_of(sample.case_json);
+        let report = report_of(sample.case_json());
         let got =
             serde_json::to_string_pretty(&report).unwrap_or_else(|e| unreachable!("{e}")) + "\n";
         let path = dir.join(format!("{}.json", sample.name));

@@ -335,7 +335,7 @@ fn hostile_names_in_pasted_text_become_locations_that_round_trip() {
 /// replaced by another 17-byte value: DER lengths stay valid, the subject becomes hostile.
 fn certificate_with_organisation(org: &str) -> Option<(Value, String)> {
     let sample = keyhole_engine::samples::sample("clean")?;
-    let case = CaseFile::from_json(sample.case_json).ok()?;
+    let case = CaseFile::from_json(sample.case_json()).ok()?;
     let first = case.key_sets.first()?.document.pointer("/keys/0")?.clone();
     let document = json!({ "keys": [first] });
     let x5c = document.pointer("/keys/0/x5c/0")?.as_str()?.to_owned();
