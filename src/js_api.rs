@@ -25,3 +25,18 @@ pub async fn analyze(case: JsValue) -> Result<JsValue, JsValue> {
         .map_err(|e| JsValue::from_str(&format!("cannot return the report: {e}")))?;
     JSON::parse(&json)
 }
+
+/// WebCrypto's own answers to a `verify::remote` request (the JSON the engine sends to the
+/// fallback verifier): one per check, `true`, `false`, or `null` where WebCrypto could not
+/// answer. Diagnostics for "what does the browser alone say?"; `e2e/conformance.mjs` puts the
+/// conformance suites' checks through it.
+#[wasm_bindgen(js_name = webcryptoAnswers)]
+pub async fn webcrypto_answers(request: String) -> Result<JsValue, JsValue> {
+    let checks = keyhole_engine::verify::remote::decode_checks(&request)
+        .map_err(|e| JsValue::from_str(&e))?;
+    let answers = crate::adapters::webcrypto::answer_all(&checks)
+        .await
+        .map_err(|e| JsValue::from_str(&e))?;
+    let json = serde_json::to_string(&answers).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    JSON::parse(&json)
+}

@@ -13,7 +13,7 @@ mod common;
 use common::{blocks_of, unwrap_json, vectors};
 use keyhole_engine::keys::{parse_key_set, KeyEntry};
 use keyhole_engine::token::parse_compact;
-use keyhole_engine::verify::{verify_signature, JsonWebTokenVerifier, Verification};
+use keyhole_engine::verify::{verify_signature, Verification};
 use serde_json::Value;
 
 /// tcIds in json_web_signature_test.json where Keyhole deliberately differs, with the result
@@ -48,7 +48,7 @@ fn keyhole_result(jws: &Value, keys: &[KeyEntry]) -> (&'static str, String) {
     let refs: Vec<&KeyEntry> = keys.iter().collect();
     let outcomes: Vec<Verification> = blocks
         .iter()
-        .map(|b| verify_signature(b, &refs, &JsonWebTokenVerifier))
+        .map(|b| verify_signature(b, &refs, &common::Recording))
         .collect();
     let valid = !outcomes.is_empty()
         && outcomes
@@ -147,7 +147,7 @@ fn outcomes(c: &Case) -> Vec<Verification> {
     let refs: Vec<&KeyEntry> = c.keys.iter().collect();
     blocks_of(&c.jws, None)
         .iter()
-        .map(|b| verify_signature(b, &refs, &JsonWebTokenVerifier))
+        .map(|b| verify_signature(b, &refs, &common::Recording))
         .collect()
 }
 
@@ -203,7 +203,7 @@ fn wycheproof_jws_tc346_tc350_key_alg_ps256_refuses_ps384() {
         for b in blocks_of(&c.jws, None) {
             assert!(
                 matches!(
-                    verify_signature(&b, &refs, &JsonWebTokenVerifier),
+                    verify_signature(&b, &refs, &common::Recording),
                     Verification::Verified { .. }
                 ),
                 "tcId {id}"
@@ -230,7 +230,7 @@ fn wycheproof_jws_tc347_tc351_key_alg_es521_refuses_es512() {
         for b in blocks_of(&c.jws, None) {
             assert!(
                 matches!(
-                    verify_signature(&b, &refs, &JsonWebTokenVerifier),
+                    verify_signature(&b, &refs, &common::Recording),
                     Verification::Verified { .. }
                 ),
                 "tcId {id}"

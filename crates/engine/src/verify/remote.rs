@@ -97,23 +97,40 @@ pub fn encode_checks(checks: &[PlannedCheck]) -> String {
     serde_json::to_string(&wire).unwrap_or_else(|_| "[]".to_owned())
 }
 
+/// Reads a request made by [`encode_checks`] back into checks (key ids are not sent: each
+/// becomes `"remote/{index}"`). Errs, naming the check and the problem, on anything else.
+pub fn decode_checks(request: &str) -> Result<Vec<PlannedCheck>, String> {
+    let checks: Vec<WireCheck> = serde_json::from_str(request)
+        .map_err(|e| format!("the verification request is not valid: {e}"))?;
+    checks
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let bad = |what: String| format!("check {i}: {what}");
+            Ok(PlannedCheck {
+                alg: Alg::parse(&c.alg)
+                    .ok_or_else(|| bad(format!("unknown algorithm {}", c.alg)))?,
+                key_id: format!("remote/{i}"),
+                material: material(c.key).map_err(bad)?,
+                signing_input: b64::decode_url(&c.input).map_err(|e| bad(e.to_string()))?,
+                signature: b64::decode_url(&c.signature).map_err(|e| bad(e.to_string()))?,
+            })
+        })
+        .collect()
+}
+
 /// Answers a request made by [`encode_checks`] with `verifier`, one answer per check in order.
 /// Errs (with a message naming the problem) when the request is not such a request.
 pub fn answer_checks(request: &str, verifier: &dyn SignatureVerifier) -> Result<String, String> {
-    let checks: Vec<WireCheck> = serde_json::from_str(request)
-        .map_err(|e| format!("the verification request is not valid: {e}"))?;
-    let mut answers = Vec::with_capacity(checks.len());
-    for (i, c) in checks.into_iter().enumerate() {
-        let bad = |what: String| format!("check {i}: {what}");
-        let alg = Alg::parse(&c.alg).ok_or_else(|| bad(format!("unknown algorithm {}", c.alg)))?;
-        let key = material(c.key).map_err(bad)?;
-        let input = b64::decode_url(&c.input).map_err(|e| bad(e.to_string()))?;
-        let signature = b64::decode_url(&c.signature).map_err(|e| bad(e.to_string()))?;
-        answers.push(match verifier.verify(alg, &key, &input, &signature) {
-            Ok(v) => WireAnswer::Verified(v),
-            Err(e) => WireAnswer::Error(e),
-        });
-    }
+    let answers: Vec<WireAnswer> = decode_checks(request)?
+        .iter()
+        .map(
+            |c| match verifier.verify(c.alg, &c.material, &c.signing_input, &c.signature) {
+                Ok(v) => WireAnswer::Verified(v),
+                Err(e) => WireAnswer::Error(e),
+            },
+        )
+        .collect();
     serde_json::to_string(&answers).map_err(|e| e.to_string())
 }
 
@@ -315,6 +332,21 @@ mod tests {
             recorded.verify(Alg::HS256, &other, b"e.f", b""),
             Err(VerifyError::BadKey { .. })
         ));
+    }
+
+    #[test]
+    fn decoded_checks_equal_the_encoded_ones_but_for_the_key_id() {
+        let checks = checks();
+        let decoded =
+            decode_checks(&encode_checks(&checks)).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(decoded.len(), checks.len());
+        for (i, (d, c)) in decoded.iter().zip(&checks).enumerate() {
+            assert_eq!(
+                (d.alg, &d.material, &d.signing_input, &d.signature),
+                (c.alg, &c.material, &c.signing_input, &c.signature)
+            );
+            assert_eq!(d.key_id, format!("remote/{i}"));
+        }
     }
 
     #[test]

@@ -3,9 +3,15 @@
 //! blocks from JOSE vectors.
 #![allow(dead_code)] // each test binary uses a different part
 
+use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Mutex;
 
+use keyhole_engine::keys::KeyMaterial;
 use keyhole_engine::token::{decode_header, parse_compact, HeaderParams, SignatureBlock};
+use keyhole_engine::verify::{
+    remote, Alg, JsonWebTokenVerifier, PlannedCheck, SignatureVerifier, VerifyError,
+};
 use serde_json::{Map, Value};
 
 /// `../shared` (or `$KEYHOLE_SHARED`), if present.
@@ -113,5 +119,55 @@ pub fn blocks_of(jws: &Value, detached: Option<&str>) -> Vec<SignatureBlock> {
                 .collect()
         }
         other => unreachable!("not a JWS: {other}"),
+    }
+}
+
+/// The reference verifier (jsonwebtoken) for the conformance suites. When
+/// `$KEYHOLE_EXPORT_CHECKS` names a file, every check it answers is appended to it as a JSON line
+/// `{"check": <verify::remote wire check>, "jsonwebtoken": true | false | null (error)}`, so
+/// `e2e/conformance.mjs` can put the same checks to the browser's verifiers (WebCrypto, and
+/// this verifier compiled to wasm).
+pub struct Recording;
+
+static EXPORT_LOCK: Mutex<()> = Mutex::new(());
+
+impl SignatureVerifier for Recording {
+    fn name(&self) -> &'static str {
+        JsonWebTokenVerifier.name()
+    }
+
+    fn verify(
+        &self,
+        alg: Alg,
+        key: &KeyMaterial,
+        signing_input: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, VerifyError> {
+        let answer = JsonWebTokenVerifier.verify(alg, key, signing_input, signature);
+        if let Ok(path) = std::env::var("KEYHOLE_EXPORT_CHECKS") {
+            let check = PlannedCheck {
+                alg,
+                key_id: "conformance".to_owned(),
+                material: key.clone(),
+                signing_input: signing_input.to_vec(),
+                signature: signature.to_vec(),
+            };
+            let wire = remote::encode_checks(&[check]);
+            let one = wire
+                .strip_prefix('[')
+                .and_then(|w| w.strip_suffix(']'))
+                .unwrap_or("null");
+            let said = answer
+                .as_ref()
+                .map_or_else(|_| "null".to_owned(), |v| v.to_string());
+            let _guard = EXPORT_LOCK.lock();
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .and_then(|mut f| writeln!(f, "{{\"check\":{one},\"jsonwebtoken\":{said}}}"))
+                .unwrap_or_else(|e| unreachable!("{path}: {e}"));
+        }
+        answer
     }
 }

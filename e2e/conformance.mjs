@@ -1,0 +1,79 @@
+// The conformance suites through every verifier the browser uses. The engine's native
+// conformance tests (RFC 7515/7520/7797/8037 and Wycheproof, read from ../shared) record every
+// signature check they put to jsonwebtoken with its answer (KEYHOLE_EXPORT_CHECKS, see
+// crates/engine/tests/common); this script puts the same checks, in headless Chromium, to
+// WebCrypto (`wasm_bindgen.webcryptoAnswers`) and to the on-demand pure-Rust verifier module
+// (`keyholeRustVerifier`, jsonwebtoken compiled to wasm), and asserts:
+//  - the wasm reference verifier answers exactly as the native one;
+//  - WebCrypto never says "verified" where jsonwebtoken does not: the app uses WebCrypto's
+//    "verified" as is and lets jsonwebtoken decide everything else, so this is what makes every
+//    verdict independent of which verifier answered.
+// Where WebCrypto says "invalid" or cannot answer but jsonwebtoken verifies, the app's verdict is
+// jsonwebtoken's; those cases are counted and printed.
+// Usage: node e2e/conformance.mjs DIST_DIR CHECKS_JSONL
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { serveDir } from "./serve.mjs";
+import { launch } from "./browser.mjs";
+
+const [dist = "dist", checksFile] = process.argv.slice(2);
+if (!checksFile || !existsSync(checksFile)) {
+  console.log(`skipped: no recorded checks at ${checksFile} (../shared not found, so the conformance suites were skipped)`);
+  process.exit(0);
+}
+const recorded = (await readFile(checksFile, "utf8"))
+  .split("\n")
+  .filter(Boolean)
+  .map((l) => JSON.parse(l));
+if (recorded.length === 0) {
+  console.log("skipped: the conformance suites recorded no checks (../shared not found)");
+  process.exit(0);
+}
+const request = JSON.stringify(recorded.map((r) => r.check));
+
+const server = await serveDir(dist, "/");
+const { context, page, consoleErrors } = await launch();
+let failures = [];
+try {
+  await page.goto(server.url);
+  await page.waitForSelector("#tokens-input", { timeout: 15000 });
+  const { web, rust } = await page.evaluate(async (req) => {
+    const web = await wasm_bindgen.webcryptoAnswers(req);
+    const rust = JSON.parse(await keyholeRustVerifier(req));
+    return { web, rust };
+  }, request);
+  if (web.length !== recorded.length || rust.length !== recorded.length) {
+    failures.push(`answers: WebCrypto ${web.length}, wasm jsonwebtoken ${rust.length}, asked ${recorded.length}`);
+  }
+  const stats = {};
+  recorded.forEach((r, i) => {
+    const alg = r.check.alg;
+    const s = (stats[alg] ??= { checks: 0, verified: 0, webcrypto_agrees: 0, decided_by_jsonwebtoken: 0 });
+    s.checks++;
+    const reference = r.jsonwebtoken; // true | false | null (error)
+    const wasm = "verified" in (rust[i] ?? {}) ? rust[i].verified : null;
+    if (wasm !== reference) failures.push(`check ${i} (${alg}): wasm jsonwebtoken says ${wasm}, native says ${reference}`);
+    if (web[i] === true && reference !== true) {
+      failures.push(`check ${i} (${alg}): WebCrypto says verified, jsonwebtoken says ${reference}`);
+    }
+    if (reference === true) s.verified++;
+    if (web[i] === reference) s.webcrypto_agrees++;
+    else s.decided_by_jsonwebtoken++;
+  });
+  console.log(`e2e conformance: ${recorded.length} checks from the RFC and Wycheproof suites, per algorithm:`);
+  for (const [alg, s] of Object.entries(stats).sort()) {
+    console.log(
+      `  ${alg.padEnd(6)} ${String(s.checks).padStart(4)} checks, ${String(s.verified).padStart(3)} verify; ` +
+        `WebCrypto agrees on ${s.webcrypto_agrees}, jsonwebtoken decides ${s.decided_by_jsonwebtoken}`,
+    );
+  }
+  if (consoleErrors.length) failures.push(`console errors: ${consoleErrors.join("; ")}`);
+} finally {
+  await context.close();
+  await server.close();
+}
+if (failures.length) {
+  console.log(`  FAIL ${failures.length} disagreements:\n    ${failures.slice(0, 40).join("\n    ")}`);
+  process.exit(1);
+}
+console.log("  ok   WebCrypto never verifies what jsonwebtoken refuses; wasm jsonwebtoken answers as native");
