@@ -21,17 +21,23 @@ struct WireCheck {
     signature: String,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(tag = "kty")]
-enum WireKey {
-    #[serde(rename = "RSA")]
-    Rsa { n: String, e: String },
-    #[serde(rename = "EC")]
-    Ec { crv: String, x: String, y: String },
-    #[serde(rename = "OKP")]
-    Okp { crv: String, x: String },
-    #[serde(rename = "oct")]
-    Oct { k: String },
+/// A key as a flat JWK (one struct rather than an enum tagged by `kty`: serde's tagged enums
+/// cost the wasm bundle a buffering deserialiser).
+#[derive(Serialize, Deserialize, Default)]
+struct WireKey {
+    kty: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    crv: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    n: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    e: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    x: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    y: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    k: Option<String>,
 }
 
 /// One answer on the wire.
@@ -43,43 +49,63 @@ enum WireAnswer {
 }
 
 fn wire_key(material: &KeyMaterial) -> WireKey {
-    let s = |b: &[u8]| b64::encode_url(b);
+    let s = |b: &[u8]| Some(b64::encode_url(b));
     match material {
-        KeyMaterial::Rsa { n, e } => WireKey::Rsa { n: s(n), e: s(e) },
-        KeyMaterial::Ec { crv, x, y } => WireKey::Ec {
-            crv: crv.clone(),
+        KeyMaterial::Rsa { n, e } => WireKey {
+            kty: "RSA".into(),
+            n: s(n),
+            e: s(e),
+            ..WireKey::default()
+        },
+        KeyMaterial::Ec { crv, x, y } => WireKey {
+            kty: "EC".into(),
+            crv: Some(crv.clone()),
             x: s(x),
             y: s(y),
+            ..WireKey::default()
         },
-        KeyMaterial::Okp { crv, x } => WireKey::Okp {
-            crv: crv.clone(),
+        KeyMaterial::Okp { crv, x } => WireKey {
+            kty: "OKP".into(),
+            crv: Some(crv.clone()),
             x: s(x),
+            ..WireKey::default()
         },
-        KeyMaterial::Oct { secret } => WireKey::Oct { k: s(secret) },
+        KeyMaterial::Oct { secret } => WireKey {
+            kty: "oct".into(),
+            k: s(secret),
+            ..WireKey::default()
+        },
     }
 }
 
 fn material(key: WireKey) -> Result<KeyMaterial, String> {
-    let d = |field: &str, v: &str| {
-        b64::decode_url(v).map_err(|e| format!("key field \"{field}\" is not base64url: {e}"))
+    let d = |field: &str, v: Option<String>| {
+        let v = v.ok_or_else(|| format!("key field \"{field}\" is missing"))?;
+        b64::decode_url(&v).map_err(|e| format!("key field \"{field}\" is not base64url: {e}"))
     };
-    Ok(match key {
-        WireKey::Rsa { n, e } => KeyMaterial::Rsa {
-            n: d("n", &n)?,
-            e: d("e", &e)?,
+    let crv = || {
+        key.crv
+            .clone()
+            .ok_or("key field \"crv\" is missing".to_owned())
+    };
+    Ok(match key.kty.as_str() {
+        "RSA" => KeyMaterial::Rsa {
+            n: d("n", key.n)?,
+            e: d("e", key.e)?,
         },
-        WireKey::Ec { crv, x, y } => KeyMaterial::Ec {
-            x: d("x", &x)?,
-            y: d("y", &y)?,
-            crv,
+        "EC" => KeyMaterial::Ec {
+            crv: crv()?,
+            x: d("x", key.x)?,
+            y: d("y", key.y)?,
         },
-        WireKey::Okp { crv, x } => KeyMaterial::Okp {
-            x: d("x", &x)?,
-            crv,
+        "OKP" => KeyMaterial::Okp {
+            crv: crv()?,
+            x: d("x", key.x)?,
         },
-        WireKey::Oct { k } => KeyMaterial::Oct {
-            secret: d("k", &k)?,
+        "oct" => KeyMaterial::Oct {
+            secret: d("k", key.k)?,
         },
+        other => return Err(format!("unknown key type \"{other}\"")),
     })
 }
 
