@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { serveDir } from "./serve.mjs";
 import { launch } from "./browser.mjs";
 
@@ -57,17 +57,32 @@ async function pageVerdicts(page, file, total) {
   return { verdicts, status };
 }
 
+function tamper(t) {
+  const parts = t.split(".");
+  if (parts.length !== 3 || parts[2].length < 4) return t;
+  const sig = parts[2];
+  const c = sig[1] === "A" ? "B" : "A";
+  return `${parts[0]}.${parts[1]}.${sig[0]}${c}${sig.slice(2)}`;
+}
+
 /** A case whose every token has one signature byte changed: WebCrypto says "invalid". */
 async function tamperedCase(dir) {
   const source = JSON.parse(await readFile(join(goldenDir, "algorithms.json"), "utf8"));
-  source.tokens = source.tokens.map((t) => {
-    const parts = t.split(".");
-    if (parts.length !== 3 || parts[2].length < 4) return t;
-    const sig = parts[2];
-    const c = sig[1] === "A" ? "B" : "A";
-    return `${parts[0]}.${parts[1]}.${sig[0]}${c}${sig.slice(2)}`;
-  });
+  source.tokens = source.tokens.map(tamper);
   const file = join(dir, "tampered.json");
+  await writeFile(file, JSON.stringify(source));
+  return file;
+}
+
+/** Over 50 tokens (so the page hands it to the web worker), every other one tampered. */
+async function largeMixedCase(dir) {
+  const source = JSON.parse(await readFile(join(goldenDir, "algorithms.json"), "utf8"));
+  const tokens = [];
+  for (let round = 0; tokens.length <= 60; round++) {
+    source.tokens.forEach((t, i) => tokens.push((i + round) % 2 ? tamper(t) : t));
+  }
+  source.tokens = tokens;
+  const file = join(dir, "large-mixed.json");
   await writeFile(file, JSON.stringify(source));
   return file;
 }
@@ -114,6 +129,17 @@ try {
         await pageVerdicts(page, join(goldenDir, "algorithms.json"), cliVerdicts(join(goldenDir, "algorithms.json")).length);
         assert(loads() === 1, `${VERIFIER} was requested again (${loads()} times)`);
       });
+      await check("in the web worker, a large mixed case gets the CLI's verdicts (fallback loaded there)", async () => {
+        const file = await largeMixedCase(work);
+        const expected = cliVerdicts(file);
+        const { verdicts, status } = await pageVerdicts(page, file, Math.min(expected.length, 100));
+        const total = await page.getAttribute("#summary", "data-total");
+        assert(total === String(expected.length), `total ${total}, CLI ${expected.length}`);
+        const first = expected.slice(0, verdicts.length);
+        assert(JSON.stringify(verdicts) === JSON.stringify(first), `UI ${JSON.stringify(verdicts)}\nCLI ${JSON.stringify(first)}`);
+        assert(/web worker/.test(status) && /jsonwebtoken/.test(status), `status: ${status}`);
+      });
+
       await check("no console errors (WebCrypto page)", async () => {
         assert(consoleErrors.length === 0, consoleErrors.join("\n"));
       });
@@ -147,6 +173,21 @@ try {
       });
       await check("no console errors (page without WebCrypto)", async () => {
         assert(consoleErrors.length === 0, consoleErrors.join("\n"));
+      });
+
+      await check("from file:// (offline.html), invalid signatures are decided by the fallback verifier", async () => {
+        const p = await context.newPage();
+        const errors = [];
+        p.on("pageerror", (e) => errors.push(String(e)));
+        await p.goto(new URL(`file://${resolve(dist)}/offline.html`).href);
+        await p.waitForSelector("#tokens-input", { timeout: 15000 });
+        const file = await tamperedCase(work);
+        const expected = cliVerdicts(file);
+        const { verdicts, status } = await pageVerdicts(p, file, expected.length);
+        assert(JSON.stringify(verdicts) === JSON.stringify(expected), `UI ${JSON.stringify(verdicts)}\nCLI ${JSON.stringify(expected)}`);
+        assert(/jsonwebtoken/.test(status), `status: ${status}`);
+        assert(errors.length === 0, errors.join("\n"));
+        await p.close();
       });
     } finally {
       await context.close();
