@@ -312,3 +312,91 @@ pub fn planned_checks(case: &CaseFile) -> Vec<verify::PlannedCheck> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::samples::SAMPLES;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn cases() -> Vec<CaseFile> {
+        SAMPLES
+            .iter()
+            .map(|s| CaseFile::from_json(s.case_json).unwrap_or_else(|e| unreachable!("{e}")))
+            .collect()
+    }
+
+    #[test]
+    fn tokens_analysed_in_any_order_give_the_report_of_analyze() {
+        for case in cases() {
+            let options = AnalyzeOptions::at(0);
+            let expected = analyze_with_reference(&case, &options);
+            let mut prepared = PreparedCase::new(&case, &options);
+            let inputs = prepared.take_inputs(case);
+            let trusted = prepared.trusted();
+            let mut reports: Vec<TokenReport> = inputs
+                .into_iter()
+                .enumerate()
+                .rev()
+                .map(|(i, input)| {
+                    prepared.analyze_token(i, input, &trusted, &verify::JsonWebTokenVerifier)
+                })
+                .collect();
+            reports.reverse();
+            assert_eq!(prepared.finish(reports), expected);
+        }
+    }
+
+    #[test]
+    fn taken_inputs_equal_the_copied_ones() {
+        for mut case in cases() {
+            case.text = case
+                .tokens
+                .first()
+                .map(|t| format!("Bearer {t}\nnot a token"));
+            let mut notes = Vec::new();
+            let copied = inputs(&case, &mut notes);
+            let mut prepared = PreparedCase::new(&case, &AnalyzeOptions::at(0));
+            let taken = prepared.take_inputs(case);
+            assert_eq!(taken, copied);
+            assert_eq!(prepared.notes, notes);
+            for (i, input) in taken.iter().enumerate().take(2) {
+                if input.found_at["source"] == "tokens" {
+                    assert_eq!(input.found_at, found_in_tokens(i));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_report_from_a_moved_token_equals_one_from_a_borrowed_token() {
+        let mut compared = 0;
+        for case in cases() {
+            let prepared = PreparedCase::new(&case, &AnalyzeOptions::at(0));
+            let trusted = prepared.trusted();
+            for (i, text) in case.tokens.iter().enumerate() {
+                let Ok(parsed) = token::parse_token(text) else {
+                    continue;
+                };
+                let judge = |p: &token::ParsedToken| {
+                    let verification = match p.primary() {
+                        Some(block) => {
+                            verify::verify_signature(block, &trusted, &verify::JsonWebTokenVerifier)
+                        }
+                        None => verify::Verification::Unsecured,
+                    };
+                    judge::judge_token(p, &verification, &prepared.sets, &prepared.judge_options)
+                };
+                let borrowed = TokenReport::judged(i, &parsed, judge(&parsed), None);
+                let judgement = judge(&parsed);
+                assert_eq!(
+                    TokenReport::from_parsed(i, parsed, judgement, None),
+                    borrowed
+                );
+                compared += 1;
+            }
+        }
+        assert!(compared > 10, "{compared}");
+    }
+}
