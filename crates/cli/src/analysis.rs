@@ -122,3 +122,31 @@ impl Serialize for BareTokens<'_> {
         seq.end()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keyhole_engine::analyze_with_reference;
+    use keyhole_engine::samples::SAMPLES;
+
+    #[test]
+    fn the_complete_report_and_its_json_equal_the_engines() {
+        for sample in SAMPLES {
+            let mut case =
+                CaseFile::from_json(sample.case_json).unwrap_or_else(|e| unreachable!("{e}"));
+            case.text = case.tokens.first().map(|t| format!("Bearer {t}"));
+            let options = AnalyzeOptions::at(0);
+            let expected = analyze_with_reference(&case, &options);
+            let threads = NonZeroUsize::new(2).unwrap_or(NonZeroUsize::MIN);
+            let mut lean = analyze(case.clone(), &options, threads);
+            assert_eq!(lean.bare, case.tokens.len(), "{}", sample.name);
+            let mut json = Vec::new();
+            lean.write_json(&mut json)
+                .unwrap_or_else(|e| unreachable!("{e}"));
+            let expected_json =
+                serde_json::to_vec_pretty(&expected).unwrap_or_else(|e| unreachable!("{e}"));
+            assert!(json == expected_json, "{}: JSON differs", sample.name);
+            assert_eq!(lean.into_report(), expected, "{}", sample.name);
+        }
+    }
+}
