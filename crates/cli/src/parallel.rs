@@ -1,8 +1,8 @@
-//! Analysing a case's tokens on several threads. Signature checks are nearly all of a batch's time and
-//! each token's analysis reads only the (shared, read-only) trusted keys, so worker threads take
-//! small runs of tokens from a shared queue and write each report into its slot; the engine's
-//! [`PreparedCase`] does the per-token work, the same code its sequential `analyze` runs, so
-//! the report is identical whatever the thread count. Each token is parsed once.
+//! Analysing a case's tokens on several threads. Signature checks are nearly all of a batch's
+//! time, and each token's analysis only reads the trusted keys, so worker threads take small runs
+//! of tokens from a shared queue and write each report into its slot. The engine's
+//! [`PreparedCase`] does the per-token work, the same code its sequential `analyze` runs, so the
+//! report is the same whatever the thread count; each token is parsed once.
 
 use std::num::NonZeroUsize;
 use std::sync::{Mutex, PoisonError};
