@@ -1,6 +1,6 @@
-// CLI throughput (issue 7): `keyhole check CASE.json` (report to /dev/null) against jose on Node
-// over the same case files, each as a whole process under /usr/bin/time -v (wall time, CPU time,
-// peak resident memory), median of N runs.
+// CLI throughput (issue 7): `keyhole check CASE.json` (report to /dev/null; every core, and
+// `--threads 1`) against jose on Node over the same case files, each as a whole process under
+// /usr/bin/time -v (wall time, CPU time, peak resident memory), median of N runs.
 // Usage: node bench/cli.mjs [--cli PATH] [--cases bench/out] [--runs 5] [--json bench/out/cli.json]
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -45,15 +45,21 @@ for (const name of caseNames) {
     console.error(`cli bench: ${file} is missing; run node bench/gen-case.mjs`);
     process.exit(2);
   }
+  // keyhole on every core and on one (`--threads 1`), then jose sequential and concurrent; the
+  // variants take turns within each round so that a change in the machine's load hits them alike.
   const keyhole = [];
-  for (let i = 0; i < runs; i++) {
-    const r = timed("/bin/sh", ["-c", `"$0" check "$1" > /dev/null`, cli, file]);
-    console.error(`  keyhole check ${name} run ${i + 1}: ${r.wall.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU, ${r.rssMb.toFixed(1)} MB peak`);
-    keyhole.push(r);
-  }
+  const keyhole1 = [];
   const jose = { sequential: [], concurrent: [] };
-  for (const mode of ["sequential", "concurrent"]) {
-    for (let i = 0; i < runs; i++) {
+  const loads = [];
+  for (let i = 0; i < runs; i++) {
+    loads.push(loadavg()[0]);
+    for (const [threads, into] of [[null, keyhole], ["1", keyhole1]]) {
+      const flag = threads ? ` --threads ${threads}` : "";
+      const r = timed("/bin/sh", ["-c", `"$0" check "$1"${flag} > /dev/null`, cli, file]);
+      console.error(`  keyhole check${flag} ${name} run ${i + 1}: ${r.wall.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU, ${r.rssMb.toFixed(1)} MB peak`);
+      into.push(r);
+    }
+    for (const mode of ["sequential", "concurrent"]) {
       const r = timed(process.execPath, [join(root, "bench/jose-node.mjs"), file, "--mode", mode]);
       const inner = JSON.parse(r.stdout.trim().split("\n").pop());
       console.error(`  jose/node ${name} ${mode} run ${i + 1}: ${inner.ms.toFixed(0)} ms in-process, ${r.wall.toFixed(2)} s wall, ${r.rssMb.toFixed(1)} MB peak (${inner.ok} ok, ${inner.bad} rejected)`);
@@ -77,6 +83,10 @@ for (const name of caseNames) {
     keyhole_cpu_ms: stats(keyhole.map((r) => r.cpu * 1000)),
     keyhole_peak_rss_mb: stats(keyhole.map((r) => r.rssMb)),
     keyhole_us_per_token: (1000 * k.median) / tokens,
+    keyhole_threads_1_wall_ms: stats(keyhole1.map((r) => r.wall * 1000)),
+    keyhole_threads_1_cpu_ms: stats(keyhole1.map((r) => r.cpu * 1000)),
+    keyhole_threads_1_peak_rss_mb: stats(keyhole1.map((r) => r.rssMb)),
+    load_average_1min: stats(loads),
     jose_wall_ms: jWall,
     jose_in_process_ms: jIn,
     jose_cpu_ms: {
@@ -90,6 +100,7 @@ for (const name of caseNames) {
     ratio_keyhole_over_jose_wall: k.median / bestWall,
     // Throughput ratio as the issue states the goal (≥ 1.0 means Keyhole is at least as fast).
     throughput_keyhole_vs_jose: bestWall / k.median,
+    throughput_keyhole_threads_1_vs_jose: bestWall / stats(keyhole1.map((r) => r.wall * 1000)).median,
     // The same by CPU time (user + system), steadier than wall time on a shared machine.
     throughput_cpu_keyhole_vs_jose:
       Math.min(

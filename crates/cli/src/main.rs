@@ -2,15 +2,17 @@
 //! It reads files or stdin, builds a case file, hands it to the engine and prints what the
 //! engine decided. Exit status: 0 no violation, 1 at least one violation, 2 unusable input.
 
+mod analysis;
 mod args;
 mod input;
+mod parallel;
 
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
-use keyhole_engine::{analyze_with_reference, render, AnalyzeOptions};
+use keyhole_engine::{render, AnalyzeOptions};
 
 use args::{Cli, Command, Format};
 
@@ -48,28 +50,32 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
             if tokens_hint > 1000 {
                 eprintln!("keyhole: analysing about {tokens_hint} tokens…");
             }
-            let report = analyze_with_reference(&case, &AnalyzeOptions::at(now()));
+            let threads = check.threads.unwrap_or_else(parallel::default_threads);
+            let mut analysis = analysis::analyze(case, &AnalyzeOptions::at(now()), threads);
+            let report = analysis.report();
             if tokens_hint > 1000 {
                 eprintln!("keyhole: done: {} tokens analysed", report.summary.tokens);
             }
+            let exit = if report.has_violation() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
             match check.format {
                 // Streamed: a 10,000-token report is ~40 MB of JSON, not worth holding twice.
                 Format::Json => {
                     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-                    serde_json::to_writer_pretty(&mut out, &report)
+                    analysis
+                        .write_json(&mut out)
                         .map_err(|e| format!("cannot write the JSON report: {e}"))?;
                     out.write_all(b"\n")
                         .and_then(|_| out.flush())
                         .map_err(|e| format!("cannot write the output: {e}"))?;
                 }
-                Format::Markdown => emit(&render::to_markdown(&report))?,
-                Format::Text => emit(&render::to_text(&report))?,
+                Format::Markdown => emit(&render::to_markdown(&analysis.into_report()))?,
+                Format::Text => emit(&render::to_text(&analysis.into_report()))?,
             }
-            Ok(if report.has_violation() {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
+            Ok(exit)
         }
         Command::Rules => {
             let mut o = String::new();

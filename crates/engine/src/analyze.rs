@@ -51,10 +51,11 @@ impl AnalyzeOptions<'_> {
     }
 }
 
-/// A token to analyse and where it came from.
-struct Input {
-    text: String,
-    found_at: Value,
+/// A token to analyse and where it came from (`found_at` goes into the report as is).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenInput {
+    pub text: String,
+    pub found_at: Value,
 }
 
 /// Reads every key document and HMAC secret of the case into key sets.
@@ -112,17 +113,30 @@ fn key_set_report(set: &KeySet) -> KeySetReport {
     }
 }
 
-fn inputs(case: &CaseFile, notes: &mut Vec<String>) -> Vec<Input> {
-    let mut out: Vec<Input> = case
-        .tokens
-        .iter()
+fn inputs(case: &CaseFile, notes: &mut Vec<String>) -> Vec<TokenInput> {
+    inputs_from(case.tokens.iter().cloned(), case.text.as_deref(), notes)
+}
+
+/// The `found_at` of the case's `tokens[index]`: it depends on nothing else, so a caller that
+/// holds many reports may leave it out and put it back when writing them (the CLI does).
+pub fn found_in_tokens(index: usize) -> Value {
+    json!({ "source": "tokens", "index": index, "count": 1 })
+}
+
+/// The `tokens` entries in order, then the tokens found in `text`.
+fn inputs_from(
+    tokens: impl Iterator<Item = String>,
+    text: Option<&str>,
+    notes: &mut Vec<String>,
+) -> Vec<TokenInput> {
+    let mut out: Vec<TokenInput> = tokens
         .enumerate()
-        .map(|(i, t)| Input {
-            text: t.clone(),
-            found_at: json!({ "source": "tokens", "index": i, "count": 1 }),
+        .map(|(i, t)| TokenInput {
+            text: t,
+            found_at: found_in_tokens(i),
         })
         .collect();
-    if let Some(text) = case.text.as_deref().filter(|t| !t.trim().is_empty()) {
+    if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
         match extract::extract_tokens(text) {
             Ok(found) => {
                 if found.is_empty() {
@@ -136,15 +150,90 @@ fn inputs(case: &CaseFile, notes: &mut Vec<String>) -> Vec<Input> {
     out
 }
 
-fn found_input(f: FoundToken) -> Input {
+fn found_input(f: FoundToken) -> TokenInput {
     let found_at = json!({
         "source": "text",
         "count": f.count,
         "locations": serde_json::to_value(&f.locations).unwrap_or(Value::Null),
     });
-    Input {
+    TokenInput {
         text: f.token,
         found_at,
+    }
+}
+
+/// A case whose key documents are read, ready for its tokens to be analysed one at a time.
+///
+/// Each token's analysis reads only the keys, so a native caller (the CLI) may analyse the
+/// tokens on several threads and [`PreparedCase::finish`] them in order; [`analyze`] runs the
+/// same steps in one loop, so both give the same report.
+#[derive(Debug)]
+pub struct PreparedCase<'a> {
+    sets: Vec<KeySet>,
+    judge_options: JudgeOptions<'a>,
+    notes: Vec<String>,
+}
+
+impl<'a> PreparedCase<'a> {
+    /// Reads the case's key documents and HMAC secrets.
+    pub fn new(case: &CaseFile, options: &AnalyzeOptions<'a>) -> Self {
+        PreparedCase {
+            sets: read_key_sets(case),
+            judge_options: JudgeOptions {
+                now: case.now.unwrap_or(options.default_now),
+                weak_secrets: options.weak_secrets,
+            },
+            notes: Vec::new(),
+        }
+    }
+
+    /// The case's tokens, moved out of it (a 10,000-token case holds megabytes of token text,
+    /// not worth copying): the `tokens` entries, then the tokens found in `text`.
+    pub fn take_inputs(&mut self, case: CaseFile) -> Vec<TokenInput> {
+        let CaseFile { tokens, text, .. } = case;
+        inputs_from(tokens.into_iter(), text.as_deref(), &mut self.notes)
+    }
+
+    /// Every trusted key, in key-set order: what each token's signature is checked against.
+    pub fn trusted(&self) -> Vec<&KeyEntry> {
+        self.sets.iter().flat_map(|s| s.keys.iter()).collect()
+    }
+
+    /// Parses, verifies (with `trusted`, from [`PreparedCase::trusted`]) and judges one token.
+    pub fn analyze_token(
+        &self,
+        index: usize,
+        input: TokenInput,
+        trusted: &[&KeyEntry],
+        verifier: &dyn SignatureVerifier,
+    ) -> TokenReport {
+        let found_at = Some(input.found_at);
+        let mut report = match token::parse_token(&input.text) {
+            Err(e) => TokenReport::malformed(index, &e, found_at),
+            Ok(parsed) => {
+                let verification = match parsed.primary() {
+                    Some(block) => verify::verify_signature(block, trusted, verifier),
+                    None => verify::Verification::NoMatchingKey {
+                        detail: "the token has no signature".to_owned(),
+                    },
+                };
+                let judgement =
+                    judge::judge_token(&parsed, &verification, &self.sets, &self.judge_options);
+                TokenReport::from_parsed(index, parsed, judgement, found_at)
+            }
+        };
+        report.fingerprint = crate::export::fingerprint(&input.text);
+        report.token = Some(input.text);
+        report
+    }
+
+    /// The report: `tokens` (in case order) plus the key-usage matrix across them.
+    pub fn finish(self, tokens: Vec<TokenReport>) -> Report {
+        let keys = judge::key_usage(&self.sets, &tokens);
+        let mut report = Report::new(self.judge_options.now, tokens, keys);
+        report.key_sets = self.sets.iter().map(key_set_report).collect();
+        report.notes = self.notes;
+        report
     }
 }
 
@@ -168,15 +257,9 @@ pub fn analyze_with_progress(
     verifier: &dyn SignatureVerifier,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Report {
-    let now = case.now.unwrap_or(options.default_now);
-    let sets = read_key_sets(case);
-    let trusted: Vec<&KeyEntry> = sets.iter().flat_map(|s| s.keys.iter()).collect();
-    let judge_options = JudgeOptions {
-        now,
-        weak_secrets: options.weak_secrets,
-    };
-    let mut notes = Vec::new();
-    let all = inputs(case, &mut notes);
+    let mut prepared = PreparedCase::new(case, options);
+    let all = inputs(case, &mut prepared.notes);
+    let trusted = prepared.trusted();
     let total = all.len();
     let tokens: Vec<TokenReport> = all
         .into_iter()
@@ -185,32 +268,11 @@ pub fn analyze_with_progress(
             if index % PROGRESS_EVERY == 0 && index > 0 {
                 progress(index, total);
             }
-            let found_at = Some(input.found_at);
-            let mut report = match token::parse_token(&input.text) {
-                Err(e) => TokenReport::malformed(index, &e, found_at),
-                Ok(parsed) => {
-                    let verification = match parsed.primary() {
-                        Some(block) => verify::verify_signature(block, &trusted, verifier),
-                        None => verify::Verification::NoMatchingKey {
-                            detail: "the token has no signature".to_owned(),
-                        },
-                    };
-                    let judgement =
-                        judge::judge_token(&parsed, &verification, &sets, &judge_options);
-                    TokenReport::judged(index, &parsed, judgement, found_at)
-                }
-            };
-            report.fingerprint = crate::export::fingerprint(&input.text);
-            report.token = Some(input.text);
-            report
+            prepared.analyze_token(index, input, &trusted, verifier)
         })
         .collect();
     progress(total, total);
-    let keys = judge::key_usage(&sets, &tokens);
-    let mut report = Report::new(now, tokens, keys);
-    report.key_sets = sets.iter().map(key_set_report).collect();
-    report.notes = notes;
-    report
+    prepared.finish(tokens)
 }
 
 /// Analyses a case with the reference verifier (`jsonwebtoken`).
@@ -250,4 +312,92 @@ pub fn planned_checks(case: &CaseFile) -> Vec<verify::PlannedCheck> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::samples::SAMPLES;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn cases() -> Vec<CaseFile> {
+        SAMPLES
+            .iter()
+            .map(|s| CaseFile::from_json(s.case_json()).unwrap_or_else(|e| unreachable!("{e}")))
+            .collect()
+    }
+
+    #[test]
+    fn tokens_analysed_in_any_order_give_the_report_of_analyze() {
+        for case in cases() {
+            let options = AnalyzeOptions::at(0);
+            let expected = analyze_with_reference(&case, &options);
+            let mut prepared = PreparedCase::new(&case, &options);
+            let inputs = prepared.take_inputs(case);
+            let trusted = prepared.trusted();
+            let mut reports: Vec<TokenReport> = inputs
+                .into_iter()
+                .enumerate()
+                .rev()
+                .map(|(i, input)| {
+                    prepared.analyze_token(i, input, &trusted, &verify::JsonWebTokenVerifier)
+                })
+                .collect();
+            reports.reverse();
+            assert_eq!(prepared.finish(reports), expected);
+        }
+    }
+
+    #[test]
+    fn taken_inputs_equal_the_copied_ones() {
+        for mut case in cases() {
+            case.text = case
+                .tokens
+                .first()
+                .map(|t| format!("Bearer {t}\nnot a token"));
+            let mut notes = Vec::new();
+            let copied = inputs(&case, &mut notes);
+            let mut prepared = PreparedCase::new(&case, &AnalyzeOptions::at(0));
+            let taken = prepared.take_inputs(case);
+            assert_eq!(taken, copied);
+            assert_eq!(prepared.notes, notes);
+            for (i, input) in taken.iter().enumerate().take(2) {
+                if input.found_at["source"] == "tokens" {
+                    assert_eq!(input.found_at, found_in_tokens(i));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_report_from_a_moved_token_equals_one_from_a_borrowed_token() {
+        let mut compared = 0;
+        for case in cases() {
+            let prepared = PreparedCase::new(&case, &AnalyzeOptions::at(0));
+            let trusted = prepared.trusted();
+            for (i, text) in case.tokens.iter().enumerate() {
+                let Ok(parsed) = token::parse_token(text) else {
+                    continue;
+                };
+                let judge = |p: &token::ParsedToken| {
+                    let verification = match p.primary() {
+                        Some(block) => {
+                            verify::verify_signature(block, &trusted, &verify::JsonWebTokenVerifier)
+                        }
+                        None => verify::Verification::Unsecured,
+                    };
+                    judge::judge_token(p, &verification, &prepared.sets, &prepared.judge_options)
+                };
+                let borrowed = TokenReport::judged(i, &parsed, judge(&parsed), None);
+                let judgement = judge(&parsed);
+                assert_eq!(
+                    TokenReport::from_parsed(i, parsed, judgement, None),
+                    borrowed
+                );
+                compared += 1;
+            }
+        }
+        assert!(compared > 10, "{compared}");
+    }
 }

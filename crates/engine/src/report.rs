@@ -222,12 +222,44 @@ impl TokenReport {
             Payload::Json(v) => v.clone(),
             _ => Value::Null,
         };
+        let parts = (token.kind, header, claims, token.notes.clone());
+        Self::assemble(index, parts, judgement, found_at)
+    }
+
+    /// [`TokenReport::judged`], moving the header, claims and notes out of the token instead
+    /// of copying them (batch analysis no longer needs the parsed token).
+    pub fn from_parsed(
+        index: usize,
+        token: ParsedToken,
+        judgement: TokenJudgement,
+        found_at: Option<Value>,
+    ) -> Self {
+        let header = token
+            .signatures
+            .into_iter()
+            .next()
+            .map(|b| Value::Object(b.header))
+            .unwrap_or(Value::Null);
+        let claims = match token.payload {
+            Payload::Json(v) => v,
+            _ => Value::Null,
+        };
+        let parts = (token.kind, header, claims, token.notes);
+        Self::assemble(index, parts, judgement, found_at)
+    }
+
+    fn assemble(
+        index: usize,
+        (kind, header, claims, notes): (TokenKind, Value, Value, Vec<String>),
+        judgement: TokenJudgement,
+        found_at: Option<Value>,
+    ) -> Self {
         TokenReport {
             index,
             verdict: judgement.verdict,
             verdict_reason: judgement.verdict_reason,
             findings: judgement.findings,
-            kind: Some(kind_name(token.kind).to_owned()),
+            kind: Some(kind_name(kind).to_owned()),
             header,
             claims,
             signature: Some(judgement.signature),
@@ -235,7 +267,7 @@ impl TokenReport {
             boundary: Some(judgement.boundary),
             found_at,
             error: None,
-            notes: token.notes.clone(),
+            notes,
             token: None,
             fingerprint: String::new(),
         }
