@@ -21,14 +21,16 @@ use crate::components::key_sets_pane::KeySetsPane;
 use crate::components::summary::Summary;
 use crate::components::token_list::TokenList;
 use crate::components::tokens_pane::TokensPane;
-use crate::state::{Action, Workspace};
+use crate::state::{refuse_file, Action, Workspace};
 
 /// Debounce between the last keystroke and the analysis.
 const DEBOUNCE_MS: u32 = 150;
 
-/// Cases bigger than this go to the worker (when one can run).
+/// Cases bigger than this go to the worker (when one can run). Size counts every input the
+/// engine parses — pasted text, case-file tokens and key documents — since a 10,000-key JWKS
+/// beside three tokens costs the main thread as much as a long log.
 fn is_large(ws: &Workspace) -> bool {
-    ws.case_tokens.len() > 50 || ws.text.len() > 64 * 1024
+    ws.case_tokens.len() > 50 || ws.input_bytes() > 64 * 1024
 }
 
 /// Keyhole's root component.
@@ -184,9 +186,12 @@ pub fn app() -> Html {
             for file in files {
                 let d = ws.dispatcher();
                 held.push(read(file, move |result| {
-                    let action = match result
-                        .and_then(|(name, text)| classify(&name, text).map(|k| (name, k)))
-                    {
+                    let action = match result.and_then(|(name, text)| {
+                        match refuse_file(&name, &text) {
+                            Some(why) => Err(why),
+                            None => classify(&name, text).map(|k| (name, k)),
+                        }
+                    }) {
                         Ok((_, Dropped::Case(case))) => Action::LoadCase(case),
                         Ok((name, Dropped::Keys(doc))) => {
                             d.dispatch(Action::Notice(Some(format!("Added key set from {name}"))));

@@ -129,6 +129,13 @@ impl Workspace {
         self.text.trim().is_empty() && self.case_tokens.is_empty()
     }
 
+    /// Bytes of everything the engine will parse: text, case-file tokens and key documents.
+    pub fn input_bytes(&self) -> usize {
+        self.text.len()
+            + self.case_tokens.iter().map(String::len).sum::<usize>()
+            + self.key_sets.iter().map(|k| k.document.len()).sum::<usize>()
+    }
+
     /// The engine's case file for the current inputs; `now` is the caller's clock.
     pub fn to_case(&self, now: i64) -> CaseFile {
         CaseFile {
@@ -193,6 +200,20 @@ fn non_empty(s: &str) -> Option<String> {
 /// A key document for the case: JSON when it parses, else the text (PEM, base64 DER).
 pub fn document_value(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
+}
+
+/// Why an opened file is refused before it is classified, if it is: JSON nested past the
+/// engine's limit is neither a case nor keys, and searching it as a log would only end in "no
+/// token was found", so the analyst is told which limit it broke and what to do instead.
+pub fn refuse_file(name: &str, text: &str) -> Option<String> {
+    let trimmed = text.trim_start();
+    let json = trimmed.starts_with('{') || trimmed.starts_with('[');
+    let limit = keyhole_engine::limits::MAX_KEY_DOCUMENT_DEPTH;
+    (json && keyhole_engine::token::json_depth_exceeds(trimmed.as_bytes(), limit)).then(|| {
+        format!(
+            "{name} was not opened: its JSON nests deeper than {limit} levels, Keyhole's limit for case, key and HAR files (a case file needs 5); it is refused as hostile or corrupt. To search it for tokens anyway, paste the relevant part into the tokens pane"
+        )
+    })
 }
 
 /// The issuer an OpenID Provider configuration declares, if `text` is one.
@@ -417,6 +438,29 @@ mod tests {
         assert_eq!(saved.now, Some(42));
         assert_eq!(saved.key_sets[0].document, case.key_sets[0].document);
         assert_eq!(saved.tokens, case.tokens);
+    }
+
+    #[test]
+    fn input_bytes_counts_key_documents_too() {
+        let s = reduce(Workspace::default(), Action::SetText("abc".into()));
+        let s = reduce(
+            s,
+            Action::AddKeySet {
+                source: "https://example.com/keys".into(),
+                document: "x".repeat(100_000),
+            },
+        );
+        assert_eq!(s.input_bytes(), 100_003);
+    }
+
+    #[test]
+    fn deeply_nested_files_are_refused_with_the_limit_named() {
+        let deep = format!("{{\"tokens\":{}1{}}}", "[".repeat(10_000), "]".repeat(10_000));
+        let said = refuse_file("deep.json", &deep).unwrap_or_default();
+        assert!(said.contains("deep.json") && said.contains("nests deeper than 64 levels"));
+        assert_eq!(refuse_file("case.json", r#"{"tokens":[["a"]]}"#), None);
+        let log = "[2026-11-26 09:00] INFO Authorization: Bearer x\n".repeat(1000);
+        assert_eq!(refuse_file("x.log", &log), None);
     }
 
     #[test]
