@@ -52,8 +52,10 @@ pub fn app() -> Html {
         use_effect_with(ws.revision, move |_| {
             let dispatcher = ws.dispatcher();
             let revision = ws.revision;
-            let case = ws.to_case(clock::now());
             let large = is_large(&ws);
+            // The case is built when the timer fires, and for the worker without parsing
+            // anything (see `Workspace::to_case_parts`): a keystroke costs no JSON parsing.
+            let ws = ws.clone();
             let timer = Timeout::new(DEBOUNCE_MS, move || {
                 if large && worker::available() {
                     let mut slot = bridge.borrow_mut();
@@ -129,19 +131,24 @@ pub fn app() -> Html {
                                 .spawn_with_loader("./worker.js"),
                         );
                     }
+                    let (case, text, documents) = ws.to_case_parts(clock::now());
                     let request = Request {
                         revision,
                         default_now: clock::now(),
                         case,
                     };
                     match (slot.as_ref(), serde_json::to_string(&request)) {
-                        (Some(b), Ok(text)) => {
+                        (Some(b), Ok(request)) => {
                             dispatcher.dispatch(Action::Progress {
                                 revision,
                                 done: 0,
                                 total: 0,
                             });
-                            b.send(text);
+                            b.send(worker::Input {
+                                request,
+                                text,
+                                documents,
+                            });
                         }
                         (_, Err(e)) => dispatcher.dispatch(Action::Notice(Some(format!(
                             "cannot send the case to the worker: {e}"
@@ -149,6 +156,7 @@ pub fn app() -> Html {
                         (None, _) => {}
                     }
                 } else if webcrypto::available() {
+                    let case = ws.to_case(clock::now());
                     wasm_bindgen_futures::spawn_local(async move {
                         let options = AnalyzeOptions::at(clock::now());
                         let (report, name) =
@@ -160,6 +168,7 @@ pub fn app() -> Html {
                         });
                     });
                 } else {
+                    let case = ws.to_case(clock::now());
                     let report = analyze_with_reference(&case, &AnalyzeOptions::at(clock::now()));
                     verifier.set("jsonwebtoken (pure Rust)".into());
                     dispatcher.dispatch(Action::Analysed {
@@ -172,10 +181,10 @@ pub fn app() -> Html {
         });
     }
 
-    let on_action = {
-        let ws = ws.clone();
-        Callback::from(move |a: Action| ws.dispatch(a))
-    };
+    // One callback for the page's lifetime (the dispatcher never changes): a new one on every
+    // render would re-render the input panes on every worker message, and Yew re-reads a
+    // textarea's whole value (10 MB of pasted log) each time it re-renders one.
+    let on_action = use_callback(ws.dispatcher(), |a: Action, d| d.dispatch(a));
 
     let on_files = {
         let ws = ws.clone();
@@ -260,7 +269,7 @@ pub fn app() -> Html {
                     </p>
                 }
                 <div class="inputs">
-                    <TokensPane text={AttrValue::from(ws.text.clone())} case_tokens={ws.case_tokens.len()} on_action={on_action.clone()} />
+                    <TokensPane text={ws.text.clone()} epoch={ws.text_epoch} case_tokens={ws.case_tokens.len()} on_action={on_action.clone()} />
                     <KeySetsPane key_sets={ws.key_sets.clone()} secret={AttrValue::from(ws.hmac_secret.clone())}
                         secret_base64={ws.hmac_base64}
                         secret_issuer={AttrValue::from(ws.hmac_issuer.clone())} on_action={on_action.clone()} />

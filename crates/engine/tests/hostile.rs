@@ -544,7 +544,8 @@ fn deeply_nested_json_in_a_case_or_pasted_text_never_overflows_the_stack() {
         if depth > keyhole_engine::limits::MAX_KEY_DOCUMENT_DEPTH {
             let said = set.problems.first().map(|p| p.message.clone());
             assert!(
-                said.as_deref().is_some_and(|m| m.contains("nests JSON deeper than")),
+                said.as_deref()
+                    .is_some_and(|m| m.contains("nests JSON deeper than")),
                 "the refusal names the nesting limit: {said:?}"
             );
         }
