@@ -203,7 +203,8 @@ try {
     const more = page.locator(".token-card button.show-all").first();
     assert((await more.count()) === 1, "no 'show all' control for the truncated value");
     assert(/Show all/.test(await more.textContent()), await more.textContent());
-    await page.screenshot({ path: join(outDir, "limit-700kb-claim.png") });
+    await page.$eval(".token-card .decoded-payload", (e) => (e.scrollTop = e.scrollHeight));
+    await page.locator(".token-card .decoded").first().screenshot({ path: join(outDir, "limit-700kb-claim.png") });
     const pwned = await page.evaluate(() => window.__pwned);
     assert(pwned === undefined, "script ran");
     await page.close();

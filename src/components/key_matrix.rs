@@ -102,7 +102,7 @@ pub fn key_matrix(p: &KeyMatrixProps) -> Html {
                             <tr class={classes!(flagged.then_some("flagged"))} data-key={k.key_id.clone()}>
                                 <th scope="row">{ k.key_id.clone() }</th>
                                 <td><code><Clipped text={AttrValue::from(k.kid.clone().unwrap_or_else(|| "—".to_owned()))} /></code></td>
-                                <td>{ k.scope.describe() }</td>
+                                <td><Clipped text={AttrValue::from(k.scope.describe())} /></td>
                                 <td>{ k.cloud.map(|c| c.label()).unwrap_or("unknown") }</td>
                                 <td class="num">{ k.tokens }</td>
                                 <td>

@@ -179,7 +179,7 @@ pub fn token_card(p: &TokenCardProps) -> Html {
                 <span class="token-iss"><Clipped text={AttrValue::from(iss.to_owned())} /></span>
             </header>
             <p class="verdict-reason"><Clipped text={AttrValue::from(t.verdict_reason.clone())} /></p>
-            <p class="found-at">{ "Found: " }{ found_at_text(&t.found_at) }
+            <p class="found-at">{ "Found: " }<Clipped text={AttrValue::from(found_at_text(&t.found_at))} />
                 <span class="fingerprint" title="SHA-256 of the token">{ format!(" · SHA-256 {}…", t.fingerprint.get(..16).unwrap_or("")) }</span>
             </p>
             if let Some(e) = &t.error { <p class="error">{ reveal(e) }</p> }
@@ -194,8 +194,8 @@ pub fn token_card(p: &TokenCardProps) -> Html {
                 if let Some(k) = &t.signing_key {
                     <section class="signing-key">
                         <h4>{ "Signing key" }</h4>
-                        <p>{ format!("Key {} (kid {}), {}", k.key_id, k.kid.as_deref().unwrap_or("none"), if k.verified { "verified the signature" } else { "did not verify the signature" }) }</p>
-                        <p>{ "May sign for: " }<strong>{ k.provenance.scope.describe() }</strong>{ " in the " }
+                        <p class="signing-key-id"><Clipped text={AttrValue::from(format!("Key {} (kid {}), {}", k.key_id, k.kid.as_deref().unwrap_or("none"), if k.verified { "verified the signature" } else { "did not verify the signature" }))} /></p>
+                        <p>{ "May sign for: " }<strong><Clipped text={AttrValue::from(k.provenance.scope.describe())} /></strong>{ " in the " }
                             <strong>{ k.provenance.cloud.map(|c| c.label()).unwrap_or("unknown cloud") }</strong></p>
                         <ul class="provenance">
                             { evidence_line("Scope", &k.provenance.scope_evidence) }
