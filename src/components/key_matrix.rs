@@ -136,3 +136,37 @@ pub fn key_matrix(p: &KeyMatrixProps) -> Html {
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::key_order;
+    use keyhole_engine::{analyze_with_reference, AnalyzeOptions, CaseFile};
+
+    #[test]
+    fn key_order_is_a_permutation_with_flagged_then_used_keys_first() {
+        let mut checked = 0;
+        for name in ["storm-0558", "cross-cloud", "clean", "header-key-attack"] {
+            let Some(case) = keyhole_engine::samples::sample(name)
+                .and_then(|s| CaseFile::from_json(s.case_json).ok())
+            else {
+                continue;
+            };
+            let report = analyze_with_reference(&case, &AnalyzeOptions::at(case.now.unwrap_or(0)));
+            let order = key_order(&report);
+            let mut sorted = order.clone();
+            sorted.sort_unstable();
+            assert_eq!(sorted, (0..report.keys.len()).collect::<Vec<_>>(), "{name}");
+            let rank: Vec<(bool, bool)> = order
+                .iter()
+                .filter_map(|&i| report.keys.get(i))
+                .map(|k| {
+                    let flagged = !k.findings.is_empty() || k.provenance.compromised.is_some();
+                    (!flagged, k.tokens == 0)
+                })
+                .collect();
+            assert!(rank.windows(2).all(|w| w[0] <= w[1]), "{name}: {rank:?}");
+            checked += 1;
+        }
+        assert!(checked > 0, "no built-in sample could be analysed");
+    }
+}
