@@ -21,7 +21,7 @@ use crate::components::key_sets_pane::KeySetsPane;
 use crate::components::summary::Summary;
 use crate::components::token_list::TokenList;
 use crate::components::tokens_pane::TokensPane;
-use crate::state::{Action, Workspace};
+use crate::state::{refuse_file, Action, Workspace};
 
 /// Debounce between the last keystroke and the analysis. The first change after a quiet
 /// period (a paste, a sample, an opened file) is analysed at once; only changes that follow it
@@ -37,9 +37,11 @@ fn debounce_delay(now_ms: f64, previous_change_ms: f64) -> u32 {
     }
 }
 
-/// Cases bigger than this go to the worker (when one can run).
+/// Cases bigger than this go to the worker (when one can run). Size counts every input the
+/// engine parses — pasted text, case-file tokens and key documents — since a 10,000-key JWKS
+/// beside three tokens costs the main thread as much as a long log.
 fn is_large(ws: &Workspace) -> bool {
-    ws.case_tokens.len() > 50 || ws.text.len() > 64 * 1024
+    ws.case_tokens.len() > 50 || ws.input_bytes() > 64 * 1024
 }
 
 /// Keyhole's root component.
@@ -74,8 +76,10 @@ pub fn app() -> Html {
             let delay = debounce_delay(now_ms, previous);
             let dispatcher = ws.dispatcher();
             let revision = ws.revision;
-            let case = ws.to_case(clock::now());
             let large = is_large(&ws);
+            // The case is built when the timer fires, and for the worker without parsing
+            // anything (see `Workspace::to_case_parts`): a keystroke costs no JSON parsing.
+            let ws = ws.clone();
             let timer = Timeout::new(delay, move || {
                 if large && worker::available() {
                     let mut slot = bridge.borrow_mut();
@@ -151,19 +155,24 @@ pub fn app() -> Html {
                                 .spawn_with_loader("./worker.js"),
                         );
                     }
+                    let (case, text, documents) = ws.to_case_parts(clock::now());
                     let request = Request {
                         revision,
                         default_now: clock::now(),
                         case,
                     };
                     match (slot.as_ref(), serde_json::to_string(&request)) {
-                        (Some(b), Ok(text)) => {
+                        (Some(b), Ok(request)) => {
                             dispatcher.dispatch(Action::Progress {
                                 revision,
                                 done: 0,
                                 total: 0,
                             });
-                            b.send(text);
+                            b.send(worker::Input {
+                                request,
+                                text,
+                                documents,
+                            });
                         }
                         (_, Err(e)) => dispatcher.dispatch(Action::Notice(Some(format!(
                             "cannot send the case to the worker: {e}"
@@ -171,6 +180,7 @@ pub fn app() -> Html {
                         (None, _) => {}
                     }
                 } else {
+                    let case = ws.to_case(clock::now());
                     wasm_bindgen_futures::spawn_local(async move {
                         let options = AnalyzeOptions::at(clock::now());
                         let (report, name) =
@@ -187,10 +197,10 @@ pub fn app() -> Html {
         });
     }
 
-    let on_action = {
-        let ws = ws.clone();
-        Callback::from(move |a: Action| ws.dispatch(a))
-    };
+    // One callback for the page's lifetime (the dispatcher never changes): a new one on every
+    // render would re-render the input panes on every worker message, and Yew re-reads a
+    // textarea's whole value (10 MB of pasted log) each time it re-renders one.
+    let on_action = use_callback(ws.dispatcher(), |a: Action, d| d.dispatch(a));
 
     let on_files = {
         let ws = ws.clone();
@@ -201,9 +211,12 @@ pub fn app() -> Html {
             for file in files {
                 let d = ws.dispatcher();
                 held.push(read(file, move |result| {
-                    let action = match result
-                        .and_then(|(name, text)| classify(&name, text).map(|k| (name, k)))
-                    {
+                    let action = match result.and_then(|(name, text)| {
+                        match refuse_file(&name, &text) {
+                            Some(why) => Err(why),
+                            None => classify(&name, text).map(|k| (name, k)),
+                        }
+                    }) {
                         Ok((_, Dropped::Case(case))) => Action::LoadCase(case),
                         Ok((name, Dropped::Keys(doc))) => {
                             d.dispatch(Action::Notice(Some(format!("Added key set from {name}"))));
@@ -272,7 +285,7 @@ pub fn app() -> Html {
                     </p>
                 }
                 <div class="inputs">
-                    <TokensPane text={AttrValue::from(ws.text.clone())} case_tokens={ws.case_tokens.len()} on_action={on_action.clone()} />
+                    <TokensPane text={ws.text.clone()} epoch={ws.text_epoch} case_tokens={ws.case_tokens.len()} on_action={on_action.clone()} />
                     <KeySetsPane key_sets={ws.key_sets.clone()} secret={AttrValue::from(ws.hmac_secret.clone())}
                         secret_base64={ws.hmac_base64}
                         secret_issuer={AttrValue::from(ws.hmac_issuer.clone())} on_action={on_action.clone()} />

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use keyhole_engine::case::{CaseKeySet, HmacSecret, SecretEncoding};
 use keyhole_engine::{CaseFile, Report};
 use serde_json::Value;
-use yew::Reducible;
+use yew::{AttrValue, Reducible};
 
 /// One key document as the analyst typed or dropped it.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -41,8 +41,12 @@ pub enum Progress {
 /// Everything on the page that is not derived.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Workspace {
-    /// The tokens pane: any text (tokens, headers, logs, HAR).
-    pub text: String,
+    /// The tokens pane: any text (tokens, headers, logs, HAR). Shared, not copied: the
+    /// workspace is cloned on every action and a pasted log can be 20 MB.
+    pub text: AttrValue,
+    /// Bumped when the text is replaced from outside the tokens pane (a file, a case, reset),
+    /// the only times the pane writes it back into its textarea.
+    pub text_epoch: u64,
     /// Tokens listed individually by an opened case file (its `tokens` array).
     pub case_tokens: Vec<String>,
     pub key_sets: Vec<KeySetDraft>,
@@ -66,7 +70,8 @@ pub struct Workspace {
 impl Default for Workspace {
     fn default() -> Self {
         Workspace {
-            text: String::new(),
+            text: AttrValue::default(),
+            text_epoch: 0,
             case_tokens: Vec::new(),
             key_sets: Vec::new(),
             hmac_secret: String::new(),
@@ -86,7 +91,10 @@ impl Default for Workspace {
 /// Everything that can happen to the workspace.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
+    /// Replace the text from outside the tokens pane (an opened file).
     SetText(String),
+    /// The analyst edited the tokens pane (its textarea already shows the text).
+    TypedText(String),
     AddKeySet {
         source: String,
         document: String,
@@ -129,6 +137,17 @@ impl Workspace {
         self.text.trim().is_empty() && self.case_tokens.is_empty()
     }
 
+    /// Bytes of everything the engine will parse: text, case-file tokens and key documents.
+    pub fn input_bytes(&self) -> usize {
+        self.text.len()
+            + self.case_tokens.iter().map(String::len).sum::<usize>()
+            + self
+                .key_sets
+                .iter()
+                .map(|k| k.document.len())
+                .sum::<usize>()
+    }
+
     /// The engine's case file for the current inputs; `now` is the caller's clock.
     pub fn to_case(&self, now: i64) -> CaseFile {
         CaseFile {
@@ -145,21 +164,53 @@ impl Workspace {
                 .collect(),
             tokens: self.case_tokens.clone(),
             text: non_empty(&self.text),
-            hmac_secrets: if self.hmac_secret.is_empty() {
-                Vec::new()
-            } else {
-                vec![HmacSecret {
-                    value: self.hmac_secret.clone(),
-                    encoding: if self.hmac_base64 {
-                        SecretEncoding::Base64
-                    } else {
-                        SecretEncoding::Utf8
-                    },
-                    issuer: non_empty(&self.hmac_issuer),
-                }]
-            },
+            hmac_secrets: self.hmac_secrets(),
             ..CaseFile::default()
         }
+    }
+
+    /// The case for the worker in three parts, so that the page never parses or re-encodes
+    /// the big inputs (a 10 MB log, a 10,000-key JWKS) on the main thread: the case without
+    /// its text and with `null` key documents, the text, and the key documents as typed.
+    /// [`fill_case`] puts them back together in the worker; the result equals
+    /// [`Self::to_case`].
+    pub fn to_case_parts(&self, now: i64) -> (CaseFile, String, Vec<String>) {
+        let drafts: Vec<&KeySetDraft> = self
+            .key_sets
+            .iter()
+            .filter(|k| !k.document.trim().is_empty())
+            .collect();
+        let mut case = CaseFile {
+            now: Some(self.as_of.unwrap_or(now)),
+            tokens: self.case_tokens.clone(),
+            hmac_secrets: self.hmac_secrets(),
+            ..CaseFile::default()
+        };
+        case.key_sets = drafts
+            .iter()
+            .map(|k| CaseKeySet {
+                source: non_empty(&k.source),
+                issuer: non_empty(&k.issuer),
+                document: Value::Null,
+            })
+            .collect();
+        let documents = drafts.iter().map(|k| k.document.clone()).collect();
+        (case, self.text.to_string(), documents)
+    }
+
+    fn hmac_secrets(&self) -> Vec<HmacSecret> {
+        if self.hmac_secret.is_empty() {
+            return Vec::new();
+        }
+        vec![HmacSecret {
+            value: self.hmac_secret.clone(),
+            encoding: if self.hmac_base64 {
+                SecretEncoding::Base64
+            } else {
+                SecretEncoding::Utf8
+            },
+            issuer: non_empty(&self.hmac_issuer),
+        }]
     }
 
     /// The case file to save: like [`Self::to_case`] but `now` only if the analyst chose it.
@@ -185,6 +236,15 @@ impl Workspace {
     }
 }
 
+/// Puts [`Workspace::to_case_parts`] back together (in the worker).
+pub fn fill_case(mut case: CaseFile, text: &str, documents: &[String]) -> CaseFile {
+    case.text = non_empty(text);
+    for (set, doc) in case.key_sets.iter_mut().zip(documents) {
+        set.document = document_value(doc);
+    }
+    case
+}
+
 fn non_empty(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_owned())
@@ -195,8 +255,27 @@ pub fn document_value(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
 }
 
+/// Why an opened file is refused before it is classified, if it is: JSON nested past the
+/// engine's limit is neither a case nor keys, and searching it as a log would only end in "no
+/// token was found", so the analyst is told which limit it broke and what to do instead.
+pub fn refuse_file(name: &str, text: &str) -> Option<String> {
+    let trimmed = text.trim_start();
+    let json = trimmed.starts_with('{') || trimmed.starts_with('[');
+    let limit = keyhole_engine::limits::MAX_KEY_DOCUMENT_DEPTH;
+    (json && keyhole_engine::token::json_depth_exceeds(trimmed.as_bytes(), limit)).then(|| {
+        format!(
+            "{name} was not opened: its JSON nests deeper than {limit} levels, Keyhole's limit for case, key and HAR files (a case file needs 5); it is refused as hostile or corrupt. To search it for tokens anyway, paste the relevant part into the tokens pane"
+        )
+    })
+}
+
 /// The issuer an OpenID Provider configuration declares, if `text` is one.
 pub fn openid_issuer(text: &str) -> Option<String> {
+    // Runs on every keystroke in a key document: a 10,000-key JWKS (no `jwks_uri`) is not
+    // parsed on the main thread just to learn that it is not a configuration.
+    if !text.contains("\"jwks_uri\"") {
+        return None;
+    }
     let v: Value = serde_json::from_str(text).ok()?;
     v.get("jwks_uri")?;
     v.get("issuer")?.as_str().map(str::to_owned)
@@ -209,7 +288,12 @@ impl Reducible for Workspace {
         let mut s = (*self).clone();
         match action {
             Action::SetText(t) => {
-                s.text = t;
+                s.text = AttrValue::from(t);
+                s.text_epoch += 1;
+                s.changed();
+            }
+            Action::TypedText(t) => {
+                s.text = AttrValue::from(t);
                 s.changed();
             }
             Action::AddKeySet { source, document } => {
@@ -257,12 +341,14 @@ impl Reducible for Workspace {
             Action::LoadCase(case) => {
                 let next_id = s.next_id;
                 let revision = s.revision;
+                let text_epoch = s.text_epoch + 1;
                 s = Workspace {
                     next_id,
                     revision,
+                    text_epoch,
                     ..Workspace::default()
                 };
-                s.text = case.text.clone().unwrap_or_default();
+                s.text = AttrValue::from(case.text.clone().unwrap_or_default());
                 s.case_tokens = case.tokens.clone();
                 s.as_of = case.now;
                 for ks in &case.key_sets {
@@ -311,8 +397,10 @@ impl Reducible for Workspace {
             Action::Notice(n) => s.notice = n,
             Action::Reset => {
                 let revision = s.revision + 1;
+                let text_epoch = s.text_epoch + 1;
                 s = Workspace {
                     revision,
+                    text_epoch,
                     ..Workspace::default()
                 };
             }
@@ -410,13 +498,76 @@ mod tests {
             ..CaseFile::default()
         };
         let s = reduce(s, Action::LoadCase(Box::new(case.clone())));
-        assert_eq!(s.text, "log");
+        assert_eq!(&*s.text, "log");
         assert_eq!(s.case_tokens, vec!["t1".to_owned()]);
         let saved = s.to_saved_case();
         assert_eq!(saved.hmac_secrets, case.hmac_secrets);
         assert_eq!(saved.now, Some(42));
         assert_eq!(saved.key_sets[0].document, case.key_sets[0].document);
         assert_eq!(saved.tokens, case.tokens);
+    }
+
+    #[test]
+    fn case_parts_put_back_together_equal_the_case() {
+        let mut s = reduce(Workspace::default(), Action::SetText("  log text ".into()));
+        for (source, document) in [
+            ("https://a/keys", r#"{"keys":[]}"#),
+            ("", "   "),
+            ("", "-----BEGIN PUBLIC KEY-----"),
+        ] {
+            s = reduce(
+                s,
+                Action::AddKeySet {
+                    source: source.into(),
+                    document: document.into(),
+                },
+            );
+        }
+        let s = reduce(s, Action::SetSecret("secret".into()));
+        let (case, text, documents) = s.to_case_parts(7);
+        assert_eq!(
+            documents.len(),
+            2,
+            "empty documents are left out, as in to_case"
+        );
+        assert_eq!(fill_case(case, &text, &documents), s.to_case(7));
+    }
+
+    #[test]
+    fn only_outside_replacements_of_the_text_bump_its_epoch() {
+        let s = reduce(Workspace::default(), Action::TypedText("typed".into()));
+        assert_eq!(s.text_epoch, 0);
+        let s = reduce(s, Action::SetText("from a file".into()));
+        assert_eq!((&*s.text, s.text_epoch), ("from a file", 1));
+        let s = reduce(s, Action::Reset);
+        assert_eq!((&*s.text, s.text_epoch), ("", 2));
+    }
+
+    #[test]
+    fn input_bytes_counts_key_documents_too() {
+        let s = reduce(Workspace::default(), Action::SetText("abc".into()));
+        let s = reduce(
+            s,
+            Action::AddKeySet {
+                source: "https://example.com/keys".into(),
+                document: "x".repeat(100_000),
+            },
+        );
+        assert_eq!(s.input_bytes(), 100_003);
+    }
+
+    #[test]
+    fn deeply_nested_files_are_refused_with_the_limit_named() {
+        let deep = format!(
+            "{{\"tokens\":{}1{}}}",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        let said = refuse_file("deep.json", &deep).unwrap_or_default();
+        assert!(said.contains("deep.json") && said.contains("nests deeper than 64 levels"));
+        assert_eq!(refuse_file("case.json", r#"{"tokens":[["a"]]}"#), None);
+        let log = "[2026-11-26 09:00] INFO Authorization: Bearer x\n".repeat(1000);
+        assert_eq!(refuse_file("x.log", &log), None);
     }
 
     #[test]

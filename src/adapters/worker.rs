@@ -22,6 +22,18 @@ pub struct Request {
     pub case: CaseFile,
 }
 
+/// What the page posts: the [`Request`] as JSON, holding the case without its text and with
+/// `null` key documents, plus the text and the documents as typed (see
+/// `Workspace::to_case_parts`). The big inputs travel as plain strings (gloo's bincode copies
+/// them): encoding a 10 MB log as JSON, or parsing a 10,000-key JWKS, took the page's main
+/// thread 100–300 ms; the worker does that now.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Input {
+    pub request: String,
+    pub text: String,
+    pub documents: Vec<String>,
+}
+
 /// What the worker sends back.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -55,7 +67,7 @@ pub struct AnalysisWorker;
 
 impl Worker for AnalysisWorker {
     type Message = ();
-    type Input = String;
+    type Input = Input;
     type Output = String;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
@@ -64,7 +76,7 @@ impl Worker for AnalysisWorker {
 
     fn update(&mut self, _scope: &WorkerScope<Self>, _msg: ()) {}
 
-    fn received(&mut self, scope: &WorkerScope<Self>, msg: String, id: HandlerId) {
+    fn received(&mut self, scope: &WorkerScope<Self>, msg: Input, id: HandlerId) {
         let scope = scope.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let send = |reply: &Reply| {
@@ -76,8 +88,11 @@ impl Worker for AnalysisWorker {
                 ),
             }
             };
-            let req = match serde_json::from_str::<Request>(&msg) {
-                Ok(req) => req,
+            let req = match serde_json::from_str::<Request>(&msg.request) {
+                Ok(mut req) => {
+                    req.case = crate::state::fill_case(req.case, &msg.text, &msg.documents);
+                    req
+                }
                 Err(e) => {
                     send(&Reply::Failed {
                         revision: 0,

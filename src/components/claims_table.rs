@@ -5,7 +5,7 @@ use keyhole_engine::time::{format_utc, relative};
 use serde_json::Value;
 use yew::prelude::*;
 
-use super::reveal::reveal;
+use super::reveal::Clipped;
 
 #[derive(Properties, PartialEq)]
 pub struct ClaimsTableProps {
@@ -34,9 +34,9 @@ pub fn claims_table(p: &ClaimsTableProps) -> Html {
                 let time = info.filter(|i| i.timestamp).and_then(|_| value.as_i64());
                 html! {
                     <tr>
-                        <th scope="row"><code>{ reveal(name) }</code></th>
+                        <th scope="row"><code><Clipped text={AttrValue::from(name.clone())} /></code></th>
                         <td class="claim-value">
-                            <code>{ reveal(&show(value)) }</code>
+                            <code><Clipped text={AttrValue::from(show(value))} /></code>
                             if let Some(t) = time {
                                 <div class="time">{ format!("{} · {}", format_utc(t), relative(t, p.now)) }</div>
                             }

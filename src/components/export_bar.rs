@@ -10,10 +10,17 @@ use yew::prelude::*;
 
 use crate::adapters::download::save_text;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct ExportBarProps {
     pub report: Option<Rc<Report>>,
     pub on_error: Callback<String>,
+}
+
+/// The report by pointer (see `TokenListProps`).
+impl PartialEq for ExportBarProps {
+    fn eq(&self, other: &Self) -> bool {
+        super::same_report(&self.report, &other.report) && self.on_error == other.on_error
+    }
 }
 
 #[function_component(ExportBar)]

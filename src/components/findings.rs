@@ -6,7 +6,7 @@ use keyhole_engine::report::{Finding, Severity};
 use serde_json::Value;
 use yew::prelude::*;
 
-use super::reveal::reveal;
+use super::reveal::Clipped;
 
 #[derive(Properties, PartialEq)]
 pub struct FindingsProps {
@@ -45,14 +45,14 @@ pub fn findings(p: &FindingsProps) -> Html {
                             <code class="code">{ f.code.clone() }</code>
                             if let Some(i) = info { <span class="finding-title">{ i.title }</span> }
                         </div>
-                        <p class="finding-message">{ reveal(&f.message) }</p>
+                        <p class="finding-message"><Clipped text={AttrValue::from(f.message.clone())} /></p>
                         <details class="evidence">
                             <summary>{ "Evidence and explanation" }</summary>
                             if let Some(i) = info { <p class="explanation">{ i.explanation }</p> }
                             <table>
                                 <tbody>
                                 { for f.evidence.iter().map(|(k, v)| html! {
-                                    <tr><th scope="row">{ k.clone() }</th><td><code>{ reveal(&value_text(v)) }</code></td></tr>
+                                    <tr><th scope="row">{ k.clone() }</th><td><code><Clipped text={AttrValue::from(value_text(v))} /></code></td></tr>
                                 }) }
                                 </tbody>
                             </table>

@@ -6,22 +6,88 @@ use std::rc::Rc;
 use keyhole_engine::Report;
 use yew::prelude::*;
 
-use super::reveal::reveal;
+use super::reveal::Clipped;
 
-#[derive(Properties, PartialEq)]
+/// Keys per page: a 10,000-key JWKS must not put 10,000 rows in the page at once.
+pub const KEYS_PER_PAGE: usize = 100;
+/// Tenants listed per key, and key-set problems listed, before "and N more".
+const LIST_MAX: usize = 20;
+const PROBLEMS_MAX: usize = 100;
+
+#[derive(Properties)]
 pub struct KeyMatrixProps {
     pub report: Rc<Report>,
+}
+
+/// The same report is the same matrix: comparing by pointer keeps re-renders of a 100,000-token
+/// report from walking it.
+impl PartialEq for KeyMatrixProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.report, &other.report)
+    }
+}
+
+/// Indices of `r.keys` in display order: flagged keys first, then keys that verified tokens,
+/// then the rest, each group in report order — so that in a large key set what matters is on
+/// the first page.
+pub fn key_order(r: &Report) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..r.keys.len()).collect();
+    order.sort_by_key(|&i| {
+        r.keys.get(i).map_or((true, true), |k| {
+            let flagged = !k.findings.is_empty() || k.provenance.compromised.is_some();
+            (!flagged, k.tokens == 0)
+        })
+    });
+    order
 }
 
 #[function_component(KeyMatrix)]
 pub fn key_matrix(p: &KeyMatrixProps) -> Html {
     let r = &p.report;
+    let page = use_state(|| 0usize);
+    let total = r.keys.len();
+    let pages = total.div_ceil(KEYS_PER_PAGE).max(1);
+    let current = (*page).min(pages - 1);
+    let order = key_order(r);
+    let shown = order
+        .iter()
+        .skip(current * KEYS_PER_PAGE)
+        .take(KEYS_PER_PAGE)
+        .filter_map(|&i| r.keys.get(i));
+    let nav = |label: &'static str, to: usize, enabled: bool| {
+        let page = page.clone();
+        html! {
+            <button type="button" disabled={!enabled} onclick={Callback::from(move |_| page.set(to))}>{ label }</button>
+        }
+    };
+    let problems: Vec<(String, String, bool)> = r
+        .key_sets
+        .iter()
+        .flat_map(|s| {
+            let label = s
+                .source
+                .clone()
+                .unwrap_or_else(|| format!("key set {}", s.index + 1));
+            s.problems
+                .iter()
+                .map(|m| (m.clone(), true))
+                .chain(s.warnings.iter().map(|m| (m.clone(), false)))
+                .map(move |(m, problem)| (label.clone(), m, problem))
+        })
+        .collect();
     html! {
         <section class="key-matrix" aria-labelledby="keys-title">
             <h2 id="keys-title">{ "Keys: who signed for whom" }</h2>
             if r.keys.is_empty() {
                 <p class="hint">{ "No trusted keys yet. Add a key set (JWKS, OpenID configuration, PEM or certificate) below." }</p>
             } else {
+                if pages > 1 {
+                    <nav class="pager" aria-label="key pages">
+                        { nav("◀ Previous keys", current.saturating_sub(1), current > 0) }
+                        <span>{ format!("Keys {}–{} of {total} (flagged and used keys first)", current * KEYS_PER_PAGE + 1, ((current + 1) * KEYS_PER_PAGE).min(total)) }</span>
+                        { nav("Next keys ▶", current + 1, current + 1 < pages) }
+                    </nav>
+                }
                 <div class="table-scroll">
                 <table id="key-matrix">
                     <thead><tr>
@@ -30,16 +96,19 @@ pub fn key_matrix(p: &KeyMatrixProps) -> Html {
                         <th scope="col">{ "Tenants seen" }</th><th scope="col">{ "Clouds seen" }</th><th scope="col">{ "Key findings" }</th>
                     </tr></thead>
                     <tbody>
-                    { for r.keys.iter().map(|k| {
+                    { for shown.map(|k| {
                         let flagged = !k.findings.is_empty() || k.provenance.compromised.is_some();
                         html! {
                             <tr class={classes!(flagged.then_some("flagged"))} data-key={k.key_id.clone()}>
                                 <th scope="row">{ k.key_id.clone() }</th>
-                                <td><code>{ reveal(k.kid.as_deref().unwrap_or("—")) }</code></td>
-                                <td>{ k.scope.describe() }</td>
+                                <td><code><Clipped text={AttrValue::from(k.kid.clone().unwrap_or_else(|| "—".to_owned()))} /></code></td>
+                                <td><Clipped text={AttrValue::from(k.scope.describe())} /></td>
                                 <td>{ k.cloud.map(|c| c.label()).unwrap_or("unknown") }</td>
                                 <td class="num">{ k.tokens }</td>
-                                <td>{ for k.tenants.iter().map(|t| html!{ <div><code>{ reveal(t) }</code></div> }) }</td>
+                                <td>
+                                    { for k.tenants.iter().take(LIST_MAX).map(|t| html!{ <div><code><Clipped text={AttrValue::from(t.clone())} /></code></div> }) }
+                                    if k.tenants.len() > LIST_MAX { <div class="hint">{ format!("… and {} more (see the export)", k.tenants.len() - LIST_MAX) }</div> }
+                                </td>
                                 <td>{ k.clouds.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ") }</td>
                                 <td>
                                     if k.provenance.compromised.is_some() { <div class="sev-error">{ "✖ known-compromised key" }</div> }
@@ -54,18 +123,50 @@ pub fn key_matrix(p: &KeyMatrixProps) -> Html {
                 </table>
                 </div>
             }
-            if r.key_sets.iter().any(|s| !s.problems.is_empty() || !s.warnings.is_empty()) {
+            if !problems.is_empty() {
                 <ul class="key-problems">
-                    { for r.key_sets.iter().flat_map(|s| {
-                        let label = s.source.clone().unwrap_or_else(|| format!("key set {}", s.index + 1));
-                        s.problems.iter().map(move |m| (label.clone(), m.clone(), true))
-                            .chain(s.warnings.iter().map({ let label = s.source.clone().unwrap_or_else(|| format!("key set {}", s.index + 1)); move |m| (label.clone(), m.clone(), false) }))
-                            .collect::<Vec<_>>()
-                    }).map(|(label, m, problem)| html! {
-                        <li class={if problem { "sev-error" } else { "sev-warning" }}>{ reveal(&format!("{label}: {m}")) }</li>
+                    { for problems.iter().take(PROBLEMS_MAX).map(|(label, m, problem)| html! {
+                        <li class={if *problem { "sev-error" } else { "sev-warning" }}><Clipped text={AttrValue::from(format!("{label}: {m}"))} /></li>
                     }) }
+                    if problems.len() > PROBLEMS_MAX {
+                        <li class="hint">{ format!("… and {} more problems and warnings (see the export)", problems.len() - PROBLEMS_MAX) }</li>
+                    }
                 </ul>
             }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_order;
+    use keyhole_engine::{analyze_with_reference, AnalyzeOptions, CaseFile};
+
+    #[test]
+    fn key_order_is_a_permutation_with_flagged_then_used_keys_first() {
+        let mut checked = 0;
+        for name in ["storm-0558", "cross-cloud", "clean", "header-key-attack"] {
+            let Some(case) = keyhole_engine::samples::sample(name)
+                .and_then(|s| CaseFile::from_json(s.case_json()).ok())
+            else {
+                continue;
+            };
+            let report = analyze_with_reference(&case, &AnalyzeOptions::at(case.now.unwrap_or(0)));
+            let order = key_order(&report);
+            let mut sorted = order.clone();
+            sorted.sort_unstable();
+            assert_eq!(sorted, (0..report.keys.len()).collect::<Vec<_>>(), "{name}");
+            let rank: Vec<(bool, bool)> = order
+                .iter()
+                .filter_map(|&i| report.keys.get(i))
+                .map(|k| {
+                    let flagged = !k.findings.is_empty() || k.provenance.compromised.is_some();
+                    (!flagged, k.tokens == 0)
+                })
+                .collect();
+            assert!(rank.windows(2).all(|w| w[0] <= w[1]), "{name}: {rank:?}");
+            checked += 1;
+        }
+        assert!(checked > 0, "no built-in sample could be analysed");
     }
 }

@@ -6,12 +6,22 @@ use yew::prelude::*;
 
 use crate::state::Progress;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct SummaryProps {
     pub report: Option<std::rc::Rc<Report>>,
     pub current: bool,
     pub progress: Progress,
     pub verifier: AttrValue,
+}
+
+/// The report by pointer (see `TokenListProps`), the rest by value.
+impl PartialEq for SummaryProps {
+    fn eq(&self, other: &Self) -> bool {
+        super::same_report(&self.report, &other.report)
+            && self.current == other.current
+            && self.progress == other.progress
+            && self.verifier == other.verifier
+    }
 }
 
 #[function_component(Summary)]

@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use super::claims_table::ClaimsTable;
 use super::findings::Findings;
-use super::reveal::reveal;
+use super::reveal::{clip, reveal, Clipped, CLIP_CHARS};
 
 #[derive(Properties, PartialEq)]
 pub struct TokenCardProps {
@@ -82,8 +82,10 @@ fn token_parts(token: &str) -> Html {
     } else {
         ["header", "payload", "signature"].as_slice()
     };
-    if token.trim_start().starts_with('{') {
-        return html! { <code class="token-raw">{ token.to_owned() }</code> };
+    // A JSON serialization, or a token too long to colour part by part (a refused 1 MB
+    // token): plain text, clipped.
+    if token.trim_start().starts_with('{') || clip(token, CLIP_CHARS).is_some() {
+        return html! { <code class="token-raw"><Clipped text={AttrValue::from(token.to_owned())} /></code> };
     }
     let parts: Vec<&str> = token.split('.').collect();
     html! {
@@ -174,10 +176,10 @@ pub fn token_card(p: &TokenCardProps) -> Html {
                     <span aria-hidden="true">{ verdict_icon(t.verdict) }</span>{ " " }{ word.to_uppercase() }
                 </span>
                 <h3 id={heading_id}>{ format!("Token {}", t.index + 1) }</h3>
-                <span class="token-iss">{ reveal(iss) }</span>
+                <span class="token-iss"><Clipped text={AttrValue::from(iss.to_owned())} /></span>
             </header>
-            <p class="verdict-reason">{ reveal(&t.verdict_reason) }</p>
-            <p class="found-at">{ "Found: " }{ found_at_text(&t.found_at) }
+            <p class="verdict-reason"><Clipped text={AttrValue::from(t.verdict_reason.clone())} /></p>
+            <p class="found-at">{ "Found: " }<Clipped text={AttrValue::from(found_at_text(&t.found_at))} />
                 <span class="fingerprint" title="SHA-256 of the token">{ format!(" · SHA-256 {}…", t.fingerprint.get(..16).unwrap_or("")) }</span>
             </p>
             if let Some(e) = &t.error { <p class="error">{ reveal(e) }</p> }
@@ -192,8 +194,8 @@ pub fn token_card(p: &TokenCardProps) -> Html {
                 if let Some(k) = &t.signing_key {
                     <section class="signing-key">
                         <h4>{ "Signing key" }</h4>
-                        <p>{ format!("Key {} (kid {}), {}", k.key_id, k.kid.as_deref().unwrap_or("none"), if k.verified { "verified the signature" } else { "did not verify the signature" }) }</p>
-                        <p>{ "May sign for: " }<strong>{ k.provenance.scope.describe() }</strong>{ " in the " }
+                        <p class="signing-key-id"><Clipped text={AttrValue::from(format!("Key {} (kid {}), {}", k.key_id, k.kid.as_deref().unwrap_or("none"), if k.verified { "verified the signature" } else { "did not verify the signature" }))} /></p>
+                        <p>{ "May sign for: " }<strong><Clipped text={AttrValue::from(k.provenance.scope.describe())} /></strong>{ " in the " }
                             <strong>{ k.provenance.cloud.map(|c| c.label()).unwrap_or("unknown cloud") }</strong></p>
                         <ul class="provenance">
                             { evidence_line("Scope", &k.provenance.scope_evidence) }
@@ -209,11 +211,11 @@ pub fn token_card(p: &TokenCardProps) -> Html {
                 <div class="decoded">
                     <section>
                         <h4>{ "Header" }</h4>
-                        <pre class="json decoded-header">{ reveal(&pretty(&t.header)) }</pre>
+                        <pre class="json decoded-header"><Clipped text={AttrValue::from(pretty(&t.header))} /></pre>
                     </section>
                     <section>
                         <h4>{ "Payload" }</h4>
-                        <pre class="json decoded-payload">{ reveal(&pretty(&t.claims)) }</pre>
+                        <pre class="json decoded-payload"><Clipped text={AttrValue::from(pretty(&t.claims))} /></pre>
                     </section>
                 </div>
                 <ClaimsTable claims={t.claims.clone()} now={p.now} />

@@ -10,9 +10,17 @@ use super::token_card::TokenCard;
 /// Tokens per page; the first page always holds the first 100 tokens.
 pub const PAGE: usize = 100;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct TokenListProps {
     pub report: Rc<Report>,
+}
+
+/// By pointer: Report is not `Eq`, so `Rc`'s own comparison would walk every token of a
+/// 100,000-token report on each re-render of the page.
+impl PartialEq for TokenListProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.report, &other.report)
+    }
 }
 
 #[function_component(TokenList)]

@@ -51,7 +51,7 @@ impl fmt::Display for TokenError {
             TokenError::Empty => write!(f, "the token is empty"),
             TokenError::TooLarge { bytes, limit } => write!(
                 f,
-                "the token is {bytes} bytes, over the {limit}-byte limit; paste a smaller excerpt"
+                "the token is {bytes} bytes, over Keyhole's {limit}-byte limit for one token (a claim of about 800 KB or more); it is listed but not decoded: to read it, base64url-decode its parts with a general-purpose tool; to analyse it, remove the oversized claim if you made the token"
             ),
             TokenError::WrongSegmentCount { found } => write!(
                 f,

@@ -463,6 +463,27 @@ fn one_megabyte_header_and_key_fields_are_processed_or_refused() {
     assert_eq!(report.notes.len(), 1, "{:?}", report.notes);
 }
 
+#[test]
+fn a_pasted_token_over_the_size_limit_is_listed_as_refused_not_lost() {
+    // In pasted text (a log line), a token with a 1 MB claim is found and refused with a
+    // message naming the limit, rather than silently skipped ("no token was found").
+    let big = hs256(
+        &json!({"alg": "HS256"}),
+        &json!({ "blob": "A".repeat(1_000_000) }),
+    );
+    let text = format!("2026-01-01 INFO Authorization: Bearer {big}\n");
+    let report = analyze_with_reference(
+        &case_with(vec![], vec![], Some(text)),
+        &AnalyzeOptions::at(NOW),
+    );
+    check_report(&report);
+    assert_eq!(report.tokens.len(), 1, "{:?}", report.notes);
+    let token = report.tokens.first();
+    assert_eq!(token.map(|t| t.verdict), Some(Verdict::Malformed));
+    let error = token.and_then(|t| t.error.clone()).unwrap_or_default();
+    assert!(error.contains("-byte limit for one token"), "{error}");
+}
+
 fn nested(depth: usize) -> String {
     format!("{}1{}", "[".repeat(depth), "]".repeat(depth))
 }
@@ -520,6 +541,14 @@ fn deeply_nested_json_in_a_case_or_pasted_text_never_overflows_the_stack() {
             !set.problems.is_empty() || !set.warnings.is_empty(),
             "refusal is explained"
         );
+        if depth > keyhole_engine::limits::MAX_KEY_DOCUMENT_DEPTH {
+            let said = set.problems.first().map(|p| p.message.clone());
+            assert!(
+                said.as_deref()
+                    .is_some_and(|m| m.contains("nests JSON deeper than")),
+                "the refusal names the nesting limit: {said:?}"
+            );
+        }
     }
 }
 

@@ -135,17 +135,18 @@ fn scan_run(run: &str, raw: impl Fn(usize) -> usize, out: &mut Vec<Candidate>) {
         if let Some(want) = want {
             let first = segments.get(i);
             let last = segments.get(i + want - 1);
+            // A token over the size limit is still a candidate (its header was read): parsing
+            // refuses it with `TokenError::TooLarge`, so the analyst sees it listed as refused
+            // and why, instead of "no token was found".
             if let (Some(&(s, _)), Some(&(_, e))) = (first, last) {
-                if e - s <= limits::MAX_TOKEN_BYTES {
-                    if let Some(token) = run.get(s..e) {
-                        out.push(Candidate {
-                            start: raw(s),
-                            end: raw(e),
-                            token: token.to_owned(),
-                        });
-                        i += want;
-                        continue;
-                    }
+                if let Some(token) = run.get(s..e) {
+                    out.push(Candidate {
+                        start: raw(s),
+                        end: raw(e),
+                        token: token.to_owned(),
+                    });
+                    i += want;
+                    continue;
                 }
             }
         }

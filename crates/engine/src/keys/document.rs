@@ -158,6 +158,19 @@ fn read_text(set: &mut KeySet, text: &str, depth: usize) {
         return;
     }
     if depth == 0 && (text.starts_with('{') || text.starts_with('[')) {
+        // Checked first so the analyst reads which limit was hit, not serde_json's
+        // "recursion limit exceeded".
+        if crate::token::json_depth_exceeds(text.as_bytes(), limits::MAX_KEY_DOCUMENT_DEPTH) {
+            problem(
+                set,
+                None,
+                format!(
+                    "the document nests JSON deeper than {} levels, Keyhole's limit for key documents (a JWKS or OpenID configuration needs 4); it is refused as hostile or corrupt input: paste the original document",
+                    limits::MAX_KEY_DOCUMENT_DEPTH
+                ),
+            );
+            return;
+        }
         match serde_json::from_str::<Value>(text) {
             Ok(inner) => read_value(set, &inner, depth + 1),
             Err(e) => problem(
