@@ -184,7 +184,7 @@ pub fn app() -> Html {
                     wasm_bindgen_futures::spawn_local(async move {
                         let options = AnalyzeOptions::at(clock::now());
                         let (report, name) =
-                            verification::analyze(&case, &options, &mut |_, _| {}).await;
+                            verification::analyze(case, &options, &mut |_, _| {}).await;
                         verifier.set(name.into());
                         dispatcher.dispatch(Action::Analysed {
                             revision,

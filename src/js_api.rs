@@ -20,7 +20,7 @@ pub async fn analyze(case: JsValue) -> Result<JsValue, JsValue> {
     let case: CaseFile = serde_json::from_str(&text)
         .map_err(|e| JsValue::from_str(&format!("not a usable case file: {e}")))?;
     let options = AnalyzeOptions::at(crate::adapters::clock::now());
-    let (report, _) = crate::adapters::verification::analyze(&case, &options, &mut |_, _| {}).await;
+    let (report, _) = crate::adapters::verification::analyze(case, &options, &mut |_, _| {}).await;
     let json = serde_json::to_string(&report)
         .map_err(|e| JsValue::from_str(&format!("cannot return the report: {e}")))?;
     JSON::parse(&json)

@@ -13,7 +13,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CryptoKey, SubtleCrypto};
 
-fn subtle() -> Option<SubtleCrypto> {
+/// `crypto.subtle`, if this context has it.
+pub fn subtle() -> Option<SubtleCrypto> {
     let global = js_sys::global();
     let crypto = Reflect::get(&global, &"crypto".into()).ok()?;
     if crypto.is_undefined() || crypto.is_null() {
@@ -117,17 +118,31 @@ async fn import(subtle: &SubtleCrypto, check: &PlannedCheck) -> Option<(CryptoKe
     Some((key.unchecked_into(), verify_params))
 }
 
-/// Answers every check: `Some(true/false)` from WebCrypto, `None` where it could not answer
-/// (unsupported algorithm or key, import refused). Errors only when WebCrypto is missing.
-pub async fn answer_all(checks: &[PlannedCheck]) -> Result<Vec<Option<bool>>, String> {
-    let subtle = subtle().ok_or("WebCrypto is not available (not a secure context)")?;
-    // One import per distinct key and algorithm. Key ids are only unique within one case, so
-    // the material is compared too.
-    type Imported = (KeyMaterial, Option<(CryptoKey, Object)>);
-    let mut keys: HashMap<(String, Alg), Vec<Imported>> = HashMap::new();
-    let mut handles: Vec<Option<(CryptoKey, Object)>> = Vec::with_capacity(checks.len());
+type Handle = Option<(CryptoKey, Object)>;
+
+/// Keys imported into WebCrypto, each once per distinct key and algorithm. Key ids are only
+/// unique within one case, so the material is compared too.
+#[derive(Default)]
+pub struct ImportedKeys {
+    by_id: HashMap<(String, Alg), Vec<(KeyMaterial, Handle)>>,
+}
+
+/// WebCrypto verifications under way; [`settle`] gives their answers.
+pub struct Pending {
+    promise: Promise,
+    slots: Vec<Option<u32>>,
+}
+
+/// Imports (once) the key of every check and starts every verification; WebCrypto works on
+/// its own threads while the caller goes on, until it awaits [`settle`].
+pub async fn start(
+    subtle: &SubtleCrypto,
+    keys: &mut ImportedKeys,
+    checks: &[PlannedCheck],
+) -> Pending {
+    let mut handles: Vec<Handle> = Vec::with_capacity(checks.len());
     for c in checks {
-        let entry = keys.entry((c.key_id.clone(), c.alg)).or_default();
+        let entry = keys.by_id.entry((c.key_id.clone(), c.alg)).or_default();
         let found = entry
             .iter()
             .find(|(m, _)| *m == c.material)
@@ -135,7 +150,7 @@ pub async fn answer_all(checks: &[PlannedCheck]) -> Result<Vec<Option<bool>>, St
         let handle = match found {
             Some(k) => k,
             None => {
-                let k = import(&subtle, c).await;
+                let k = import(subtle, c).await;
                 entry.push((c.material.clone(), k.clone()));
                 k
             }
@@ -163,11 +178,21 @@ pub async fn answer_all(checks: &[PlannedCheck]) -> Result<Vec<Option<bool>>, St
             None => slots.push(None),
         }
     }
-    let settled = JsFuture::from(Promise::all_settled(&promises))
+    Pending {
+        promise: Promise::all_settled(&promises),
+        slots,
+    }
+}
+
+/// The answers of [`start`]ed verifications, in order: `Some(true/false)`, or `None` where
+/// WebCrypto could not answer (unsupported algorithm or key, import refused).
+pub async fn settle(pending: Pending) -> Result<Vec<Option<bool>>, String> {
+    let settled = JsFuture::from(pending.promise)
         .await
         .map_err(|_| "WebCrypto verification failed")?;
     let settled: Array = settled.unchecked_into();
-    Ok(slots
+    Ok(pending
+        .slots
         .into_iter()
         .map(|slot| {
             let r = settled.get(slot?);
@@ -177,4 +202,11 @@ pub async fn answer_all(checks: &[PlannedCheck]) -> Result<Vec<Option<bool>>, St
                 .flatten()
         })
         .collect())
+}
+
+/// Answers every check (see [`settle`]). Errors only when WebCrypto is missing.
+pub async fn answer_all(checks: &[PlannedCheck]) -> Result<Vec<Option<bool>>, String> {
+    let subtle = subtle().ok_or("WebCrypto is not available (not a secure context)")?;
+    let pending = start(&subtle, &mut ImportedKeys::default(), checks).await;
+    settle(pending).await
 }

@@ -110,7 +110,7 @@ impl Worker for AnalysisWorker {
                 });
             };
             let (mut report, verifier) = super::verification::analyze(
-                &req.case,
+                req.case,
                 &AnalyzeOptions::at(req.default_now),
                 &mut progress,
             )
