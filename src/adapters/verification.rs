@@ -84,6 +84,50 @@ fn plan(
     out
 }
 
+/// Records WebCrypto's confirmations of `checks` and has the reference verifier decide the
+/// rest; true when the reference verifier was needed.
+async fn decide(
+    checks: &[PlannedCheck],
+    web: Option<&[Option<bool>]>,
+    answers: &mut RecordedAnswers,
+) -> bool {
+    let mut unconfirmed = Vec::new();
+    for (i, c) in checks.iter().enumerate() {
+        if web.and_then(|w| w.get(i).copied().flatten()) == Some(true) {
+            answers.record(c, Ok(true));
+        } else {
+            unconfirmed.push(c);
+        }
+    }
+    if unconfirmed.is_empty() {
+        return false;
+    }
+    let owned: Vec<PlannedCheck> = unconfirmed.iter().map(|c| (*c).clone()).collect();
+    let decided = rust_verifier::answer(&owned).await;
+    for (i, c) in owned.iter().enumerate() {
+        let answer = match &decided {
+            Ok(list) => list.get(i).cloned().unwrap_or_else(|| {
+                Err(VerifyError::BadKey {
+                    detail: "the pure-Rust verifier gave no answer".to_owned(),
+                })
+            }),
+            Err(why) => Err(VerifyError::UnsupportedAlgorithm {
+                alg: format!("{} (the pure-Rust verifier is unavailable: {why})", c.alg),
+            }),
+        };
+        answers.record(c, answer);
+    }
+    true
+}
+
+/// A slice whose WebCrypto answers are in, waiting for the rest to be decided and judged.
+struct Verified {
+    start: usize,
+    inputs: Vec<TokenInput>,
+    checks: Vec<PlannedCheck>,
+    web: Option<Vec<Option<bool>>>,
+}
+
 /// Analyses `case` as described in the module documentation, calling `progress(done, total)`
 /// after each slice. Returns the report and the name of the verifier(s) that answered.
 pub async fn analyze(
@@ -100,73 +144,49 @@ pub async fn analyze(
     let mut seen = HashSet::new();
     let mut used_reference = false;
     let mut reports: Vec<TokenReport> = Vec::with_capacity(total);
-    // The slice verified last, waiting to be judged: (first index, inputs, verifier name).
-    let mut waiting: Option<(usize, Vec<TokenInput>, &'static str)> = None;
     let trusted = prepared.trusted();
-    let judge = |waiting: Option<(usize, Vec<TokenInput>, &'static str)>,
-                 answers: &RecordedAnswers,
-                 reports: &mut Vec<TokenReport>| {
-        let Some((start, slice, name)) = waiting else {
-            return;
-        };
-        let verifier = Named(name, answers);
-        for (i, input) in slice.into_iter().enumerate() {
-            reports.push(prepared.analyze_token(start + i, input, &trusted, &verifier));
-        }
-    };
-    let mut rest_inputs = inputs.into_iter().peekable();
+    let mut waiting: Option<Verified> = None;
+    let mut rest = inputs.into_iter();
     let mut start = 0;
-    while rest_inputs.peek().is_some() {
-        let slice: Vec<TokenInput> = rest_inputs.by_ref().take(SLICE).collect();
+    loop {
+        let slice: Vec<TokenInput> = rest.by_ref().take(SLICE).collect();
+        let more = !slice.is_empty();
         let checks = plan(&slice, &trusted, &mut seen);
         let pending = match (&subtle, checks.is_empty()) {
             (Some(s), false) => Some(webcrypto::start(s, &mut keys, &checks).await),
             _ => None,
         };
-        // While WebCrypto works, judge the previous slice.
-        judge(waiting.take(), &answers, &mut reports);
-        if !reports.is_empty() {
+        // While WebCrypto verifies this slice, decide and judge the previous one.
+        if let Some(v) = waiting.take() {
+            let needed = decide(&v.checks, v.web.as_deref(), &mut answers).await;
+            used_reference |= needed;
+            let name = match (&subtle, needed) {
+                (None, _) => REFERENCE_ONLY,
+                (Some(_), false) => WEBCRYPTO,
+                (Some(_), true) => WEBCRYPTO_AND_REFERENCE,
+            };
+            let verifier = Named(name, &answers);
+            for (i, input) in v.inputs.into_iter().enumerate() {
+                reports.push(prepared.analyze_token(v.start + i, input, &trusted, &verifier));
+            }
             progress(reports.len(), total);
+        }
+        if !more {
+            break;
         }
         let web = match pending {
             Some(p) => webcrypto::settle(p).await.ok(),
             None => subtle.as_ref().map(|_| Vec::new()),
         };
-        let mut unconfirmed = Vec::new();
-        for (i, c) in checks.iter().enumerate() {
-            if web.as_ref().and_then(|w| w.get(i).copied().flatten()) == Some(true) {
-                answers.record(c, Ok(true));
-            } else {
-                unconfirmed.push(c.clone());
-            }
-        }
-        if !unconfirmed.is_empty() {
-            used_reference = true;
-            let decided = rust_verifier::answer(&unconfirmed).await;
-            for (i, c) in unconfirmed.iter().enumerate() {
-                let answer = match &decided {
-                    Ok(list) => list.get(i).cloned().unwrap_or_else(|| {
-                        Err(VerifyError::BadKey {
-                            detail: "the pure-Rust verifier gave no answer".to_owned(),
-                        })
-                    }),
-                    Err(why) => Err(VerifyError::UnsupportedAlgorithm {
-                        alg: format!("{} (the pure-Rust verifier is unavailable: {why})", c.alg),
-                    }),
-                };
-                answers.record(c, answer);
-            }
-        }
-        let name = match (&subtle, unconfirmed.is_empty()) {
-            (None, _) => REFERENCE_ONLY,
-            (Some(_), true) => WEBCRYPTO,
-            (Some(_), false) => WEBCRYPTO_AND_REFERENCE,
-        };
         let len = slice.len();
-        waiting = Some((start, slice, name));
+        waiting = Some(Verified {
+            start,
+            inputs: slice,
+            checks,
+            web,
+        });
         start += len;
     }
-    judge(waiting.take(), &answers, &mut reports);
     progress(total, total);
     drop(trusted);
     let name = match (&subtle, used_reference) {
