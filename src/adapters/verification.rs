@@ -11,14 +11,11 @@
 
 use std::collections::HashSet;
 
-use keyhole_engine::analyze::{PreparedCase, TokenInput};
-use keyhole_engine::keys::KeyEntry;
+use keyhole_engine::analyze::{plan_inputs, PreparedCase, TokenInput};
 use keyhole_engine::keys::KeyMaterial;
 use keyhole_engine::report::TokenReport;
-use keyhole_engine::verify::{
-    self, Alg, PlannedCheck, RecordedAnswers, SignatureVerifier, VerifyError,
-};
-use keyhole_engine::{token, AnalyzeOptions, CaseFile, Report};
+use keyhole_engine::verify::{Alg, PlannedCheck, RecordedAnswers, SignatureVerifier, VerifyError};
+use keyhole_engine::{AnalyzeOptions, CaseFile, Report};
 
 use super::{rust_verifier, webcrypto};
 
@@ -51,37 +48,6 @@ impl SignatureVerifier for Named<'_> {
     ) -> Result<bool, VerifyError> {
         self.1.verify(alg, key, signing_input, signature)
     }
-}
-
-/// The checks a slice's tokens need that no earlier slice asked.
-fn plan(
-    slice: &[TokenInput],
-    trusted: &[&KeyEntry],
-    seen: &mut HashSet<(Alg, String, Vec<u8>, Vec<u8>)>,
-) -> Vec<PlannedCheck> {
-    let mut out = Vec::new();
-    for input in slice {
-        let Ok(parsed) = token::parse_token(&input.text) else {
-            continue;
-        };
-        let Some(block) = parsed.primary() else {
-            continue;
-        };
-        if let verify::Plan::Checks { checks, .. } = verify::plan_checks(block, trusted) {
-            for c in checks {
-                let id = (
-                    c.alg,
-                    c.key_id.clone(),
-                    c.signing_input.clone(),
-                    c.signature.clone(),
-                );
-                if seen.insert(id) {
-                    out.push(c);
-                }
-            }
-        }
-    }
-    out
 }
 
 /// Records WebCrypto's confirmations of `checks` and has the reference verifier decide the
@@ -151,7 +117,7 @@ pub async fn analyze(
     loop {
         let slice: Vec<TokenInput> = rest.by_ref().take(SLICE).collect();
         let more = !slice.is_empty();
-        let checks = plan(&slice, &trusted, &mut seen);
+        let checks = plan_inputs(&slice, &trusted, &mut seen);
         let pending = match (&subtle, checks.is_empty()) {
             (Some(s), false) => Some(webcrypto::start(s, &mut keys, &checks).await),
             _ => None,

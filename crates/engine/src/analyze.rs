@@ -283,21 +283,38 @@ pub fn analyze_with_reference(case: &CaseFile, options: &AnalyzeOptions<'_>) -> 
 
 /// Every signature check the analysis of `case` will ask, each distinct (key, algorithm,
 /// signing input, signature) once, for a batch or asynchronous verifier (WebCrypto) to answer
-/// before [`analyze`] runs with a [`verify::AnswerCache`]. Key ids refer to the same key sets
+/// before [`analyze`] runs with a [`verify::RecordedAnswers`]. Key ids refer to the same key sets
 /// `analyze` reads, so the answers line up.
 pub fn planned_checks(case: &CaseFile) -> Vec<verify::PlannedCheck> {
     let sets = read_key_sets(case);
     let trusted: Vec<&KeyEntry> = sets.iter().flat_map(|s| s.keys.iter()).collect();
-    let mut seen = std::collections::HashSet::new();
+    plan_inputs(
+        &inputs(case, &mut Vec::new()),
+        &trusted,
+        &mut std::collections::HashSet::new(),
+    )
+}
+
+/// What identifies a signature check: algorithm, key id, signing input, signature.
+pub type CheckId = (verify::Alg, String, Vec<u8>, Vec<u8>);
+
+/// The checks `inputs` need (with `trusted`, from [`PreparedCase::trusted`]) that are not in
+/// `seen` yet, which records them: [`planned_checks`] for a caller that works through a case in
+/// slices (the browser verifies one slice with WebCrypto while judging the previous one).
+pub fn plan_inputs(
+    inputs: &[TokenInput],
+    trusted: &[&KeyEntry],
+    seen: &mut std::collections::HashSet<CheckId>,
+) -> Vec<verify::PlannedCheck> {
     let mut out = Vec::new();
-    for input in inputs(case, &mut Vec::new()) {
+    for input in inputs {
         let Ok(parsed) = token::parse_token(&input.text) else {
             continue;
         };
         let Some(block) = parsed.primary() else {
             continue;
         };
-        if let verify::Plan::Checks { checks, .. } = verify::plan_checks(block, &trusted) {
+        if let verify::Plan::Checks { checks, .. } = verify::plan_checks(block, trusted) {
             for c in checks {
                 let id = (
                     c.alg,

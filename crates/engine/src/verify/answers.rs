@@ -1,10 +1,10 @@
-//! Answers computed elsewhere (WebCrypto in the browser, asynchronously) replayed through the
-//! synchronous [`SignatureVerifier`] interface, with the reference verifier behind them.
+//! Answers computed elsewhere — asynchronously by WebCrypto, or by the reference verifier in
+//! another wasm module — replayed through the synchronous [`SignatureVerifier`] interface.
 //!
-//! So that no verdict depends on which verifier answered: a "verified" answer is used as is, but
-//! any other answer (false, unsupported, missing) is decided again by the reference verifier
-//! (`jsonwebtoken`). A lenient external verifier could only differ by saying "true" where the
-//! reference says "false"; the browser conformance tests check that it does not.
+//! The web app records WebCrypto's "verified" answers and the reference verifier's answers to
+//! everything else (`src/adapters/verification.rs`), so no verdict depends on which verifier
+//! answered: WebCrypto could only differ by saying "true" where the reference says "false", and
+//! the browser conformance test (`e2e/conformance.mjs`) checks that it does not.
 
 use std::collections::HashMap;
 
@@ -12,22 +12,29 @@ use super::{Alg, PlannedCheck, SignatureVerifier, VerifyError};
 use crate::keys::KeyMaterial;
 
 type Question = (Alg, Vec<u8>, Vec<u8>);
+type Answer = Result<bool, VerifyError>;
 
-/// Answers keyed by question (algorithm, signing input, signature) and then key material: key
-/// ids are only unique within one case, so the material itself identifies the key.
-pub(super) struct Answers<A> {
-    by_question: HashMap<Question, Vec<(KeyMaterial, A)>>,
+/// Answers given elsewhere, replayed as they were (false and errors included). A check nobody
+/// answered is an error, never a guess.
+pub struct RecordedAnswers {
+    name: &'static str,
+    /// By question, then by key material: key ids are only unique within one case, so the
+    /// material itself identifies the key.
+    answers: HashMap<Question, Vec<(KeyMaterial, Answer)>>,
 }
 
-impl<A> Answers<A> {
-    pub(super) fn new() -> Self {
-        Answers {
-            by_question: HashMap::new(),
+impl RecordedAnswers {
+    /// No answers yet, under the name shown to the analyst.
+    pub fn new(name: &'static str) -> Self {
+        RecordedAnswers {
+            name,
+            answers: HashMap::new(),
         }
     }
 
-    pub(super) fn record(&mut self, check: &PlannedCheck, answer: A) {
-        self.by_question
+    /// Records the answer to `check`.
+    pub fn record(&mut self, check: &PlannedCheck, answer: Answer) {
+        self.answers
             .entry((
                 check.alg,
                 check.signing_input.clone(),
@@ -36,53 +43,9 @@ impl<A> Answers<A> {
             .or_default()
             .push((check.material.clone(), answer));
     }
-
-    pub(super) fn get(&self, alg: Alg, key: &KeyMaterial, input: &[u8], sig: &[u8]) -> Option<&A> {
-        self.by_question
-            .get(&(alg, input.to_vec(), sig.to_vec()))
-            .and_then(|list| list.iter().find(|(m, _)| m == key))
-            .map(|(_, a)| a)
-    }
-
-    pub(super) fn len(&self) -> usize {
-        self.by_question.values().map(Vec::len).sum()
-    }
 }
 
-/// Recorded answers, looked up in constant time, with a fallback verifier.
-pub struct AnswerCache<'a> {
-    name: &'static str,
-    answers: Answers<bool>,
-    fallback: &'a dyn SignatureVerifier,
-}
-
-impl<'a> AnswerCache<'a> {
-    /// An empty cache named `name` (shown to the analyst) over `fallback`.
-    pub fn new(name: &'static str, fallback: &'a dyn SignatureVerifier) -> Self {
-        AnswerCache {
-            name,
-            answers: Answers::new(),
-            fallback,
-        }
-    }
-
-    /// Records that `check` verified (`true`) or not.
-    pub fn record(&mut self, check: &PlannedCheck, verified: bool) {
-        self.answers.record(check, verified);
-    }
-
-    /// How many answers are recorded.
-    pub fn len(&self) -> usize {
-        self.answers.len()
-    }
-
-    /// True when nothing is recorded.
-    pub fn is_empty(&self) -> bool {
-        self.answers.len() == 0
-    }
-}
-
-impl SignatureVerifier for AnswerCache<'_> {
+impl SignatureVerifier for RecordedAnswers {
     fn name(&self) -> &'static str {
         self.name
     }
@@ -94,10 +57,15 @@ impl SignatureVerifier for AnswerCache<'_> {
         signing_input: &[u8],
         signature: &[u8],
     ) -> Result<bool, VerifyError> {
-        match self.answers.get(alg, key, signing_input, signature) {
-            Some(true) => Ok(true),
-            _ => self.fallback.verify(alg, key, signing_input, signature),
-        }
+        self.answers
+            .get(&(alg, signing_input.to_vec(), signature.to_vec()))
+            .and_then(|list| list.iter().find(|(m, _)| m == key))
+            .map(|(_, answer)| answer.clone())
+            .unwrap_or_else(|| {
+                Err(VerifyError::UnsupportedAlgorithm {
+                    alg: format!("{alg} (no verifier answered this check)"),
+                })
+            })
     }
 }
 
@@ -107,22 +75,12 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    struct Fixed(bool);
-    impl SignatureVerifier for Fixed {
-        fn name(&self) -> &'static str {
-            "fixed"
-        }
-        fn verify(&self, _: Alg, _: &KeyMaterial, _: &[u8], _: &[u8]) -> Result<bool, VerifyError> {
-            Ok(self.0)
-        }
-    }
-
-    fn check() -> PlannedCheck {
+    fn check(secret: u8) -> PlannedCheck {
         PlannedCheck {
             alg: Alg::HS256,
             key_id: "0/0".into(),
             material: KeyMaterial::Oct {
-                secret: vec![1; 32],
+                secret: vec![secret; 32],
             },
             signing_input: b"a.b".to_vec(),
             signature: vec![9; 32],
@@ -130,40 +88,37 @@ mod tests {
     }
 
     #[test]
-    fn a_recorded_true_is_used_without_the_fallback() {
-        let fallback = Fixed(false);
-        let mut cache = AnswerCache::new("webcrypto", &fallback);
-        let c = check();
-        cache.record(&c, true);
-        assert_eq!(
-            cache.verify(c.alg, &c.material, &c.signing_input, &c.signature),
-            Ok(true)
-        );
-        assert_eq!(cache.len(), 1);
+    fn recorded_answers_are_replayed_as_given_false_and_errors_included() {
+        let mut recorded = RecordedAnswers::new("replay");
+        let (yes, no, err) = (check(1), check(2), check(3));
+        recorded.record(&yes, Ok(true));
+        recorded.record(&no, Ok(false));
+        let refused = Err(VerifyError::UnsupportedAlgorithm {
+            alg: "HS256".into(),
+        });
+        recorded.record(&err, refused.clone());
+        let ask =
+            |c: &PlannedCheck| recorded.verify(c.alg, &c.material, &c.signing_input, &c.signature);
+        assert_eq!(ask(&yes), Ok(true));
+        assert_eq!(ask(&no), Ok(false));
+        assert_eq!(ask(&err), refused);
+        assert_eq!(recorded.name(), "replay");
     }
 
     #[test]
-    fn a_recorded_false_or_missing_answer_is_decided_by_the_fallback() {
-        let fallback = Fixed(true);
-        let mut cache = AnswerCache::new("webcrypto", &fallback);
-        let c = check();
-        cache.record(&c, false);
-        assert_eq!(
-            cache.verify(c.alg, &c.material, &c.signing_input, &c.signature),
-            Ok(true)
-        );
-        let other = KeyMaterial::Oct {
-            secret: vec![2; 32],
-        };
-        assert_eq!(
-            cache.verify(c.alg, &other, &c.signing_input, &c.signature),
-            Ok(true)
-        );
-        let strict = Fixed(false);
-        let empty = AnswerCache::new("webcrypto", &strict);
-        assert_eq!(
-            empty.verify(c.alg, &c.material, &c.signing_input, &c.signature),
-            Ok(false)
-        );
+    fn a_check_nobody_answered_is_an_error_not_a_guess() {
+        let mut recorded = RecordedAnswers::new("replay");
+        recorded.record(&check(1), Ok(true));
+        // Same question, another key.
+        let other = check(2);
+        assert!(matches!(
+            recorded.verify(
+                other.alg,
+                &other.material,
+                &other.signing_input,
+                &other.signature
+            ),
+            Err(VerifyError::UnsupportedAlgorithm { ref alg }) if alg.contains("no verifier answered")
+        ));
     }
 }

@@ -15,12 +15,11 @@ mod jsonwebtoken_verifier;
 pub mod remote;
 mod select;
 
-pub use answers::AnswerCache;
+pub use answers::RecordedAnswers;
 pub use check::{conclude, plan_checks, verify_signature, verify_token, Plan, PlannedCheck};
 pub use fit::alg_fits_key;
 #[cfg(feature = "rust-crypto")]
 pub use jsonwebtoken_verifier::JsonWebTokenVerifier;
-pub use remote::RecordedAnswers;
 pub use select::select_keys;
 
 /// JWS algorithms Keyhole knows about (RFC 7518 §3.1, RFC 8037).

@@ -3,11 +3,10 @@
 //! separately built wasm module (`crates/rust-verifier`) — only when something is left that
 //! WebCrypto did not confirm. The two modules share no memory, so the checks go over as JSON
 //! ([`encode_checks`] → [`answer_checks`] → [`decode_answers`]) and the answers come back into a
-//! [`RecordedAnswers`], which the engine then consults like any other verifier.
+//! [`super::RecordedAnswers`], which the engine then consults like any other verifier.
 
 use serde::{Deserialize, Serialize};
 
-use super::answers::Answers;
 use super::{Alg, PlannedCheck, SignatureVerifier, VerifyError};
 use crate::b64;
 use crate::keys::KeyMaterial;
@@ -182,52 +181,6 @@ pub fn decode_answers(
         .collect())
 }
 
-/// Answers the reference verifier gave elsewhere, replayed as they were (false and errors
-/// included: they are the reference's own verdicts). A check nobody answered is an error, never
-/// a guess.
-pub struct RecordedAnswers {
-    name: &'static str,
-    answers: Answers<Result<bool, VerifyError>>,
-}
-
-impl RecordedAnswers {
-    /// No answers yet, under the name shown to the analyst.
-    pub fn new(name: &'static str) -> Self {
-        RecordedAnswers {
-            name,
-            answers: Answers::new(),
-        }
-    }
-
-    /// Records the answer to `check`.
-    pub fn record(&mut self, check: &PlannedCheck, answer: Result<bool, VerifyError>) {
-        self.answers.record(check, answer);
-    }
-}
-
-impl SignatureVerifier for RecordedAnswers {
-    fn name(&self) -> &'static str {
-        self.name
-    }
-
-    fn verify(
-        &self,
-        alg: Alg,
-        key: &KeyMaterial,
-        signing_input: &[u8],
-        signature: &[u8],
-    ) -> Result<bool, VerifyError> {
-        self.answers
-            .get(alg, key, signing_input, signature)
-            .cloned()
-            .unwrap_or_else(|| {
-                Err(VerifyError::BadKey {
-                    detail: "no verifier answered this check (it was not planned)".to_owned(),
-                })
-            })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,32 +285,6 @@ mod tests {
         assert_eq!(answers, direct);
         assert_eq!(answers.first(), Some(&Ok(true)));
         assert_eq!(answers.get(1), Some(&Ok(false)));
-    }
-
-    #[test]
-    fn recorded_answers_replay_false_and_errors_and_refuse_the_unasked() {
-        let checks = checks();
-        let mut recorded = RecordedAnswers::new("reference");
-        for c in &checks {
-            recorded.record(
-                c,
-                Echo.verify(c.alg, &c.material, &c.signing_input, &c.signature),
-            );
-        }
-        for c in &checks {
-            assert_eq!(
-                recorded.verify(c.alg, &c.material, &c.signing_input, &c.signature),
-                Echo.verify(c.alg, &c.material, &c.signing_input, &c.signature)
-            );
-        }
-        // Same question, another key: not answered, so an error rather than a guess.
-        let other = KeyMaterial::Oct {
-            secret: b"other".to_vec(),
-        };
-        assert!(matches!(
-            recorded.verify(Alg::HS256, &other, b"e.f", b""),
-            Err(VerifyError::BadKey { .. })
-        ));
     }
 
     #[test]
