@@ -12,6 +12,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { serveDir } from "./serve.mjs";
 import { launch } from "./browser.mjs";
+import { assert, checks } from "./harness.mjs";
 
 const dist = process.argv[2] ?? "dist";
 const outDir = join(new URL("..", import.meta.url).pathname, "e2e/out");
@@ -39,20 +40,7 @@ const H = {
 const KID = `${H.svg}${H.bidi}`;
 const TENANT = "11111111-2222-3333-4444-555555555555";
 
-const results = [];
-async function check(name, fn) {
-  try {
-    await fn();
-    results.push([name, true]);
-    console.log(`  ok   ${name}`);
-  } catch (e) {
-    results.push([name, false]);
-    console.log(`  FAIL ${name}\n       ${String(e?.stack ?? e).split("\n").slice(0, 6).join("\n       ")}`);
-  }
-}
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
+const { check, finish } = checks();
 
 const INJECTABLE = "img, script, iframe, svg, style, object, embed, link, form, math, video, audio, a[href^='javascript' i]";
 const state = (page) =>
@@ -199,6 +187,4 @@ try {
   await server.close();
 }
 
-const failed = results.filter(([, ok]) => !ok).length;
-console.log(`hostile: ${results.length - failed} of ${results.length} checks passed in headless Chromium`);
-process.exit(failed ? 1 : 0);
+finish("hostile", " in headless Chromium");

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serveDir } from "./serve.mjs";
 import { launch } from "./browser.mjs";
+import { assert, checks } from "./harness.mjs";
 
 const dist = process.argv[2] ?? "dist";
 const root = new URL("..", import.meta.url).pathname;
@@ -38,24 +39,9 @@ function es256(privateKey, kid, claims) {
 }
 const nested = (depth) => `${"[".repeat(depth)}1${"]".repeat(depth)}`;
 
-const results = [];
 const measured = [];
 /** LIMITS_ONLY=regex runs only the matching checks (for development; CI runs them all). */
-const only = process.env.LIMITS_ONLY ? new RegExp(process.env.LIMITS_ONLY) : null;
-async function check(name, fn) {
-  if (only && !only.test(name)) return;
-  try {
-    await fn();
-    results.push([name, true]);
-    console.log(`  ok   ${name}`);
-  } catch (e) {
-    results.push([name, false]);
-    console.log(`  FAIL ${name}\n       ${String(e?.stack ?? e).split("\n").slice(0, 6).join("\n       ")}`);
-  }
-}
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
+const { check, finish } = checks({ only: process.env.LIMITS_ONLY ? new RegExp(process.env.LIMITS_ONLY) : null });
 
 const server = await serveDir(dist, "/");
 const { context, consoleErrors } = await launch();
@@ -333,6 +319,4 @@ try {
 
 console.log("       measured (time to result, longest main-thread task):");
 for (const m of measured) console.log(`         ${m.label}: ${m.ms} ms, longest task ${m.longest} ms (${m.tasks} over 50 ms)`);
-const failed = results.filter(([, ok]) => !ok).length;
-console.log(`limits: ${results.length - failed} of ${results.length} checks passed in headless Chromium (screenshots in e2e/out/)`);
-process.exit(failed ? 1 : 0);
+finish("limits", " in headless Chromium (screenshots in e2e/out/)");

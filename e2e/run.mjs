@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { serveDir } from "./serve.mjs";
 import { launch } from "./browser.mjs";
+import { assert, checks } from "./harness.mjs";
 
 const dist = process.argv[2] ?? "dist";
 const root = new URL("..", import.meta.url).pathname;
@@ -26,20 +27,7 @@ function makeToken(claims, header = {}) {
   return `${head}.${body}.${sig}`;
 }
 
-const results = [];
-async function check(name, fn) {
-  try {
-    await fn();
-    results.push([name, true]);
-    console.log(`  ok   ${name}`);
-  } catch (e) {
-    results.push([name, false]);
-    console.log(`  FAIL ${name}\n       ${String(e?.stack ?? e).split("\n").slice(0, 6).join("\n       ")}`);
-  }
-}
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
+const { check, finish } = checks();
 async function waitForAnalysis(page, total) {
   const sel = total === undefined ? "#summary[data-total]" : `#summary[data-total="${total}"]`;
   await page.waitForSelector(sel, { timeout: 20000 });
@@ -347,6 +335,4 @@ try {
   await server.close();
 }
 
-const failed = results.filter(([, ok]) => !ok).length;
-console.log(`e2e: ${results.length - failed} of ${results.length} browser checks passed in headless Chromium (screenshots in e2e/out/)`);
-process.exit(failed ? 1 : 0);
+finish("e2e", " in headless Chromium (screenshots in e2e/out/)");

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { serveDir } from "./serve.mjs";
 import { launch } from "./browser.mjs";
+import { assert, checks } from "./harness.mjs";
 
 const dist = process.argv[2] ?? "dist";
 const root = new URL("..", import.meta.url).pathname;
@@ -17,21 +18,7 @@ const goldenDir = join(root, "crates/engine/golden/cases");
 const cli = process.env.KEYHOLE_CLI ?? join(root, "target/debug/keyhole");
 const VERIFIER = "keyhole-rust-verifier.js";
 
-let failed = 0;
-let passed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`  ok   ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`  FAIL ${name}\n       ${String(e?.stack ?? e).split("\n").slice(0, 6).join("\n       ")}`);
-  }
-}
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
+const { check, finish } = checks();
 
 /** Verdicts and codes the CLI (the reference) gives for a case file. */
 function cliVerdicts(file) {
@@ -196,5 +183,4 @@ try {
 } finally {
   await server.close();
 }
-console.log(`e2e verifiers: ${passed} of ${passed + failed} checks passed`);
-process.exit(failed === 0 ? 0 : 1);
+finish("e2e verifiers");
