@@ -12,9 +12,8 @@
 use std::collections::HashSet;
 
 use keyhole_engine::analyze::{plan_inputs, PreparedCase, TokenInput};
-use keyhole_engine::keys::KeyMaterial;
 use keyhole_engine::report::TokenReport;
-use keyhole_engine::verify::{Alg, PlannedCheck, RecordedAnswers, SignatureVerifier, VerifyError};
+use keyhole_engine::verify::{PlannedCheck, RecordedAnswers, VerifyError};
 use keyhole_engine::{AnalyzeOptions, CaseFile, Report};
 
 use super::{rust_verifier, webcrypto};
@@ -30,25 +29,6 @@ pub const REFERENCE_ONLY: &str = "jsonwebtoken (pure Rust; WebCrypto is unavaila
 /// Tokens per slice: large enough that WebCrypto has plenty to do in parallel, small enough
 /// that judging one slice is a short task.
 const SLICE: usize = 500;
-
-/// The recorded answers under the name of whoever gave them, for one slice.
-struct Named<'a>(&'static str, &'a RecordedAnswers);
-
-impl SignatureVerifier for Named<'_> {
-    fn name(&self) -> &'static str {
-        self.0
-    }
-
-    fn verify(
-        &self,
-        alg: Alg,
-        key: &KeyMaterial,
-        signing_input: &[u8],
-        signature: &[u8],
-    ) -> Result<bool, VerifyError> {
-        self.1.verify(alg, key, signing_input, signature)
-    }
-}
 
 /// Records WebCrypto's confirmations of `checks` and has the reference verifier decide the
 /// rest; true when the reference verifier was needed.
@@ -131,9 +111,9 @@ pub async fn analyze(
                 (Some(_), false) => WEBCRYPTO,
                 (Some(_), true) => WEBCRYPTO_AND_REFERENCE,
             };
-            let verifier = Named(name, &answers);
+            answers.rename(name);
             for (i, input) in v.inputs.into_iter().enumerate() {
-                reports.push(prepared.analyze_token(v.start + i, input, &trusted, &verifier));
+                reports.push(prepared.analyze_token(v.start + i, input, &trusted, &answers));
             }
             progress(reports.len(), total);
         }

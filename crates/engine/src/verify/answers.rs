@@ -32,6 +32,12 @@ impl RecordedAnswers {
         }
     }
 
+    /// Changes the name shown to the analyst from now on (a batch answered partly by one
+    /// verifier and partly by another is named per part as it is judged).
+    pub fn rename(&mut self, name: &'static str) {
+        self.name = name;
+    }
+
     /// Records the answer to `check`.
     pub fn record(&mut self, check: &PlannedCheck, answer: Answer) {
         self.answers
@@ -103,6 +109,11 @@ mod tests {
         assert_eq!(ask(&no), Ok(false));
         assert_eq!(ask(&err), refused);
         assert_eq!(recorded.name(), "replay");
+        recorded.rename("webcrypto");
+        assert_eq!(recorded.name(), "webcrypto");
+        // Renaming keeps every answer.
+        let again = recorded.verify(yes.alg, &yes.material, &yes.signing_input, &yes.signature);
+        assert_eq!(again, Ok(true));
     }
 
     #[test]
