@@ -5,10 +5,13 @@
 // WebCrypto (`wasm_bindgen.webcryptoAnswers`) and to the on-demand pure-Rust verifier module
 // (`keyholeRustVerifier`, jsonwebtoken compiled to wasm), and asserts:
 //  - the wasm reference verifier answers exactly as the native one;
-//  - WebCrypto never says "verified" where jsonwebtoken does not: the app uses WebCrypto's
-//    "verified" as is and lets jsonwebtoken decide everything else, so this is what makes every
-//    verdict independent of which verifier answered.
-// Where WebCrypto says "invalid" or cannot answer but jsonwebtoken verifies, the app's verdict is
+//  - WebCrypto never says "verified" where jsonwebtoken does not, and for the algorithms whose
+//    "not verified" the app takes from WebCrypto as final (RS*, ES*, HS*: see
+//    src/adapters/verification.rs, `webcrypto_false_is_final`) never says "not verified" where
+//    jsonwebtoken says anything else: the app uses those answers as is and lets jsonwebtoken
+//    decide everything else, so this is what makes every verdict independent of which verifier
+//    answered.
+// Where WebCrypto cannot answer, or says "invalid" for PS*/EdDSA, the app's verdict is
 // jsonwebtoken's; those cases are counted and printed.
 // Usage: node e2e/conformance.mjs DIST_DIR CHECKS_JSONL
 import { existsSync } from "node:fs";
@@ -17,6 +20,8 @@ import { serveDir } from "./serve.mjs";
 import { launch } from "./browser.mjs";
 
 const [dist = "dist", checksFile] = process.argv.slice(2);
+/** The algorithms whose "not verified" from WebCrypto the app takes as final. */
+const FALSE_IS_FINAL = /^(RS|ES|HS)(256|384|512)$/;
 if (!checksFile || !existsSync(checksFile)) {
   console.log(`skipped: no recorded checks at ${checksFile} (../shared not found, so the conformance suites were skipped)`);
   process.exit(0);
@@ -56,6 +61,9 @@ try {
     if (web[i] === true && reference !== true) {
       failures.push(`check ${i} (${alg}): WebCrypto says verified, jsonwebtoken says ${reference}`);
     }
+    if (web[i] === false && FALSE_IS_FINAL.test(alg) && reference !== false) {
+      failures.push(`check ${i} (${alg}): WebCrypto says not verified (final for ${alg}), jsonwebtoken says ${reference}`);
+    }
     if (reference === true) s.verified++;
     if (web[i] === reference) s.webcrypto_agrees++;
     else s.decided_by_jsonwebtoken++;
@@ -76,4 +84,4 @@ if (failures.length) {
   console.log(`  FAIL ${failures.length} disagreements:\n    ${failures.slice(0, 40).join("\n    ")}`);
   process.exit(1);
 }
-console.log("  ok   WebCrypto never verifies what jsonwebtoken refuses; wasm jsonwebtoken answers as native");
+console.log("  ok   WebCrypto never verifies what jsonwebtoken refuses, its final refusals (RS/ES/HS) are jsonwebtoken's; wasm jsonwebtoken answers as native");

@@ -58,7 +58,11 @@ const markers = (page, sel) => page.$$eval(`${sel} .invisible-char`, (els) => el
  * character (each should have become a U+XXXX marker): returns the offending snippets.
  */
 const rawInvisible = (page) =>
-  page.evaluate(() => {
+  page.evaluate(async () => {
+    // Token details are rendered only while open: open every card's first.
+    document.querySelectorAll(".token-list details").forEach((d) => (d.open = true));
+    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     const bad = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/;
     const out = [];
     for (const root of document.querySelectorAll("#summary, .token-list, .key-matrix")) {

@@ -254,6 +254,9 @@ try {
       // The edit makes the old report stale at once (data-total goes), so this waits for the new one.
       () => page.waitForSelector("#key-matrix", { timeout: 180000 }).then(() => waitTotal(page, 3)),
     );
+    // Token details are rendered while open: open the three cards.
+    await page.$$eval(".token-card details", (ds) => ds.forEach((d) => (d.open = true)));
+    await page.waitForFunction(() => document.querySelectorAll(".token-card .signature-line").length === 3);
     const lines = await page.$$eval(".token-card .signature-line", (e) => e.map((x) => x.textContent));
     assert(lines.length === 3 && lines.every((l) => l.includes("verified with trusted key")), `signature lines: ${lines.join(" | ")}`);
     const rows = await page.$$eval("#key-matrix tbody tr", (e) => e.length);

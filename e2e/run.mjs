@@ -208,7 +208,7 @@ try {
     assert(state.visible !== "none", "injected CSS applied");
   });
 
-  await check("10,000 pasted tokens are analysed in the worker and no main-thread task exceeds 200 ms", async () => {
+  await check("10,000 pasted tokens are found by the extraction worker, analysed in slices, and no main-thread task exceeds 200 ms", async () => {
     await page.click("#reset");
     const many = Array.from({ length: 10000 }, (_, i) => makeToken({ sub: `user-${i}`, tid: "11111111-2222-3333-4444-555555555555", iat: i }));
     await page.evaluate(() => {
@@ -223,7 +223,8 @@ try {
     }, many.join("\n"));
     await waitForAnalysis(page, "10000");
     const status = await page.textContent("#summary .status");
-    assert(status.includes("web worker") && status.includes("WebCrypto"), `not analysed with WebCrypto in the worker: ${status}`);
+    assert(status.includes("WebCrypto"), `not verified with WebCrypto: ${status}`);
+    assert(page.workers().length >= 1, "the text was not searched in a worker");
     const cards = await page.$$eval("[data-verdict]", (e) => e.length);
     assert(cards === 100, `expected the first page of 100 tokens, got ${cards}`);
     const longTasks = await page.evaluate(() => window.__longTasks);

@@ -1,19 +1,21 @@
-//! The application shell: the workspace reducer, debounced analysis (on the main thread for
-//! small cases, in the worker for large ones), file drops anywhere, and the layout.
+//! The application shell: the workspace reducer, debounced analysis (on the main thread in
+//! slices; a large pasted text is searched for tokens by the extraction worker first), file
+//! drops anywhere, and the layout.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gloo::file::callbacks::FileReader;
 use gloo::file::File;
 use gloo::timers::callback::Timeout;
 use gloo::worker::{Spawnable, WorkerBridge};
-use keyhole_engine::{AnalyzeOptions, Report};
+use keyhole_engine::{AnalyzeOptions, CaseFile, Report};
 use yew::prelude::*;
 
+use crate::adapters::analysis::{self, Found};
 use crate::adapters::files::{classify, read, Dropped};
-use crate::adapters::worker::{self, AnalysisWorker, Reply, Request};
-use crate::adapters::{clock, download, verification};
+use crate::adapters::worker::{self, ExtractionWorker, Reply};
+use crate::adapters::{clock, download};
 use crate::components::case_bar::CaseBar;
 use crate::components::export_bar::ExportBar;
 use crate::components::key_matrix::KeyMatrix;
@@ -37,21 +39,59 @@ fn debounce_delay(now_ms: f64, previous_change_ms: f64) -> u32 {
     }
 }
 
-/// Cases bigger than this go to the worker (when one can run). Size counts every input the
-/// engine parses — pasted text, case-file tokens and key documents — since a 10,000-key JWKS
-/// beside three tokens costs the main thread as much as a long log.
-fn is_large(ws: &Workspace) -> bool {
-    ws.case_tokens.len() > 50 || ws.input_bytes() > 64 * 1024
+/// Pasted text longer than this is searched for tokens by the extraction worker (when one can
+/// run): one pass over a 10 MB log takes the wasm ≈0.5 s, which cannot be sliced.
+const LARGE_TEXT_BYTES: usize = 64 * 1024;
+
+/// Starts analysing `case` (its text already searched when `found` is given) for `revision`;
+/// the result is dropped if the analyst changes the case meanwhile (`latest` moves on).
+fn start_analysis(
+    revision: u64,
+    case: CaseFile,
+    found: Option<Found>,
+    dispatcher: UseReducerDispatcher<Workspace>,
+    verifier: UseStateHandle<AttrValue>,
+    latest: Rc<Cell<u64>>,
+) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let options = AnalyzeOptions::at(clock::now());
+        let d = dispatcher.clone();
+        // Small cases finish in one slice: no progress to show, no extra render.
+        let mut progress = |done: usize, total: usize| {
+            if total > 500 {
+                d.dispatch(Action::Progress {
+                    revision,
+                    done,
+                    total,
+                });
+            }
+        };
+        let cancelled = || latest.get() != revision;
+        if let Some((report, name)) =
+            analysis::run(case, found, &options, &mut progress, &cancelled).await
+        {
+            verifier.set(name.into());
+            dispatcher.dispatch(Action::Analysed {
+                revision,
+                report: Rc::new(report),
+            });
+        }
+    });
 }
+
+/// A case waiting for the extraction worker: its revision, the case without its text, and the
+/// tokens found so far.
+type Waiting = Option<(u64, CaseFile, Found)>;
 
 /// Keyhole's root component.
 #[function_component(App)]
 pub fn app() -> Html {
     let ws = use_reducer(Workspace::default);
-    let bridge: Rc<RefCell<Option<WorkerBridge<AnalysisWorker>>>> = use_mut_ref(|| None);
+    let bridge: Rc<RefCell<Option<WorkerBridge<ExtractionWorker>>>> = use_mut_ref(|| None);
     let readers: Rc<RefCell<Vec<FileReader>>> = use_mut_ref(Vec::new);
-    // A report arriving from the worker in chunks: (revision, report so far, tokens expected).
-    let pending: Rc<RefCell<Option<(u64, Report, usize)>>> = use_mut_ref(|| None);
+    let waiting: Rc<RefCell<Waiting>> = use_mut_ref(|| None);
+    // The revision being analysed: an analysis of an older one stops at its next slice.
+    let latest: Rc<Cell<u64>> = use_mut_ref(|| Rc::new(Cell::new(0))).borrow().clone();
     let verifier = use_state(|| AttrValue::from("jsonwebtoken (pure Rust)"));
     // When the analyst last changed the case (None until the start-up run has happened).
     let last_change = use_mut_ref(|| None::<f64>);
@@ -61,7 +101,8 @@ pub fn app() -> Html {
         let ws = ws.clone();
         let bridge = bridge.clone();
         let verifier = verifier.clone();
-        let pending = pending.clone();
+        let waiting = waiting.clone();
+        let latest = latest.clone();
         let last_change = last_change.clone();
         use_effect_with(ws.revision, move |_| {
             let now_ms = js_sys::Date::now();
@@ -76,122 +117,71 @@ pub fn app() -> Html {
             let delay = debounce_delay(now_ms, previous);
             let dispatcher = ws.dispatcher();
             let revision = ws.revision;
-            let large = is_large(&ws);
-            // The case is built when the timer fires, and for the worker without parsing
-            // anything (see `Workspace::to_case_parts`): a keystroke costs no JSON parsing.
+            // The case is built when the timer fires: a keystroke costs no JSON parsing.
             let ws = ws.clone();
             let timer = Timeout::new(delay, move || {
-                if large && worker::available() {
-                    let mut slot = bridge.borrow_mut();
-                    if slot.is_none() {
-                        let d = dispatcher.clone();
-                        let v = verifier.clone();
-                        let p = pending.clone();
-                        *slot = Some(
-                            AnalysisWorker::spawner()
-                                .callback(move |reply: String| {
-                                    match serde_json::from_str::<Reply>(&reply) {
-                                        Ok(Reply::Progress {
-                                            revision,
-                                            done,
-                                            total,
-                                        }) => d.dispatch(Action::Progress {
-                                            revision,
-                                            done,
-                                            total,
-                                        }),
-                                        Ok(Reply::Report {
-                                            revision,
-                                            verifier,
-                                            report,
-                                            total_tokens,
-                                        }) => {
-                                            v.set(AttrValue::from(format!(
-                                                "{verifier}, in a web worker"
-                                            )));
-                                            let mut head = *report;
-                                            if total_tokens == 0 {
-                                                d.dispatch(Action::Analysed {
-                                                    revision,
-                                                    report: Rc::new(head),
-                                                });
-                                            } else {
-                                                head.tokens.reserve(total_tokens);
-                                                *p.borrow_mut() =
-                                                    Some((revision, head, total_tokens));
-                                            }
-                                        }
-                                        Ok(Reply::Tokens { revision, tokens }) => {
-                                            let done = {
-                                                let mut slot = p.borrow_mut();
-                                                let complete = match slot.as_mut() {
-                                                    Some((r, head, total)) if *r == revision => {
-                                                        head.tokens.extend(tokens);
-                                                        head.tokens.len() >= *total
-                                                    }
-                                                    _ => false,
-                                                };
-                                                if complete {
-                                                    slot.take()
-                                                } else {
-                                                    None
-                                                }
-                                            };
-                                            if let Some((revision, head, _)) = done {
-                                                d.dispatch(Action::Analysed {
-                                                    revision,
-                                                    report: Rc::new(head),
-                                                });
-                                            }
-                                        }
-                                        Ok(Reply::Failed { message, .. }) => {
-                                            d.dispatch(Action::Notice(Some(message)))
-                                        }
-                                        Err(e) => d.dispatch(Action::Notice(Some(format!(
-                                            "worker reply unreadable: {e}"
-                                        )))),
-                                    }
-                                })
-                                .spawn_with_loader("./worker.js"),
-                        );
-                    }
-                    let (case, text, documents) = ws.to_case_parts(clock::now());
-                    let request = Request {
-                        revision,
-                        default_now: clock::now(),
-                        case,
-                    };
-                    match (slot.as_ref(), serde_json::to_string(&request)) {
-                        (Some(b), Ok(request)) => {
-                            dispatcher.dispatch(Action::Progress {
-                                revision,
-                                done: 0,
-                                total: 0,
-                            });
-                            b.send(worker::Input {
-                                request,
-                                text,
-                                documents,
-                            });
-                        }
-                        (_, Err(e)) => dispatcher.dispatch(Action::Notice(Some(format!(
-                            "cannot send the case to the worker: {e}"
-                        )))),
-                        (None, _) => {}
-                    }
-                } else {
-                    let case = ws.to_case(clock::now());
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let options = AnalyzeOptions::at(clock::now());
-                        let (report, name) =
-                            verification::analyze(case, &options, &mut |_, _| {}).await;
-                        verifier.set(name.into());
-                        dispatcher.dispatch(Action::Analysed {
-                            revision,
-                            report: Rc::new(report),
-                        });
-                    });
+                latest.set(revision);
+                let mut case = ws.to_case(clock::now());
+                let large = case
+                    .text
+                    .as_ref()
+                    .is_some_and(|t| t.len() > LARGE_TEXT_BYTES);
+                if !(large && worker::available()) {
+                    waiting.borrow_mut().take();
+                    start_analysis(revision, case, None, dispatcher, verifier, latest);
+                    return;
                 }
+                let text = case.text.take().unwrap_or_default();
+                *waiting.borrow_mut() = Some((revision, case, Found::default()));
+                let mut slot = bridge.borrow_mut();
+                let b = slot.get_or_insert_with(|| {
+                    let (d, v, w, l) = (dispatcher.clone(), verifier, waiting.clone(), latest);
+                    ExtractionWorker::spawner()
+                        .callback(move |reply: String| {
+                            let Reply::Found {
+                                revision,
+                                inputs,
+                                notes,
+                                done,
+                            } = match serde_json::from_str::<Reply>(&reply) {
+                                Ok(r) => r,
+                                Err(e) => {
+                                    d.dispatch(Action::Notice(Some(format!(
+                                        "the extraction worker's reply is unreadable: {e}"
+                                    ))));
+                                    return;
+                                }
+                            };
+                            let mut slot = w.borrow_mut();
+                            let Some((r, _, found)) = slot.as_mut() else {
+                                return;
+                            };
+                            if *r != revision {
+                                return;
+                            }
+                            found.inputs.extend(inputs);
+                            found.notes.extend(notes);
+                            if done {
+                                if let Some((revision, case, found)) = slot.take() {
+                                    start_analysis(
+                                        revision,
+                                        case,
+                                        Some(found),
+                                        d.clone(),
+                                        v.clone(),
+                                        l.clone(),
+                                    );
+                                }
+                            }
+                        })
+                        .spawn_with_loader("./worker.js")
+                });
+                dispatcher.dispatch(Action::Progress {
+                    revision,
+                    done: 0,
+                    total: 0,
+                });
+                b.send(worker::Input { revision, text });
             });
             move || drop(timer)
         });

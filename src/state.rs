@@ -48,7 +48,7 @@ pub struct Workspace {
     /// the only times the pane writes it back into its textarea.
     pub text_epoch: u64,
     /// Tokens listed individually by an opened case file (its `tokens` array).
-    pub case_tokens: Vec<String>,
+    pub case_tokens: Rc<Vec<String>>,
     pub key_sets: Vec<KeySetDraft>,
     pub hmac_secret: String,
     pub hmac_base64: bool,
@@ -72,7 +72,7 @@ impl Default for Workspace {
         Workspace {
             text: AttrValue::default(),
             text_epoch: 0,
-            case_tokens: Vec::new(),
+            case_tokens: Rc::default(),
             key_sets: Vec::new(),
             hmac_secret: String::new(),
             hmac_base64: false,
@@ -162,40 +162,11 @@ impl Workspace {
                     document: document_value(&k.document),
                 })
                 .collect(),
-            tokens: self.case_tokens.clone(),
+            tokens: self.case_tokens.to_vec(),
             text: non_empty(&self.text),
             hmac_secrets: self.hmac_secrets(),
             ..CaseFile::default()
         }
-    }
-
-    /// The case for the worker in three parts, so that the page never parses or re-encodes
-    /// the big inputs (a 10 MB log, a 10,000-key JWKS) on the main thread: the case without
-    /// its text and with `null` key documents, the text, and the key documents as typed.
-    /// [`fill_case`] puts them back together in the worker; the result equals
-    /// [`Self::to_case`].
-    pub fn to_case_parts(&self, now: i64) -> (CaseFile, String, Vec<String>) {
-        let drafts: Vec<&KeySetDraft> = self
-            .key_sets
-            .iter()
-            .filter(|k| !k.document.trim().is_empty())
-            .collect();
-        let mut case = CaseFile {
-            now: Some(self.as_of.unwrap_or(now)),
-            tokens: self.case_tokens.clone(),
-            hmac_secrets: self.hmac_secrets(),
-            ..CaseFile::default()
-        };
-        case.key_sets = drafts
-            .iter()
-            .map(|k| CaseKeySet {
-                source: non_empty(&k.source),
-                issuer: non_empty(&k.issuer),
-                document: Value::Null,
-            })
-            .collect();
-        let documents = drafts.iter().map(|k| k.document.clone()).collect();
-        (case, self.text.to_string(), documents)
     }
 
     fn hmac_secrets(&self) -> Vec<HmacSecret> {
@@ -234,15 +205,6 @@ impl Workspace {
             document,
         });
     }
-}
-
-/// Puts [`Workspace::to_case_parts`] back together (in the worker).
-pub fn fill_case(mut case: CaseFile, text: &str, documents: &[String]) -> CaseFile {
-    case.text = non_empty(text);
-    for (set, doc) in case.key_sets.iter_mut().zip(documents) {
-        set.document = document_value(doc);
-    }
-    case
 }
 
 fn non_empty(s: &str) -> Option<String> {
@@ -338,7 +300,7 @@ impl Reducible for Workspace {
                 s.as_of = t;
                 s.changed();
             }
-            Action::LoadCase(case) => {
+            Action::LoadCase(mut case) => {
                 let next_id = s.next_id;
                 let revision = s.revision;
                 let text_epoch = s.text_epoch + 1;
@@ -349,7 +311,7 @@ impl Reducible for Workspace {
                     ..Workspace::default()
                 };
                 s.text = AttrValue::from(case.text.clone().unwrap_or_default());
-                s.case_tokens = case.tokens.clone();
+                s.case_tokens = Rc::new(std::mem::take(&mut case.tokens));
                 s.as_of = case.now;
                 for ks in &case.key_sets {
                     let document = match &ks.document {
@@ -375,7 +337,7 @@ impl Reducible for Workspace {
                 s.changed();
             }
             Action::ClearCaseTokens => {
-                s.case_tokens.clear();
+                s.case_tokens = Rc::default();
                 s.changed();
             }
             Action::Analysed { revision, report } => {
@@ -499,38 +461,12 @@ mod tests {
         };
         let s = reduce(s, Action::LoadCase(Box::new(case.clone())));
         assert_eq!(&*s.text, "log");
-        assert_eq!(s.case_tokens, vec!["t1".to_owned()]);
+        assert_eq!(*s.case_tokens, vec!["t1".to_owned()]);
         let saved = s.to_saved_case();
         assert_eq!(saved.hmac_secrets, case.hmac_secrets);
         assert_eq!(saved.now, Some(42));
         assert_eq!(saved.key_sets[0].document, case.key_sets[0].document);
         assert_eq!(saved.tokens, case.tokens);
-    }
-
-    #[test]
-    fn case_parts_put_back_together_equal_the_case() {
-        let mut s = reduce(Workspace::default(), Action::SetText("  log text ".into()));
-        for (source, document) in [
-            ("https://a/keys", r#"{"keys":[]}"#),
-            ("", "   "),
-            ("", "-----BEGIN PUBLIC KEY-----"),
-        ] {
-            s = reduce(
-                s,
-                Action::AddKeySet {
-                    source: source.into(),
-                    document: document.into(),
-                },
-            );
-        }
-        let s = reduce(s, Action::SetSecret("secret".into()));
-        let (case, text, documents) = s.to_case_parts(7);
-        assert_eq!(
-            documents.len(),
-            2,
-            "empty documents are left out, as in to_case"
-        );
-        assert_eq!(fill_case(case, &text, &documents), s.to_case(7));
     }
 
     #[test]

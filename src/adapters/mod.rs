@@ -1,12 +1,14 @@
 //! The only place that knows about browser APIs beyond rendering: the clock, files, downloads,
-//! the analysis worker and the panic screen. Everything else in the app is plain Rust.
+//! the extraction worker, giving the browser its turn, and the panic screen. Everything else in the app is plain Rust.
 
+pub mod analysis;
 pub mod clock;
 pub mod download;
 pub mod files;
 pub mod on_demand;
 pub mod panic_screen;
 pub mod rust_verifier;
+pub mod tasks;
 pub mod verification;
 pub mod webcrypto;
 pub mod worker;

@@ -1,9 +1,14 @@
 //! Who answers the signature checks of an analysis, and how their answers are combined so that
-//! no verdict depends on which one answered: WebCrypto answers every planned check (where it
-//! exists); a "verified" from WebCrypto is used as is, and everything else — invalid
-//! signatures, algorithms or keys WebCrypto refused, or every check where WebCrypto is missing
-//! — goes to the reference verifier (`jsonwebtoken`, loaded on demand as a second module),
-//! whose answers are final.
+//! no verdict depends on which one answered. WebCrypto answers every planned check (where it
+//! exists). Its "verified" is used as is; its "not verified" is used as is for the algorithms
+//! whose verification is one deterministic predicate that every correct implementation
+//! computes identically ([`webcrypto_false_is_final`]: RSASSA-PKCS1-v1_5, ECDSA, HMAC). Every
+//! other check — a "not verified" for RSA-PSS or EdDSA (where libraries differ in salt-length
+//! and canonical-encoding policy), algorithms or keys WebCrypto refused, or every check where
+//! WebCrypto is missing — goes to the reference verifier (`jsonwebtoken`, loaded on demand as a
+//! second module), whose answers are final. `e2e/conformance.mjs` puts the conformance suites'
+//! checks (RFC 7515/7520, Wycheproof; valid and invalid) to WebCrypto and to the reference
+//! verifier in the browser and requires identical answers.
 //!
 //! The case goes through in slices, pipelined: while WebCrypto verifies one slice on the
 //! browser's own threads, the engine judges the previous one, so the two costs overlap instead
@@ -11,18 +16,18 @@
 
 use std::collections::HashSet;
 
-use keyhole_engine::analyze::{plan_inputs, PreparedCase, TokenInput};
+use keyhole_engine::analyze::{plan_parsed, ParsedInput, PreparedCase, TokenInput};
 use keyhole_engine::report::TokenReport;
-use keyhole_engine::verify::{PlannedCheck, RecordedAnswers, VerifyError};
+use keyhole_engine::verify::{Alg, PlannedCheck, RecordedAnswers, VerifyError};
 use keyhole_engine::{AnalyzeOptions, CaseFile, Report};
 
-use super::{rust_verifier, webcrypto};
+use super::{rust_verifier, tasks, webcrypto};
 
-/// Every check was confirmed by WebCrypto.
+/// WebCrypto answered every check.
 pub const WEBCRYPTO: &str = "WebCrypto";
-/// WebCrypto confirmed some checks; jsonwebtoken decided the rest.
+/// WebCrypto answered some checks; jsonwebtoken decided the rest.
 pub const WEBCRYPTO_AND_REFERENCE: &str =
-    "WebCrypto, with jsonwebtoken (pure Rust) deciding what it did not confirm";
+    "WebCrypto, with jsonwebtoken (pure Rust) deciding what it could not";
 /// No WebCrypto here (not a secure context): jsonwebtoken decided everything.
 pub const REFERENCE_ONLY: &str = "jsonwebtoken (pure Rust; WebCrypto is unavailable here)";
 
@@ -30,7 +35,28 @@ pub const REFERENCE_ONLY: &str = "jsonwebtoken (pure Rust; WebCrypto is unavaila
 /// that judging one slice is a short task.
 const SLICE: usize = 500;
 
-/// Records WebCrypto's confirmations of `checks` and has the reference verifier decide the
+/// True when WebCrypto's "not verified" for `alg` is final. RSASSA-PKCS1-v1_5 (RFC 8017
+/// §8.2.2 compares one deterministic encoding), ECDSA (FIPS 186 verification, with the range
+/// checks on r and s) and HMAC (one comparison) leave an implementation no choices, so a
+/// correct WebCrypto and the reference verifier cannot disagree. RSA-PSS (salt-length
+/// policies) and EdDSA (canonical-encoding and cofactor policies) do leave choices: their
+/// negatives go to the reference verifier.
+pub fn webcrypto_false_is_final(alg: Alg) -> bool {
+    matches!(
+        alg,
+        Alg::RS256
+            | Alg::RS384
+            | Alg::RS512
+            | Alg::ES256
+            | Alg::ES384
+            | Alg::ES512
+            | Alg::HS256
+            | Alg::HS384
+            | Alg::HS512
+    )
+}
+
+/// Records WebCrypto's final answers to `checks` and has the reference verifier decide the
 /// rest; true when the reference verifier was needed.
 async fn decide(
     checks: &[PlannedCheck],
@@ -39,10 +65,10 @@ async fn decide(
 ) -> bool {
     let mut unconfirmed = Vec::new();
     for (i, c) in checks.iter().enumerate() {
-        if web.and_then(|w| w.get(i).copied().flatten()) == Some(true) {
-            answers.record(c, Ok(true));
-        } else {
-            unconfirmed.push(c);
+        match web.and_then(|w| w.get(i).copied().flatten()) {
+            Some(true) => answers.record(c, Ok(true)),
+            Some(false) if webcrypto_false_is_final(c.alg) => answers.record(c, Ok(false)),
+            _ => unconfirmed.push(c),
         }
     }
     if unconfirmed.is_empty() {
@@ -69,7 +95,7 @@ async fn decide(
 /// A slice whose WebCrypto answers are in, waiting for the rest to be decided and judged.
 struct Verified {
     start: usize,
-    inputs: Vec<TokenInput>,
+    inputs: Vec<ParsedInput>,
     checks: Vec<PlannedCheck>,
     web: Option<Vec<Option<bool>>>,
 }
@@ -83,6 +109,21 @@ pub async fn analyze(
 ) -> (Report, &'static str) {
     let mut prepared = PreparedCase::new(&case, options);
     let inputs = prepared.take_inputs(case);
+    match analyze_prepared(prepared, inputs, progress, &|| false).await {
+        Some(done) => done,
+        None => unreachable!("an analysis that is never cancelled finishes"),
+    }
+}
+
+/// Analyses `inputs` against the key sets of `prepared` in slices, giving the browser its turn
+/// between slices (so this may run on the page's main thread). Stops, returning None, as soon
+/// as `cancelled()` says the result is no longer wanted.
+pub async fn analyze_prepared(
+    prepared: PreparedCase<'_>,
+    inputs: Vec<TokenInput>,
+    progress: &mut dyn FnMut(usize, usize),
+    cancelled: &dyn Fn() -> bool,
+) -> Option<(Report, &'static str)> {
     let total = inputs.len();
     let subtle = webcrypto::subtle();
     let mut keys = webcrypto::ImportedKeys::default();
@@ -95,9 +136,13 @@ pub async fn analyze(
     let mut rest = inputs.into_iter();
     let mut start = 0;
     loop {
-        let slice: Vec<TokenInput> = rest.by_ref().take(SLICE).collect();
+        tasks::yield_now().await;
+        if cancelled() {
+            return None;
+        }
+        let slice: Vec<ParsedInput> = rest.by_ref().take(SLICE).map(ParsedInput::new).collect();
         let more = !slice.is_empty();
-        let checks = plan_inputs(&slice, &trusted, &mut seen);
+        let checks = plan_parsed(&slice, &trusted, &mut seen);
         let pending = match (&subtle, checks.is_empty()) {
             (Some(s), false) => Some(webcrypto::start(s, &mut keys, &checks).await),
             _ => None,
@@ -113,7 +158,7 @@ pub async fn analyze(
             };
             answers.rename(name);
             for (i, input) in v.inputs.into_iter().enumerate() {
-                reports.push(prepared.analyze_token(v.start + i, input, &trusted, &answers));
+                reports.push(prepared.analyze_parsed(v.start + i, input, &trusted, &answers));
             }
             progress(reports.len(), total);
         }
@@ -140,5 +185,5 @@ pub async fn analyze(
         (Some(_), false) => WEBCRYPTO,
         (Some(_), true) => WEBCRYPTO_AND_REFERENCE,
     };
-    (prepared.finish(reports), name)
+    Some((prepared.finish(reports), name))
 }

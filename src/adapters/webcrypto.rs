@@ -124,18 +124,108 @@ type Handle = Option<(CryptoKey, Object)>;
 /// unique within one case, so the material is compared too.
 #[derive(Default)]
 pub struct ImportedKeys {
+    /// Imported here, for [`start`]'s per-check path.
     by_id: HashMap<(String, Alg), Vec<(KeyMaterial, Handle)>>,
+    /// Numbered for `keyholeVerifyBatch` (www/webcrypto.js), which imports each once.
+    numbered: HashMap<(String, Alg), Vec<(KeyMaterial, u32)>>,
+}
+
+thread_local! {
+    /// The next key number for `keyholeVerifyBatch`: never reused in a page's lifetime, since
+    /// the script's import caches outlive one analysis.
+    static NEXT_KEY: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
 /// WebCrypto verifications under way; [`settle`] gives their answers.
-pub struct Pending {
-    promise: Promise,
-    slots: Vec<Option<u32>>,
+pub enum Pending {
+    /// Started from wasm, one promise per check (`None`: no key for it).
+    Each {
+        promise: Promise,
+        slots: Vec<Option<u32>>,
+    },
+    /// Started by `keyholeVerifyBatch`: a promise of one answer byte per check.
+    Batch(Promise),
 }
 
-/// Imports (once) the key of every check and starts every verification; WebCrypto works on
-/// its own threads while the caller goes on, until it awaits [`settle`].
+/// `keyholeVerifyBatch` (www/webcrypto.js), when the page loaded it.
+fn batch_function() -> Option<js_sys::Function> {
+    Reflect::get(&js_sys::global(), &"keyholeVerifyBatch".into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+}
+
+/// Starts every verification of `checks`; WebCrypto works on its own threads while the caller
+/// goes on, until it awaits [`settle`]. In the app the checks go to `keyholeVerifyBatch` as one
+/// table (calling `crypto.subtle.verify` from wasm costs the main thread ≈15 µs per check, on a
+/// 10,000-token case the largest single cost); without that script (the wasm tests) each check
+/// is started from here.
 pub async fn start(
+    subtle: &SubtleCrypto,
+    keys: &mut ImportedKeys,
+    checks: &[PlannedCheck],
+) -> Pending {
+    match batch_function() {
+        Some(f) => start_batch(&f, keys, checks),
+        None => start_each(subtle, keys, checks).await,
+    }
+}
+
+fn start_batch(f: &js_sys::Function, keys: &mut ImportedKeys, checks: &[PlannedCheck]) -> Pending {
+    let defs = Array::new();
+    let mut sent: Vec<u32> = Vec::new();
+    let mut table: Vec<u32> = Vec::with_capacity(checks.len() * 5);
+    let bytes: usize = checks
+        .iter()
+        .map(|c| c.signing_input.len() + c.signature.len())
+        .sum();
+    let mut data: Vec<u8> = Vec::with_capacity(bytes);
+    for c in checks {
+        let entry = keys.numbered.entry((c.key_id.clone(), c.alg)).or_default();
+        let number = match entry.iter().find(|(m, _)| *m == c.material) {
+            Some((_, n)) => *n,
+            None => {
+                let n = NEXT_KEY.with(|next| {
+                    let n = next.get();
+                    next.set(n.wrapping_add(1));
+                    n
+                });
+                entry.push((c.material.clone(), n));
+                n
+            }
+        };
+        if !sent.contains(&number) {
+            sent.push(number);
+            if let (Some((import_params, verify_params)), Some(jwk)) =
+                (params(c.alg), jwk(&c.material))
+            {
+                defs.push(&Array::of4(
+                    &number.into(),
+                    &jwk,
+                    &import_params,
+                    &verify_params,
+                ));
+            }
+        }
+        let at = |len: usize| u32::try_from(len).unwrap_or(u32::MAX);
+        table.push(number);
+        table.push(at(data.len()));
+        table.push(at(c.signing_input.len()));
+        data.extend_from_slice(&c.signing_input);
+        table.push(at(data.len()));
+        table.push(at(c.signature.len()));
+        data.extend_from_slice(&c.signature);
+    }
+    let table = js_sys::Uint32Array::from(table.as_slice());
+    let data = js_sys::Uint8Array::from(data.as_slice());
+    let promise = f
+        .call3(&JsValue::NULL, &defs, &table, &data)
+        .ok()
+        .and_then(|p| p.dyn_into::<Promise>().ok())
+        .unwrap_or_else(|| Promise::reject(&"keyholeVerifyBatch did not start".into()));
+    Pending::Batch(promise)
+}
+
+async fn start_each(
     subtle: &SubtleCrypto,
     keys: &mut ImportedKeys,
     checks: &[PlannedCheck],
@@ -178,7 +268,7 @@ pub async fn start(
             None => slots.push(None),
         }
     }
-    Pending {
+    Pending::Each {
         promise: Promise::all_settled(&promises),
         slots,
     }
@@ -187,21 +277,42 @@ pub async fn start(
 /// The answers of [`start`]ed verifications, in order: `Some(true/false)`, or `None` where
 /// WebCrypto could not answer (unsupported algorithm or key, import refused).
 pub async fn settle(pending: Pending) -> Result<Vec<Option<bool>>, String> {
-    let settled = JsFuture::from(pending.promise)
-        .await
-        .map_err(|_| "WebCrypto verification failed")?;
-    let settled: Array = settled.unchecked_into();
-    Ok(pending
-        .slots
-        .into_iter()
-        .map(|slot| {
-            let r = settled.get(slot?);
-            let fulfilled = Reflect::get(&r, &"status".into()).ok()?.as_string()? == "fulfilled";
-            fulfilled
-                .then(|| Reflect::get(&r, &"value".into()).ok()?.as_bool())
-                .flatten()
-        })
-        .collect())
+    match pending {
+        Pending::Batch(promise) => {
+            let out = JsFuture::from(promise)
+                .await
+                .map_err(|_| "WebCrypto verification failed")?;
+            let out: js_sys::Uint8Array = out
+                .dyn_into()
+                .map_err(|_| "keyholeVerifyBatch answered something other than bytes")?;
+            Ok(out
+                .to_vec()
+                .into_iter()
+                .map(|b| match b {
+                    0 => Some(false),
+                    1 => Some(true),
+                    _ => None,
+                })
+                .collect())
+        }
+        Pending::Each { promise, slots } => {
+            let settled = JsFuture::from(promise)
+                .await
+                .map_err(|_| "WebCrypto verification failed")?;
+            let settled: Array = settled.unchecked_into();
+            Ok(slots
+                .into_iter()
+                .map(|slot| {
+                    let r = settled.get(slot?);
+                    let fulfilled =
+                        Reflect::get(&r, &"status".into()).ok()?.as_string()? == "fulfilled";
+                    fulfilled
+                        .then(|| Reflect::get(&r, &"value".into()).ok()?.as_bool())
+                        .flatten()
+                })
+                .collect())
+        }
+    }
 }
 
 /// Answers every check (see [`settle`]). Errors only when WebCrypto is missing.

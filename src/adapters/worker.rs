@@ -1,133 +1,94 @@
-//! The analysis worker: large cases are analysed off the main thread so the page never
-//! freezes. The worker is this same wasm module started by `www/worker.js` (no second
-//! download); `main` registers it when there is no window. Messages are JSON strings, so the
-//! engine's types (which hold arbitrary JSON) cross the boundary unchanged.
+//! The extraction worker: searching a large pasted text (a 10 MB log, a HAR file) for tokens is
+//! one long pass that cannot be sliced, so it runs off the main thread. Everything else — key
+//! documents, signatures, judgement — runs on the page in short slices (see
+//! [`super::analysis`]), so the page never receives (or has to decode) a report.
+//!
+//! The worker is this same wasm module started by `www/worker.js` (no second download); `main`
+//! registers it when there is no window. It gets the text as a plain string and answers with
+//! the tokens it found, as JSON chunks, so that the page never decodes one huge message in a
+//! single task.
 //!
 //! From file:// (opaque origin) Chromium cannot start workers; [`available`] says so and the
-//! app analyses on the main thread instead.
+//! app searches the text on the main thread instead.
 
 use gloo::worker::{HandlerId, Worker, WorkerScope};
-use keyhole_engine::report::TokenReport;
-use keyhole_engine::{AnalyzeOptions, CaseFile, Report};
-
-/// Tokens per message from the worker (≈1–2 MB of JSON, a few ms to decode).
-pub const TOKENS_PER_MESSAGE: usize = 250;
+use keyhole_engine::analyze::{text_inputs, TokenInput};
 use serde::{Deserialize, Serialize};
 
-/// A request to analyse `case` for workspace `revision`.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Request {
-    pub revision: u64,
-    pub default_now: i64,
-    pub case: CaseFile,
-}
+/// Tokens per message from the worker (well under a megabyte of JSON, a few ms to decode).
+pub const TOKENS_PER_MESSAGE: usize = 2000;
 
-/// What the page posts: the [`Request`] as JSON, holding the case without its text and with
-/// `null` key documents, plus the text and the documents as typed (see
-/// `Workspace::to_case_parts`). The big inputs travel as plain strings (gloo's bincode copies
-/// them): encoding a 10 MB log as JSON, or parsing a 10,000-key JWKS, took the page's main
-/// thread 100–300 ms; the worker does that now.
+/// Search `text`, found for workspace `revision`.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Input {
-    pub request: String,
+    pub revision: u64,
     pub text: String,
-    pub documents: Vec<String>,
 }
 
-/// What the worker sends back.
+/// What the worker sends back: [`Reply::Found`] chunks in order, the last one with `done`.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Reply {
-    Progress {
+    Found {
         revision: u64,
-        done: usize,
-        total: usize,
-    },
-    /// The report without its tokens, which follow in [`Reply::Tokens`] chunks, so that the
-    /// page never decodes one huge message in a single task.
-    Report {
-        revision: u64,
-        /// Which verifier answered (WebCrypto, or jsonwebtoken alone).
-        verifier: String,
-        report: Box<Report>,
-        total_tokens: usize,
-    },
-    Tokens {
-        revision: u64,
-        tokens: Vec<TokenReport>,
-    },
-    Failed {
-        revision: u64,
-        message: String,
+        inputs: Vec<TokenInput>,
+        /// The extraction's notes (e.g. "no token was found"), on the last chunk.
+        notes: Vec<String>,
+        done: bool,
     },
 }
 
-/// The worker side.
-pub struct AnalysisWorker;
+impl Reply {
+    /// The replies for what the extraction of `text` found, at least one.
+    pub fn chunks(revision: u64, text: &str) -> Vec<Reply> {
+        let mut notes = Vec::new();
+        let mut inputs = text_inputs(text, &mut notes);
+        let mut out = Vec::new();
+        loop {
+            let rest = inputs.split_off(inputs.len().min(TOKENS_PER_MESSAGE));
+            let done = rest.is_empty();
+            out.push(Reply::Found {
+                revision,
+                inputs,
+                notes: if done {
+                    std::mem::take(&mut notes)
+                } else {
+                    Vec::new()
+                },
+                done,
+            });
+            if done {
+                return out;
+            }
+            inputs = rest;
+        }
+    }
+}
 
-impl Worker for AnalysisWorker {
+/// The worker side.
+pub struct ExtractionWorker;
+
+impl Worker for ExtractionWorker {
     type Message = ();
     type Input = Input;
     type Output = String;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
-        AnalysisWorker
+        ExtractionWorker
     }
 
     fn update(&mut self, _scope: &WorkerScope<Self>, _msg: ()) {}
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Input, id: HandlerId) {
-        let scope = scope.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let send = |reply: &Reply| {
-                match serde_json::to_string(reply) {
-                Ok(text) => scope.respond(id, text),
-                Err(e) => scope.respond(
-                    id,
-                    format!(r#"{{"type":"failed","revision":0,"message":"cannot encode the report: {e}"}}"#),
-                ),
-            }
-            };
-            let req = match serde_json::from_str::<Request>(&msg.request) {
-                Ok(mut req) => {
-                    req.case = crate::state::fill_case(req.case, &msg.text, &msg.documents);
-                    req
-                }
-                Err(e) => {
-                    send(&Reply::Failed {
-                        revision: 0,
-                        message: format!("the worker could not read the request: {e}"),
-                    });
-                    return;
-                }
-            };
-            let revision = req.revision;
-            let mut progress = |done: usize, total: usize| {
-                send(&Reply::Progress {
-                    revision,
-                    done,
-                    total,
-                });
-            };
-            let (mut report, verifier) = super::verification::analyze(
-                req.case,
-                &AnalyzeOptions::at(req.default_now),
-                &mut progress,
-            )
-            .await;
-            let mut tokens = std::mem::take(&mut report.tokens);
-            send(&Reply::Report {
-                revision,
-                verifier: verifier.to_owned(),
-                total_tokens: tokens.len(),
-                report: Box::new(report),
+        for reply in Reply::chunks(msg.revision, &msg.text) {
+            let text = serde_json::to_string(&reply).unwrap_or_else(|_| {
+                format!(
+                    r#"{{"type":"found","revision":{},"inputs":[],"notes":["the worker could not encode the tokens it found"],"done":true}}"#,
+                    msg.revision
+                )
             });
-            while !tokens.is_empty() {
-                let rest = tokens.split_off(tokens.len().min(TOKENS_PER_MESSAGE));
-                send(&Reply::Tokens { revision, tokens });
-                tokens = rest;
-            }
-        });
+            scope.respond(id, text);
+        }
     }
 }
 
@@ -148,5 +109,5 @@ pub fn in_worker() -> bool {
 /// Registers the worker side (called from `main` in the worker).
 pub fn register() {
     use gloo::worker::Registrable;
-    AnalysisWorker::registrar().register();
+    ExtractionWorker::registrar().register();
 }

@@ -52,7 +52,7 @@ impl AnalyzeOptions<'_> {
 }
 
 /// A token to analyse and where it came from (`found_at` goes into the report as is).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TokenInput {
     pub text: String,
     pub found_at: Value,
@@ -136,18 +136,29 @@ fn inputs_from(
             found_at: found_in_tokens(i),
         })
         .collect();
-    if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
-        match extract::extract_tokens(text) {
-            Ok(found) => {
-                if found.is_empty() {
-                    notes.push("no token was found in the pasted text".to_owned());
-                }
-                out.extend(found.into_iter().map(found_input));
-            }
-            Err(e) => notes.push(e.to_string()),
-        }
+    if let Some(text) = text {
+        out.extend(text_inputs(text, notes));
     }
     out
+}
+
+/// The tokens found in `text`, in order of first appearance, with the extraction's notes.
+pub fn text_inputs(text: &str, notes: &mut Vec<String>) -> Vec<TokenInput> {
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    match extract::extract_tokens(text) {
+        Ok(found) => {
+            if found.is_empty() {
+                notes.push("no token was found in the pasted text".to_owned());
+            }
+            found.into_iter().map(found_input).collect()
+        }
+        Err(e) => {
+            notes.push(e.to_string());
+            Vec::new()
+        }
+    }
 }
 
 fn found_input(f: FoundToken) -> TokenInput {
@@ -194,6 +205,11 @@ impl<'a> PreparedCase<'a> {
         inputs_from(tokens.into_iter(), text.as_deref(), &mut self.notes)
     }
 
+    /// Adds a note to the report (e.g. from a text searched elsewhere with [`text_inputs`]).
+    pub fn add_note(&mut self, note: String) {
+        self.notes.push(note);
+    }
+
     /// Every trusted key, in key-set order: what each token's signature is checked against.
     pub fn trusted(&self) -> Vec<&KeyEntry> {
         self.sets.iter().flat_map(|s| s.keys.iter()).collect()
@@ -207,8 +223,20 @@ impl<'a> PreparedCase<'a> {
         trusted: &[&KeyEntry],
         verifier: &dyn SignatureVerifier,
     ) -> TokenReport {
+        self.analyze_parsed(index, ParsedInput::new(input), trusted, verifier)
+    }
+
+    /// [`Self::analyze_token`] for a token already parsed (by [`plan_parsed`]).
+    pub fn analyze_parsed(
+        &self,
+        index: usize,
+        input: ParsedInput,
+        trusted: &[&KeyEntry],
+        verifier: &dyn SignatureVerifier,
+    ) -> TokenReport {
+        let ParsedInput { input, parsed } = input;
         let found_at = Some(input.found_at);
-        let mut report = match token::parse_token(&input.text) {
+        let mut report = match parsed {
             Err(e) => TokenReport::malformed(index, &e, found_at),
             Ok(parsed) => {
                 let verification = match parsed.primary() {
@@ -219,7 +247,7 @@ impl<'a> PreparedCase<'a> {
                 };
                 let judgement =
                     judge::judge_token(&parsed, &verification, &self.sets, &self.judge_options);
-                TokenReport::from_parsed(index, parsed, judgement, found_at)
+                TokenReport::from_parsed(index, *parsed, judgement, found_at)
             }
         };
         report.fingerprint = crate::export::fingerprint(&input.text);
@@ -298,6 +326,22 @@ pub fn planned_checks(case: &CaseFile) -> Vec<verify::PlannedCheck> {
 /// What identifies a signature check: algorithm, key id, signing input, signature.
 pub type CheckId = (verify::Alg, String, Vec<u8>, Vec<u8>);
 
+/// A token with the result of parsing it, so that a caller that plans its signature checks
+/// before judging it ([`plan_parsed`], then [`PreparedCase::analyze_parsed`]) parses it once.
+#[derive(Debug)]
+pub struct ParsedInput {
+    input: TokenInput,
+    parsed: Result<Box<token::ParsedToken>, crate::error::TokenError>,
+}
+
+impl ParsedInput {
+    /// Parses `input`.
+    pub fn new(input: TokenInput) -> Self {
+        let parsed = token::parse_token(&input.text).map(Box::new);
+        ParsedInput { input, parsed }
+    }
+}
+
 /// The checks `inputs` need (with `trusted`, from [`PreparedCase::trusted`]) that are not in
 /// `seen` yet, which records them: [`planned_checks`] for a caller that works through a case in
 /// slices (the browser verifies one slice with WebCrypto while judging the previous one).
@@ -306,9 +350,19 @@ pub fn plan_inputs(
     trusted: &[&KeyEntry],
     seen: &mut std::collections::HashSet<CheckId>,
 ) -> Vec<verify::PlannedCheck> {
+    let parsed: Vec<ParsedInput> = inputs.iter().cloned().map(ParsedInput::new).collect();
+    plan_parsed(&parsed, trusted, seen)
+}
+
+/// [`plan_inputs`] for tokens already parsed.
+pub fn plan_parsed(
+    inputs: &[ParsedInput],
+    trusted: &[&KeyEntry],
+    seen: &mut std::collections::HashSet<CheckId>,
+) -> Vec<verify::PlannedCheck> {
     let mut out = Vec::new();
     for input in inputs {
-        let Ok(parsed) = token::parse_token(&input.text) else {
+        let Ok(parsed) = &input.parsed else {
             continue;
         };
         let Some(block) = parsed.primary() else {

@@ -1,10 +1,10 @@
 //! Answers computed elsewhere — asynchronously by WebCrypto, or by the reference verifier in
 //! another wasm module — replayed through the synchronous [`SignatureVerifier`] interface.
 //!
-//! The web app records WebCrypto's "verified" answers and the reference verifier's answers to
-//! everything else (`src/adapters/verification.rs`), so no verdict depends on which verifier
-//! answered: WebCrypto could only differ by saying "true" where the reference says "false", and
-//! the browser conformance test (`e2e/conformance.mjs`) checks that it does not.
+//! The web app records WebCrypto's answers where they are final and the reference verifier's
+//! answers to everything else (`src/adapters/verification.rs` says which are which), so no
+//! verdict depends on which verifier answered; the browser conformance test
+//! (`e2e/conformance.mjs`) checks that the two answer alike.
 
 use std::collections::HashMap;
 
