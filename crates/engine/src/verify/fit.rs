@@ -216,21 +216,8 @@ mod tests {
 
     #[test]
     fn roca_modulus_is_refused() {
-        // A power of 65537 carries the fingerprint by construction: 65537^130 (> 2048 bits),
-        // computed in big-endian bytes.
-        let mut big = vec![1u8];
-        for _ in 0..130 {
-            let mut carry = 0u64;
-            for b in big.iter_mut().rev() {
-                let v = u64::from(*b) * 65537 + carry;
-                *b = (v & 0xff) as u8;
-                carry = v >> 8;
-            }
-            while carry > 0 {
-                big.insert(0, (carry & 0xff) as u8);
-                carry >>= 8;
-            }
-        }
+        // 65537^130: over 2048 bits, with the fingerprint by construction.
+        let big = crate::keys::material::power_of_65537(130);
         let k = key(KeyMaterial::Rsa {
             n: big,
             e: vec![1, 0, 1],
