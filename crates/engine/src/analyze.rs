@@ -52,23 +52,37 @@ impl AnalyzeOptions<'_> {
 }
 
 /// A token to analyse and where it came from (`found_at` goes into the report as is).
+///
+/// Serialisable so that a worker can extract the tokens of a large text ([`text_inputs`]) and
+/// hand them to the page, which analyses them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TokenInput {
     pub text: String,
     pub found_at: Value,
 }
 
-/// Reads every key document and HMAC secret of the case into key sets.
+/// Reads every key document and HMAC secret of the case into key sets: each of
+/// [`key_set_readers`] in one go, then [`complete_key_sets`].
 pub fn read_key_sets(case: &CaseFile) -> Vec<KeySet> {
-    let mut sets: Vec<KeySet> = case
-        .key_sets
-        .iter()
-        .enumerate()
-        .map(|(i, ks)| {
-            keys::parse_key_set(i, ks.source.as_deref(), ks.issuer.as_deref(), &ks.document)
-        })
+    let sets = key_set_readers(case)
+        .map(keys::KeySetReader::finish)
         .collect();
-    // An OpenID configuration declares the issuer of the set published at its jwks_uri.
+    complete_key_sets(case, sets)
+}
+
+/// A reader for each of the case's key documents, in order, numbered as [`read_key_sets`]
+/// numbers them: for a caller that reads large documents in slices (the page's main thread),
+/// then passes the finished sets to [`complete_key_sets`].
+pub fn key_set_readers(case: &CaseFile) -> impl Iterator<Item = keys::KeySetReader<'_>> {
+    case.key_sets.iter().enumerate().map(|(i, ks)| {
+        keys::KeySetReader::borrowing(i, ks.source.as_deref(), ks.issuer.as_deref(), &ks.document)
+    })
+}
+
+/// What follows reading the case's key documents (`sets`, one per document, in order): an
+/// OpenID configuration declares the issuer of the set whose source is its `jwks_uri`, and the
+/// case's HMAC secrets are appended as sets of their own.
+pub fn complete_key_sets(case: &CaseFile, mut sets: Vec<KeySet>) -> Vec<KeySet> {
     let declared: Vec<(String, String)> = sets
         .iter()
         .filter_map(|s| s.openid.as_ref())
@@ -142,7 +156,11 @@ fn inputs_from(
     out
 }
 
-/// The tokens found in `text`, in order of first appearance, with the extraction's notes.
+/// The tokens found in a case's `text`, in order of first appearance, as the analysis takes
+/// them (after the case's `tokens` entries, whose positions they do not depend on); what the
+/// extraction has to say goes into `notes`, which belong in the report (see
+/// [`PreparedCase::add_note`]). Callable alone so that a worker can extract the tokens of a
+/// large text while the page reads the keys.
 pub fn text_inputs(text: &str, notes: &mut Vec<String>) -> Vec<TokenInput> {
     if text.trim().is_empty() {
         return Vec::new();
@@ -188,8 +206,15 @@ pub struct PreparedCase<'a> {
 impl<'a> PreparedCase<'a> {
     /// Reads the case's key documents and HMAC secrets.
     pub fn new(case: &CaseFile, options: &AnalyzeOptions<'a>) -> Self {
+        PreparedCase::from_key_sets(read_key_sets(case), case, options)
+    }
+
+    /// A case whose key sets the caller has read itself (in slices, with [`key_set_readers`])
+    /// and completed with [`complete_key_sets`]: `sets` must be what [`read_key_sets`] would
+    /// return for `case`. Only the case's analysis time is read from `case`.
+    pub fn from_key_sets(sets: Vec<KeySet>, case: &CaseFile, options: &AnalyzeOptions<'a>) -> Self {
         PreparedCase {
-            sets: read_key_sets(case),
+            sets,
             judge_options: JudgeOptions {
                 now: case.now.unwrap_or(options.default_now),
                 weak_secrets: options.weak_secrets,
@@ -198,16 +223,18 @@ impl<'a> PreparedCase<'a> {
         }
     }
 
+    /// Adds a note to the report, after those already added: for a caller that extracted the
+    /// text's tokens itself ([`text_inputs`]) instead of with [`PreparedCase::take_inputs`],
+    /// the notes that extraction wrote.
+    pub fn add_note(&mut self, note: String) {
+        self.notes.push(note);
+    }
+
     /// The case's tokens, moved out of it (a 10,000-token case holds megabytes of token text,
     /// not worth copying): the `tokens` entries, then the tokens found in `text`.
     pub fn take_inputs(&mut self, case: CaseFile) -> Vec<TokenInput> {
         let CaseFile { tokens, text, .. } = case;
         inputs_from(tokens.into_iter(), text.as_deref(), &mut self.notes)
-    }
-
-    /// Adds a note to the report (e.g. from a text searched elsewhere with [`text_inputs`]).
-    pub fn add_note(&mut self, note: String) {
-        self.notes.push(note);
     }
 
     /// Every trusted key, in key-set order: what each token's signature is checked against.
@@ -417,6 +444,72 @@ mod tests {
                 .collect();
             reports.reverse();
             assert_eq!(prepared.finish(reports), expected);
+        }
+    }
+
+    #[test]
+    fn a_case_read_in_slices_and_extracted_apart_gives_the_report_of_analyze() {
+        let mut variants = Vec::new();
+        for case in cases() {
+            let mut with_text = case.clone();
+            with_text.text = case
+                .tokens
+                .first()
+                .map(|t| format!("Authorization: Bearer {t}\nnot a token\n{t}"));
+            let mut without_token = case.clone();
+            without_token.text = Some("no token in here".to_owned());
+            // An OpenID configuration declaring the issuer of the first set.
+            let mut with_openid = case.clone();
+            if let Some(first) = with_openid.key_sets.first_mut() {
+                first.issuer = None;
+                first.source = Some("https://openid.example/keys".to_owned());
+            }
+            with_openid.key_sets.push(crate::case::CaseKeySet {
+                source: None,
+                issuer: None,
+                document: json!({"issuer": "https://openid.example/",
+                                 "jwks_uri": "https://openid.example/keys"}),
+            });
+            variants.extend([case, with_text, without_token, with_openid]);
+        }
+        for case in variants {
+            let options = AnalyzeOptions::at(0);
+            let expected = analyze_with_reference(&case, &options);
+            for step in [1, 3, usize::MAX] {
+                let sets = key_set_readers(&case)
+                    .map(|mut reader| {
+                        while !reader.step(step) {}
+                        reader.finish()
+                    })
+                    .collect();
+                let sets = complete_key_sets(&case, sets);
+                let mut prepared = PreparedCase::from_key_sets(sets, &case, &options);
+                // The text's tokens extracted elsewhere (a worker) and sent over as JSON.
+                let mut notes = Vec::new();
+                let found = text_inputs(case.text.as_deref().unwrap_or_default(), &mut notes);
+                let wire = serde_json::to_string(&found).unwrap_or_default();
+                let found: Vec<TokenInput> = serde_json::from_str(&wire).unwrap_or_default();
+                for note in notes {
+                    prepared.add_note(note);
+                }
+                let inputs = case
+                    .tokens
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| TokenInput {
+                        text: t.clone(),
+                        found_at: found_in_tokens(i),
+                    })
+                    .chain(found);
+                let trusted = prepared.trusted();
+                let reports: Vec<TokenReport> = inputs
+                    .enumerate()
+                    .map(|(i, input)| {
+                        prepared.analyze_token(i, input, &trusted, &verify::JsonWebTokenVerifier)
+                    })
+                    .collect();
+                assert_eq!(prepared.finish(reports), expected, "step {step}");
+            }
         }
     }
 

@@ -4,14 +4,14 @@
 //! Microsoft fixtures (../shared, read at test time); other keys are generated here.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use std::path::PathBuf;
 
 use keyhole_engine::b64;
 use keyhole_engine::keys::{parse_key_set, DocumentKind, KeyEntry, KeyMaterial, KeyOrigin};
 use keyhole_engine::token::HeaderParams;
 use keyhole_engine::verify::{select_keys, Alg, MatchedBy};
-use rsa::pkcs1::EncodeRsaPublicKey;
-use rsa::pkcs8::EncodePublicKey;
 use serde_json::{json, Value};
 use x509_cert::der::pem::{encode_string, LineEnding};
 
@@ -47,17 +47,6 @@ fn one_key(doc: &Value) -> KeyEntry {
         .into_iter()
         .next()
         .unwrap_or_else(|| unreachable!())
-}
-
-fn rsa_public(jwk: &Value) -> rsa::RsaPublicKey {
-    let part = |m: &str| {
-        b64::decode_url(jwk.get(m).and_then(Value::as_str).unwrap_or_default()).unwrap_or_default()
-    };
-    rsa::RsaPublicKey::new(
-        rsa::BigUint::from_bytes_be(&part("n")),
-        rsa::BigUint::from_bytes_be(&part("e")),
-    )
-    .unwrap_or_else(|e| unreachable!("{e}"))
 }
 
 #[test]
@@ -100,17 +89,8 @@ fn bare_base64_der_certificate_is_read() {
 fn spki_and_pkcs1_pem_public_keys_equal_the_jwk() {
     let Some(jwk) = storm_jwk() else { return };
     let from_jwk = one_key(&jwk);
-    let public = rsa_public(&jwk);
-    let spki = public
-        .to_public_key_der()
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    let pkcs1 = public
-        .to_pkcs1_der()
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    for text in [
-        pem("PUBLIC KEY", spki.as_bytes()),
-        pem("RSA PUBLIC KEY", pkcs1.as_bytes()),
-    ] {
+    let (spki, pkcs1) = common::rsa_spki_and_pkcs1_der(&jwk);
+    for text in [pem("PUBLIC KEY", &spki), pem("RSA PUBLIC KEY", &pkcs1)] {
         let key = one_key(&Value::from(text.clone()));
         assert_eq!(key.origin, KeyOrigin::PemPublicKey, "{text}");
         assert_eq!(key.material, from_jwk.material, "{text}");

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::certificate::parse_certificate;
 use super::material::{ec_material, key_size, okp_material, rsa_material};
 use super::thumbprint::jwk_thumbprint;
-use super::{KeyEntry, KeyMaterial, KeyOrigin, KeyProblem};
+use super::{FactsCell, KeyEntry, KeyMaterial, KeyOrigin, KeyProblem};
 use crate::b64;
 
 /// Private members by key type (RFC 7518 §6.2.2, §6.3.2; RFC 8037 §2).
@@ -254,6 +254,7 @@ fn parse_jwk_object(
             thumbprint: jwk_thumbprint(&material),
             certificate,
             had_private_material,
+            facts: FactsCell::computed(&material),
             material,
         },
         warnings,

@@ -3,6 +3,8 @@
 //! HMAC secrets. Each document becomes a [`KeySet`]; a key that cannot be read becomes a
 //! [`KeyProblem`] in its set and never stops the others.
 
+use std::sync::OnceLock;
+
 use serde::Serialize;
 
 mod certificate;
@@ -15,7 +17,7 @@ pub(crate) mod pem;
 mod thumbprint;
 
 pub use certificate::{parse_certificate, ParsedCertificate};
-pub use document::parse_key_set;
+pub use document::{parse_key_set, KeySetReader};
 pub use hmac::{hmac_key_set, SecretEncoding};
 pub use jwk::{parse_jwk, ParsedJwk};
 pub use thumbprint::jwk_thumbprint;
@@ -129,6 +131,70 @@ pub struct KeyEntry {
     /// The pasted JWK held private members (d, p, q, …); only the public part is kept.
     pub had_private_material: bool,
     pub material: KeyMaterial,
+    /// What the fit check and the set-level remarks need from `material`, computed once when
+    /// the entry is built (see [`KeyFacts`]); never serialised.
+    #[serde(skip)]
+    pub facts: FactsCell,
+}
+
+impl KeyEntry {
+    /// The facts of this key's material: the ones computed when the entry was built, or
+    /// computed now (and kept) for an entry written as a literal with `facts: Default::default()`.
+    pub fn facts(&self) -> KeyFacts {
+        *self.facts.0.get_or_init(|| KeyFacts::of(&self.material))
+    }
+}
+
+/// Facts derived from a key's material that cost arithmetic over the whole modulus. A token's
+/// fit check needs them for every candidate key, and reading a 10,000-key document needs the
+/// ROCA test for each key: computing them once per key, when it is read, keeps both cheap and
+/// leaves the document's last step (`KeySetReader::finish`) free of per-key arithmetic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct KeyFacts {
+    /// The RSA modulus length in bits; None for other key types.
+    pub rsa_bits: Option<u32>,
+    /// The RSA modulus has the ROCA fingerprint (CVE-2017-15361); false for other key types.
+    pub roca: bool,
+}
+
+impl KeyFacts {
+    /// Computes the facts of a material.
+    pub fn of(material: &KeyMaterial) -> KeyFacts {
+        match material {
+            KeyMaterial::Rsa { n, .. } => KeyFacts {
+                rsa_bits: Some(material::rsa_bits(n)),
+                roca: material::has_roca_fingerprint(n),
+            },
+            _ => KeyFacts::default(),
+        }
+    }
+}
+
+/// A [`KeyFacts`] filled when a key is read, or on first use for an entry written as a literal
+/// (`facts: Default::default()`, which is why this is a cell and not a plain field).
+///
+/// The facts follow from `material`, so two cells always compare equal: entries compare by what
+/// they hold, whether or not the facts were computed yet. Code that replaces the `material` of
+/// an entry whose facts were already computed must reset this cell (`Default::default()`).
+#[derive(Debug, Clone, Default)]
+pub struct FactsCell(OnceLock<KeyFacts>);
+
+impl FactsCell {
+    /// A cell holding the facts of `material`, computed now.
+    pub fn computed(material: &KeyMaterial) -> FactsCell {
+        FactsCell(OnceLock::from(KeyFacts::of(material)))
+    }
+
+    /// The facts, when they were computed already.
+    pub fn get(&self) -> Option<KeyFacts> {
+        self.0.get().copied()
+    }
+}
+
+impl PartialEq for FactsCell {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// Facts from an OpenID Provider configuration document.

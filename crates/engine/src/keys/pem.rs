@@ -6,7 +6,7 @@ use x509_cert::der::pem;
 use super::certificate::parse_certificate;
 use super::material::{key_size, kty_of, material_from_pkcs1_der, material_from_spki_der};
 use super::thumbprint::jwk_thumbprint;
-use super::{CertificateInfo, KeyEntry, KeyMaterial, KeyOrigin, KeyProblem};
+use super::{CertificateInfo, FactsCell, KeyEntry, KeyMaterial, KeyOrigin, KeyProblem};
 
 const BEGIN: &str = "-----BEGIN ";
 
@@ -36,6 +36,7 @@ pub(crate) fn bare_entry(
         thumbprint: jwk_thumbprint(&material),
         certificate,
         had_private_material: false,
+        facts: FactsCell::computed(&material),
         material,
     }
 }
@@ -81,45 +82,41 @@ pub(crate) fn looks_like_pem(text: &str) -> bool {
     text.contains(BEGIN)
 }
 
-/// Reads every PEM block in the text; each yields a key or a problem.
-pub(crate) fn pem_entries(set_index: usize, text: &str) -> (Vec<KeyEntry>, Vec<KeyProblem>) {
-    let mut keys = Vec::new();
-    let mut problems = Vec::new();
-    for (key_index, block) in split_blocks(text).into_iter().enumerate() {
-        let result = pem::decode_vec(block.as_bytes())
-            .map_err(|e| format!("PEM block {} does not decode: {e}", key_index + 1))
-            .and_then(|(label, der)| match label {
-                "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
-                    certificate_entry(set_index, key_index, &der)
-                }
-                "PUBLIC KEY" => material_from_spki_der(&der)
-                    .map(|m| bare_entry(set_index, key_index, KeyOrigin::PemPublicKey, m, None)),
-                "RSA PUBLIC KEY" => material_from_pkcs1_der(&der)
-                    .map(|m| bare_entry(set_index, key_index, KeyOrigin::PemPublicKey, m, None)),
-                l if l.contains("PRIVATE KEY") => Err(format!(
-                    "PEM block {} is a private key (\"{l}\"); paste the public key or the certificate instead, and treat this private key as compromised",
-                    key_index + 1
-                )),
-                other => Err(format!(
-                    "PEM block {} is a \"{other}\"; expected CERTIFICATE, PUBLIC KEY or RSA PUBLIC KEY",
-                    key_index + 1
-                )),
-            });
-        match result {
-            Ok(entry) => keys.push(entry),
-            Err(message) => problems.push(KeyProblem {
-                set_index,
-                key_index: Some(key_index),
-                kid: None,
-                message,
-            }),
-        }
-    }
-    (keys, problems)
+/// Reads one PEM block (from [`split_blocks`]); `key_index` is its position in the text.
+pub(crate) fn pem_block_entry(
+    set_index: usize,
+    key_index: usize,
+    block: &str,
+) -> Result<KeyEntry, KeyProblem> {
+    pem::decode_vec(block.as_bytes())
+        .map_err(|e| format!("PEM block {} does not decode: {e}", key_index + 1))
+        .and_then(|(label, der)| match label {
+            "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
+                certificate_entry(set_index, key_index, &der)
+            }
+            "PUBLIC KEY" => material_from_spki_der(&der)
+                .map(|m| bare_entry(set_index, key_index, KeyOrigin::PemPublicKey, m, None)),
+            "RSA PUBLIC KEY" => material_from_pkcs1_der(&der)
+                .map(|m| bare_entry(set_index, key_index, KeyOrigin::PemPublicKey, m, None)),
+            l if l.contains("PRIVATE KEY") => Err(format!(
+                "PEM block {} is a private key (\"{l}\"); paste the public key or the certificate instead, and treat this private key as compromised",
+                key_index + 1
+            )),
+            other => Err(format!(
+                "PEM block {} is a \"{other}\"; expected CERTIFICATE, PUBLIC KEY or RSA PUBLIC KEY",
+                key_index + 1
+            )),
+        })
+        .map_err(|message| KeyProblem {
+            set_index,
+            key_index: Some(key_index),
+            kid: None,
+            message,
+        })
 }
 
 /// Splits text into PEM blocks, each from `-----BEGIN` to the end of its `-----END …-----` line.
-fn split_blocks(text: &str) -> Vec<String> {
+pub(crate) fn split_blocks(text: &str) -> Vec<String> {
     let mut blocks = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find(BEGIN) {
@@ -164,10 +161,9 @@ mod tests {
     #[test]
     fn private_key_block_is_a_problem() {
         let text = "-----BEGIN PRIVATE KEY-----\nQUJD\n-----END PRIVATE KEY-----\n";
-        let (keys, problems) = pem_entries(0, text);
-        assert!(keys.is_empty());
-        assert!(problems
-            .first()
-            .is_some_and(|p| p.message.contains("private key")));
+        let blocks = split_blocks(text);
+        assert_eq!(blocks.len(), 1);
+        let read = blocks.first().map(|b| pem_block_entry(0, 0, b));
+        assert!(read.is_some_and(|r| r.is_err_and(|p| p.message.contains("private key"))));
     }
 }

@@ -3,7 +3,6 @@
 //! HS256 token is never checked with an RSA public key's bytes as the HMAC secret.
 
 use super::Alg;
-use crate::keys::material::{has_roca_fingerprint, rsa_bits};
 use crate::keys::{KeyEntry, KeyMaterial};
 
 /// Smallest RSA modulus allowed for RS*/PS* (RFC 7518 §3.3 and §3.5: "2048 bits or larger").
@@ -46,7 +45,7 @@ pub fn alg_fits_key(alg: Alg, key: &KeyEntry) -> Result<(), String> {
             ));
         }
     }
-    strong_enough(alg, &key.material)
+    strong_enough(alg, key)
 }
 
 fn fits_material(alg: Alg, material: &KeyMaterial) -> Result<(), String> {
@@ -99,16 +98,20 @@ fn fits_material(alg: Alg, material: &KeyMaterial) -> Result<(), String> {
     }
 }
 
-fn strong_enough(alg: Alg, material: &KeyMaterial) -> Result<(), String> {
-    match material {
-        KeyMaterial::Rsa { n, .. } => {
-            let bits = rsa_bits(n);
+/// The RSA size and ROCA test come from the key's [`crate::keys::KeyFacts`], computed once when
+/// the key was read: this runs for every token and candidate key, and the ROCA test is
+/// arithmetic over the whole modulus.
+fn strong_enough(alg: Alg, key: &KeyEntry) -> Result<(), String> {
+    match &key.material {
+        KeyMaterial::Rsa { .. } => {
+            let facts = key.facts();
+            let bits = facts.rsa_bits.unwrap_or(0);
             if bits < MIN_RSA_BITS {
                 return Err(format!(
                     "the RSA key has {bits} bits; {alg} requires at least {MIN_RSA_BITS} (RFC 7518 §3.3), and shorter keys can be factored"
                 ));
             }
-            if has_roca_fingerprint(n) {
+            if facts.roca {
                 return Err("the RSA modulus has the ROCA fingerprint (CVE-2017-15361, Infineon key generation): its private key can be computed from the public key, so a signature proves nothing".to_owned());
             }
             Ok(())
@@ -213,21 +216,8 @@ mod tests {
 
     #[test]
     fn roca_modulus_is_refused() {
-        // A power of 65537 carries the fingerprint by construction: 65537^130 (> 2048 bits),
-        // computed in big-endian bytes.
-        let mut big = vec![1u8];
-        for _ in 0..130 {
-            let mut carry = 0u64;
-            for b in big.iter_mut().rev() {
-                let v = u64::from(*b) * 65537 + carry;
-                *b = (v & 0xff) as u8;
-                carry = v >> 8;
-            }
-            while carry > 0 {
-                big.insert(0, (carry & 0xff) as u8);
-                carry >>= 8;
-            }
-        }
+        // 65537^130: over 2048 bits, with the fingerprint by construction.
+        let big = crate::keys::material::power_of_65537(130);
         let k = key(KeyMaterial::Rsa {
             n: big,
             e: vec![1, 0, 1],

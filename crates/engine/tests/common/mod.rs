@@ -14,6 +14,33 @@ use keyhole_engine::verify::{
 };
 use serde_json::{Map, Value};
 
+/// The RSA public key of a JWK's `n` and `e` (the test fails when they are not one).
+pub fn rsa_public(jwk: &Value) -> rsa::RsaPublicKey {
+    let part = |m: &str| {
+        keyhole_engine::b64::decode_url(jwk.get(m).and_then(Value::as_str).unwrap_or_default())
+            .unwrap_or_default()
+    };
+    rsa::RsaPublicKey::new(
+        rsa::BigUint::from_bytes_be(&part("n")),
+        rsa::BigUint::from_bytes_be(&part("e")),
+    )
+    .unwrap_or_else(|e| unreachable!("{e}"))
+}
+
+/// The RSA public key of a JWK as DER `SubjectPublicKeyInfo` and PKCS#1 `RSAPublicKey`.
+pub fn rsa_spki_and_pkcs1_der(jwk: &Value) -> (Vec<u8>, Vec<u8>) {
+    use rsa::pkcs1::EncodeRsaPublicKey;
+    use rsa::pkcs8::EncodePublicKey;
+    let public = rsa_public(jwk);
+    let spki = public
+        .to_public_key_der()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let pkcs1 = public
+        .to_pkcs1_der()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    (spki.as_bytes().to_vec(), pkcs1.as_bytes().to_vec())
+}
+
 /// `../shared` (or `$KEYHOLE_SHARED`), if present.
 pub fn shared() -> Option<PathBuf> {
     let root = std::env::var("KEYHOLE_SHARED")

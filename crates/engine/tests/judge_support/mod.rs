@@ -49,6 +49,7 @@ pub fn entra_key(id: &str, kid: &str) -> KeyEntry {
             n: vec![0xc3; 256],
             e: vec![1, 0, 1],
         },
+        facts: Default::default(),
     }
 }
 
