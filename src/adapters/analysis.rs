@@ -4,10 +4,13 @@
 //! elsewhere (the extraction worker), since that pass cannot be sliced; its tokens come in as
 //! [`Found`].
 
-use keyhole_engine::analyze::{PreparedCase, TokenInput};
+use keyhole_engine::analyze::{complete_key_sets, key_set_readers, PreparedCase, TokenInput};
 use keyhole_engine::{AnalyzeOptions, CaseFile, Report};
 
-use super::verification;
+use super::{tasks, verification};
+
+/// Keys read per slice: a 10,000-key JWKS is read in 20 short tasks.
+const KEYS_PER_SLICE: usize = 500;
 
 /// The tokens the extraction worker found in the case's text, with its notes.
 #[derive(Debug, Default)]
@@ -25,7 +28,18 @@ pub async fn run(
     progress: &mut dyn FnMut(usize, usize),
     cancelled: &dyn Fn() -> bool,
 ) -> Option<(Report, &'static str)> {
-    let mut prepared = PreparedCase::new(&case, options);
+    let mut sets = Vec::new();
+    for mut reader in key_set_readers(&case) {
+        while !reader.step(KEYS_PER_SLICE) {
+            tasks::yield_now().await;
+            if cancelled() {
+                return None;
+            }
+        }
+        sets.push(reader.finish());
+    }
+    let sets = complete_key_sets(&case, sets);
+    let mut prepared = PreparedCase::from_key_sets(sets, &case, options);
     if found.is_some() {
         case.text = None;
     }
