@@ -59,24 +59,23 @@ pub fn webcrypto_false_is_final(alg: Alg) -> bool {
 /// Records WebCrypto's final answers to `checks` and has the reference verifier decide the
 /// rest; true when the reference verifier was needed.
 async fn decide(
-    checks: &[PlannedCheck],
+    checks: Vec<PlannedCheck>,
     web: Option<&[Option<bool>]>,
     answers: &mut RecordedAnswers,
 ) -> bool {
     let mut unconfirmed = Vec::new();
-    for (i, c) in checks.iter().enumerate() {
+    for (i, c) in checks.into_iter().enumerate() {
         match web.and_then(|w| w.get(i).copied().flatten()) {
-            Some(true) => answers.record(c, Ok(true)),
-            Some(false) if webcrypto_false_is_final(c.alg) => answers.record(c, Ok(false)),
+            Some(true) => answers.record_owned(c, Ok(true)),
+            Some(false) if webcrypto_false_is_final(c.alg) => answers.record_owned(c, Ok(false)),
             _ => unconfirmed.push(c),
         }
     }
     if unconfirmed.is_empty() {
         return false;
     }
-    let owned: Vec<PlannedCheck> = unconfirmed.iter().map(|c| (*c).clone()).collect();
-    let decided = rust_verifier::answer(&owned).await;
-    for (i, c) in owned.iter().enumerate() {
+    let decided = rust_verifier::answer(&unconfirmed).await;
+    for (i, c) in unconfirmed.into_iter().enumerate() {
         let answer = match &decided {
             Ok(list) => list.get(i).cloned().unwrap_or_else(|| {
                 Err(VerifyError::BadKey {
@@ -87,7 +86,7 @@ async fn decide(
                 alg: format!("{} (the pure-Rust verifier is unavailable: {why})", c.alg),
             }),
         };
-        answers.record(c, answer);
+        answers.record_owned(c, answer);
     }
     true
 }
@@ -128,7 +127,7 @@ pub async fn analyze_prepared(
     let subtle = webcrypto::subtle();
     let mut keys = webcrypto::ImportedKeys::default();
     let mut answers = RecordedAnswers::new(REFERENCE_ONLY);
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::with_capacity(total);
     let mut used_reference = false;
     let mut reports: Vec<TokenReport> = Vec::with_capacity(total);
     let trusted = prepared.trusted();
@@ -149,7 +148,7 @@ pub async fn analyze_prepared(
         };
         // While WebCrypto verifies this slice, decide and judge the previous one.
         if let Some(v) = waiting.take() {
-            let needed = decide(&v.checks, v.web.as_deref(), &mut answers).await;
+            let needed = decide(v.checks, v.web.as_deref(), &mut answers).await;
             used_reference |= needed;
             let name = match (&subtle, needed) {
                 (None, _) => REFERENCE_ONLY,

@@ -7,6 +7,8 @@
 //! each token is parsed, its first signature checked against the trusted keys only, and
 //! judged; finally the key-usage matrix looks across all tokens.
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -199,6 +201,9 @@ fn found_input(f: FoundToken) -> TokenInput {
 #[derive(Debug)]
 pub struct PreparedCase<'a> {
     sets: Vec<KeySet>,
+    /// Each key's provenance, computed when a token first names the key (`[set][key]`, by
+    /// position): 10,000 tokens signed by ten keys need ten, not 10,000.
+    provenance: Vec<Vec<OnceLock<judge::KeyProvenance>>>,
     judge_options: JudgeOptions<'a>,
     notes: Vec<String>,
 }
@@ -214,12 +219,39 @@ impl<'a> PreparedCase<'a> {
     /// return for `case`. Only the case's analysis time is read from `case`.
     pub fn from_key_sets(sets: Vec<KeySet>, case: &CaseFile, options: &AnalyzeOptions<'a>) -> Self {
         PreparedCase {
+            provenance: sets
+                .iter()
+                .map(|s| s.keys.iter().map(|_| OnceLock::new()).collect())
+                .collect(),
             sets,
             judge_options: JudgeOptions {
                 now: case.now.unwrap_or(options.default_now),
                 weak_secrets: options.weak_secrets,
             },
             notes: Vec::new(),
+        }
+    }
+
+    /// `judge::key_provenance(key, set)`, computed once per key of this case's sets.
+    fn key_provenance(&self, key: &KeyEntry, set: &KeySet) -> judge::KeyProvenance {
+        let cell = self
+            .sets
+            .iter()
+            .position(|s| std::ptr::eq(s, set))
+            .and_then(|si| {
+                // The key's position in its set, from its address (it is an element of
+                // `set.keys`), confirmed before use.
+                let offset = (key as *const KeyEntry as usize)
+                    .checked_sub(set.keys.as_ptr() as usize)?
+                    / std::mem::size_of::<KeyEntry>().max(1);
+                set.keys
+                    .get(offset)
+                    .filter(|k| std::ptr::eq(*k, key))
+                    .and_then(|_| self.provenance.get(si)?.get(offset))
+            });
+        match cell {
+            Some(cell) => cell.get_or_init(|| judge::key_provenance(key, set)).clone(),
+            None => judge::key_provenance(key, set),
         }
     }
 
@@ -272,8 +304,13 @@ impl<'a> PreparedCase<'a> {
                         detail: "the token has no signature".to_owned(),
                     },
                 };
-                let judgement =
-                    judge::judge_token(&parsed, &verification, &self.sets, &self.judge_options);
+                let judgement = judge::judge_token_with(
+                    &parsed,
+                    &verification,
+                    &self.sets,
+                    &self.judge_options,
+                    &|key, set| self.key_provenance(key, set),
+                );
                 TokenReport::from_parsed(index, *parsed, judgement, found_at)
             }
         };
@@ -511,6 +548,25 @@ mod tests {
                 assert_eq!(prepared.finish(reports), expected, "step {step}");
             }
         }
+    }
+
+    #[test]
+    fn cached_provenance_equals_computed_provenance_for_every_key() {
+        let mut keys = 0;
+        for case in cases() {
+            let prepared = PreparedCase::new(&case, &AnalyzeOptions::at(0));
+            for set in &prepared.sets {
+                for key in &set.keys {
+                    let want = judge::key_provenance(key, set);
+                    assert_eq!(prepared.key_provenance(key, set), want);
+                    assert_eq!(prepared.key_provenance(key, set), want, "second, cached");
+                    // A copy of the key is not an element of the set: computed, not cached.
+                    assert_eq!(prepared.key_provenance(&key.clone(), set), want);
+                    keys += 1;
+                }
+            }
+        }
+        assert!(keys > 5, "{keys}");
     }
 
     #[test]

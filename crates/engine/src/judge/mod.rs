@@ -105,10 +105,23 @@ pub fn judge_token(
     trusted: &[KeySet],
     options: &JudgeOptions<'_>,
 ) -> TokenJudgement {
+    judge_token_with(token, verification, trusted, options, &key_provenance)
+}
+
+/// [`judge_token`] with the key's provenance from `provenance` (which must give what
+/// [`key_provenance`] gives): a caller judging many tokens signed by few keys computes each
+/// key's provenance once.
+pub fn judge_token_with(
+    token: &ParsedToken,
+    verification: &Verification,
+    trusted: &[KeySet],
+    options: &JudgeOptions<'_>,
+    provenance: &dyn Fn(&KeyEntry, &KeySet) -> KeyProvenance,
+) -> TokenJudgement {
     let claims = token.claims();
     let boundary = claimed_boundary(claims);
     let named = named_key(verification, trusted);
-    let provenance = named.map(|(k, s, _, _)| key_provenance(k, s));
+    let provenance = named.map(|(k, s, _, _)| provenance(k, s));
     let facts = rules::Facts {
         token,
         params: token.primary().map(|b| &b.params),

@@ -11,16 +11,24 @@ use std::collections::HashMap;
 use super::{Alg, PlannedCheck, SignatureVerifier, VerifyError};
 use crate::keys::KeyMaterial;
 
-type Question = (Alg, Vec<u8>, Vec<u8>);
 type Answer = Result<bool, VerifyError>;
+
+/// One recorded answer: the rest of the question (the signature is the map's key).
+struct Recorded {
+    alg: Alg,
+    signing_input: Vec<u8>,
+    material: KeyMaterial,
+    answer: Answer,
+}
 
 /// Answers given elsewhere, replayed as they were (false and errors included). A check nobody
 /// answered is an error, never a guess.
 pub struct RecordedAnswers {
     name: &'static str,
-    /// By question, then by key material: key ids are only unique within one case, so the
-    /// material itself identifies the key.
-    answers: HashMap<Question, Vec<(KeyMaterial, Answer)>>,
+    /// By signature (looked up without copying the question: a 10,000-token case asks 10,000
+    /// times), then by algorithm, signing input and key material — compared in full; key ids
+    /// are only unique within one case, so the material itself identifies the key.
+    answers: HashMap<Vec<u8>, Vec<Recorded>>,
 }
 
 impl RecordedAnswers {
@@ -40,14 +48,24 @@ impl RecordedAnswers {
 
     /// Records the answer to `check`.
     pub fn record(&mut self, check: &PlannedCheck, answer: Answer) {
-        self.answers
-            .entry((
-                check.alg,
-                check.signing_input.clone(),
-                check.signature.clone(),
-            ))
-            .or_default()
-            .push((check.material.clone(), answer));
+        self.record_owned(check.clone(), answer);
+    }
+
+    /// [`Self::record`], keeping the check's own buffers instead of copying them.
+    pub fn record_owned(&mut self, check: PlannedCheck, answer: Answer) {
+        let PlannedCheck {
+            alg,
+            material,
+            signing_input,
+            signature,
+            ..
+        } = check;
+        self.answers.entry(signature).or_default().push(Recorded {
+            alg,
+            signing_input,
+            material,
+            answer,
+        });
     }
 }
 
@@ -64,9 +82,13 @@ impl SignatureVerifier for RecordedAnswers {
         signature: &[u8],
     ) -> Result<bool, VerifyError> {
         self.answers
-            .get(&(alg, signing_input.to_vec(), signature.to_vec()))
-            .and_then(|list| list.iter().find(|(m, _)| m == key))
-            .map(|(_, answer)| answer.clone())
+            .get(signature)
+            .and_then(|list| {
+                list.iter().find(|r| {
+                    r.alg == alg && r.signing_input == signing_input && r.material == *key
+                })
+            })
+            .map(|r| r.answer.clone())
             .unwrap_or_else(|| {
                 Err(VerifyError::UnsupportedAlgorithm {
                     alg: format!("{alg} (no verifier answered this check)"),
@@ -114,6 +136,27 @@ mod tests {
         // Renaming keeps every answer.
         let again = recorded.verify(yes.alg, &yes.material, &yes.signing_input, &yes.signature);
         assert_eq!(again, Ok(true));
+    }
+
+    #[test]
+    fn the_same_signature_over_another_input_or_algorithm_is_another_question() {
+        let mut recorded = RecordedAnswers::new("replay");
+        let base = check(1);
+        recorded.record_owned(base.clone(), Ok(true));
+        let other_input = PlannedCheck {
+            signing_input: b"a.c".to_vec(),
+            ..base.clone()
+        };
+        let other_alg = PlannedCheck {
+            alg: Alg::HS384,
+            ..base.clone()
+        };
+        recorded.record(&other_alg, Ok(false));
+        let ask =
+            |c: &PlannedCheck| recorded.verify(c.alg, &c.material, &c.signing_input, &c.signature);
+        assert_eq!(ask(&base), Ok(true));
+        assert_eq!(ask(&other_alg), Ok(false));
+        assert!(ask(&other_input).is_err(), "unanswered, not replayed");
     }
 
     #[test]
