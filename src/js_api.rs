@@ -11,7 +11,7 @@ use keyhole_engine::{AnalyzeOptions, CaseFile};
 
 /// Analyses a case file given as a JS object (`{now?, key_sets?, tokens?, text?}`); the promise
 /// resolves to the report (signatures checked as in the app: WebCrypto, then the reference
-/// verifier for anything it did not confirm). Rejects with a string when the case is not usable.
+/// verifier for anything it cannot decide). Rejects with a string when the case is not usable.
 #[wasm_bindgen]
 pub async fn analyze(case: JsValue) -> Result<JsValue, JsValue> {
     let text: String = JSON::stringify(&case)

@@ -63,19 +63,19 @@ async fn decide(
     web: Option<&[Option<bool>]>,
     answers: &mut RecordedAnswers,
 ) -> bool {
-    let mut unconfirmed = Vec::new();
+    let mut undecided = Vec::new();
     for (i, c) in checks.into_iter().enumerate() {
         match web.and_then(|w| w.get(i).copied().flatten()) {
             Some(true) => answers.record_owned(c, Ok(true)),
             Some(false) if webcrypto_false_is_final(c.alg) => answers.record_owned(c, Ok(false)),
-            _ => unconfirmed.push(c),
+            _ => undecided.push(c),
         }
     }
-    if unconfirmed.is_empty() {
+    if undecided.is_empty() {
         return false;
     }
-    let decided = rust_verifier::answer(&unconfirmed).await;
-    for (i, c) in unconfirmed.into_iter().enumerate() {
+    let decided = rust_verifier::answer(&undecided).await;
+    for (i, c) in undecided.into_iter().enumerate() {
         let answer = match &decided {
             Ok(list) => list.get(i).cloned().unwrap_or_else(|| {
                 Err(VerifyError::BadKey {
