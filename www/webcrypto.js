@@ -142,6 +142,11 @@
     return worker;
   }
 
+  // Started when the page is idle, so the first large batch does not wait for it.
+  if (typeof requestIdleCallback === "function" && self.isSecureContext) {
+    requestIdleCallback(startWorker, { timeout: 3000 });
+  }
+
   self.keyholeVerifyBatch = function (keys, table, data) {
     var subtle = self.crypto && self.crypto.subtle;
     if (!subtle) return Promise.reject(new Error("WebCrypto is not available (not a secure context)"));
