@@ -1,27 +1,32 @@
 // Trunk post-build hook. Makes dist/ load without any fetch, so the Content-Security-Policy can
 // say connect-src 'none' and the app works from file:// as well as from any static host:
-//  1. the wasm binary becomes a classic script (keyhole-app_bg.wasm.js) holding it gzip-compressed
-//     and base64-encoded, with a function that inflates it in the browser (DecompressionStream,
-//     no network): base64 of the raw module would cost 30 % more after the host's compression,
-//     base64 of compressed bytes costs ≈1 % (measured in BENCHMARKS.md);
-//  2. every local <script src> in index.html gets a Subresource Integrity hash (sha384);
-//  3. the fallback verifier (crates/rust-verifier: jsonwebtoken, pure Rust) is built as a second
+//  1. the wasm binary becomes a classic script (keyhole-app_bg.wasm.js) holding it
+//     xz-compressed (LZMA2, `xz` at build time) and base64-encoded, with a function that
+//     unpacks it in the browser, no network: base64 of the raw module would cost 30 % more after
+//     the host's compression, base64 of compressed bytes costs ≈1 %, and LZMA2 is ≈20 % smaller
+//     than the best gzip (zopfli) of the module (measured in BENCHMARKS.md);
+//  2. the xz decoder the page needs for that, npm `xz-decompress` (xz-embedded compiled to
+//     WebAssembly, ≈9 KB gzip; browsers' DecompressionStream has only gzip and deflate), is
+//     copied unmodified, with its licence header, to xz-decompress.js, a classic script loaded
+//     before keyhole-app_bg.wasm.js (index.html, www/worker.js);
+//  3. every local <script src> in index.html gets a Subresource Integrity hash (sha384);
+//  4. the fallback verifier (crates/rust-verifier: jsonwebtoken, pure Rust) is built as a second
 //     module and written, glue and inlined module together, to keyhole-rust-verifier.js; the
 //     page loads it only when WebCrypto leaves a check unconfirmed (www/boot.js, www/worker.js),
 //     and index.html carries its SRI hash in <meta name="keyhole-rust-verifier">;
-//  4. the sample cases (the engine's golden set, crates/engine/golden/cases) become
+//  5. the sample cases (the engine's golden set, crates/engine/golden/cases) become
 //     keyhole-samples.js, loaded when the analyst opens a sample (hash in
 //     <meta name="keyhole-samples">);
-//  5. offline.html is the same page without integrity attributes, for opening from disk:
+//  6. offline.html is the same page without integrity attributes, for opening from disk:
 //     Chromium refuses SRI-checked resources from file:// (they cannot be CORS-fetched).
 // Reads and writes $TRUNK_STAGING_DIR (Trunk sets it for hooks).
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gzipAsync } from "@gfx/zopfli";
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) {
@@ -34,8 +39,9 @@ if (!existsSync(wasmPath)) {
   process.exit(1);
 }
 const wasm = await readFile(wasmPath);
-await writeFile(join(dir, "keyhole-app_bg.wasm.js"), await inlinedModule("keyhole-app", wasm));
+await writeFile(join(dir, "keyhole-app_bg.wasm.js"), inlinedModule("keyhole-app", wasm));
 await rm(wasmPath);
+await writeFile(join(dir, "xz-decompress.js"), await xzDecoderScript());
 
 const onDemand = {
   "keyhole-rust-verifier": await buildRustVerifier(),
@@ -63,20 +69,19 @@ await writeFile(
   join(dir, "offline.html"),
   html.replace(/\s+integrity="[^"]*"/g, "").replace(/\s*<meta name="keyhole-[a-z-]+" content="sha384-[^"]*" \/>/g, ""),
 );
-console.log(`inline-wasm: inlined ${wasm.length} bytes of wasm (gzip); SRI on ${scripts.length} scripts`);
+console.log(`inline-wasm: inlined ${wasm.length} bytes of wasm (xz); SRI on ${scripts.length} scripts`);
 
 /**
  * A classic script that registers `self.KEYHOLE_WASM[name]()`: it returns the module as a
- * `Response` (application/wasm) inflated from the gzip bytes embedded as base64, so
- * wasm-bindgen compiles it with `instantiateStreaming` while it inflates. Constructing a
- * Response is not a fetch: the CSP's connect-src 'none' holds.
+ * `Response` (application/wasm) whose body is the xz stream embedded as base64, decoded by
+ * xz-decompress.js (which must be loaded first) while wasm-bindgen compiles it with
+ * `instantiateStreaming`. Constructing a Response is not a fetch: the CSP's connect-src 'none'
+ * holds.
  */
-async function inlinedModule(name, wasm) {
-  // Zopfli writes standard gzip ≈6 % smaller than zlib's level 9 (24 KB on the app's module),
-  // for ≈2 s of build time per module.
-  const gz = Buffer.from(await gzipAsync(wasm, { numiterations: 15 }));
+function inlinedModule(name, wasm) {
+  const xz = xzCompress(wasm);
   return (
-    `// Keyhole's WebAssembly module "${name}" (${wasm.length} bytes), gzip + base64, inflated in the page.\n` +
+    `// Keyhole's WebAssembly module "${name}" (${wasm.length} bytes), xz + base64, decoded in the page by xz-decompress.js.\n` +
     `(function (name, b64) {\n` +
     `  "use strict";\n` +
     `  var modules = (self.KEYHOLE_WASM = self.KEYHOLE_WASM || {});\n` +
@@ -84,10 +89,42 @@ async function inlinedModule(name, wasm) {
     `    var text = atob(b64);\n` +
     `    var bytes = new Uint8Array(text.length);\n` +
     `    for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);\n` +
-    `    var body = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));\n` +
+    `    var body = new self["xz-decompress"].XzReadableStream(new Blob([bytes]).stream());\n` +
     `    return new Response(body, { headers: { "Content-Type": "application/wasm" } });\n` +
     `  };\n` +
-    `})(${JSON.stringify(name)}, "${gz.toString("base64")}");\n`
+    `})(${JSON.stringify(name)}, "${xz.toString("base64")}");\n`
+  );
+}
+
+/**
+ * xz (LZMA2) of `bytes` with the `xz` command (xz-utils; scripts/setup installs it), single-
+ * threaded so the output is deterministic. Tuned on the app's module (BENCHMARKS.md §1):
+ * preset 9e; lc=4 lp=0 pb=0 (wasm code is byte-oriented, not aligned: ≈0.7 KB less than the
+ * preset's lc=3 pb=2); a dictionary just as large as the module (the preset's 64 MiB would
+ * make the decoder allocate 64 MiB for nothing); CRC32 check (the decoder verifies it).
+ */
+function xzCompress(bytes) {
+  let dict = 4096;
+  while (dict < bytes.length) dict *= 2;
+  return execFileSync(
+    "xz",
+    ["--format=xz", "--check=crc32", "--threads=1", `--lzma2=preset=9e,lc=4,lp=0,pb=0,dict=${dict}`, "--stdout"],
+    { input: bytes, maxBuffer: 64 << 20 },
+  );
+}
+
+/**
+ * The browser build of npm `xz-decompress` (defines `self["xz-decompress"].XzReadableStream`),
+ * unmodified after a line naming its origin; its own header carries the licences (MIT for
+ * xzwasm/xz-decompress and walloc, public domain for xz-embedded).
+ */
+async function xzDecoderScript() {
+  const require = createRequire(import.meta.url);
+  const pkg = require("xz-decompress/package.json");
+  const file = require.resolve("xz-decompress/dist/package/xz-decompress.min.js");
+  return (
+    `// npm xz-decompress ${pkg.version}, dist/package/xz-decompress.min.js, unmodified (scripts/inline-wasm.mjs).\n` +
+    (await readFile(file, "utf8"))
   );
 }
 
@@ -116,7 +153,7 @@ async function buildRustVerifier() {
     const glue = await readFile(join(out, "keyhole_rust_verifier.js"), "utf8");
     const module = await readFile(bg);
     console.log(`inline-wasm: built the fallback verifier (${module.length} bytes of wasm)`);
-    return glue + "\n" + (await inlinedModule("keyhole-rust-verifier", module));
+    return glue + "\n" + inlinedModule("keyhole-rust-verifier", module);
   } finally {
     await rm(out, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 // Starts the Keyhole wasm app from the inlined module (no fetch, so the page works under
 // connect-src 'none' and from file://). A classic script, loaded after keyhole-app.js (which
-// defines `wasm_bindgen`) and keyhole-app_bg.wasm.js (which defines KEYHOLE_WASM["keyhole-app"],
-// see scripts/inline-wasm.mjs).
+// defines `wasm_bindgen`), xz-decompress.js (the xz decoder) and keyhole-app_bg.wasm.js (which
+// defines KEYHOLE_WASM["keyhole-app"], the xz-compressed module; see scripts/inline-wasm.mjs).
 (function () {
   "use strict";
   function fail(err) {
@@ -61,8 +61,10 @@
   };
 
   try {
-    if (typeof DecompressionStream !== "function") {
-      throw new Error("this browser lacks DecompressionStream (Chrome 80+, Firefox 113+, Safari 16.4+ have it)");
+    // What unpacking the module needs: WebAssembly, web streams and the xz decoder, whose script
+    // (ES2022 class fields, optional chaining) fails to load on older engines.
+    if (typeof WebAssembly !== "object" || typeof ReadableStream !== "function" || !self["xz-decompress"]) {
+      throw new Error("this browser cannot unpack Keyhole's WebAssembly module (Chrome 80+, Firefox 75+, Safari 14.1+ can)");
     }
     wasm_bindgen({ module_or_path: self.KEYHOLE_WASM["keyhole-app"]() }).catch(fail);
   } catch (err) {

@@ -1,7 +1,8 @@
 // Starts Keyhole's analysis worker: the same wasm module as the page, loaded from the same
-// files (no fetch: the module is inlined, see scripts/inline-wasm.mjs). With no window, the
-// wasm's main() registers the worker instead of rendering the app.
-importScripts("./keyhole-app.js", "./keyhole-app_bg.wasm.js");
+// files (no fetch: the module is inlined, xz-compressed, and xz-decompress.js decodes it, see
+// scripts/inline-wasm.mjs). With no window, the wasm's main() registers the worker instead of
+// rendering the app.
+importScripts("./keyhole-app.js", "./xz-decompress.js", "./keyhole-app_bg.wasm.js");
 
 // The pure-Rust reference verifier, loaded on first use as in www/boot.js.
 self.keyholeRustVerifier = (function () {
