@@ -138,7 +138,7 @@ pub fn app() -> Html {
                     let (d, v, w, l) = (dispatcher.clone(), verifier, waiting.clone(), latest);
                     ExtractionWorker::spawner()
                         .callback(move |reply: String| {
-                            let Reply::Found {
+                            let Reply {
                                 revision,
                                 inputs,
                                 notes,

@@ -177,6 +177,10 @@ async fn webcrypto_agrees_with_jsonwebtoken_on_every_sample_check() {
         keyhole_app::adapters::webcrypto::available(),
         "the test page is a secure context"
     );
+    // The page's batch verifier, as index.html loads it.
+    js_sys::Function::new_no_args(include_str!("../www/webcrypto.js"))
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .unwrap_or_else(|e| unreachable!("www/webcrypto.js: {e:?}"));
     let mut checks = Vec::new();
     for s in keyhole_engine::samples::SAMPLES {
         let case = CaseFile::from_json(s.case_json()).unwrap_or_else(|e| unreachable!("{e}"));

@@ -147,7 +147,7 @@ pub async fn analyze_prepared(
         let more = !slice.is_empty();
         let checks = plan_parsed(&slice, &trusted, &mut seen);
         let pending = match (&subtle, checks.is_empty()) {
-            (Some(s), false) => Some(webcrypto::start(s, &mut keys, &checks).await),
+            (Some(_), false) => Some(webcrypto::start(&mut keys, &checks)),
             _ => None,
         };
         // While WebCrypto verifies this slice, decide and judge the previous one.

@@ -11,7 +11,7 @@ use keyhole_engine::keys::KeyMaterial;
 use keyhole_engine::verify::{Alg, PlannedCheck};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{CryptoKey, SubtleCrypto};
+use web_sys::SubtleCrypto;
 
 /// `crypto.subtle`, if this context has it.
 pub fn subtle() -> Option<SubtleCrypto> {
@@ -107,70 +107,38 @@ fn jwk(material: &KeyMaterial) -> Option<Object> {
     })
 }
 
-async fn import(subtle: &SubtleCrypto, check: &PlannedCheck) -> Option<(CryptoKey, Object)> {
-    let (import_params, verify_params) = params(check.alg)?;
-    let key_data = jwk(&check.material)?;
-    let usages = Array::of1(&"verify".into());
-    let promise = subtle
-        .import_key_with_object("jwk", &key_data, &import_params, false, &usages)
-        .ok()?;
-    let key = JsFuture::from(promise).await.ok()?;
-    Some((key.unchecked_into(), verify_params))
-}
-
-type Handle = Option<(CryptoKey, Object)>;
-
-/// Keys imported into WebCrypto, each once per distinct key and algorithm. Key ids are only
-/// unique within one case, so the material is compared too.
+/// Keys numbered for `keyholeVerifyBatch`, each once per distinct key and algorithm. Key ids
+/// are only unique within one case, so the material is compared too.
 #[derive(Default)]
 pub struct ImportedKeys {
-    /// Imported here, for [`start`]'s per-check path.
-    by_id: HashMap<(String, Alg), Vec<(KeyMaterial, Handle)>>,
-    /// Numbered for `keyholeVerifyBatch` (www/webcrypto.js), which imports each once.
     numbered: HashMap<(String, Alg), Vec<(KeyMaterial, u32)>>,
 }
 
 thread_local! {
-    /// The next key number for `keyholeVerifyBatch`: never reused in a page's lifetime, since
-    /// the script's import caches outlive one analysis.
+    /// The next key number: never reused in a page's lifetime, since the script's import
+    /// caches outlive one analysis.
     static NEXT_KEY: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
-/// WebCrypto verifications under way; [`settle`] gives their answers.
-pub enum Pending {
-    /// Started from wasm, one promise per check (`None`: no key for it).
-    Each {
-        promise: Promise,
-        slots: Vec<Option<u32>>,
-    },
-    /// Started by `keyholeVerifyBatch`: a promise of one answer byte per check.
-    Batch(Promise),
-}
+/// WebCrypto verifications under way: a promise of one answer byte per check; [`settle`]
+/// gives the answers.
+pub struct Pending(Promise);
 
-/// `keyholeVerifyBatch` (www/webcrypto.js), when the page loaded it.
-fn batch_function() -> Option<js_sys::Function> {
-    Reflect::get(&js_sys::global(), &"keyholeVerifyBatch".into())
+/// Starts every verification of `checks` in `keyholeVerifyBatch` (www/webcrypto.js), which
+/// calls `crypto.subtle.verify` from JavaScript, in a worker for large batches: from wasm each
+/// call cost the page's main thread ≈15 µs, on a 10,000-token case the largest single cost.
+/// WebCrypto works on its own threads while the caller goes on, until it awaits [`settle`].
+/// Without the script (a page that did not load it) every check is left unanswered, and the
+/// reference verifier decides them.
+pub fn start(keys: &mut ImportedKeys, checks: &[PlannedCheck]) -> Pending {
+    let Some(f) = Reflect::get(&js_sys::global(), &"keyholeVerifyBatch".into())
         .ok()
-        .and_then(|f| f.dyn_into().ok())
-}
-
-/// Starts every verification of `checks`; WebCrypto works on its own threads while the caller
-/// goes on, until it awaits [`settle`]. In the app the checks go to `keyholeVerifyBatch` as one
-/// table (calling `crypto.subtle.verify` from wasm costs the main thread ≈15 µs per check, on a
-/// 10,000-token case the largest single cost); without that script (the wasm tests) each check
-/// is started from here.
-pub async fn start(
-    subtle: &SubtleCrypto,
-    keys: &mut ImportedKeys,
-    checks: &[PlannedCheck],
-) -> Pending {
-    match batch_function() {
-        Some(f) => start_batch(&f, keys, checks),
-        None => start_each(subtle, keys, checks).await,
-    }
-}
-
-fn start_batch(f: &js_sys::Function, keys: &mut ImportedKeys, checks: &[PlannedCheck]) -> Pending {
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    else {
+        return Pending(Promise::reject(
+            &"keyholeVerifyBatch is missing (www/webcrypto.js is not loaded)".into(),
+        ));
+    };
     let defs = Array::new();
     let mut sent: Vec<u32> = Vec::new();
     let mut table: Vec<u32> = Vec::with_capacity(checks.len() * 5);
@@ -222,102 +190,32 @@ fn start_batch(f: &js_sys::Function, keys: &mut ImportedKeys, checks: &[PlannedC
         .ok()
         .and_then(|p| p.dyn_into::<Promise>().ok())
         .unwrap_or_else(|| Promise::reject(&"keyholeVerifyBatch did not start".into()));
-    Pending::Batch(promise)
-}
-
-async fn start_each(
-    subtle: &SubtleCrypto,
-    keys: &mut ImportedKeys,
-    checks: &[PlannedCheck],
-) -> Pending {
-    let mut handles: Vec<Handle> = Vec::with_capacity(checks.len());
-    for c in checks {
-        let entry = keys.by_id.entry((c.key_id.clone(), c.alg)).or_default();
-        let found = entry
-            .iter()
-            .find(|(m, _)| *m == c.material)
-            .map(|(_, k)| k.clone());
-        let handle = match found {
-            Some(k) => k,
-            None => {
-                let k = import(subtle, c).await;
-                entry.push((c.material.clone(), k.clone()));
-                k
-            }
-        };
-        handles.push(handle);
-    }
-    let promises = Array::new();
-    let mut slots = Vec::with_capacity(checks.len());
-    for (c, handle) in checks.iter().zip(&handles) {
-        let promise = handle.as_ref().and_then(|(key, params)| {
-            // Copies in the JS heap, independent of wasm memory.
-            let signature = js_sys::Uint8Array::from(c.signature.as_slice());
-            let data = js_sys::Uint8Array::from(c.signing_input.as_slice());
-            subtle
-                .verify_with_object_and_buffer_source_and_buffer_source(
-                    params, key, &signature, &data,
-                )
-                .ok()
-        });
-        match promise {
-            Some(p) => {
-                slots.push(Some(promises.length()));
-                promises.push(&p);
-            }
-            None => slots.push(None),
-        }
-    }
-    Pending::Each {
-        promise: Promise::all_settled(&promises),
-        slots,
-    }
+    Pending(promise)
 }
 
 /// The answers of [`start`]ed verifications, in order: `Some(true/false)`, or `None` where
 /// WebCrypto could not answer (unsupported algorithm or key, import refused).
 pub async fn settle(pending: Pending) -> Result<Vec<Option<bool>>, String> {
-    match pending {
-        Pending::Batch(promise) => {
-            let out = JsFuture::from(promise)
-                .await
-                .map_err(|_| "WebCrypto verification failed")?;
-            let out: js_sys::Uint8Array = out
-                .dyn_into()
-                .map_err(|_| "keyholeVerifyBatch answered something other than bytes")?;
-            Ok(out
-                .to_vec()
-                .into_iter()
-                .map(|b| match b {
-                    0 => Some(false),
-                    1 => Some(true),
-                    _ => None,
-                })
-                .collect())
-        }
-        Pending::Each { promise, slots } => {
-            let settled = JsFuture::from(promise)
-                .await
-                .map_err(|_| "WebCrypto verification failed")?;
-            let settled: Array = settled.unchecked_into();
-            Ok(slots
-                .into_iter()
-                .map(|slot| {
-                    let r = settled.get(slot?);
-                    let fulfilled =
-                        Reflect::get(&r, &"status".into()).ok()?.as_string()? == "fulfilled";
-                    fulfilled
-                        .then(|| Reflect::get(&r, &"value".into()).ok()?.as_bool())
-                        .flatten()
-                })
-                .collect())
-        }
-    }
+    let out = JsFuture::from(pending.0).await.map_err(|e| {
+        e.as_string()
+            .unwrap_or_else(|| "WebCrypto verification failed".into())
+    })?;
+    let out: js_sys::Uint8Array = out
+        .dyn_into()
+        .map_err(|_| "keyholeVerifyBatch answered something other than bytes")?;
+    Ok(out
+        .to_vec()
+        .into_iter()
+        .map(|b| match b {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        })
+        .collect())
 }
 
 /// Answers every check (see [`settle`]). Errors only when WebCrypto is missing.
 pub async fn answer_all(checks: &[PlannedCheck]) -> Result<Vec<Option<bool>>, String> {
-    let subtle = subtle().ok_or("WebCrypto is not available (not a secure context)")?;
-    let pending = start(&subtle, &mut ImportedKeys::default(), checks).await;
-    settle(pending).await
+    subtle().ok_or("WebCrypto is not available (not a secure context)")?;
+    settle(start(&mut ImportedKeys::default(), checks)).await
 }

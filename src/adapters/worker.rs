@@ -25,17 +25,16 @@ pub struct Input {
     pub text: String,
 }
 
-/// What the worker sends back: [`Reply::Found`] chunks in order, the last one with `done`.
+/// What the worker sends back: chunks of the tokens found, in order, the last one with `done`.
+/// A plain struct: a tagged enum's deserialiser would bring serde's buffering machinery into
+/// the bundle.
 #[derive(Debug, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Reply {
-    Found {
-        revision: u64,
-        inputs: Vec<TokenInput>,
-        /// The extraction's notes (e.g. "no token was found"), on the last chunk.
-        notes: Vec<String>,
-        done: bool,
-    },
+pub struct Reply {
+    pub revision: u64,
+    pub inputs: Vec<TokenInput>,
+    /// The extraction's notes (e.g. "no token was found"), on the last chunk.
+    pub notes: Vec<String>,
+    pub done: bool,
 }
 
 impl Reply {
@@ -47,7 +46,7 @@ impl Reply {
         loop {
             let rest = inputs.split_off(inputs.len().min(TOKENS_PER_MESSAGE));
             let done = rest.is_empty();
-            out.push(Reply::Found {
+            out.push(Reply {
                 revision,
                 inputs,
                 notes: if done {
@@ -83,7 +82,7 @@ impl Worker for ExtractionWorker {
         for reply in Reply::chunks(msg.revision, &msg.text) {
             let text = serde_json::to_string(&reply).unwrap_or_else(|_| {
                 format!(
-                    r#"{{"type":"found","revision":{},"inputs":[],"notes":["the worker could not encode the tokens it found"],"done":true}}"#,
+                    r#"{{"revision":{},"inputs":[],"notes":["the worker could not encode the tokens it found"],"done":true}}"#,
                     msg.revision
                 )
             });

@@ -1,7 +1,7 @@
 //! Signature checks answered by a verifier in another module: the web app's main wasm carries
 //! no pure-Rust crypto (WebCrypto answers there), and loads the reference verifier — a second,
 //! separately built wasm module (`crates/rust-verifier`) — only when something is left that
-//! WebCrypto did not confirm. The two modules share no memory, so the checks go over as JSON
+//! WebCrypto cannot decide. The two modules share no memory, so the checks go over as JSON
 //! ([`encode_checks`] → [`answer_checks`] → [`decode_answers`]) and the answers come back into a
 //! [`super::RecordedAnswers`], which the engine then consults like any other verifier.
 
@@ -39,12 +39,50 @@ struct WireKey {
     k: Option<String>,
 }
 
-/// One answer on the wire.
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum WireAnswer {
-    Verified(bool),
-    Error(VerifyError),
+/// One answer on the wire: `verified`, or the error, each kind in its own member (flat, like
+/// [`WireKey`]: `VerifyError` is a tagged enum, whose deserialiser would bring serde's
+/// buffering machinery into the page's bundle).
+#[derive(Serialize, Deserialize, Default)]
+struct WireAnswer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    verified: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    unsupported_algorithm: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    bad_key: Option<String>,
+}
+
+impl From<Result<bool, VerifyError>> for WireAnswer {
+    fn from(answer: Result<bool, VerifyError>) -> Self {
+        match answer {
+            Ok(v) => WireAnswer {
+                verified: Some(v),
+                ..WireAnswer::default()
+            },
+            Err(VerifyError::UnsupportedAlgorithm { alg }) => WireAnswer {
+                unsupported_algorithm: Some(alg),
+                ..WireAnswer::default()
+            },
+            Err(VerifyError::BadKey { detail }) => WireAnswer {
+                bad_key: Some(detail),
+                ..WireAnswer::default()
+            },
+        }
+    }
+}
+
+impl WireAnswer {
+    fn into_answer(self) -> Result<Result<bool, VerifyError>, String> {
+        match (self.verified, self.unsupported_algorithm, self.bad_key) {
+            (Some(v), None, None) => Ok(Ok(v)),
+            (None, Some(alg), None) => Ok(Err(VerifyError::UnsupportedAlgorithm { alg })),
+            (None, None, Some(detail)) => Ok(Err(VerifyError::BadKey { detail })),
+            _ => Err(
+                "an answer must hold exactly one of verified, unsupported_algorithm, bad_key"
+                    .to_owned(),
+            ),
+        }
+    }
 }
 
 fn wire_key(material: &KeyMaterial) -> WireKey {
@@ -149,12 +187,9 @@ pub fn decode_checks(request: &str) -> Result<Vec<PlannedCheck>, String> {
 pub fn answer_checks(request: &str, verifier: &dyn SignatureVerifier) -> Result<String, String> {
     let answers: Vec<WireAnswer> = decode_checks(request)?
         .iter()
-        .map(
-            |c| match verifier.verify(c.alg, &c.material, &c.signing_input, &c.signature) {
-                Ok(v) => WireAnswer::Verified(v),
-                Err(e) => WireAnswer::Error(e),
-            },
-        )
+        .map(|c| {
+            WireAnswer::from(verifier.verify(c.alg, &c.material, &c.signing_input, &c.signature))
+        })
         .collect();
     serde_json::to_string(&answers).map_err(|e| e.to_string())
 }
@@ -172,13 +207,13 @@ pub fn decode_answers(
             answers.len()
         ));
     }
-    Ok(answers
+    answers
         .into_iter()
-        .map(|a| match a {
-            WireAnswer::Verified(v) => Ok(v),
-            WireAnswer::Error(e) => Err(e),
+        .map(|a| {
+            a.into_answer()
+                .map_err(|e| format!("the verifier's answer is not valid: {e}"))
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]
@@ -314,5 +349,33 @@ mod tests {
         assert!(decode_answers("[{\"verified\":true}]", 2)
             .is_err_and(|m| m.contains("answered 1 checks, 2 were asked")));
         assert!(decode_answers("nope", 0).is_err());
+    }
+
+    #[test]
+    fn an_answer_must_hold_exactly_one_member() {
+        for bad in [
+            r#"[{}]"#,
+            r#"[{"verified":true,"bad_key":"x"}]"#,
+            r#"[{"unsupported_algorithm":"ES256K","bad_key":"x"}]"#,
+        ] {
+            let e = decode_answers(bad, 1).unwrap_err();
+            assert!(e.contains("exactly one"), "{bad}: {e}");
+        }
+        let ok = decode_answers(
+            r#"[{"verified":false},{"unsupported_algorithm":"ES256K"},{"bad_key":"short"}]"#,
+            3,
+        );
+        assert_eq!(
+            ok,
+            Ok(vec![
+                Ok(false),
+                Err(VerifyError::UnsupportedAlgorithm {
+                    alg: "ES256K".into()
+                }),
+                Err(VerifyError::BadKey {
+                    detail: "short".into()
+                }),
+            ])
+        );
     }
 }
