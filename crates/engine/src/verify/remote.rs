@@ -358,7 +358,7 @@ mod tests {
             r#"[{"verified":true,"bad_key":"x"}]"#,
             r#"[{"unsupported_algorithm":"ES256K","bad_key":"x"}]"#,
         ] {
-            let e = decode_answers(bad, 1).unwrap_err();
+            let e = decode_answers(bad, 1).err().unwrap_or_default();
             assert!(e.contains("exactly one"), "{bad}: {e}");
         }
         let ok = decode_answers(
