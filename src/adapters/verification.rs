@@ -10,11 +10,11 @@
 //! checks (RFC 7515/7520, Wycheproof; valid and invalid) to WebCrypto and to the reference
 //! verifier in the browser and requires identical answers.
 //!
-//! The case goes through in slices, pipelined: while WebCrypto verifies one slice on the
-//! browser's own threads, the engine judges the previous one, so the two costs overlap instead
-//! of adding up.
+//! The case goes through in slices, pipelined: WebCrypto verifies the next slices on the
+//! browser's own threads while the engine judges the current one, so the two costs overlap
+//! instead of adding up.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 
 use keyhole_engine::analyze::{plan_parsed, ParsedInput, PreparedCase, TokenInput};
 use keyhole_engine::report::TokenReport;
@@ -94,13 +94,17 @@ async fn decide(
     true
 }
 
-/// A slice whose WebCrypto answers are in, waiting for the rest to be decided and judged.
-struct Verified {
+/// A slice whose checks WebCrypto is verifying.
+struct InFlight {
     start: usize,
     inputs: Vec<ParsedInput>,
     checks: Vec<PlannedCheck>,
-    web: Option<Vec<Option<bool>>>,
+    pending: Option<webcrypto::Pending>,
 }
+
+/// Slices started ahead of the one being judged: with two, WebCrypto always has the next one
+/// queued while the engine judges (and plans) on the page.
+const IN_FLIGHT: usize = 2;
 
 /// Analyses `case` as described in the module documentation, calling `progress(done, total)`
 /// after each slice. Returns the report and the name of the verifier(s) that answered.
@@ -134,52 +138,53 @@ pub async fn analyze_prepared(
     let mut used_reference = false;
     let mut reports: Vec<TokenReport> = Vec::with_capacity(total);
     let trusted = prepared.trusted();
-    let mut waiting: Option<Verified> = None;
+    let mut flight: VecDeque<InFlight> = VecDeque::with_capacity(IN_FLIGHT);
     let mut rest = inputs.into_iter();
-    let mut start = 0;
+    let mut next = 0;
     loop {
         tasks::yield_now().await;
         if cancelled() {
             return None;
         }
-        let size = if start == 0 { FIRST_SLICE } else { SLICE };
-        let slice: Vec<ParsedInput> = rest.by_ref().take(size).map(ParsedInput::new).collect();
-        let more = !slice.is_empty();
-        let checks = plan_parsed(&slice, &trusted, &mut seen);
-        let pending = match (&subtle, checks.is_empty()) {
-            (Some(_), false) => Some(webcrypto::start(&mut keys, &checks)),
-            _ => None,
-        };
-        // While WebCrypto verifies this slice, decide and judge the previous one.
-        if let Some(v) = waiting.take() {
-            let needed = decide(v.checks, v.web.as_deref(), &mut answers).await;
-            used_reference |= needed;
-            let name = match (&subtle, needed) {
-                (None, _) => REFERENCE_ONLY,
-                (Some(_), false) => WEBCRYPTO,
-                (Some(_), true) => WEBCRYPTO_AND_REFERENCE,
-            };
-            answers.rename(name);
-            for (i, input) in v.inputs.into_iter().enumerate() {
-                reports.push(prepared.analyze_parsed(v.start + i, input, &trusted, &answers));
+        while flight.len() < IN_FLIGHT {
+            let size = if next == 0 { FIRST_SLICE } else { SLICE };
+            let slice: Vec<ParsedInput> = rest.by_ref().take(size).map(ParsedInput::new).collect();
+            if slice.is_empty() {
+                break;
             }
-            progress(reports.len(), total);
+            let checks = plan_parsed(&slice, &trusted, &mut seen);
+            let pending = match (&subtle, checks.is_empty()) {
+                (Some(_), false) => Some(webcrypto::start(&mut keys, &checks)),
+                _ => None,
+            };
+            let len = slice.len();
+            flight.push_back(InFlight {
+                start: next,
+                inputs: slice,
+                checks,
+                pending,
+            });
+            next += len;
         }
-        if !more {
+        let Some(v) = flight.pop_front() else {
             break;
-        }
-        let web = match pending {
+        };
+        let web = match v.pending {
             Some(p) => webcrypto::settle(p).await.ok(),
             None => subtle.as_ref().map(|_| Vec::new()),
         };
-        let len = slice.len();
-        waiting = Some(Verified {
-            start,
-            inputs: slice,
-            checks,
-            web,
-        });
-        start += len;
+        let needed = decide(v.checks, web.as_deref(), &mut answers).await;
+        used_reference |= needed;
+        let name = match (&subtle, needed) {
+            (None, _) => REFERENCE_ONLY,
+            (Some(_), false) => WEBCRYPTO,
+            (Some(_), true) => WEBCRYPTO_AND_REFERENCE,
+        };
+        answers.rename(name);
+        for (i, input) in v.inputs.into_iter().enumerate() {
+            reports.push(prepared.analyze_parsed(v.start + i, input, &trusted, &answers));
+        }
+        progress(reports.len(), total);
     }
     progress(total, total);
     drop(trusted);
