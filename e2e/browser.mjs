@@ -2,7 +2,7 @@
 // profile, and records every network request through CDP (which, unlike page.on('request'),
 // also sees Chromium's own requests such as /favicon.ico).
 import { chromium } from "playwright-core";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -23,6 +23,8 @@ export async function launch() {
       "--disable-dev-shm-usage",
     ],
   });
+  // The profile is thrown away with the browser (each run used to leave ≈5 MB in /tmp).
+  context.on("close", () => rm(profile, { recursive: true, force: true }).catch(() => {}));
   const page = context.pages()[0] ?? (await context.newPage());
   const requests = [];
   const byId = new Map();
