@@ -1,4 +1,4 @@
-//! Scripts loaded only when needed: `www/boot.js` (and `www/worker.js`) define global functions
+//! Scripts loaded only when needed: `www/boot.js` defines global functions
 //! that load a same-origin script once (with the SRI hash pinned in index.html; no fetch, so
 //! the CSP's connect-src 'none' holds) and resolve to a string: `keyholeRustVerifier(request)`
 //! (the fallback verifier module) and `keyholeSample(name)` (the sample case texts).
@@ -22,9 +22,7 @@ pub async fn call(function: &str, argument: &str) -> Result<String, String> {
     let f: Function = Reflect::get(&js_sys::global(), &function.into())
         .ok()
         .and_then(|f| f.dyn_into().ok())
-        .ok_or_else(|| {
-            format!("{function} is missing (www/boot.js or www/worker.js defines it)")
-        })?;
+        .ok_or_else(|| format!("{function} is missing (www/boot.js defines it)"))?;
     let promise: Promise = f
         .call1(&JsValue::NULL, &JsValue::from_str(argument))
         .map_err(message)?
