@@ -380,11 +380,11 @@ pub fn analyze_with_reference(case: &CaseFile, options: &AnalyzeOptions<'_>) -> 
 pub fn planned_checks(case: &CaseFile) -> Vec<verify::PlannedCheck> {
     let sets = read_key_sets(case);
     let trusted: Vec<&KeyEntry> = sets.iter().flat_map(|s| s.keys.iter()).collect();
-    plan_inputs(
-        &inputs(case, &mut Vec::new()),
-        &trusted,
-        &mut std::collections::HashSet::new(),
-    )
+    let parsed: Vec<ParsedInput> = inputs(case, &mut Vec::new())
+        .into_iter()
+        .map(ParsedInput::new)
+        .collect();
+    plan_parsed(&parsed, &trusted, &mut std::collections::HashSet::new())
 }
 
 /// What identifies a signature check: algorithm, key id, signing input, signature.
@@ -408,17 +408,7 @@ impl ParsedInput {
 
 /// The checks `inputs` need (with `trusted`, from [`PreparedCase::trusted`]) that are not in
 /// `seen` yet, which records them: [`planned_checks`] for a caller that works through a case in
-/// slices (the browser verifies one slice with WebCrypto while judging the previous one).
-pub fn plan_inputs(
-    inputs: &[TokenInput],
-    trusted: &[&KeyEntry],
-    seen: &mut std::collections::HashSet<CheckId>,
-) -> Vec<verify::PlannedCheck> {
-    let parsed: Vec<ParsedInput> = inputs.iter().cloned().map(ParsedInput::new).collect();
-    plan_parsed(&parsed, trusted, seen)
-}
-
-/// [`plan_inputs`] for tokens already parsed.
+/// slices (the browser verifies the next slices with WebCrypto while judging this one).
 pub fn plan_parsed(
     inputs: &[ParsedInput],
     trusted: &[&KeyEntry],
