@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::TokenError;
+pub use crate::found::{FoundAt, Note, NoteCode};
 use crate::judge::boundary::ClaimedBoundary;
 use crate::judge::clouds::Cloud;
 use crate::judge::provenance::{KeyProvenance, KeyScope};
@@ -170,9 +171,8 @@ pub struct TokenReport {
     pub signature: Option<SignatureOutcome>,
     pub signing_key: Option<SigningKeyReport>,
     pub boundary: Option<ClaimedBoundary>,
-    /// Where the token was found (set by the caller: e.g. `{"tokens": 0}` or a text location);
-    /// kept as free JSON so the extraction types can evolve without changing the report.
-    pub found_at: Option<Value>,
+    /// Where the token was found (see [`FoundAt`] for the JSON shape).
+    pub found_at: Option<FoundAt>,
     /// Why the token could not be read (malformed only).
     pub error: Option<String>,
     /// Notes from parsing (crit, b64:false, nested JWT, …).
@@ -187,7 +187,7 @@ pub struct TokenReport {
 
 impl TokenReport {
     /// A token that could not be parsed.
-    pub fn malformed(index: usize, error: &TokenError, found_at: Option<Value>) -> Self {
+    pub fn malformed(index: usize, error: &TokenError, found_at: Option<FoundAt>) -> Self {
         TokenReport {
             index,
             verdict: Verdict::Malformed,
@@ -212,7 +212,7 @@ impl TokenReport {
         index: usize,
         token: &ParsedToken,
         judgement: TokenJudgement,
-        found_at: Option<Value>,
+        found_at: Option<FoundAt>,
     ) -> Self {
         let header = token
             .primary()
@@ -232,7 +232,7 @@ impl TokenReport {
         index: usize,
         token: ParsedToken,
         judgement: TokenJudgement,
-        found_at: Option<Value>,
+        found_at: Option<FoundAt>,
     ) -> Self {
         let header = token
             .signatures
@@ -252,7 +252,7 @@ impl TokenReport {
         index: usize,
         (kind, header, claims, notes): (TokenKind, Value, Value, Vec<String>),
         judgement: TokenJudgement,
-        found_at: Option<Value>,
+        found_at: Option<FoundAt>,
     ) -> Self {
         TokenReport {
             index,
@@ -330,9 +330,9 @@ pub struct Report {
     /// The key documents read, with keys that could not be read (filled by `analyze`).
     #[serde(default)]
     pub key_sets: Vec<crate::analyze::KeySetReport>,
-    /// Remarks about the case as a whole (e.g. no token found in the text).
+    /// Remarks about the case as a whole (e.g. no token found in the text), each with a code.
     #[serde(default)]
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 impl Report {
