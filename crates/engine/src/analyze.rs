@@ -27,25 +27,15 @@ use crate::case::CaseFile;
 use crate::error::TokenError;
 use crate::extract;
 use crate::found::{FoundAt, Note, NoteCode};
+use crate::judge::TokenJudgement;
 use crate::judge::{self, JudgeOptions};
 use crate::keys::{self, KeyEntry, KeySet};
 use crate::report::{Report, TokenReport};
-use crate::token::{self, ParsedToken};
+use crate::token::{self, ParsedToken, Payload, TokenKind};
 use crate::verify::{self, PlannedCheck, SignatureVerifier};
+use serde_json::Value;
 
-/// A key document as the report shows it: what was read, and what could not be.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct KeySetReport {
-    pub index: usize,
-    pub source: Option<String>,
-    pub declared_issuer: Option<String>,
-    /// What the document was recognised as (jwks, jwk, open_id_configuration, pem, …).
-    pub kind: String,
-    pub keys: usize,
-    /// One line per key that could not be read (which key, why).
-    pub problems: Vec<String>,
-    pub warnings: Vec<String>,
-}
+pub use crate::report::KeySetReport;
 
 /// Options besides the case itself.
 #[derive(Debug, Clone, Copy)]
@@ -476,6 +466,84 @@ impl Judge<'_, '_> {
         report.fingerprint = crate::export::fingerprint(&text);
         report.token = Some(text);
         report
+    }
+}
+
+/// Building a token's report from its judgement lives here, with the analysis that judges,
+/// rather than in `report`, so that the report types depend on nothing that produces them.
+impl TokenReport {
+    /// A parsed token and its judgement.
+    pub fn judged(
+        index: usize,
+        token: &ParsedToken,
+        judgement: TokenJudgement,
+        found_at: Option<FoundAt>,
+    ) -> Self {
+        let header = token
+            .primary()
+            .map(|b| Value::Object(b.header.clone()))
+            .unwrap_or(Value::Null);
+        let claims = match &token.payload {
+            Payload::Json(v) => v.clone(),
+            _ => Value::Null,
+        };
+        let parts = (token.kind, header, claims, token.notes.clone());
+        Self::assemble(index, parts, judgement, found_at)
+    }
+
+    /// [`TokenReport::judged`], moving the header, claims and notes out of the token instead
+    /// of copying them (batch analysis no longer needs the parsed token).
+    pub fn from_parsed(
+        index: usize,
+        token: ParsedToken,
+        judgement: TokenJudgement,
+        found_at: Option<FoundAt>,
+    ) -> Self {
+        let header = token
+            .signatures
+            .into_iter()
+            .next()
+            .map(|b| Value::Object(b.header))
+            .unwrap_or(Value::Null);
+        let claims = match token.payload {
+            Payload::Json(v) => v,
+            _ => Value::Null,
+        };
+        let parts = (token.kind, header, claims, token.notes);
+        Self::assemble(index, parts, judgement, found_at)
+    }
+
+    fn assemble(
+        index: usize,
+        (kind, header, claims, notes): (TokenKind, Value, Value, Vec<String>),
+        judgement: TokenJudgement,
+        found_at: Option<FoundAt>,
+    ) -> Self {
+        TokenReport {
+            index,
+            verdict: judgement.verdict,
+            verdict_reason: judgement.verdict_reason,
+            findings: judgement.findings,
+            kind: Some(kind_name(kind).to_owned()),
+            header,
+            claims,
+            signature: Some(judgement.signature),
+            signing_key: judgement.signing_key,
+            boundary: Some(judgement.boundary),
+            found_at,
+            error: None,
+            notes,
+            token: None,
+            fingerprint: String::new(),
+        }
+    }
+}
+
+fn kind_name(kind: TokenKind) -> &'static str {
+    match kind {
+        TokenKind::Jws => "jws",
+        TokenKind::Jwe => "jwe",
+        TokenKind::Unsecured => "unsecured",
     }
 }
 

@@ -18,6 +18,7 @@ pub mod found;
 pub mod judge;
 pub mod keys;
 pub mod limits;
+pub mod model;
 pub mod policy;
 pub mod render;
 pub mod report;

@@ -11,11 +11,7 @@ use serde_json::Value;
 
 use crate::error::TokenError;
 pub use crate::found::{FoundAt, Note, NoteCode};
-use crate::judge::boundary::ClaimedBoundary;
-use crate::judge::clouds::Cloud;
-use crate::judge::provenance::{KeyProvenance, KeyScope};
-use crate::judge::TokenJudgement;
-use crate::token::{ParsedToken, Payload, TokenKind};
+use crate::model::{ClaimedBoundary, Cloud, KeyProvenance, KeyScope};
 
 use crate::verify::{MatchedBy, Verification};
 
@@ -233,80 +229,20 @@ impl TokenReport {
             fingerprint: String::new(),
         }
     }
-
-    /// A parsed token and its judgement.
-    pub fn judged(
-        index: usize,
-        token: &ParsedToken,
-        judgement: TokenJudgement,
-        found_at: Option<FoundAt>,
-    ) -> Self {
-        let header = token
-            .primary()
-            .map(|b| Value::Object(b.header.clone()))
-            .unwrap_or(Value::Null);
-        let claims = match &token.payload {
-            Payload::Json(v) => v.clone(),
-            _ => Value::Null,
-        };
-        let parts = (token.kind, header, claims, token.notes.clone());
-        Self::assemble(index, parts, judgement, found_at)
-    }
-
-    /// [`TokenReport::judged`], moving the header, claims and notes out of the token instead
-    /// of copying them (batch analysis no longer needs the parsed token).
-    pub fn from_parsed(
-        index: usize,
-        token: ParsedToken,
-        judgement: TokenJudgement,
-        found_at: Option<FoundAt>,
-    ) -> Self {
-        let header = token
-            .signatures
-            .into_iter()
-            .next()
-            .map(|b| Value::Object(b.header))
-            .unwrap_or(Value::Null);
-        let claims = match token.payload {
-            Payload::Json(v) => v,
-            _ => Value::Null,
-        };
-        let parts = (token.kind, header, claims, token.notes);
-        Self::assemble(index, parts, judgement, found_at)
-    }
-
-    fn assemble(
-        index: usize,
-        (kind, header, claims, notes): (TokenKind, Value, Value, Vec<String>),
-        judgement: TokenJudgement,
-        found_at: Option<FoundAt>,
-    ) -> Self {
-        TokenReport {
-            index,
-            verdict: judgement.verdict,
-            verdict_reason: judgement.verdict_reason,
-            findings: judgement.findings,
-            kind: Some(kind_name(kind).to_owned()),
-            header,
-            claims,
-            signature: Some(judgement.signature),
-            signing_key: judgement.signing_key,
-            boundary: Some(judgement.boundary),
-            found_at,
-            error: None,
-            notes,
-            token: None,
-            fingerprint: String::new(),
-        }
-    }
 }
 
-fn kind_name(kind: TokenKind) -> &'static str {
-    match kind {
-        TokenKind::Jws => "jws",
-        TokenKind::Jwe => "jwe",
-        TokenKind::Unsecured => "unsecured",
-    }
+/// A key document as the report shows it: what was read, and what could not be.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeySetReport {
+    pub index: usize,
+    pub source: Option<String>,
+    pub declared_issuer: Option<String>,
+    /// What the document was recognised as (jwks, jwk, open_id_configuration, pem, …).
+    pub kind: String,
+    pub keys: usize,
+    /// One line per key that could not be read (which key, why).
+    pub problems: Vec<String>,
+    pub warnings: Vec<String>,
 }
 
 /// One trusted key across all tokens of the case (the key-usage matrix row).
@@ -358,7 +294,7 @@ pub struct Report {
     pub keys: Vec<KeyReport>,
     /// The key documents read, with keys that could not be read (filled by `analyze`).
     #[serde(default)]
-    pub key_sets: Vec<crate::analyze::KeySetReport>,
+    pub key_sets: Vec<KeySetReport>,
     /// Remarks about the case as a whole (e.g. no token found in the text), each with a code.
     #[serde(default)]
     pub notes: Vec<Note>,

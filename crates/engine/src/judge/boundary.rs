@@ -3,40 +3,10 @@
 //! for any other issuer, the issuer string itself. Everything here is read from untrusted claims:
 //! it is what the token *says*, to be compared with what the signing key may sign for.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::clouds::Cloud;
-use super::tenants::{is_consumer_tenant, parse_microsoft_issuer, MicrosoftIssuer};
-
-/// Where the claimed tenant was read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TenantSource {
-    Tid,
-    Iss,
-}
-
-/// What a token claims about who issued it and for which tenant and cloud.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClaimedBoundary {
-    /// The `iss` claim as written.
-    pub iss: Option<String>,
-    /// The `tid` claim as written.
-    pub tid: Option<String>,
-    /// `iss` taken apart, when it is a Microsoft v1/v2 issuer on a known cloud host.
-    pub microsoft: Option<MicrosoftIssuer>,
-    pub cloud: Option<Cloud>,
-    /// The claimed tenant (lower case), Microsoft issuers only.
-    pub tenant: Option<String>,
-    pub tenant_from: Option<TenantSource>,
-    /// True for the consumer tenant, false for an organisational one; None when not Microsoft.
-    pub consumer: Option<bool>,
-    /// The `ver` claim ("1.0" / "2.0").
-    pub ver: Option<String>,
-    /// One line for people: "organisational tenant … in the public cloud" or "issuer …".
-    pub description: String,
-}
+use super::tenants::{is_consumer_tenant, parse_microsoft_issuer};
+pub use crate::model::{ClaimedBoundary, TenantSource};
 
 impl ClaimedBoundary {
     /// The label the key-usage matrix groups by: the tenant for Microsoft tokens, else the issuer.
@@ -113,6 +83,7 @@ pub fn claimed_boundary(claims: Option<&Map<String, Value>>) -> ClaimedBoundary 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Cloud;
     use serde_json::json;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;

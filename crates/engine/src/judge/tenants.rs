@@ -3,9 +3,8 @@
 //! their path. Used for both sides of the comparison: a key's `issuer` (which may hold the
 //! `{tenantid}` template) and a token's `iss`.
 
-use serde::{Deserialize, Serialize};
-
-use super::clouds::{cloud_of_issuer_host, split_url, Cloud};
+use super::clouds::{cloud_of_issuer_host, split_url};
+pub use crate::model::{IssuerForm, MicrosoftIssuer};
 
 /// The Microsoft consumer-accounts (MSA) tenant: keys scoped to it sign personal-account tokens
 /// only (domain.md B.3/B.5; the Storm-0558 key's `issuer`).
@@ -32,26 +31,6 @@ pub fn same_tenant(a: &str, b: &str) -> bool {
 /// True when `tenant` is the consumer (MSA) tenant.
 pub fn is_consumer_tenant(tenant: &str) -> bool {
     same_tenant(tenant, CONSUMER_TENANT)
-}
-
-/// Which of Microsoft's issuer shapes a URL has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IssuerForm {
-    /// `https://{host}/{tenant}/` (v1.0 tokens, typically `sts.windows.net`).
-    V1,
-    /// `https://{host}/{tenant}/v2.0`.
-    V2,
-}
-
-/// A Microsoft issuer taken apart: host, cloud (via the alias groups), tenant segment, form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MicrosoftIssuer {
-    pub host: String,
-    pub cloud: Cloud,
-    /// The tenant path segment as written (a GUID, or `{tenantid}` in key templates).
-    pub tenant: String,
-    pub form: IssuerForm,
 }
 
 impl MicrosoftIssuer {
@@ -89,6 +68,7 @@ pub fn parse_microsoft_issuer(iss: &str) -> Option<MicrosoftIssuer> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Cloud;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
