@@ -183,7 +183,6 @@ impl<'c, 'a> KeyReading<'c, 'a> {
             judge_options: JudgeOptions {
                 now,
                 weak_secrets: self.options.weak_secrets,
-                ..JudgeOptions::at(now)
             },
             notes: Vec::new(),
             queue: VecDeque::new(),
