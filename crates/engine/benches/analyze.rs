@@ -82,11 +82,11 @@ mod bench {
                         .enumerate()
                         .map(|(i, (parsed, verification))| {
                             let judgement =
-                                judge::judge_token(parsed, verification, &sets, &options);
+                                judge::judge_token(parsed, verification, sets, &options);
                             TokenReport::judged(i, parsed, judgement, None)
                         })
                         .collect();
-                    judge::key_usage(&sets, &reports).len()
+                    judge::key_usage(sets, &reports).len()
                 })
             });
 
