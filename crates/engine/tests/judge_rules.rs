@@ -537,7 +537,9 @@ fn application_key_codes(aud: serde_json::Value) -> Vec<String> {
         s.set().source = Some(format!(
             "https://login.microsoftonline.com/{ORG_TENANT}/discovery/v2.0/keys?appid={APP}"
         ));
-        s.key().issuer = Some(format!("https://login.microsoftonline.com/{ORG_TENANT}/v2.0"));
+        s.key().issuer = Some(format!(
+            "https://login.microsoftonline.com/{ORG_TENANT}/v2.0"
+        ));
         s.claim("aud", aud);
     })
 }
@@ -552,7 +554,12 @@ fn bare_key_from(source: &str) -> Vec<String> {
 /// secret's `k`: any bytes are a valid secret, so only the encoding is at stake).
 fn key_set_warning_codes(prefix: &str) -> Vec<String> {
     let k = format!("{prefix}c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0");
-    let set = keyhole_engine::keys::parse_key_set(0, None, None, &json!({"keys": [{"kty": "oct", "k": k}]}));
+    let set = keyhole_engine::keys::parse_key_set(
+        0,
+        None,
+        None,
+        &json!({"keys": [{"kty": "oct", "k": k}]}),
+    );
     set.warnings
         .iter()
         .filter_map(|w| w.split_once(": ").map(|(c, _)| c.to_owned()))

@@ -29,10 +29,7 @@ fn graph_v1_claims(tenant: &str) -> serde_json::Value {
 
 #[test]
 fn graph_v1_token_under_the_v2_common_keys_is_permitted() {
-    let token = GLOBAL_KEY.sign(
-        json!({"x5t": GLOBAL_KEY.kid}),
-        &graph_v1_claims(TENANT_A),
-    );
+    let token = GLOBAL_KEY.sign(json!({"x5t": GLOBAL_KEY.kid}), &graph_v1_claims(TENANT_A));
     let t = one(
         vec![key_set(COMMON_V2_KEYS, jwks(vec![global_jwk()]))],
         token,
@@ -53,8 +50,16 @@ fn graph_v1_token_under_the_v2_common_keys_is_permitted() {
 fn graph_v1_token_under_the_v1_common_keys_is_permitted_and_a_v2_form_is_not_confused() {
     let v1_key = GLOBAL_KEY.jwk(json!({"cloud_instance_name": "microsoftonline.com"}));
     let token = GLOBAL_KEY.sign(json!({}), &graph_v1_claims(TENANT_A));
-    let t = one(vec![key_set(COMMON_V1_KEYS, jwks(vec![v1_key.clone()]))], token);
-    expect(&t, Verdict::Permitted, &[], &["token-version-issuer-mismatch"]);
+    let t = one(
+        vec![key_set(COMMON_V1_KEYS, jwks(vec![v1_key.clone()]))],
+        token,
+    );
+    expect(
+        &t,
+        Verdict::Permitted,
+        &[],
+        &["token-version-issuer-mismatch"],
+    );
     // Firing: a workforce token that says ver 1.0 under a /v2.0 issuer is still inconsistent.
     let mut c = graph_v1_claims(TENANT_A);
     c["iss"] = json!(format!("https://login.microsoftonline.com/{TENANT_A}/v2.0"));
@@ -99,8 +104,10 @@ fn sharepoint_acs_token_under_the_tenantid_template_key_is_permitted() {
     let b = t.boundary.as_ref().unwrap_or_else(|| unreachable!());
     assert_eq!(b.tenant.as_deref(), Some(TENANT_A));
     assert_eq!(b.cloud, Some(Cloud::Public));
-    assert!(report.keys.iter().all(|k| k.tenants == vec![TENANT_A.to_owned()]
-        || k.tokens == 0));
+    assert!(report
+        .keys
+        .iter()
+        .all(|k| k.tenants == vec![TENANT_A.to_owned()] || k.tokens == 0));
 }
 
 #[test]
@@ -115,9 +122,15 @@ fn sharepoint_acs_token_names_its_tenant_as_surely_as_a_url() {
         vec![key_set(COMMON_V2_KEYS, jwks(vec![tenant_b_key]))],
         token.clone(),
     );
-    expect(&t, Verdict::Violation, &["key-tenant-mismatch"], &["key-issuer-mismatch"]);
+    expect(
+        &t,
+        Verdict::Violation,
+        &["key-tenant-mismatch"],
+        &["key-issuer-mismatch"],
+    );
     // And its cloud: a US Government key signing it is cross-cloud.
-    let us_key = GLOBAL_KEY.jwk(json!({"issuer": ENTRA_TEMPLATE, "cloud_instance_name": "microsoftonline.us"}));
+    let us_key = GLOBAL_KEY
+        .jwk(json!({"issuer": ENTRA_TEMPLATE, "cloud_instance_name": "microsoftonline.us"}));
     let t = one(vec![key_set(COMMON_V2_KEYS, jwks(vec![us_key]))], token);
     expect(&t, Verdict::Violation, &["cross-cloud-key"], &[]);
 }
@@ -156,7 +169,9 @@ fn b2c_user_flow_key_shared_by_two_tenants_is_permitted_for_both() {
     );
     // The older issuer on login.microsoftonline.com, named B2C by its policy claim only.
     let mut older = b2c_claims("unused", TENANT_C, ("acr", "b2c_1_sign_in"));
-    older["iss"] = json!(format!("https://login.microsoftonline.com/{TENANT_C}/v2.0/"));
+    older["iss"] = json!(format!(
+        "https://login.microsoftonline.com/{TENANT_C}/v2.0/"
+    ));
     let c = B2C_SHARED_KEY.sign(json!({}), &older);
     // The tfp issuer form.
     let mut tfp = b2c_claims("contosob2c", TENANT_B, ("tfp", "B2C_1_edit"));
@@ -277,7 +292,10 @@ fn external_id_token_under_the_global_keys_is_permitted() {
         COMMON_V2_KEYS.to_owned(),
         format!("https://{TENANT_C}.ciamlogin.com/{TENANT_C}/discovery/v2.0/keys"),
     ] {
-        let t = one(vec![key_set(&source, jwks(vec![global_jwk()]))], token.clone());
+        let t = one(
+            vec![key_set(&source, jwks(vec![global_jwk()]))],
+            token.clone(),
+        );
         expect(
             &t,
             Verdict::Permitted,
@@ -335,7 +353,11 @@ fn app_claims(tenant: &str, aud: serde_json::Value) -> serde_json::Value {
 #[test]
 fn application_key_signing_for_its_application_is_permitted() {
     for with_issuer in [true, false] {
-        for aud in [json!(APP), json!(format!("api://{APP}")), json!([APP, "other"])] {
+        for aud in [
+            json!(APP),
+            json!(format!("api://{APP}")),
+            json!([APP, "other"]),
+        ] {
             let token = APP_KEY.sign(json!({}), &app_claims(TENANT_A, aud.clone()));
             let t = one(vec![app_set(with_issuer)], token);
             expect(
@@ -364,7 +386,11 @@ fn application_key_signing_for_its_application_is_permitted() {
 
 #[test]
 fn application_key_signing_for_another_application_is_a_violation() {
-    for aud in [json!(OTHER_APP), json!(GRAPH_APP), json!(format!("api://{OTHER_APP}"))] {
+    for aud in [
+        json!(OTHER_APP),
+        json!(GRAPH_APP),
+        json!(format!("api://{OTHER_APP}")),
+    ] {
         let token = APP_KEY.sign(json!({}), &app_claims(TENANT_A, aud.clone()));
         let t = one(vec![app_set(true)], token);
         expect(&t, Verdict::Violation, &["key-application-mismatch"], &[]);
@@ -373,7 +399,11 @@ fn application_key_signing_for_another_application_is_a_violation() {
             .iter()
             .find(|f| f.code == "key-application-mismatch")
             .unwrap_or_else(|| unreachable!());
-        assert_eq!(f.evidence.get("key_application"), Some(&json!(APP)), "{aud}");
+        assert_eq!(
+            f.evidence.get("key_application"),
+            Some(&json!(APP)),
+            "{aud}"
+        );
         assert_eq!(f.evidence.get("token_azp"), Some(&json!(OTHER_APP)));
     }
     // Another tenant's token under the application's key.
@@ -508,7 +538,12 @@ fn strong_evidence_against_the_claim_is_still_a_violation() {
         )],
         token,
     );
-    expect(&t, Verdict::Violation, &["cross-cloud-key"], &["weak-key-evidence"]);
+    expect(
+        &t,
+        Verdict::Violation,
+        &["cross-cloud-key"],
+        &["weak-key-evidence"],
+    );
 }
 
 #[test]
@@ -516,11 +551,18 @@ fn a_tenant_url_binds_its_keys_only_weakly() {
     let set = || {
         key_set(
             &format!("https://login.microsoftonline.com/{TENANT_A}/discovery/keys"),
-            jwks(vec![GLOBAL_KEY.jwk(json!({"cloud_instance_name": "microsoftonline.com"}))]),
+            jwks(vec![
+                GLOBAL_KEY.jwk(json!({"cloud_instance_name": "microsoftonline.com"}))
+            ]),
         )
     };
     let own = GLOBAL_KEY.sign(json!({}), &v2_claims("login.microsoftonline.com", TENANT_A));
-    expect(&one(vec![set()], own), Verdict::Permitted, &[], &["weak-key-evidence"]);
+    expect(
+        &one(vec![set()], own),
+        Verdict::Permitted,
+        &[],
+        &["weak-key-evidence"],
+    );
     let other = GLOBAL_KEY.sign(json!({}), &v2_claims("login.microsoftonline.com", TENANT_B));
     let t = one(vec![set()], other);
     expect(
@@ -537,9 +579,8 @@ fn a_tenant_url_binds_its_keys_only_weakly() {
 #[test]
 fn a_key_in_standard_base64_is_read_with_a_warning_and_verifies() {
     let (n, e) = GLOBAL_KEY.public_members();
-    let standard = keyhole_engine::b64::encode_std(
-        &keyhole_engine::b64::decode_url(&n).unwrap_or_default(),
-    );
+    let standard =
+        keyhole_engine::b64::encode_std(&keyhole_engine::b64::decode_url(&n).unwrap_or_default());
     let mut jwk = global_jwk();
     jwk["n"] = json!(standard);
     jwk["e"] = json!(e);
@@ -552,7 +593,11 @@ fn a_key_in_standard_base64_is_read_with_a_warning_and_verifies() {
     let set = report.key_sets.first().unwrap_or_else(|| unreachable!());
     assert_eq!(set.keys, 1);
     assert_eq!(set.problems.len(), 1, "{:?}", set.problems);
-    assert!(set.problems.iter().any(|p| p.contains("mixed")), "{:?}", set.problems);
+    assert!(
+        set.problems.iter().any(|p| p.contains("mixed")),
+        "{:?}",
+        set.problems
+    );
     let warning = set
         .warnings
         .iter()

@@ -107,9 +107,11 @@ fn every_published_key_is_read_with_the_cloud_and_scope_its_metadata_implies() {
                 lenient += 1;
                 for m in standard_or_padded {
                     assert!(
-                        set.warnings.iter().any(|w| w.starts_with("non-conformant-key-encoding")
-                            && w.contains(&format!("\"{kid}\""))
-                            && w.contains(&format!("\"{m}\""))),
+                        set.warnings
+                            .iter()
+                            .any(|w| w.starts_with("non-conformant-key-encoding")
+                                && w.contains(&format!("\"{kid}\""))
+                                && w.contains(&format!("\"{m}\""))),
                         "{endpoint} {kid}: {:?}",
                         set.warnings
                     );

@@ -34,7 +34,9 @@ impl Cloud {
             Cloud::UsGovernment => "US Government cloud",
             Cloud::China => "China cloud (21Vianet)",
             Cloud::Germany => "legacy Germany cloud",
-            Cloud::Preproduction => "Microsoft pre-production environment (PPE, not a production cloud)",
+            Cloud::Preproduction => {
+                "Microsoft pre-production environment (PPE, not a production cloud)"
+            }
         }
     }
 
@@ -192,6 +194,29 @@ mod tests {
         );
         assert_eq!(cloud_of_domain("evilwindows.net"), None);
         assert_eq!(cloud_of_domain("Live ID STS Signing Public Key"), None);
+    }
+
+    #[test]
+    fn ppe_and_tenant_hosts() {
+        assert_eq!(
+            cloud_of_domain("accounts.accesscontrol.windows-ppe.net"),
+            Some(Cloud::Preproduction)
+        );
+        assert_eq!(
+            cloud_of_domain("windows-ppe.net"),
+            Some(Cloud::Preproduction)
+        );
+        assert_eq!(
+            cloud_of_issuer_host("login.windows-ppe.net"),
+            Some(Cloud::Preproduction)
+        );
+        assert_eq!(
+            tenant_issuer_host("Contoso.b2clogin.com"),
+            Some((Cloud::Public, "contoso".to_owned()))
+        );
+        assert_eq!(tenant_issuer_host("b2clogin.com"), None);
+        assert_eq!(tenant_issuer_host("evilb2clogin.com"), None);
+        assert_eq!(tenant_issuer_host("login.microsoftonline.com"), None);
     }
 
     #[test]

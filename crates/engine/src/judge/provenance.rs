@@ -22,10 +22,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::clouds::{cloud_of_domain, cloud_of_issuer_host, split_url, Cloud};
-use super::compromised::{self, CompromisedMatch};
 use super::boundary::tenant_name_label;
 use super::clouds::tenant_issuer_host;
+use super::clouds::{cloud_of_domain, cloud_of_issuer_host, split_url, Cloud};
+use super::compromised::{self, CompromisedMatch};
 use super::tenants::{
     is_b2c_custom_policy, is_b2c_policy, is_consumer_tenant, is_guid, parse_microsoft_issuer,
     same_tenant,
@@ -331,7 +331,11 @@ fn application_source(source: &str) -> Option<(Option<String>, String)> {
 /// An Azure AD B2C key set: on a `{tenant}.b2clogin.com` host, or an Entra host with a `te` /
 /// `tfp` path or a B2C policy in the path or the `p` parameter. Returns the policy (if named)
 /// and the tenant (its id, else its name label).
-fn b2c_source(source: &str, host: &str, segments: &[&str]) -> Option<(Option<String>, Option<String>)> {
+fn b2c_source(
+    source: &str,
+    host: &str,
+    segments: &[&str],
+) -> Option<(Option<String>, Option<String>)> {
     let host_tenant = tenant_issuer_host(host)
         .filter(|_| host.ends_with("b2clogin.com"))
         .map(|(_, label)| label);
@@ -452,10 +456,9 @@ fn decide_scope(key: &KeyEntry, set: &KeySet, notes: &mut Vec<String>) -> (KeySc
             issuer: issuer.to_owned(),
         });
         // A tenant key in an application's own key set belongs to that application.
-        if let (KeyScope::Tenant { tenant }, Some((app_tenant, application))) = (
-            &scope,
-            set.source.as_deref().and_then(application_source),
-        ) {
+        if let (KeyScope::Tenant { tenant }, Some((app_tenant, application))) =
+            (&scope, set.source.as_deref().and_then(application_source))
+        {
             if app_tenant.as_deref().is_none_or(|t| same_tenant(t, tenant)) {
                 let scope = KeyScope::Application {
                     tenant: Some(tenant.clone()),
@@ -556,4 +559,96 @@ fn decide_scope(key: &KeyEntry, set: &KeySet, notes: &mut Vec<String>) -> (KeySc
             "no key issuer, no consumer certificate subject, no deciding key set source and no declared issuer".to_owned(),
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    const TID: &str = "775527ff-9a37-4307-8b3d-cc311f58d925";
+    const APP: &str = "11111111-2222-4333-8444-555555555555";
+
+    fn decided(source: &str) -> Option<(KeyScope, bool)> {
+        match source_path_scope(source) {
+            SourcePath::Decides(scope, _, weak) => Some((scope, weak)),
+            _ => None,
+        }
+    }
+
+    fn tenant(t: &str) -> KeyScope {
+        KeyScope::Tenant {
+            tenant: t.to_owned(),
+        }
+    }
+
+    #[test]
+    fn b2c_user_flows_bind_no_tenant_and_custom_policies_bind_theirs() {
+        for source in [
+            "https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_susi/discovery/v2.0/keys",
+            "https://contoso.b2clogin.com/contoso.onmicrosoft.com/discovery/v2.0/keys?p=b2c_1_susi",
+            "https://login.microsoftonline.com/te/contoso.onmicrosoft.com/b2c_1_susi/discovery/v2.0/keys",
+        ] {
+            assert_eq!(
+                decided(source),
+                Some((KeyScope::AnyOrganization, false)),
+                "{source}"
+            );
+        }
+        assert_eq!(
+            decided("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1A_signin/discovery/v2.0/keys"),
+            Some((tenant("contoso"), false))
+        );
+        assert_eq!(
+            decided(&format!(
+                "https://login.microsoftonline.com/{TID}/discovery/v2.0/keys?p=B2C_1A_signin"
+            )),
+            Some((tenant(TID), false))
+        );
+        // No policy named: the tenant's URL, weak.
+        assert_eq!(
+            decided("https://contoso.b2clogin.com/contoso.onmicrosoft.com/discovery/v2.0/keys"),
+            Some((tenant("contoso"), true))
+        );
+    }
+
+    #[test]
+    fn application_sets_and_tenant_urls() {
+        assert_eq!(
+            decided(&format!(
+                "https://login.microsoftonline.com/{TID}/discovery/v2.0/keys?appid={APP}"
+            )),
+            Some((
+                KeyScope::Application {
+                    tenant: Some(TID.to_owned()),
+                    application: APP.to_owned()
+                },
+                false
+            ))
+        );
+        assert_eq!(
+            decided(&format!(
+                "https://login.microsoftonline.com/common/discovery/keys?appid={APP}"
+            )),
+            Some((
+                KeyScope::Application {
+                    tenant: None,
+                    application: APP.to_owned()
+                },
+                false
+            ))
+        );
+        // A tenant's own URL (workforce or External ID) binds only weakly.
+        for source in [
+            format!("https://login.microsoftonline.com/{TID}/discovery/keys"),
+            format!("https://{TID}.ciamlogin.com/{TID}/discovery/v2.0/keys"),
+        ] {
+            assert_eq!(decided(&source), Some((tenant(TID), true)), "{source}");
+        }
+        assert_eq!(
+            query_param("https://x/keys?a=1&AppId=z#f", "appid"),
+            Some("z")
+        );
+    }
 }

@@ -132,8 +132,7 @@ pub fn is_b2c_custom_policy(name: &str) -> bool {
 fn is_tenant_name(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 253
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
 }
 
@@ -237,7 +236,9 @@ mod tests {
     fn rejects_non_microsoft_and_odd_paths() {
         assert_eq!(parse_microsoft_issuer("https://accounts.google.com"), None);
         assert_eq!(
-            parse_microsoft_issuer("https://login.microsoftonline.com/tfp/contoso/not_a_policy/v2.0"),
+            parse_microsoft_issuer(
+                "https://login.microsoftonline.com/tfp/contoso/not_a_policy/v2.0"
+            ),
             None
         );
         assert_eq!(
@@ -250,6 +251,65 @@ mod tests {
             parse_microsoft_issuer("http://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/"),
             None
         );
+    }
+
+    #[test]
+    fn acs_issuers_name_their_tenant_in_the_public_cloud() {
+        let acs = parse_microsoft_issuer(
+            "00000001-0000-0000-c000-000000000000@72F988BF-86F1-41AF-91AB-2D7CD011DB47",
+        );
+        assert_eq!(acs.as_ref().map(|i| i.form), Some(IssuerForm::Acs));
+        assert_eq!(acs.as_ref().map(|i| i.cloud), Some(Cloud::Public));
+        assert_eq!(acs.as_ref().map(|i| i.has_tenant_id()), Some(true));
+        assert_eq!(parse_microsoft_issuer("user@example.com"), None);
+        assert_eq!(
+            parse_microsoft_issuer("00000001-0000-0000-c000-000000000000@contoso.com"),
+            None
+        );
+    }
+
+    #[test]
+    fn b2c_and_external_id_issuers() {
+        let tid = "775527ff-9a37-4307-8b3d-cc311f58d925";
+        let b2c = parse_microsoft_issuer(&format!("https://contoso.b2clogin.com/{tid}/v2.0/"));
+        assert_eq!(b2c.as_ref().map(|i| i.family), Some(IssuerFamily::B2c));
+        assert_eq!(b2c.as_ref().map(|i| i.cloud), Some(Cloud::Public));
+        assert_eq!(
+            b2c.as_ref().and_then(|i| i.host_tenant.as_deref()),
+            Some("contoso")
+        );
+        let tfp = parse_microsoft_issuer(
+            "https://login.microsoftonline.com/tfp/contoso.onmicrosoft.com/B2C_1_susi/v2.0/",
+        );
+        assert_eq!(tfp.as_ref().map(|i| i.family), Some(IssuerFamily::B2c));
+        assert_eq!(
+            tfp.as_ref().and_then(|i| i.policy.as_deref()),
+            Some("B2C_1_susi")
+        );
+        assert_eq!(tfp.as_ref().map(|i| i.has_tenant_id()), Some(false));
+        let ciam = parse_microsoft_issuer(&format!("https://{tid}.ciamlogin.com/{tid}/v2.0"));
+        assert_eq!(
+            ciam.as_ref().map(|i| i.family),
+            Some(IssuerFamily::ExternalId)
+        );
+        // B2C and External ID have no v1 form; an unknown subdomain depth is not a tenant host.
+        assert_eq!(
+            parse_microsoft_issuer(&format!("https://contoso.b2clogin.com/{tid}/")),
+            None
+        );
+        assert_eq!(
+            parse_microsoft_issuer(&format!("https://a.b.ciamlogin.com/{tid}/v2.0")),
+            None
+        );
+        assert!(is_b2c_custom_policy("B2C_1A_signup") && !is_b2c_custom_policy("B2C_1_x"));
+    }
+
+    #[test]
+    fn ppe_issuers_are_their_own_cloud() {
+        let ppe = parse_microsoft_issuer(
+            "https://login.windows-ppe.net/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0",
+        );
+        assert_eq!(ppe.map(|i| i.cloud), Some(Cloud::Preproduction));
     }
 
     #[test]

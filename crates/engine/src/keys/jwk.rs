@@ -97,8 +97,7 @@ fn required_b64(
     let text = opt_string(jwk, member)?.ok_or_else(|| {
         format!("an {kty} key needs a \"{member}\" member, and this one has none")
     })?;
-    let (bytes, how) =
-        decode_member(&text).map_err(|e| format!("the \"{member}\" member {e}"))?;
+    let (bytes, how) = decode_member(&text).map_err(|e| format!("the \"{member}\" member {e}"))?;
     if let Some(how) = how {
         notes.push(format!(
             "the \"{member}\" member is written in {how} instead of unpadded base64url (RFC 7518 §6); its reading is unambiguous, so it was read"
@@ -412,6 +411,41 @@ mod tests {
             .unwrap_or_else(|p| unreachable!("{}", p.message));
         assert!(parsed.entry.had_private_material);
         assert_eq!(parsed.entry.thumbprint, None);
+    }
+
+    #[test]
+    fn unambiguous_non_conformant_members_are_read_with_a_warning() {
+        // 0xfb 0xff: base64url "-_8", standard base64 "+/8=".
+        assert_eq!(decode_member("-_8"), Ok((vec![0xfb, 0xff], None)));
+        assert_eq!(
+            decode_member("+/8="),
+            Ok((
+                vec![0xfb, 0xff],
+                Some("standard base64 (+, /) with = padding")
+            ))
+        );
+        assert_eq!(
+            decode_member("+/8"),
+            Ok((vec![0xfb, 0xff], Some("standard base64 (+, /)")))
+        );
+        assert_eq!(
+            decode_member("-_8="),
+            Ok((vec![0xfb, 0xff], Some("base64url with = padding")))
+        );
+        // Ambiguous or broken: mixed alphabets, wrong padding, non-canonical trailing bits.
+        assert!(decode_member("-/8").is_err());
+        assert!(decode_member("+/8==").is_err());
+        assert!(decode_member("-_9").is_err());
+        assert!(decode_member("!!").is_err());
+        let jwk = json!({"kty":"oct","kid":"s","k":"c2VjcmV0+/8="});
+        let parsed =
+            parse_jwk(0, 0, KeyOrigin::Jwk, &jwk).unwrap_or_else(|p| unreachable!("{}", p.message));
+        assert!(parsed
+            .warnings
+            .iter()
+            .any(|w| w.starts_with(NON_CONFORMANT_KEY_ENCODING)
+                && w.contains("key \"s\"")
+                && w.contains("\"k\"")));
     }
 
     #[test]

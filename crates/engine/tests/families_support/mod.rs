@@ -181,10 +181,18 @@ pub fn expect(t: &TokenReport, verdict: Verdict, present: &[&str], absent: &[&st
         t.verdict, t.verdict_reason
     );
     for p in present {
-        assert!(c.contains(p), "{p} missing from {c:?} ({})", t.verdict_reason);
+        assert!(
+            c.contains(p),
+            "{p} missing from {c:?} ({})",
+            t.verdict_reason
+        );
     }
     for a in absent {
-        assert!(!c.contains(a), "{a} unexpected in {c:?} ({})", t.verdict_reason);
+        assert!(
+            !c.contains(a),
+            "{a} unexpected in {c:?} ({})",
+            t.verdict_reason
+        );
     }
     // The reference verifier checked the signature: every family test is about genuine tokens.
     assert!(

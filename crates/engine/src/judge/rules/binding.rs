@@ -90,9 +90,9 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) -> Coverage {
     let conflict = |out: &mut Vec<Finding>,
                     unjudged: &mut Vec<String>,
                     rule: &RuleInfo,
-                        message: String,
-                        ev: BTreeMap<String, Value>,
-                        weak: Option<&Evidence>| {
+                    message: String,
+                    ev: BTreeMap<String, Value>,
+                    weak: Option<&Evidence>| {
         match weak.filter(|e| e.weak) {
             None => out.push(rule.finding(message, ev)),
             Some(e) => {
@@ -345,7 +345,10 @@ fn application_match(aud: &Value, application: &str) -> AppMatch {
         Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     };
-    let named: Vec<String> = values.iter().filter_map(|v| audience_application(v)).collect();
+    let named: Vec<String> = values
+        .iter()
+        .filter_map(|v| audience_application(v))
+        .collect();
     if named.iter().any(|a| same_tenant(a, application)) {
         AppMatch::Same
     } else if named.is_empty() {
