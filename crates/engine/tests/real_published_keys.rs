@@ -211,3 +211,35 @@ fn paypals_x25519_key_agreement_key_is_read_but_never_verifies_a_signature() {
     assert!(t.signing_key.as_ref().is_none_or(|k| !k.verified));
     assert_ne!(t.verdict, keyhole_engine::report::Verdict::Permitted);
 }
+
+#[test]
+fn the_real_b2c_user_flow_key_binds_to_no_tenant_and_a_custom_policy_set_would() {
+    let Some(dir) = shared() else { return };
+    let doc = load(&dir, "fixtures/real/b2c-user-flow-shared-key.json");
+    let user_flow = parse_key_set(
+        0,
+        Some("https://fabrikamb2c.b2clogin.com/fabrikamb2c.onmicrosoft.com/B2C_1_SignUpSignIn/discovery/v2.0/keys"),
+        None,
+        &doc,
+    );
+    let key = user_flow.keys.first().unwrap_or_else(|| unreachable!());
+    let p = key_provenance(key, &user_flow);
+    assert_eq!(p.scope, KeyScope::AnyOrganization);
+    assert!(!p.scope_evidence.weak);
+    // No certificate, no cloud_instance_name: only the b2clogin.com host says public.
+    assert_eq!(p.cloud, Some(Cloud::Public));
+    assert!(p.cloud_evidence.weak);
+    let custom = parse_key_set(
+        0,
+        Some("https://fabrikamb2c.b2clogin.com/fabrikamb2c.onmicrosoft.com/B2C_1A_signin/discovery/v2.0/keys"),
+        None,
+        &doc,
+    );
+    let key = custom.keys.first().unwrap_or_else(|| unreachable!());
+    assert_eq!(
+        key_provenance(key, &custom).scope,
+        KeyScope::Tenant {
+            tenant: "fabrikamb2c".to_owned()
+        }
+    );
+}
