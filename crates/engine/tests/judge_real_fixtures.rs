@@ -112,13 +112,12 @@ fn storm_0558_consumers_set_2016_and_a_2023_token_naming_its_kid() {
     assert_eq!(key.provenance.scope, KeyScope::Consumer);
     assert_eq!(key.provenance.cloud, Some(Cloud::Public));
     // Had the forged signature verified, the boundary rule would name the pattern, and the key
-    // findings would be made: it is the known compromised key, its certificate had expired.
+    // findings would be made: it is the known compromised key.
     s.verification = verified("0/0");
     let codes = s.codes();
     for code in [
         "consumer-key-for-organization-tenant",
         "known-compromised-key",
-        "signing-cert-expired-at-issue",
     ] {
         assert!(
             codes.iter().any(|c| c == code),

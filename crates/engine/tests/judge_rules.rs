@@ -261,15 +261,16 @@ const TABLE: &[(&str, Codes, Codes)] = &[
     (
         "known-compromised-key",
         || {
+            // The key that verified the token is the Storm-0558 key (by its kid).
             with(|s| {
                 s.header_param("kid", json!("1LTMzakihiRla_8z2BEJVXeWMqo"));
-                s.verification = Verification::NoMatchingKey {
-                    detail: "not supplied".into(),
-                };
+                s.key().kid = Some("1LTMzakihiRla_8z2BEJVXeWMqo".into());
             })
         },
         || {
+            // Only named by a token it did not sign: names-compromised-key, not this.
             with(|s| {
+                s.header_param("kid", json!("1LTMzakihiRla_8z2BEJVXeWMqo"));
                 s.verification = Verification::NoMatchingKey {
                     detail: "not supplied".into(),
                 };
@@ -717,7 +718,65 @@ const TABLE: &[(&str, Codes, Codes)] = &[
             })
         },
     ),
+    // Microsoft identity families (issue 13; end-to-end cases in microsoft_families.rs).
+    (
+        "key-application-mismatch",
+        || application_key_codes(json!("66666666-7777-4888-8999-000000000000")),
+        || application_key_codes(json!(APP)),
+    ),
+    (
+        "key-application-unverifiable",
+        || application_key_codes(json!("https://contoso.example/api")),
+        || application_key_codes(json!(format!("api://{APP}"))),
+    ),
+    (
+        "weak-key-evidence",
+        || bare_key_from("https://login.microsoftonline.us/organizations/discovery/v2.0/keys"),
+        || bare_key_from("https://login.microsoftonline.com/organizations/discovery/v2.0/keys"),
+    ),
+    (
+        "non-conformant-key-encoding",
+        || key_set_warning_codes("ab+/"),
+        || key_set_warning_codes("ab-_"),
+    ),
 ];
+
+const APP: &str = "11111111-2222-4333-8444-555555555555";
+
+/// A tenant key of `ORG_TENANT` from application APP's own key set, verifying a token for `aud`.
+fn application_key_codes(aud: serde_json::Value) -> Vec<String> {
+    with(|s| {
+        s.set().source = Some(format!(
+            "https://login.microsoftonline.com/{ORG_TENANT}/discovery/v2.0/keys?appid={APP}"
+        ));
+        s.key().issuer = Some(format!(
+            "https://login.microsoftonline.com/{ORG_TENANT}/v2.0"
+        ));
+        s.claim("aud", aud);
+    })
+}
+
+/// A key with no metadata of its own, from the set at `source`, verifying a public-cloud token.
+fn bare_key_from(source: &str) -> Vec<String> {
+    let source = source.to_owned();
+    with(move |s| s.sets = vec![key_set(0, Some(&source), None, vec![bare_key("0/0", "k1")])])
+}
+
+/// The code prefixes of the warnings of a key set whose one key's member starts as given (a
+/// secret's `k`: any bytes are a valid secret, so only the encoding is at stake).
+fn key_set_warning_codes(prefix: &str) -> Vec<String> {
+    let k = format!("{prefix}c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0");
+    let set = keyhole_engine::keys::parse_key_set(
+        0,
+        None,
+        None,
+        &json!({"keys": [{"kty": "oct", "k": k}]}),
+    );
+    set.warnings
+        .iter()
+        .filter_map(|w| w.split_once(": ").map(|(c, _)| c.to_owned()))
+        .collect()
+}
 
 #[test]
 fn table_covers_exactly_the_registry() {
