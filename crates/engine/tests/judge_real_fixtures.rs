@@ -304,10 +304,14 @@ fn weak_hmac_secret_with_the_wallarm_list() {
         detail: "none".into(),
     };
     let without = judge::judge_token(&token, &v, &[], &JudgeOptions::at(NOW));
-    assert!(!without
-        .findings
-        .iter()
-        .any(|f| f.code == "weak-hmac-secret"));
+    // Built with the public list (the CLI's build), the engine knows the secret by itself.
+    assert_eq!(
+        without
+            .findings
+            .iter()
+            .any(|f| f.code == "weak-hmac-secret"),
+        cfg!(feature = "public-weak-secrets")
+    );
     let with = judge::judge_token(
         &token,
         &v,
@@ -324,4 +328,34 @@ fn weak_hmac_secret_with_the_wallarm_list() {
         .unwrap_or_else(|| unreachable!());
     assert_eq!(f.evidence.get("secret"), Some(&Value::String(secret)));
     assert_eq!(with.verdict, Verdict::Violation);
+}
+
+/// The committed public weak-secret list is exactly what tools/weak-secrets/generate.py makes
+/// from the shared copy of wallarm/jwt-secrets (CRLF to LF, empty lines and duplicates dropped).
+#[test]
+fn committed_public_weak_secret_list_is_the_generators_output() {
+    let Some(dir) = shared() else { return };
+    let raw = std::fs::read(dir.join("fixtures/vectors/weak-secrets/wallarm_jwt.secrets.list"))
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let text = String::from_utf8_lossy(&raw)
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
+    let mut seen = std::collections::HashSet::new();
+    let mut want = String::new();
+    for line in text.split('\n') {
+        if !line.is_empty() && seen.insert(line) {
+            want.push_str(line);
+            want.push('\n');
+        }
+    }
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/weak-secrets/public.txt"
+    ))
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    assert!(
+        committed == want,
+        "weak-secrets/public.txt is stale: run tools/weak-secrets/generate.py"
+    );
+    assert!(committed.lines().count() > 100_000);
 }
