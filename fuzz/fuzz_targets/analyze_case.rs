@@ -1,6 +1,7 @@
 //! A whole case file through the analysis, with the reference verifier: never panics; the
 //! report adds up, round-trips through JSON, and renders and exports.
 #![no_main]
+#![forbid(unsafe_code)]
 
 use keyhole_engine::export::{self, ExportOptions};
 use keyhole_engine::{render, AnalyzeOptions, CaseFile};

@@ -1,6 +1,7 @@
 //! Invariants the fuzz targets check on every input, beyond "never panics". Each function
 //! panics (which libFuzzer reports as a crash) when the engine's output contradicts itself.
 //! Kept in a library so the targets stay one screen each and share the checks.
+#![forbid(unsafe_code)]
 
 use keyhole_engine::extract::FoundToken;
 use keyhole_engine::keys::KeySet;

@@ -1,6 +1,7 @@
 //! `keyhole`: the command-line face of the Keyhole engine, for batch work and CI.
 //! It reads files or stdin, builds a case file, hands it to the engine and prints what the
 //! engine decided. Exit status: 0 no violation, 1 at least one violation, 2 unusable input.
+#![forbid(unsafe_code)]
 
 mod analysis;
 mod args;

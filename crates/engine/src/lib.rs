@@ -5,6 +5,7 @@
 //! The engine is pure: no I/O, no clock (`now` is always an argument), no web dependencies. It
 //! compiles natively and for `wasm32-unknown-unknown`, so the CLI, the web app and the tests all
 //! share one implementation.
+#![forbid(unsafe_code)]
 
 pub mod analyze;
 pub mod b64;

@@ -4,6 +4,8 @@
 //! names that key does not verify with it.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use keyhole_engine::error::{TokenError, TokenPart};
@@ -19,16 +21,7 @@ const MSA_TENANT_ISSUER: &str =
     "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0";
 
 fn real() -> Option<PathBuf> {
-    let root = std::env::var("KEYHOLE_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared")));
-    let dir = root.join("fixtures/real");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("skipped: ../shared not found");
-        None
-    }
+    common::fixture("fixtures/real")
 }
 
 fn read(dir: &Path, name: &str) -> String {

@@ -1,24 +1,22 @@
 //! Token parsing against public vectors: RFC 7515 Appendix A, RFC 7520 (the JOSE cookbook),
 //! RFC 7797 and RFC 8037 examples, and Wycheproof's JOSE files. Parsing only: the header, the
 //! payload and the exact signing-input bytes each vector gives; verification is tested
-//! elsewhere. Reads the read-only fixtures in ../shared; skipped (passing) when they are absent.
+//! elsewhere. Reads the read-only fixtures in ../shared (through `common::fixture`: a visible skip when they
+//! are absent, a failure under `CI=true`).
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
 use std::path::PathBuf;
 
-use common::shared;
+use common::{fixture, fixture_json};
 use keyhole_engine::b64;
 use keyhole_engine::error::TokenError;
 use keyhole_engine::token::{parse_token, ParsedToken, Payload, Serialization, TokenKind};
 use serde_json::Value;
 
 fn load(rel: &str) -> Option<Value> {
-    let path = shared()?.join("fixtures/vectors").join(rel);
-    let text =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| unreachable!("{}: {e}", path.display()));
-    Some(serde_json::from_str(&text).unwrap_or_else(|e| unreachable!("{rel}: {e}")))
+    fixture_json(&format!("fixtures/vectors/{rel}"))
 }
 
 fn s<'a>(v: &'a Value, key: &str) -> &'a str {
@@ -511,10 +509,9 @@ fn wycheproof_crypto_and_encryption_jws_jwe_cases_parse_or_fail_cleanly() {
 /// read with a note, and the signing input keeps the padding as transmitted.
 #[test]
 fn real_microsoft_sample_tokens_parse() {
-    let Some(dir) = shared() else {
+    let Some(dir) = fixture("fixtures/real") else {
         return;
     };
-    let dir = dir.join("fixtures/real");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| unreachable!("{}: {e}", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
