@@ -345,9 +345,10 @@ fn weak_hmac_secret_with_the_wallarm_list() {
 /// from the shared copy of wallarm/jwt-secrets (CRLF to LF, empty lines and duplicates dropped).
 #[test]
 fn committed_public_weak_secret_list_is_the_generators_output() {
-    let Some(dir) = shared() else { return };
-    let raw = std::fs::read(dir.join("fixtures/vectors/weak-secrets/wallarm_jwt.secrets.list"))
-        .unwrap_or_else(|e| unreachable!("{e}"));
+    let Some(path) = fixture("fixtures/vectors/weak-secrets/wallarm_jwt.secrets.list") else {
+        return;
+    };
+    let raw = std::fs::read(path).unwrap_or_else(|e| unreachable!("{e}"));
     let text = String::from_utf8_lossy(&raw)
         .replace("\r\n", "\n")
         .replace('\r', "\n");

@@ -13,7 +13,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{load, shared};
+use common::fixture_json;
 use keyhole_engine::judge::{key_provenance, Cloud, KeyScope};
 use keyhole_engine::keys::{parse_key_set, KeySet};
 use serde_json::{json, Value};
@@ -83,8 +83,9 @@ fn read(index: usize, endpoint: &str, e: &Endpoint) -> KeySet {
 
 #[test]
 fn every_published_key_is_read_with_the_cloud_and_scope_its_metadata_implies() {
-    let Some(dir) = shared() else { return };
-    let data = load(&dir, "fixtures/history/published-keys.json");
+    let Some(data) = fixture_json("fixtures/history/published-keys.json") else {
+        return;
+    };
     let endpoints = endpoints(&data);
     assert_eq!(endpoints.len(), 23);
     let (mut total, mut read_keys, mut lenient) = (0, 0, 0);
@@ -165,8 +166,9 @@ fn every_published_key_is_read_with_the_cloud_and_scope_its_metadata_implies() {
 
 #[test]
 fn paypals_x25519_key_agreement_key_is_read_but_never_verifies_a_signature() {
-    let Some(dir) = shared() else { return };
-    let data = load(&dir, "fixtures/history/published-keys.json");
+    let Some(data) = fixture_json("fixtures/history/published-keys.json") else {
+        return;
+    };
     let endpoints = endpoints(&data);
     let endpoint = "https://api.paypal.com/v1/oauth2/certs";
     let e = endpoints
@@ -214,8 +216,9 @@ fn paypals_x25519_key_agreement_key_is_read_but_never_verifies_a_signature() {
 
 #[test]
 fn the_real_b2c_user_flow_key_binds_to_no_tenant_and_a_custom_policy_set_would() {
-    let Some(dir) = shared() else { return };
-    let doc = load(&dir, "fixtures/real/b2c-user-flow-shared-key.json");
+    let Some(doc) = fixture_json("fixtures/real/b2c-user-flow-shared-key.json") else {
+        return;
+    };
     let user_flow = parse_key_set(
         0,
         Some("https://fabrikamb2c.b2clogin.com/fabrikamb2c.onmicrosoft.com/B2C_1_SignUpSignIn/discovery/v2.0/keys"),
