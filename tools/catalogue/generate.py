@@ -79,12 +79,22 @@ OLDER_ARCHIVES = [
 # Dates
 
 
-def parse_time(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
-
-
 def utc(d: dt.datetime) -> str:
     return d.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def to_utc(text: str) -> str:
+    """An ISO 8601 time with any offset (the archives' commit dates carry their committers'
+    offsets, e.g. +11:00) as UTC `YYYY-MM-DDTHH:MM:SSZ`, which also sorts as text."""
+    return utc(dt.datetime.fromisoformat(text))
+
+
+def normalise_history(history: dict) -> dict:
+    for snap in history["snapshots"].values():
+        snap["first"], snap["last"] = to_utc(snap["first"]), to_utc(snap["last"])
+    for k in history["keys"]:
+        k["first_seen"], k["last_seen"] = to_utc(k["first_seen"]), to_utc(k["last_seen"])
+    return history
 
 
 # ---------------------------------------------------------------------------------------------
@@ -373,7 +383,7 @@ def storm_notes(indicators: dict) -> list:
 
 
 def build(shared: Path) -> dict:
-    history = load(shared / "fixtures" / "history" / "published-keys.json")
+    history = normalise_history(load(shared / "fixtures" / "history" / "published-keys.json"))
     real = shared / "fixtures" / "real"
     indicators = load(real / "storm-0558-key-indicators.json")
 
