@@ -79,9 +79,10 @@ pub fn run(args: &KeysArgs, emit: impl Fn(&str) -> Result<(), String>) -> Result
         endpoints,
     };
     let text = match args.format {
-        KeysFormat::Json => serde_json::to_string_pretty(&output)
-            .map_err(|e| format!("cannot render JSON: {e}"))?
-            + "\n",
+        KeysFormat::Json => {
+            serde_json::to_string_pretty(&output).map_err(|e| format!("cannot render JSON: {e}"))?
+                + "\n"
+        }
         KeysFormat::Text => to_text(catalogue, &output),
     };
     emit(&text)?;
@@ -109,7 +110,10 @@ fn window_text(p: &Publication, archive: Option<&Archive>) -> String {
     }
     let mut o = format!("seen {} to {}", day(p.first_seen), day(p.last_seen));
     if let Some(n) = p.snapshots {
-        o.push_str(&format!(" in {n} snapshot{}", if n == 1 { "" } else { "s" }));
+        o.push_str(&format!(
+            " in {n} snapshot{}",
+            if n == 1 { "" } else { "s" }
+        ));
     }
     match p.absent_before {
         Some(b) => o.push_str(&format!("; not yet at {}", format_utc(b.0))),
@@ -189,9 +193,15 @@ fn to_text(catalogue: &Catalogue, out: &Output<'_>) -> String {
         o.push_str("  published at:\n");
         for p in &key.publications {
             let archive = archive_of(catalogue, p);
-            o.push_str(&format!("    {}\n      {}\n", p.endpoint, window_text(p, archive)));
+            o.push_str(&format!(
+                "    {}\n      {}\n",
+                p.endpoint,
+                window_text(p, archive)
+            ));
             for (name, value) in &p.members {
-                let v = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+                let v = value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_owned);
                 o.push_str(&format!("      {name} {v}\n"));
             }
             if let Some(a) = archive {

@@ -19,9 +19,8 @@ fn json_of(args: &[&str]) -> (i32, Value) {
         .args(args)
         .output()
         .unwrap_or_else(|e| unreachable!("{e}"));
-    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        unreachable!("{e}: {}", String::from_utf8_lossy(&out.stdout))
-    });
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| unreachable!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
     (out.status.code().unwrap_or(-1), v)
 }
 
@@ -62,7 +61,10 @@ fn keys_finds_a_key_by_its_certificate_thumbprint() {
     ]);
     assert_eq!(code, 0);
     assert_eq!(v["matches"][0]["kid"], STORM);
-    assert_eq!(v["matches"][0]["matched_on"], serde_json::json!(["sha1_hex"]));
+    assert_eq!(
+        v["matches"][0]["matched_on"],
+        serde_json::json!(["sha1_hex"])
+    );
 }
 
 #[test]

@@ -264,7 +264,9 @@ impl CatalogueKey {
         let from_hex = |h: &str| hex_decode(h).map(|b| b64::encode_url(&b));
         Identifiers {
             kid: self.kid.clone(),
-            x5t: cert.and_then(|c| from_hex(&c.sha1)).or_else(|| self.member("x5t")),
+            x5t: cert
+                .and_then(|c| from_hex(&c.sha1))
+                .or_else(|| self.member("x5t")),
             x5t_s256: cert
                 .and_then(|c| from_hex(&c.sha256))
                 .or_else(|| self.member("x5t#S256")),
@@ -274,7 +276,10 @@ impl CatalogueKey {
     }
 
     fn member(&self, name: &str) -> Option<String> {
-        self.jwk.get(name).and_then(Value::as_str).map(str::to_owned)
+        self.jwk
+            .get(name)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
     }
 
     /// The key read by the engine's JWK parser (as a key supplied by the analyst would be), or
@@ -484,7 +489,12 @@ impl Catalogue {
         let query = query.trim();
         let mut found: BTreeMap<usize, Vec<Identifier>> = BTreeMap::new();
         let mut note = |what: Identifier, value: &str| {
-            for &i in self.index.get(&(what, value.to_owned())).into_iter().flatten() {
+            for &i in self
+                .index
+                .get(&(what, value.to_owned()))
+                .into_iter()
+                .flatten()
+            {
                 let on = found.entry(i).or_default();
                 if !on.contains(&what) {
                     on.push(what);
@@ -545,9 +555,10 @@ impl Catalogue {
     /// catalogue does not know the endpoint.
     pub fn as_of(&self, endpoint: &str, date: i64) -> Option<AsOf<'_>> {
         let ep = self.endpoint(endpoint)?;
-        let within_archive = ep.archives.iter().any(|a| {
-            matches!((a.first, a.last), (Some(f), Some(l)) if f.0 <= date && date <= l.0)
-        });
+        let within_archive = ep
+            .archives
+            .iter()
+            .any(|a| matches!((a.first, a.last), (Some(f), Some(l)) if f.0 <= date && date <= l.0));
         let keys = self
             .keys
             .iter()
@@ -619,17 +630,20 @@ fn normalise_hex(text: &str) -> Option<String> {
         .filter(|c| !matches!(c, ':' | ' ' | '-'))
         .map(|c| c.to_ascii_lowercase())
         .collect();
-    (!hex.is_empty() && hex.len() % 2 == 0 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+    (!hex.is_empty() && hex.len().is_multiple_of(2) && hex.bytes().all(|b| b.is_ascii_hexdigit()))
         .then_some(hex)
 }
 
 fn hex_decode(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return None;
     }
     (0..hex.len())
         .step_by(2)
-        .map(|i| hex.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok()))
+        .map(|i| {
+            hex.get(i..i + 2)
+                .and_then(|b| u8::from_str_radix(b, 16).ok())
+        })
         .collect()
 }
 

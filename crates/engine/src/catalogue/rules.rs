@@ -62,10 +62,9 @@ pub fn check_publication_window(
         .iter()
         .map(|(p, side)| {
             let gap = match side {
-                WindowSide::BeforeFirstSeen => p
-                    .first_seen
-                    .zip(p.absent_before)
-                    .map(|(f, b)| f.0 - b.0),
+                WindowSide::BeforeFirstSeen => {
+                    p.first_seen.zip(p.absent_before).map(|(f, b)| f.0 - b.0)
+                }
                 WindowSide::AfterLastSeen => {
                     p.absent_after.zip(p.last_seen).map(|(a, l)| a.0 - l.0)
                 }

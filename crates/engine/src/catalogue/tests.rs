@@ -90,9 +90,9 @@ fn unreadable_documents_are_typed_errors() {
             "snapshots": null, "absent_before": null, "absent_after": null}]}]});
     let err = Catalogue::from_json(&orphan.to_string());
     assert!(matches!(&err, Err(CatalogueError::Inconsistent(m)) if m.contains(SET_A)));
-    assert!(err
-        .err()
-        .is_some_and(|e| e.to_string().starts_with("the key catalogue is inconsistent")));
+    assert!(err.err().is_some_and(|e| e
+        .to_string()
+        .starts_with("the key catalogue is inconsistent")));
 }
 
 #[test]
@@ -201,7 +201,9 @@ fn mismatch_rule_is_quiet_on_same_material_or_unrelated_short_kids() {
     assert!(check_supplied_key(&c, &supplied("unknown-kid-0123456789", N_B), None).is_none());
     // "1" is anybody's kid: another host's key, or one of unknown source, is not the same key.
     assert!(check_supplied_key(&c, &supplied("1", N_B), None).is_none());
-    assert!(check_supplied_key(&c, &supplied("1", N_B), Some("https://idp.example/keys")).is_none());
+    assert!(
+        check_supplied_key(&c, &supplied("1", N_B), Some("https://idp.example/keys")).is_none()
+    );
 }
 
 #[test]
@@ -215,7 +217,10 @@ fn issuer_for_source_reads_the_endpoint() {
         c.issuer_for_source("HTTPS://IDP.example/keys/"),
         Some("https://idp.example")
     );
-    assert_eq!(c.issuer_for_source("https://idp.example/keys?appid=1"), None);
+    assert_eq!(
+        c.issuer_for_source("https://idp.example/keys?appid=1"),
+        None
+    );
     assert_eq!(c.issuer_for_source("https://idp.example/other"), None);
     assert_eq!(c.issuer_for_source(SET_B), None);
 }
@@ -277,7 +282,10 @@ fn endpoints_compare_without_case_or_trailing_slash() {
         "https://www.facebook.com/.well-known/oauth/openid/jwks/",
         "https://WWW.facebook.com/.well-known/oauth/openid/jwks"
     ));
-    assert!(!same_endpoint("https://a.example/k?x=1", "https://a.example/k"));
+    assert!(!same_endpoint(
+        "https://a.example/k?x=1",
+        "https://a.example/k"
+    ));
     assert!(!same_endpoint("https://a.example/K", "https://a.example/k"));
 }
 
@@ -299,10 +307,7 @@ mod embedded_data {
         let c = cat();
         let by_kid = c.lookup(STORM);
         assert_eq!(by_kid.len(), 1);
-        assert_eq!(
-            by_kid[0].matched_on,
-            vec![Identifier::Kid, Identifier::X5t]
-        );
+        assert_eq!(by_kid[0].matched_on, vec![Identifier::Kid, Identifier::X5t]);
         let key = by_kid[0].key;
         for q in [
             "d4b4cccda9228624656bff33d8110955779632aa",
@@ -319,7 +324,11 @@ mod embedded_data {
             key.certificate.as_ref().map(|c| c.subject.as_str()),
             Some("CN=Live ID STS Signing Public Key")
         );
-        let endpoints: Vec<&str> = key.publications.iter().map(|p| p.endpoint.as_str()).collect();
+        let endpoints: Vec<&str> = key
+            .publications
+            .iter()
+            .map(|p| p.endpoint.as_str())
+            .collect();
         assert_eq!(
             endpoints,
             vec![
@@ -339,7 +348,9 @@ mod embedded_data {
         let c = cat();
         let key = c.by_kid(STORM)[0];
         // Storm-0558's forged tokens, May–June 2023: published at common v2 then.
-        assert!(check_publication_window(key, Some(COMMON_V2), t("2023-06-20T12:00:00Z")).is_none());
+        assert!(
+            check_publication_window(key, Some(COMMON_V2), t("2023-06-20T12:00:00Z")).is_none()
+        );
         // A token after the key was replaced.
         let late = check_publication_window(key, Some(COMMON_V2), t("2023-08-01T00:00:00Z"));
         assert_eq!(
@@ -361,7 +372,10 @@ mod embedded_data {
         let from_start: Vec<&CatalogueKey> = c
             .keys
             .iter()
-            .filter(|k| k.publication_at(google).is_some_and(|p| p.first_seen == Some(first)))
+            .filter(|k| {
+                k.publication_at(google)
+                    .is_some_and(|p| p.first_seen == Some(first))
+            })
             .collect();
         assert!(!from_start.is_empty());
         for key in from_start {
@@ -369,7 +383,10 @@ mod embedded_data {
             let early = first.0 - 60 * 86_400;
             assert!(check_publication_window(key, Some(google), early).is_none());
         }
-        assert_eq!(c.issuer_for_source(google), Some("https://accounts.google.com"));
+        assert_eq!(
+            c.issuer_for_source(google),
+            Some("https://accounts.google.com")
+        );
         assert_eq!(c.published_up_to(), "2026-07");
     }
 
@@ -388,10 +405,9 @@ mod embedded_data {
             let n = key.jwk.get("n").and_then(Value::as_str).unwrap_or_default();
             let nonconformant = kty == Some("OKP") || n.contains(['+', '/']);
             assert_eq!(usable, !nonconformant, "{}", key.kid);
-            let (Some(summary), Some(info)) = (
-                &key.certificate,
-                entry.and_then(|e| e.certificate.as_ref()),
-            ) else {
+            let (Some(summary), Some(info)) =
+                (&key.certificate, entry.and_then(|e| e.certificate.as_ref()))
+            else {
                 assert!(key.certificate.is_none(), "{}", key.kid);
                 continue;
             };
