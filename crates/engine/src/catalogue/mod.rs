@@ -533,12 +533,14 @@ impl Catalogue {
         self.endpoint(url).and_then(|e| e.issuer.as_deref())
     }
 
-    /// One key as a key set from `endpoint` (the key's first publication when None or not one
-    /// of its endpoints), so that the verdict's provenance names where the key was published.
+    /// One key as a key set from `endpoint`, so that the verdict's provenance names where the
+    /// key was published. When `endpoint` is None or not one of the key's, the publication that
+    /// showed the most of the key (its own members, such as Microsoft's per-key `issuer`, are
+    /// the strongest provenance evidence), the latest among equals.
     pub fn key_set(&self, index: usize, key: &CatalogueKey, endpoint: Option<&str>) -> KeySet {
         let publication = endpoint
             .and_then(|e| key.publication_at(e))
-            .or_else(|| key.publications.last());
+            .or_else(|| key.publications.iter().max_by_key(|p| p.members.len()));
         let url = publication.map(|p| p.endpoint.as_str());
         let issuer = url.and_then(|u| self.issuer_for_source(u));
         let mut doc = Map::new();

@@ -341,6 +341,20 @@ mod embedded_data {
             key.last_seen().map(|t| time::format_utc(t.0)).as_deref(),
             Some("2023-06-27T00:00:00Z")
         );
+        // As a key set without a chosen endpoint: the consumers set, which published the
+        // key's issuer (its scope), so provenance reads it as a consumer key.
+        let set = c.key_set(0, key, None);
+        assert_eq!(
+            set.source.as_deref(),
+            Some("https://login.microsoftonline.com/consumers/discovery/v2.0/keys")
+        );
+        assert_eq!(
+            set.keys.first().and_then(|k| k.issuer.as_deref()),
+            Some("https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0")
+        );
+        let common = c.key_set(1, key, Some(COMMON_V2));
+        assert_eq!(common.source.as_deref(), Some(COMMON_V2));
+        assert_eq!(common.keys.first().and_then(|k| k.issuer.as_deref()), None);
     }
 
     #[test]
