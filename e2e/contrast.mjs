@@ -24,7 +24,7 @@ const ratio = (a, b) => {
 const pairs = [
   ["fg", "bg"], ["fg", "panel"], ["muted", "bg"], ["muted", "panel"], ["accent", "bg"], ["accent", "panel"],
   ["error", "bg"], ["error", "error-bg"], ["warn", "bg"], ["warn", "warn-bg"], ["ok", "bg"], ["ok", "ok-bg"],
-  ["unk", "bg"], ["unk", "unk-bg"], ["tp-header", "panel"], ["tp-payload", "panel"], ["tp-signature", "panel"],
+  ["unk", "bg"], ["unk", "unk-bg"], ["inv", "bg"], ["inv", "inv-bg"], ["tp-header", "panel"], ["tp-payload", "panel"], ["tp-signature", "panel"],
 ];
 let failed = 0;
 for (const [name, theme] of [["light", light], ["dark", dark]]) {

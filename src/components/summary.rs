@@ -58,12 +58,14 @@ pub fn summary(p: &SummaryProps) -> Html {
     html! {
         <section id="summary" class="summary" aria-live="polite" aria-busy={(!p.current).to_string()}
             data-total={attr(s.tokens)} data-permitted={attr(s.permitted)}
-            data-violation={attr(s.violation)} data-unverified={attr(s.unverified)}
+            data-violation={attr(s.violation)} data-invalid={attr(s.invalid)}
+            data-unverified={attr(s.unverified)}
             data-malformed={attr(s.malformed)}>
             <h2 class="visually-hidden">{ "Summary" }</h2>
             <div class="counts">
                 { cell("total", "#", "tokens", s.tokens) }
                 { cell("verdict-violation", "✖", "violation", s.violation) }
+                { cell("verdict-invalid", "⊘", "invalid", s.invalid) }
                 { cell("verdict-unverified", "?", "unverified", s.unverified) }
                 { cell("verdict-permitted", "✔", "permitted", s.permitted) }
                 { cell("verdict-malformed", "⚠", "malformed", s.malformed) }

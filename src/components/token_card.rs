@@ -23,6 +23,7 @@ fn verdict_icon(v: Verdict) -> &'static str {
     match v {
         Verdict::Permitted => "✔",
         Verdict::Violation => "✖",
+        Verdict::Invalid => "⊘",
         Verdict::Unverified => "?",
         Verdict::Malformed => "⚠",
     }
@@ -126,9 +127,22 @@ fn signature_text(s: &Option<SignatureOutcome>) -> String {
             key_id,
             matched_by,
             verifier,
+            also_verified,
+            hashed_nonce,
+            ..
         }) => {
+            let also = if also_verified.is_empty() {
+                String::new()
+            } else {
+                format!("; also verified by {}", also_verified.join(", "))
+            };
+            let nonce = if *hashed_nonce {
+                ", over the header with its nonce hashed"
+            } else {
+                ""
+            };
             format!(
-                "verified with trusted key {key_id} (matched by {}, checked by {verifier})",
+                "verified with trusted key {key_id} (matched by {}, checked by {verifier}{nonce}){also}",
                 matched_word(*matched_by)
             )
         }
@@ -152,6 +166,9 @@ fn signature_text(s: &Option<SignatureOutcome>) -> String {
         Some(SignatureOutcome::Unsecured) => "none: alg is \"none\" (unsecured token)".to_owned(),
         Some(SignatureOutcome::Encrypted) => {
             "encrypted token (JWE): no signature to check".to_owned()
+        }
+        Some(SignatureOutcome::DetachedPayload) => {
+            "not checked: the payload is detached (not in the token)".to_owned()
         }
     }
 }

@@ -221,6 +221,99 @@ def main():
         ],
     })
 
+    # 5. The verdict contract (issue 12).
+    write("verdict-contract", verdict_contract_case(entra))
+
+
+def sign_hs256(secret: bytes, header, claims):
+    import hmac as hm
+    signing_input = b64u(json.dumps(header, separators=(",", ":")).encode()) + "." + b64u(
+        json.dumps(claims, separators=(",", ":")).encode())
+    return signing_input + "." + b64u(hm.new(secret, signing_input.encode(), hashlib.sha256).digest())
+
+
+def rsa_jwk(key, kid):
+    pub = key.public_key().public_numbers()
+    return {"kty": "RSA", "use": "sig", "kid": kid, "n": int_b64u(pub.n), "e": int_b64u(pub.e)}
+
+
+def verdict_contract_case(entra):
+    """Issue 12: tokens whose verdicts tell forged (invalid) from wrongly acceptable (violation)."""
+    iat = NOW_2026 - 600
+    org = "https://login.microsoftonline.com/organizations/discovery/v2.0/keys"
+    us_org = "https://login.microsoftonline.us/organizations/discovery/v2.0/keys"
+    claims = claims_v2("login.microsoftonline.com", CONTOSO, iat)
+    weak = private_key("weak-rsa-1024", bits=1024)
+    bare = private_key("dual-published")
+    attacker = private_key("attacker")
+    published_secret = b"keyhole-synthetic-secret-published-in-a-jwks!!"
+    short_secret = b"short-secret-16b"
+
+    tokens = []
+    # 0. Tampered: a genuine token whose payload was changed afterwards.
+    genuine = entra.sign(claims)
+    h, _, sig = genuine.split(".")
+    tampered = dict(claims, scp="Mail.ReadWrite Directory.ReadWrite.All")
+    tokens.append(h + "." + b64u(json.dumps(tampered, separators=(",", ":")).encode()) + "." + sig)
+    # 1. Names the Storm-0558 key, which is not supplied: an indicator, not a violation.
+    tokens.append(sign_rs256(attacker, {"alg": "RS256", "typ": "JWT", "kid": "1LTMzakihiRla_8z2BEJVXeWMqo",
+                                        "x5t": "1LTMzakihiRla_8z2BEJVXeWMqo"}, claims))
+    # 2. Genuine under a 1024-bit RSA key: signed with a key too weak to trust.
+    tokens.append(sign_rs256(weak, {"alg": "RS256", "typ": "JWT", "kid": "weak-1024"}, claims))
+    # 3. Genuine under an analyst-supplied HMAC secret of 16 bytes (no kid: trial).
+    tokens.append(sign_hs256(short_secret, {"alg": "HS256", "typ": "JWT"},
+                             {"iss": "https://idp.example.com", "sub": "synthetic", "iat": iat}))
+    # 4-7. crit: an unknown extension, an empty list, a standard parameter, b64 without b64.
+    for crit_header in ({"crit": ["exp"], "exp": iat + 60},
+                        {"crit": []},
+                        {"crit": ["alg"]},
+                        {"crit": ["b64"]}):
+        tokens.append(entra.sign(claims, extra_header=crit_header))
+    # 8. A non-numeric exp.
+    tokens.append(entra.sign(dict(claims, exp="never")))
+    # 9. Detached payload: the payload segment removed from a genuine token.
+    tokens.append(h + ".." + sig)
+    # 10. Signed over the hashed nonce, transmitted with the raw nonce (Graph access tokens).
+    nonce = "synthetic-nonce-Qm9vdHN0cmFw"
+    hashed = b64u(hashlib.sha256(nonce.encode()).digest())
+    signed = entra.sign(claims, extra_header={"nonce": hashed})
+    sh, sp, ss = signed.split(".")
+    header = json.loads(base64.urlsafe_b64decode(sh + "=" * (-len(sh) % 4)))
+    header["nonce"] = nonce
+    raw_h = b64u(json.dumps(header, separators=(",", ":")).encode())
+    tokens.append(raw_h + "." + sp + "." + ss)
+    # 11. The same, tampered.
+    tokens.append(raw_h + "." + b64u(json.dumps(tampered, separators=(",", ":")).encode()) + "." + ss)
+    # 12. Signed with a symmetric key found in a published JWKS.
+    tokens.append(sign_hs256(published_secret, {"alg": "HS256", "typ": "JWT", "kid": "published-oct"},
+                             {"iss": "https://idp.example.com", "sub": "synthetic", "iat": iat}))
+    # 13. Two different trusted keys share the kid the token names.
+    tokens.append(sign_rs256(bare, {"alg": "RS256", "typ": "JWT", "kid": "shared-kid"},
+                             {"iss": "https://idp.example.com", "sub": "synthetic", "iat": iat}))
+    # 14. A US Government token signed by a key published, with no certificate, issuer or
+    #     cloud_instance_name, by both the global and the US Government organizations sets.
+    tokens.append(sign_rs256(bare, {"alg": "RS256", "typ": "JWT", "kid": "dual"},
+                             claims_v2("login.microsoftonline.us", GOV_TENANT, iat)))
+    # 15. A genuine token with no problem at all (the control).
+    tokens.append(genuine)
+    return {
+        "description": "SYNTHETIC. The verdict contract (issue 12): tampered and detached tokens are invalid or unverified, not violations; genuine tokens under weak or published keys, with crit Keyhole does not understand or a non-numeric exp are violations; a token naming the Storm-0558 key that did not sign it gets a warning; the hashed-nonce form verifies; one key published by two clouds' sets is judged the same in any order.",
+        "now": NOW_2026,
+        "key_sets": [
+            key_set(org, entra),
+            {"source": "https://idp.example.com/jwks", "issuer": "https://idp.example.com", "document": {"keys": [
+                rsa_jwk(weak, "weak-1024"),
+                {"kty": "oct", "kid": "published-oct", "k": b64u(published_secret)},
+                rsa_jwk(bare, "shared-kid"),
+                rsa_jwk(attacker, "shared-kid"),
+            ]}},
+            {"source": org, "issuer": None, "document": {"keys": [rsa_jwk(bare, "dual")]}},
+            {"source": us_org, "issuer": None, "document": {"keys": [rsa_jwk(bare, "dual")]}},
+        ],
+        "hmac_secrets": [{"value": short_secret.decode(), "encoding": "utf8", "issuer": "https://idp.example.com"}],
+        "tokens": tokens,
+    }
+
 
 def load_or_create(name, create):
     KEYS.mkdir(parents=True, exist_ok=True)

@@ -19,9 +19,10 @@ use serde_json::Value;
 use crate::b64;
 use crate::keys::{self, KeySet};
 
-/// A whole case.
+/// A whole case. Members Keyhole does not know (a `comment`, a field a newer version adds) are
+/// kept in `other` and named in the report's notes, so case files can grow without breaking
+/// older readers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CaseFile {
     /// The analysis time, Unix seconds; the caller supplies the current time when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,6 +44,13 @@ pub struct CaseFile {
     /// Keyhole extension: trusted HMAC secrets.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hmac_secrets: Vec<HmacSecret>,
+    /// Keyhole extension: the analyst's own list of publicly known or guessed HMAC secrets to
+    /// test HS tokens against (besides the built-in and public lists).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub weak_secrets: Vec<String>,
+    /// Top-level members Keyhole does not know, kept as they are.
+    #[serde(flatten, default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub other: serde_json::Map<String, Value>,
 }
 
 /// One trusted key document with what the analyst knows about it.
@@ -117,7 +125,7 @@ impl fmt::Display for CaseError {
         match self {
             CaseError::Json { line, column, detail } => write!(
                 f,
-                "the case file is not usable at line {line}, column {column}: {detail} (expected an object with optional now, key_sets, tokens, text, hmac_secrets)"
+                "the case file is not usable at line {line}, column {column}: {detail} (expected an object with optional now, key_sets, tokens, text, hmac_secrets, weak_secrets)"
             ),
             CaseError::BadSecret { detail } => write!(
                 f,
@@ -130,6 +138,21 @@ impl fmt::Display for CaseError {
 impl std::error::Error for CaseError {}
 
 impl CaseFile {
+    /// A note naming the top-level members Keyhole does not use, if any.
+    pub fn unknown_members_note(&self) -> Option<String> {
+        if self.other.is_empty() {
+            return None;
+        }
+        let names: Vec<String> = self.other.keys().map(|k| format!("\"{k}\"")).collect();
+        Some(format!(
+            "the case file has top-level member{} Keyhole does not use ({}); {} kept as {} and otherwise ignored",
+            if names.len() == 1 { "" } else { "s" },
+            names.join(", "),
+            if names.len() == 1 { "it is" } else { "they are" },
+            if names.len() == 1 { "it is" } else { "they are" },
+        ))
+    }
+
     /// Reads a case file from JSON text.
     pub fn from_json(text: &str) -> Result<Self, CaseError> {
         serde_json::from_str(text).map_err(|e| CaseError::Json {
@@ -199,14 +222,29 @@ mod tests {
         );
     }
 
+    /// Issue 12: unknown top-level members (a comment, a typo, a newer field) are kept and
+    /// named in a note, never a reason to refuse the case.
     #[test]
-    fn typos_are_reported_with_position() {
-        let e = CaseFile::from_json("{\n \"token\": []}");
+    fn unknown_members_are_kept_and_named() {
+        let c = CaseFile::from_json("{\n \"token\": [], \"comment\": \"incident 42\"}")
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(c.other.get("comment"), Some(&Value::from("incident 42")));
+        let note = c.unknown_members_note().unwrap_or_default();
+        assert!(
+            note.contains("\"comment\"") && note.contains("\"token\""),
+            "{note}"
+        );
+        assert_eq!(CaseFile::default().unknown_members_note(), None);
+        // They survive a round trip.
+        let again = CaseFile::from_json(&serde_json::to_string(&c).unwrap_or_default())
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(again, c);
+    }
+
+    #[test]
+    fn wrong_types_are_reported_with_position() {
+        let e = CaseFile::from_json("{\n \"tokens\": 5}");
         assert!(matches!(&e, Err(CaseError::Json { line: 2, .. })), "{e:?}");
-        assert!(e
-            .map_err(|e| e.to_string())
-            .unwrap_err_or_default()
-            .contains("unknown field"));
     }
 
     #[test]
@@ -247,14 +285,5 @@ mod tests {
             .problems
             .first()
             .is_some_and(|p| p.message.contains("hmac_secrets[1]")));
-    }
-
-    trait ErrOrDefault {
-        fn unwrap_err_or_default(self) -> String;
-    }
-    impl<T> ErrOrDefault for Result<T, String> {
-        fn unwrap_err_or_default(self) -> String {
-            self.err().unwrap_or_default()
-        }
     }
 }

@@ -13,6 +13,7 @@ pub fn verdict_word(v: Verdict) -> &'static str {
     match v {
         Verdict::Malformed => "malformed",
         Verdict::Violation => "violation",
+        Verdict::Invalid => "invalid",
         Verdict::Unverified => "unverified",
         Verdict::Permitted => "permitted",
     }
@@ -141,13 +142,13 @@ pub fn to_markdown(report: &Report) -> String {
     );
     let _ = writeln!(
         o,
-        "| tokens | permitted | violation | unverified | malformed |"
+        "| tokens | permitted | violation | invalid | unverified | malformed |"
     );
-    let _ = writeln!(o, "|---:|---:|---:|---:|---:|");
+    let _ = writeln!(o, "|---:|---:|---:|---:|---:|---:|");
     let _ = writeln!(
         o,
-        "| {} | {} | {} | {} | {} |\n",
-        s.tokens, s.permitted, s.violation, s.unverified, s.malformed
+        "| {} | {} | {} | {} | {} | {} |\n",
+        s.tokens, s.permitted, s.violation, s.invalid, s.unverified, s.malformed
     );
     for n in &report.notes {
         let _ = writeln!(o, "> {}\n", md(n));
@@ -227,11 +228,12 @@ pub fn to_text(report: &Report) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "Keyhole report at {}: {} tokens — {} permitted, {} violation, {} unverified, {} malformed",
+        "Keyhole report at {}: {} tokens — {} permitted, {} violation, {} invalid, {} unverified, {} malformed",
         format_utc(report.now),
         s.tokens,
         s.permitted,
         s.violation,
+        s.invalid,
         s.unverified,
         s.malformed
     );

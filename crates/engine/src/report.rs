@@ -18,7 +18,9 @@ use crate::token::{ParsedToken, Payload, TokenKind};
 
 use crate::verify::{MatchedBy, Verification};
 
-/// How serious a finding is. Any `Error` makes the token a violation.
+/// How serious a finding is. An `Error` makes the token a violation when the signature verified
+/// with a trusted key, or whatever the signature when the rule describes a token built to pass
+/// flawed validators (see `judge::rules::RuleInfo::violation_without_signature`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -39,14 +41,21 @@ pub struct Finding {
     pub evidence: BTreeMap<String, Value>,
 }
 
-/// The single outcome for a token.
+/// The single outcome for a token, in order of precedence: malformed, violation, invalid,
+/// unverified, permitted. `violation` and `invalid` answer two different questions: "could a
+/// validator accept this token when it must not?" and "was it altered or forged?".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Not parseable as a token.
     Malformed,
-    /// At least one error finding.
+    /// A validator could accept this token and must not: the signature verified with a trusted
+    /// key and an error rule fails, or the token is built to pass flawed validators (alg none,
+    /// a key in its own header, HS with a public key, a publicly known HMAC secret).
     Violation,
+    /// The signature was checked against the trusted key(s) the token names and does not
+    /// verify: any correct validator rejects it; it may show tampering.
+    Invalid,
     /// No error, but the signature was not checked against a trusted key of known provenance.
     Unverified,
     /// Verified with a trusted key of known provenance whose scope covers the claimed boundary.
@@ -82,6 +91,15 @@ pub enum SignatureOutcome {
         key_id: String,
         matched_by: HowMatched,
         verifier: String,
+        /// Other trusted keys that verified it too (the same key in several key sets).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        also_verified: Vec<String>,
+        /// Candidate keys that were tried and did not verify it.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        not_verified: Vec<String>,
+        /// It verified only over the hashed-nonce form of its header.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        hashed_nonce: bool,
     },
     SignatureInvalid {
         key_ids: Vec<String>,
@@ -100,6 +118,8 @@ pub enum SignatureOutcome {
     },
     Unsecured,
     Encrypted,
+    /// The payload segment is empty and no key verifies it: detached content, not here.
+    DetachedPayload,
 }
 
 impl From<&Verification> for SignatureOutcome {
@@ -109,10 +129,16 @@ impl From<&Verification> for SignatureOutcome {
                 key_id,
                 matched_by,
                 verifier,
+                also_verified,
+                not_verified,
+                hashed_nonce,
             } => SignatureOutcome::Verified {
                 key_id: key_id.clone(),
                 matched_by: (*matched_by).into(),
                 verifier: verifier.clone(),
+                also_verified: also_verified.clone(),
+                not_verified: not_verified.clone(),
+                hashed_nonce: *hashed_nonce,
             },
             Verification::SignatureInvalid {
                 key_ids,
@@ -126,7 +152,7 @@ impl From<&Verification> for SignatureOutcome {
             Verification::NoMatchingKey { detail } => SignatureOutcome::NoMatchingKey {
                 detail: detail.clone(),
             },
-            Verification::AlgorithmDoesNotFitKey { key_id, reason } => {
+            Verification::AlgorithmDoesNotFitKey { key_id, reason, .. } => {
                 SignatureOutcome::AlgorithmDoesNotFitKey {
                     key_id: key_id.clone(),
                     reason: reason.clone(),
@@ -137,6 +163,7 @@ impl From<&Verification> for SignatureOutcome {
             }
             Verification::Unsecured => SignatureOutcome::Unsecured,
             Verification::Encrypted => SignatureOutcome::Encrypted,
+            Verification::DetachedPayload => SignatureOutcome::DetachedPayload,
         }
     }
 }
@@ -310,6 +337,8 @@ pub struct Summary {
     pub tokens: usize,
     pub malformed: usize,
     pub violation: usize,
+    #[serde(default)]
+    pub invalid: usize,
     pub unverified: usize,
     pub permitted: usize,
     /// Findings by severity, token-level and key-level together.
@@ -347,6 +376,7 @@ impl Report {
             match t.verdict {
                 Verdict::Malformed => s.malformed += 1,
                 Verdict::Violation => s.violation += 1,
+                Verdict::Invalid => s.invalid += 1,
                 Verdict::Unverified => s.unverified += 1,
                 Verdict::Permitted => s.permitted += 1,
             }

@@ -21,6 +21,7 @@ impl Sample {
             "clean" => include_str!("../golden/cases/clean.json"),
             "header-key-attack" => include_str!("../golden/cases/header-key-attack.json"),
             "algorithms" => include_str!("../golden/cases/algorithms.json"),
+            "verdict-contract" => include_str!("../golden/cases/verdict-contract.json"),
             _ => "{}",
         }
     }
@@ -47,6 +48,10 @@ pub const SAMPLES: &[Sample] = &[
     Sample {
         name: "algorithms",
         title: "Every algorithm",
+    },
+    Sample {
+        name: "verdict-contract",
+        title: "Forged or wrongly accepted",
     },
 ];
 

@@ -115,6 +115,17 @@ impl HeaderParams {
         }
     }
 
+    /// True when the payload is unencoded: `"b64": false` *and* `crit` lists `b64`. RFC 7797 §6
+    /// requires both; a `b64: false` that `crit` does not list is ignored and the payload read
+    /// as base64url, as panva/jose does, so that two tools cannot read one token two ways.
+    pub fn unencoded_payload(&self) -> bool {
+        self.b64 == Some(false)
+            && self
+                .crit
+                .as_ref()
+                .is_some_and(|c| c.iter().any(|n| n == "b64"))
+    }
+
     /// True when `alg` is `none` in any letter case (RFC 7519 §6).
     pub fn is_unsecured(&self) -> bool {
         self.alg
@@ -222,7 +233,7 @@ fn parse_compact_jws(raw: &str, h: &str, p: &str, s: &str) -> Result<ParsedToken
     if params.alg.is_none() {
         return Err(TokenError::MissingAlg);
     }
-    let unencoded = params.b64 == Some(false);
+    let unencoded = params.unencoded_payload();
     let payload = if p.is_empty() {
         Payload::Detached
     } else if unencoded {
@@ -443,7 +454,7 @@ pub fn parse_json_serialization(text: &str) -> Result<ParsedToken, TokenError> {
     // RFC 7797 §3: every signature must agree on whether the payload is base64url-encoded.
     let unencoded: Vec<bool> = signatures
         .iter()
-        .map(|s| s.params.b64 == Some(false))
+        .map(|s| s.params.unencoded_payload())
         .collect();
     let any_unencoded = unencoded.iter().any(|u| *u);
     if any_unencoded && !unencoded.iter().all(|u| *u) {
@@ -635,7 +646,7 @@ pub fn json_depth_exceeds(bytes: &[u8], limit: usize) -> bool {
 
 /// Header parameters defined by RFC 7515/7516/7518, which `crit` must not list (RFC 7515
 /// §4.1.11).
-const REGISTERED_HEADER_PARAMS: [&str; 21] = [
+pub(crate) const REGISTERED_HEADER_PARAMS: [&str; 21] = [
     "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc",
     "zip", "epk", "apu", "apv", "iv", "tag", "p2s", "p2c", "b64",
 ];
@@ -676,7 +687,7 @@ fn note_header(header: &Map<String, Value>, params: &HeaderParams, notes: &mut V
             .as_ref()
             .is_some_and(|c| c.iter().any(|n| n == "b64"));
         if !listed {
-            notes.push("\"b64\" is not listed in \"crit\" (RFC 7797 §6 requires it): a recipient unaware of RFC 7797 would read the payload differently".into());
+            notes.push("\"b64\" is not listed in \"crit\" (RFC 7797 §6 requires it), so \"b64\": false is ignored and the payload is read as base64url, as panva/jose reads it".into());
         }
     }
     if params
@@ -915,6 +926,23 @@ mod tests {
             format!("{h}.raw payload!").as_bytes()
         );
         assert!(!t.notes.iter().any(|n| n.contains("not listed")));
+    }
+
+    /// RFC 7797 §6: `b64: false` counts only when `crit` lists `b64`; otherwise the payload is
+    /// base64url, as panva/jose reads it, so two tools cannot read one token two ways.
+    #[test]
+    fn rfc7797_b64_false_without_crit_is_read_as_base64url() {
+        let h = enc(r#"{"alg":"HS256","b64":false}"#);
+        let t = parse_token(&format!("{h}.{}.{}", enc(r#"{"sub":"x"}"#), enc("s")))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(t.payload, Payload::Json(serde_json::json!({"sub": "x"})));
+        assert!(
+            t.notes.iter().any(|n| n.contains("is ignored")),
+            "{:?}",
+            t.notes
+        );
+        // Raw bytes that are not base64url are then not a readable token.
+        assert!(parse_token(&format!("{h}.raw payload!.{}", enc("s"))).is_err());
     }
 
     #[test]

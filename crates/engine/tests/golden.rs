@@ -50,6 +50,30 @@ fn expected(name: &str) -> (Vec<(Verdict, Vec<&'static str>)>, Vec<&'static str>
             (0..13).map(|_| (Verdict::Permitted, vec![])).collect(),
             vec![],
         ),
+        "verdict-contract" => (
+            vec![
+                (Verdict::Invalid, vec!["signature-invalid"]),
+                (
+                    Verdict::Unverified,
+                    vec!["names-compromised-key", "key-not-in-trusted-set"],
+                ),
+                (Verdict::Violation, vec!["weak-signing-key"]),
+                (Verdict::Violation, vec!["hmac-secret-too-short"]),
+                (Verdict::Violation, vec!["crit-not-understood"]),
+                (Verdict::Violation, vec!["crit-not-understood"]),
+                (Verdict::Violation, vec!["crit-not-understood"]),
+                (Verdict::Violation, vec!["crit-not-understood"]),
+                (Verdict::Violation, vec!["invalid-time-claim"]),
+                (Verdict::Unverified, vec!["detached-payload"]),
+                (Verdict::Permitted, vec!["hashed-nonce-signature"]),
+                (Verdict::Invalid, vec!["signature-invalid"]),
+                (Verdict::Violation, vec!["secret-key-published"]),
+                (Verdict::Permitted, vec!["ambiguous-key-id"]),
+                (Verdict::Permitted, vec!["ambiguous-key-provenance"]),
+                (Verdict::Permitted, vec![]),
+            ],
+            vec!["secret-key-published"],
+        ),
         other => unreachable!("no expectation written for sample {other}"),
     }
 }
@@ -127,5 +151,114 @@ fn every_sample_report_matches_its_snapshot() {
             unreachable!("{}: {e}; run with KEYHOLE_UPDATE_GOLDEN=1", path.display())
         });
         assert!(got == want, "{}: the report differs from golden/reports/{}.json; if the change is intended, refresh with KEYHOLE_UPDATE_GOLDEN=1", sample.name, sample.name);
+    }
+}
+
+/// Each token's verdict and the codes (with severities) of its findings, in a comparable form:
+/// what must not depend on the order of key sets or keys.
+fn outcome(report: &Report) -> Vec<(Verdict, Vec<(String, keyhole_engine::report::Severity)>)> {
+    report
+        .tokens
+        .iter()
+        .map(|t| {
+            let mut codes: Vec<_> = t
+                .findings
+                .iter()
+                .map(|f| (f.code.clone(), f.severity))
+                .collect();
+            codes.sort();
+            (t.verdict, codes)
+        })
+        .collect()
+}
+
+/// Every reordering of a case's key sets, and of the keys inside each key document: reversed,
+/// rotated by one, and each set's keys reversed.
+fn reorderings(case: &CaseFile) -> Vec<CaseFile> {
+    let reverse_keys = |c: &mut CaseFile| {
+        for set in &mut c.key_sets {
+            if let Some(keys) = set
+                .document
+                .get_mut("keys")
+                .and_then(serde_json::Value::as_array_mut)
+            {
+                keys.reverse();
+            }
+        }
+    };
+    let mut out = Vec::new();
+    let mut reversed = case.clone();
+    reversed.key_sets.reverse();
+    out.push(reversed.clone());
+    reverse_keys(&mut reversed);
+    out.push(reversed);
+    if case.key_sets.len() > 2 {
+        let mut rotated = case.clone();
+        rotated.key_sets.rotate_left(1);
+        out.push(rotated);
+    }
+    let mut keys_only = case.clone();
+    reverse_keys(&mut keys_only);
+    out.push(keys_only);
+    let mut secrets = case.clone();
+    secrets.hmac_secrets.reverse();
+    out.push(secrets);
+    out
+}
+
+/// Issue 12: the verdict and findings are the same for any order of key sets and of keys.
+#[test]
+fn verdicts_do_not_depend_on_the_order_of_key_sets_or_keys() {
+    let mut compared = 0;
+    for sample in SAMPLES {
+        let case = CaseFile::from_json(sample.case_json()).unwrap_or_else(|e| unreachable!("{e}"));
+        let want = outcome(&analyze_with_reference(&case, &AnalyzeOptions::at(0)));
+        for (i, variant) in reorderings(&case).into_iter().enumerate() {
+            let got = outcome(&analyze_with_reference(&variant, &AnalyzeOptions::at(0)));
+            assert_eq!(got, want, "{} reordering {i}", sample.name);
+            compared += 1;
+        }
+    }
+    assert!(compared >= 20, "{compared}");
+}
+
+/// Issue 12's codes fire on exactly the tokens of the verdict-contract sample built for them,
+/// and on no other token of any sample (firing and not firing, for each code).
+#[test]
+fn verdict_contract_codes_fire_exactly_where_expected() {
+    let expected: &[(&str, &[usize])] = &[
+        ("signature-invalid", &[0, 11]),
+        ("names-compromised-key", &[1]),
+        ("known-compromised-key", &[]),
+        ("weak-signing-key", &[2]),
+        ("hmac-secret-too-short", &[3]),
+        ("crit-not-understood", &[4, 5, 6, 7]),
+        ("invalid-time-claim", &[8]),
+        ("detached-payload", &[9]),
+        ("hashed-nonce-signature", &[10]),
+        ("secret-key-published", &[12]),
+        ("ambiguous-key-id", &[13]),
+        ("ambiguous-key-provenance", &[14]),
+        ("signing-cert-expired-at-issue", &[]),
+    ];
+    for sample in SAMPLES {
+        let report = report_of(sample.case_json());
+        for (code, tokens) in expected {
+            let got: Vec<usize> = report
+                .tokens
+                .iter()
+                .filter(|t| t.findings.iter().any(|f| f.code == *code))
+                .map(|t| t.index)
+                .collect();
+            let want: Vec<usize> = if sample.name == "verdict-contract" {
+                tokens.to_vec()
+            } else {
+                Vec::new()
+            };
+            if sample.name == "storm-0558" && *code == "signing-cert-expired-at-issue" {
+                continue;
+            }
+            assert_eq!(got, want, "{}: {code}", sample.name);
+        }
     }
 }

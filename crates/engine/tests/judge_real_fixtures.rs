@@ -91,24 +91,43 @@ fn storm_0558_consumers_set_2016_and_a_2023_token_naming_its_kid() {
         matched_by: MatchedBy::Kid,
         verifier: "test".into(),
     };
+    // Issue 12: a signature that does not verify with the key it names is invalid (forged or
+    // altered), and a key that did not sign the token is only named: a warning, no key findings.
     let j = s.judge();
-    assert_eq!(j.verdict, Verdict::Violation);
+    assert_eq!(j.verdict, Verdict::Invalid);
+    let codes: Vec<&str> = j.findings.iter().map(|f| f.code.as_str()).collect();
+    assert!(!codes.contains(&"known-compromised-key"), "{codes:?}");
+    assert!(
+        !codes.contains(&"signing-cert-expired-at-issue"),
+        "{codes:?}"
+    );
     let f = j
         .findings
         .iter()
-        .find(|f| f.code == "known-compromised-key")
+        .find(|f| f.code == "names-compromised-key")
         .unwrap_or_else(|| unreachable!("{:?}", j.findings));
     assert!(!f.message.contains("documentation sample"), "{}", f.message);
     let key = j.signing_key.unwrap_or_else(|| unreachable!());
     assert!(!key.verified);
     assert_eq!(key.provenance.scope, KeyScope::Consumer);
     assert_eq!(key.provenance.cloud, Some(Cloud::Public));
-    // Had the forged signature verified, the boundary rule would name the pattern.
+    // Had the forged signature verified, the boundary rule would name the pattern, and the key
+    // findings would be made: it is the known compromised key.
     s.verification = verified("0/0");
-    assert!(s
-        .codes()
-        .iter()
-        .any(|c| c == "consumer-key-for-organization-tenant"));
+    let codes = s.codes();
+    for code in [
+        "consumer-key-for-organization-tenant",
+        "known-compromised-key",
+    ] {
+        assert!(
+            codes.iter().any(|c| c == code),
+            "{code} missing from {codes:?}"
+        );
+    }
+    assert!(
+        !codes.iter().any(|c| c == "names-compromised-key"),
+        "{codes:?}"
+    );
 }
 
 #[test]
@@ -131,8 +150,10 @@ fn msdocs_v2_sample_token_names_the_storm_key_before_the_abuse_window() {
     };
     let j = judge::judge_token(&token, &v, &[set], &JudgeOptions::at(NOW));
     let codes: Vec<&str> = j.findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(j.verdict, Verdict::Invalid, "{}", j.verdict_reason);
+    assert!(!codes.contains(&"known-compromised-key"), "{codes:?}");
     for expected in [
-        "known-compromised-key",
+        "names-compromised-key",
         "issuer-tenant-mismatch",
         "signature-invalid",
         "token-expired",
@@ -145,7 +166,7 @@ fn msdocs_v2_sample_token_names_the_storm_key_before_the_abuse_window() {
     let f = j
         .findings
         .iter()
-        .find(|f| f.code == "known-compromised-key")
+        .find(|f| f.code == "names-compromised-key")
         .unwrap_or_else(|| unreachable!());
     assert!(f.message.contains("documentation sample"), "{}", f.message);
 }

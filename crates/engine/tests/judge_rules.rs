@@ -43,7 +43,46 @@ fn hmac_scenario(secret: &[u8], trusted_secret: &[u8]) -> Scenario {
         Some("https://issuer.example"),
         vec![hmac_key("0/0", trusted_secret)],
     )];
+    // The outcome the reference verifier really gives, not a hand-set one.
+    let token = parse(&s.token_text());
+    let sets = s.sets.clone();
+    let refs: Vec<&keyhole_engine::keys::KeyEntry> = sets.iter().flat_map(|k| &k.keys).collect();
+    s.verification = match token.primary() {
+        Some(block) => keyhole_engine::verify::verify_signature(
+            block,
+            &refs,
+            &keyhole_engine::verify::JsonWebTokenVerifier,
+        ),
+        None => Verification::Unsecured,
+    };
     s
+}
+
+/// 65537^k, big-endian: an RSA modulus with the ROCA fingerprint by construction (every power of
+/// 65537 lies in the subgroup it generates); k = 130 gives more than 2048 bits.
+fn power_of_65537(k: usize) -> Vec<u8> {
+    let mut n: Vec<u32> = vec![1]; // little-endian base-2^16 digits
+    for _ in 0..k {
+        let mut carry = 0u64;
+        for d in n.iter_mut() {
+            let v = u64::from(*d) * 65_537 + carry;
+            *d = (v & 0xffff) as u32;
+            carry = v >> 16;
+        }
+        while carry > 0 {
+            n.push((carry & 0xffff) as u32);
+            carry >>= 16;
+        }
+    }
+    let mut out: Vec<u8> = n
+        .iter()
+        .rev()
+        .flat_map(|d| [(d >> 8) as u8, (d & 0xff) as u8])
+        .collect();
+    while out.first() == Some(&0) {
+        out.remove(0);
+    }
+    out
 }
 
 fn with(f: impl FnOnce(&mut Scenario)) -> Vec<String> {
@@ -166,6 +205,7 @@ const TABLE: &[(&str, Codes, Codes)] = &[
                 s.verification = Verification::AlgorithmDoesNotFitKey {
                     key_id: "0/0".into(),
                     reason: "HS256 needs an oct key".into(),
+                    problem: None,
                 };
             })
         },
@@ -194,6 +234,11 @@ const TABLE: &[(&str, Codes, Codes)] = &[
         || {
             with(|s| {
                 s.key().size = Some(keyhole_engine::keys::KeySize::RsaBits { bits: 1024 });
+                s.key().material = KeyMaterial::Rsa {
+                    n: vec![0xc3; 128],
+                    e: vec![1, 0, 1],
+                };
+                s.key().facts = Default::default();
             })
         },
         || {
@@ -216,15 +261,16 @@ const TABLE: &[(&str, Codes, Codes)] = &[
     (
         "known-compromised-key",
         || {
+            // The key that verified the token is the Storm-0558 key (by its kid).
             with(|s| {
                 s.header_param("kid", json!("1LTMzakihiRla_8z2BEJVXeWMqo"));
-                s.verification = Verification::NoMatchingKey {
-                    detail: "not supplied".into(),
-                };
+                s.key().kid = Some("1LTMzakihiRla_8z2BEJVXeWMqo".into());
             })
         },
         || {
+            // Only named by a token it did not sign: names-compromised-key, not this.
             with(|s| {
+                s.header_param("kid", json!("1LTMzakihiRla_8z2BEJVXeWMqo"));
                 s.verification = Verification::NoMatchingKey {
                     detail: "not supplied".into(),
                 };
@@ -233,16 +279,8 @@ const TABLE: &[(&str, Codes, Codes)] = &[
     ),
     (
         "hmac-secret-too-short",
-        || {
-            let mut s = hmac_scenario(b"0123456789abcdef", b"0123456789abcdef");
-            s.verification = verified("0/0");
-            s.codes()
-        },
-        || {
-            let mut s = hmac_scenario(STRONG_SECRET, STRONG_SECRET);
-            s.verification = verified("0/0");
-            s.codes()
-        },
+        || hmac_scenario(b"0123456789abcdef", b"0123456789abcdef").codes(),
+        || hmac_scenario(STRONG_SECRET, STRONG_SECRET).codes(),
     ),
     (
         "weak-hmac-secret",
@@ -506,6 +544,201 @@ const TABLE: &[(&str, Codes, Codes)] = &[
             two_tokens(Scenario::clean(), alias)
         },
     ),
+    // Issue 12 (the verdict contract).
+    (
+        "names-compromised-key",
+        || {
+            with(|s| {
+                s.header_param("kid", json!("1LTMzakihiRla_8z2BEJVXeWMqo"));
+                s.verification = Verification::NoMatchingKey {
+                    detail: "not supplied".into(),
+                };
+            })
+        },
+        || {
+            with(|s| {
+                s.verification = Verification::NoMatchingKey {
+                    detail: "not supplied".into(),
+                };
+            })
+        },
+    ),
+    (
+        "roca-vulnerable-key",
+        || {
+            with(|s| {
+                s.key().material = KeyMaterial::Rsa {
+                    n: power_of_65537(130),
+                    e: vec![1, 0, 1],
+                };
+                s.key().facts = Default::default();
+            })
+        },
+        || Scenario::clean().codes(),
+    ),
+    (
+        "ambiguous-key-id",
+        || {
+            with(|s| {
+                let mut other = entra_key("0/1", "k1");
+                other.material = KeyMaterial::Rsa {
+                    n: vec![0xc5; 256],
+                    e: vec![1, 0, 1],
+                };
+                s.set().keys.push(other);
+                s.verification = Verification::Verified {
+                    key_id: "0/0".into(),
+                    matched_by: MatchedBy::Kid,
+                    verifier: "test".into(),
+                    also_verified: vec![],
+                    not_verified: vec!["0/1".into()],
+                    hashed_nonce: false,
+                };
+            })
+        },
+        || {
+            // The same key twice under one kid is not ambiguous.
+            with(|s| {
+                let same = entra_key("0/1", "k1");
+                s.set().keys.push(same);
+                s.verification = Verification::Verified {
+                    key_id: "0/0".into(),
+                    matched_by: MatchedBy::Kid,
+                    verifier: "test".into(),
+                    also_verified: vec!["0/1".into()],
+                    not_verified: vec![],
+                    hashed_nonce: false,
+                };
+            })
+        },
+    ),
+    (
+        "ambiguous-key-provenance",
+        || {
+            with(|s| {
+                let mut us = entra_key("1/0", "k1");
+                us.cloud_instance_name = Some("microsoftonline.us".into());
+                us.certificate = Some(certificate("CN=login.microsoftonline.us"));
+                s.sets.push(key_set(
+                    1,
+                    Some("https://login.microsoftonline.us/common/discovery/v2.0/keys"),
+                    None,
+                    vec![us],
+                ));
+                s.verification = Verification::Verified {
+                    key_id: "0/0".into(),
+                    matched_by: MatchedBy::Kid,
+                    verifier: "test".into(),
+                    also_verified: vec!["1/0".into()],
+                    not_verified: vec![],
+                    hashed_nonce: false,
+                };
+            })
+        },
+        || {
+            // The same key published by a second set that agrees about it.
+            with(|s| {
+                s.sets.push(key_set(
+                    1,
+                    Some(COMMON_V2_KEYS),
+                    None,
+                    vec![entra_key("1/0", "k1")],
+                ));
+                s.verification = Verification::Verified {
+                    key_id: "0/0".into(),
+                    matched_by: MatchedBy::Kid,
+                    verifier: "test".into(),
+                    also_verified: vec!["1/0".into()],
+                    not_verified: vec![],
+                    hashed_nonce: false,
+                };
+            })
+        },
+    ),
+    (
+        "secret-key-published",
+        || {
+            let mut s = hmac_scenario(STRONG_SECRET, STRONG_SECRET);
+            s.key().origin = keyhole_engine::keys::KeyOrigin::Jwks;
+            s.set().source = Some("https://issuer.example/jwks".into());
+            s.codes()
+        },
+        || hmac_scenario(STRONG_SECRET, STRONG_SECRET).codes(),
+    ),
+    (
+        "crit-not-understood",
+        || {
+            with(|s| {
+                s.header_param("crit", json!(["urn:example:ext"]));
+                s.header_param("urn:example:ext", json!(true));
+            })
+        },
+        || Scenario::clean().codes(),
+    ),
+    (
+        "detached-payload",
+        || {
+            with(|s| {
+                s.verification = Verification::DetachedPayload;
+            })
+        },
+        || Scenario::clean().codes(),
+    ),
+    (
+        "invalid-time-claim",
+        || {
+            with(|s| {
+                s.claim("exp", json!("never"));
+            })
+        },
+        || {
+            with(|s| {
+                s.claim("exp", json!(NOW as f64 + 60.5));
+            })
+        },
+    ),
+    (
+        "hashed-nonce-signature",
+        || {
+            with(|s| {
+                s.header_param("nonce", json!("raw-nonce"));
+                s.verification = Verification::Verified {
+                    key_id: "0/0".into(),
+                    matched_by: MatchedBy::Kid,
+                    verifier: "test".into(),
+                    also_verified: vec![],
+                    not_verified: vec![],
+                    hashed_nonce: true,
+                };
+            })
+        },
+        || {
+            with(|s| {
+                s.header_param("nonce", json!("raw-nonce"));
+            })
+        },
+    ),
+    // Microsoft identity families (issue 13; end-to-end cases in microsoft_families.rs).
+    (
+        "key-application-mismatch",
+        || application_key_codes(json!("66666666-7777-4888-8999-000000000000")),
+        || application_key_codes(json!(APP)),
+    ),
+    (
+        "key-application-unverifiable",
+        || application_key_codes(json!("https://contoso.example/api")),
+        || application_key_codes(json!(format!("api://{APP}"))),
+    ),
+    (
+        "weak-key-evidence",
+        || bare_key_from("https://login.microsoftonline.us/organizations/discovery/v2.0/keys"),
+        || bare_key_from("https://login.microsoftonline.com/organizations/discovery/v2.0/keys"),
+    ),
+    (
+        "non-conformant-key-encoding",
+        || key_set_warning_codes("ab+/"),
+        || key_set_warning_codes("ab-_"),
+    ),
     // Catalogue of published signing keys (issue 14): pure checks in keyhole_engine::catalogue,
     // which the analysis is to call; the rows put them to the same fire/quiet test.
     (
@@ -564,6 +797,43 @@ fn catalogue_mismatch_codes(n: &str) -> Vec<String> {
         .iter()
         .filter_map(|k| keyhole_engine::catalogue::check_supplied_key(&c, k, None))
         .map(|f| f.code)
+        .collect()
+}
+
+const APP: &str = "11111111-2222-4333-8444-555555555555";
+
+/// A tenant key of `ORG_TENANT` from application APP's own key set, verifying a token for `aud`.
+fn application_key_codes(aud: serde_json::Value) -> Vec<String> {
+    with(|s| {
+        s.set().source = Some(format!(
+            "https://login.microsoftonline.com/{ORG_TENANT}/discovery/v2.0/keys?appid={APP}"
+        ));
+        s.key().issuer = Some(format!(
+            "https://login.microsoftonline.com/{ORG_TENANT}/v2.0"
+        ));
+        s.claim("aud", aud);
+    })
+}
+
+/// A key with no metadata of its own, from the set at `source`, verifying a public-cloud token.
+fn bare_key_from(source: &str) -> Vec<String> {
+    let source = source.to_owned();
+    with(move |s| s.sets = vec![key_set(0, Some(&source), None, vec![bare_key("0/0", "k1")])])
+}
+
+/// The code prefixes of the warnings of a key set whose one key's member starts as given (a
+/// secret's `k`: any bytes are a valid secret, so only the encoding is at stake).
+fn key_set_warning_codes(prefix: &str) -> Vec<String> {
+    let k = format!("{prefix}c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0");
+    let set = keyhole_engine::keys::parse_key_set(
+        0,
+        None,
+        None,
+        &json!({"keys": [{"kty": "oct", "k": k}]}),
+    );
+    set.warnings
+        .iter()
+        .filter_map(|w| w.split_once(": ").map(|(c, _)| c.to_owned()))
         .collect()
 }
 
@@ -711,6 +981,7 @@ fn alg_key_type_mismatch_checks_ec_curves_and_declared_alg() {
         s.verification = Verification::AlgorithmDoesNotFitKey {
             key_id: "0/0".into(),
             reason: "curve".into(),
+            problem: None,
         };
     });
     assert!(
@@ -728,12 +999,10 @@ fn alg_key_type_mismatch_checks_ec_curves_and_declared_alg() {
 
 #[test]
 fn key_use_problem_alone_is_not_reported_as_alg_mismatch() {
+    // A key whose use is "enc" can still check the signature (the policy distrusts it, the
+    // mathematics does not refuse it): when it verifies, the finding is key-use-not-signing.
     let codes = with(|s| {
         s.key().use_ = Some("enc".into());
-        s.verification = Verification::AlgorithmDoesNotFitKey {
-            key_id: "0/0".into(),
-            reason: "use is enc".into(),
-        };
     });
     assert!(codes.iter().any(|c| c == "key-use-not-signing"));
     assert!(

@@ -8,7 +8,10 @@ use std::collections::BTreeSet;
 use serde_json::json;
 
 use super::provenance::{key_provenance, KeyScope};
-use super::rules::{evidence, KEY_USED_ACROSS_CLOUDS, KEY_USED_ACROSS_TENANTS};
+use super::rules::signature::is_published_secret;
+use super::rules::{
+    evidence, KEY_USED_ACROSS_CLOUDS, KEY_USED_ACROSS_TENANTS, SECRET_KEY_PUBLISHED,
+};
 use crate::keys::KeySet;
 use crate::report::{KeyReport, TokenReport};
 
@@ -42,7 +45,28 @@ pub fn key_usage(trusted: &[KeySet], tokens: &[TokenReport]) -> Vec<KeyReport> {
             let tenants: Vec<String> = tenants.into_iter().collect();
             let clouds: Vec<_> = clouds.into_iter().collect();
             let mut findings = Vec::new();
-            if tenants.len() > 1 && provenance.scope != KeyScope::AnyOrganization {
+            if is_published_secret(key, set) {
+                findings.push(SECRET_KEY_PUBLISHED.finding(
+                    format!(
+                        "key {} is a symmetric secret published in a key document{}: anyone who can read the document can sign tokens it verifies",
+                        key.id,
+                        set.source
+                            .as_deref()
+                            .map(|s| format!(" ({s})"))
+                            .unwrap_or_default()
+                    ),
+                    evidence([
+                        ("key_id", json!(key.id)),
+                        ("kid", json!(key.kid)),
+                        ("source", json!(set.source)),
+                        ("token_indexes", json!(token_indexes)),
+                    ]),
+                ));
+            }
+            if tenants.len() > 1
+                && provenance.scope != KeyScope::AnyOrganization
+                && !provenance.scope_evidence.weak
+            {
                 findings.push(KEY_USED_ACROSS_TENANTS.finding(
                     format!(
                         "key {} (scope: {}) verified tokens for {} tenants: {}",

@@ -112,6 +112,7 @@ mod tests {
             },
             signing_input: b"a.b".to_vec(),
             signature: vec![9; 32],
+            hashed_nonce: false,
         }
     }
 

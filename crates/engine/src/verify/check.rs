@@ -11,8 +11,11 @@
 //! `crit` (RFC 7515 §4.1.11) is not judged here: this module answers only "which trusted key, if
 //! any, produced this signature"; the token's notes and the findings deal with `crit`.
 
+use sha2::{Digest, Sha256};
+
 use super::{
-    alg_fits_key, select_keys, Alg, MatchedBy, SignatureVerifier, Verification, VerifyError,
+    can_check, key_problems, select_keys, Alg, MatchedBy, SignatureVerifier, Verification,
+    VerifyError,
 };
 use crate::b64;
 use crate::keys::{KeyEntry, KeyMaterial};
@@ -27,6 +30,9 @@ pub struct PlannedCheck {
     pub material: KeyMaterial,
     pub signing_input: Vec<u8>,
     pub signature: Vec<u8>,
+    /// The signing input is the hashed-nonce form of the header (see [`hashed_nonce_header`]),
+    /// not the header as transmitted.
+    pub hashed_nonce: bool,
 }
 
 /// What [`plan_checks`] found.
@@ -34,15 +40,22 @@ pub struct PlannedCheck {
 pub enum Plan {
     /// The outcome is known without any cryptography.
     Decided(Verification),
-    /// These checks (one per candidate key, in order) decide the outcome; see [`conclude`].
+    /// These checks (every candidate key, each as transmitted and, for a header with a
+    /// `nonce`, in its hashed-nonce form) decide the outcome; see [`conclude`].
     Checks {
         alg: Alg,
         matched_by: MatchedBy,
         checks: Vec<PlannedCheck>,
+        /// The payload segment is empty: if no key verifies it, it is detached content
+        /// (RFC 7515 Appendix F) that cannot be checked, not a forgery.
+        payload_empty: bool,
     },
 }
 
-/// Decides what can be decided without cryptography and lists the checks that remain.
+/// Decides what can be decided without cryptography and lists the checks that remain: one per
+/// candidate key that can check the algorithm at all, including keys the policy distrusts
+/// (too short, ROCA, a conflicting `alg`/`use`), so the report can say a genuine token was
+/// signed with a key too weak to trust rather than call it forged.
 pub fn plan_checks(block: &SignatureBlock, keys: &[&KeyEntry]) -> Plan {
     let params = &block.params;
     if params.enc.is_some() {
@@ -67,43 +80,114 @@ pub fn plan_checks(block: &SignatureBlock, keys: &[&KeyEntry]) -> Plan {
             detail: no_key_detail(block, alg, keys),
         });
     }
-    let mut refusal = None;
-    let fitting: Vec<&KeyEntry> = candidates
-        .into_iter()
-        .filter(|k| match alg_fits_key(alg, k) {
-            Ok(()) => true,
-            Err(reason) => {
-                refusal.get_or_insert((k.id.clone(), reason));
-                false
-            }
-        })
-        .collect();
-    if fitting.is_empty() {
-        let (key_id, reason) = refusal.unwrap_or_default();
-        return Plan::Decided(Verification::AlgorithmDoesNotFitKey { key_id, reason });
+    let (usable, refused): (Vec<&KeyEntry>, Vec<&KeyEntry>) =
+        candidates.into_iter().partition(|k| can_check(alg, k));
+    if usable.is_empty() {
+        // Report the refused key with the smallest id, whatever the order of the keys.
+        let refused = refused.into_iter().min_by(|a, b| key_order(a, b));
+        let problem = refused.and_then(|k| key_problems(alg, k).into_iter().next());
+        return Plan::Decided(Verification::AlgorithmDoesNotFitKey {
+            key_id: refused.map(|k| k.id.clone()).unwrap_or_default(),
+            reason: problem.as_ref().map(|p| p.explain(alg)).unwrap_or_default(),
+            problem,
+        });
     }
+    let payload_empty = block.signing_input.len() == block.protected_b64.len() + 1;
     let Ok(signature) = b64::decode_url(&block.signature_b64) else {
         // The parser normally refuses this; if it gets here, no key can verify it.
         return Plan::Decided(Verification::SignatureInvalid {
-            key_ids: fitting.iter().map(|k| k.id.clone()).collect(),
+            key_ids: usable.iter().map(|k| k.id.clone()).collect(),
             matched_by,
             verifier: "none (the signature is not base64url)".to_owned(),
         });
     };
-    Plan::Checks {
-        alg,
-        matched_by,
-        checks: fitting
-            .into_iter()
-            .map(|k| PlannedCheck {
+    let hashed = hashed_nonce_header(block).map(|h| h.signing_input);
+    let mut checks = Vec::with_capacity(usable.len() * if hashed.is_some() { 2 } else { 1 });
+    for k in usable {
+        checks.push(PlannedCheck {
+            alg,
+            key_id: k.id.clone(),
+            material: k.material.clone(),
+            signing_input: block.signing_input.clone(),
+            signature: signature.clone(),
+            hashed_nonce: false,
+        });
+        if let Some(input) = &hashed {
+            checks.push(PlannedCheck {
                 alg,
                 key_id: k.id.clone(),
                 material: k.material.clone(),
-                signing_input: block.signing_input.clone(),
+                signing_input: input.clone(),
                 signature: signature.clone(),
-            })
-            .collect(),
+                hashed_nonce: true,
+            });
+        }
     }
+    Plan::Checks {
+        alg,
+        matched_by,
+        checks,
+        payload_empty,
+    }
+}
+
+/// Key ids (`"{set}/{key}"`) in numeric order.
+fn key_order(a: &KeyEntry, b: &KeyEntry) -> std::cmp::Ordering {
+    (a.set_index, a.key_index).cmp(&(b.set_index, b.key_index))
+}
+
+/// The header as the issuer signed it when the transmitted header carries a `nonce`: some
+/// Microsoft issuers (Graph and Teams/Skype access tokens) sign the header with the nonce
+/// replaced by base64url(SHA-256(nonce)) and transmit the raw nonce, so such a token verifies
+/// only in that form (domain.md, "Observed on real tokens"). Only the nonce's value changes:
+/// the rest of the header text (member order, spacing) is kept byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HashedNonceHeader {
+    /// The header JSON as signed.
+    pub header_json: String,
+    /// `BASE64URL(header_json) '.' payload`.
+    pub signing_input: Vec<u8>,
+}
+
+/// The hashed-nonce form of `block`'s header, if the header has a string `nonce` whose JSON
+/// text can be found and replaced unambiguously.
+pub fn hashed_nonce_header(block: &SignatureBlock) -> Option<HashedNonceHeader> {
+    let nonce = block.header.get("nonce")?.as_str()?;
+    let header_bytes = b64::decode_url(block.protected_b64.trim_end_matches('=')).ok()?;
+    let text = std::str::from_utf8(&header_bytes).ok()?;
+    let raw = serde_json::to_string(nonce).ok()?;
+    let hashed = serde_json::to_string(&b64::encode_url(&Sha256::digest(nonce.as_bytes()))).ok()?;
+    let at = nonce_value_position(text, &raw)?;
+    let mut header_json = String::with_capacity(text.len() + hashed.len());
+    header_json.push_str(text.get(..at)?);
+    header_json.push_str(&hashed);
+    header_json.push_str(text.get(at + raw.len()..)?);
+    let payload_part = block.signing_input.get(block.protected_b64.len()..)?;
+    let mut signing_input = b64::encode_url(header_json.as_bytes()).into_bytes();
+    signing_input.extend_from_slice(payload_part);
+    Some(HashedNonceHeader {
+        header_json,
+        signing_input,
+    })
+}
+
+/// Where the value of the `"nonce"` member starts in `text`, when it is written exactly as
+/// `raw` (its JSON encoding) right after `"nonce"` and a colon.
+fn nonce_value_position(text: &str, raw: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = text.get(from..)?.find("\"nonce\"") {
+        let after_key = from + i + "\"nonce\"".len();
+        let rest = text.get(after_key..)?;
+        let trimmed = rest.trim_start();
+        if let Some(value) = trimmed.strip_prefix(':') {
+            let value_trimmed = value.trim_start();
+            if value_trimmed.starts_with(raw) {
+                return Some(text.len() - value_trimmed.len());
+            }
+        }
+        from = after_key;
+    }
+    None
 }
 
 fn no_key_detail(block: &SignatureBlock, alg: Alg, keys: &[&KeyEntry]) -> String {
@@ -140,27 +224,28 @@ fn no_key_detail(block: &SignatureBlock, alg: Alg, keys: &[&KeyEntry]) -> String
     }
 }
 
-/// Turns the answers to a plan's checks into the outcome: the first key that verifies wins;
-/// otherwise "signature invalid" if any key answered no, else the verifier's reason.
+/// Turns the answers to a plan's checks into the outcome. Every check counts, in any order:
+/// the keys that verified the header as transmitted (or, failing that, in its hashed-nonce
+/// form) are all named; otherwise "signature invalid" if any key answered no — or, when the
+/// payload segment was empty, "detached payload", since the content the issuer signed is not
+/// here — else the verifier's reason.
 pub fn conclude(
     matched_by: MatchedBy,
     checks: &[PlannedCheck],
+    payload_empty: bool,
     verifier_name: &str,
     mut answer: impl FnMut(&PlannedCheck) -> Result<bool, VerifyError>,
 ) -> Verification {
-    let mut tried = Vec::new();
+    let mut verified: Vec<&str> = Vec::new();
+    let mut verified_hashed: Vec<&str> = Vec::new();
+    let mut tried: Vec<&str> = Vec::new();
     let mut unsupported = None;
     let mut bad_key = None;
     for check in checks {
         match answer(check) {
-            Ok(true) => {
-                return Verification::Verified {
-                    key_id: check.key_id.clone(),
-                    matched_by,
-                    verifier: verifier_name.to_owned(),
-                }
-            }
-            Ok(false) => tried.push(check.key_id.clone()),
+            Ok(true) if check.hashed_nonce => verified_hashed.push(&check.key_id),
+            Ok(true) => verified.push(&check.key_id),
+            Ok(false) => tried.push(&check.key_id),
             Err(VerifyError::UnsupportedAlgorithm { alg }) => {
                 unsupported.get_or_insert(alg);
             }
@@ -169,9 +254,32 @@ pub fn conclude(
             }
         }
     }
+    let hashed_nonce = verified.is_empty() && !verified_hashed.is_empty();
+    let ids = if hashed_nonce {
+        verified_hashed
+    } else {
+        verified
+    };
+    let ids = sorted_ids(ids);
+    if let Some((first, rest)) = ids.split_first() {
+        return Verification::Verified {
+            key_id: first.clone(),
+            matched_by,
+            verifier: verifier_name.to_owned(),
+            also_verified: rest.to_vec(),
+            not_verified: sorted_ids(tried)
+                .into_iter()
+                .filter(|t| !ids.contains(t))
+                .collect(),
+            hashed_nonce,
+        };
+    }
     if !tried.is_empty() {
+        if payload_empty {
+            return Verification::DetachedPayload;
+        }
         return Verification::SignatureInvalid {
-            key_ids: tried,
+            key_ids: sorted_ids(tried),
             matched_by,
             verifier: verifier_name.to_owned(),
         };
@@ -183,14 +291,31 @@ pub fn conclude(
     Verification::AlgorithmDoesNotFitKey {
         key_id,
         reason: format!("the key cannot be used for this algorithm: {detail}"),
+        problem: None,
     }
+}
+
+/// Distinct key ids in numeric `"{set}/{key}"` order (ids that are not of that form last, in
+/// text order).
+fn sorted_ids(ids: Vec<&str>) -> Vec<String> {
+    let mut ids: Vec<String> = ids.into_iter().map(str::to_owned).collect();
+    let num = |id: &str| -> (usize, usize, usize) {
+        let mut parts = id.split('/').map(|p| p.parse::<usize>().ok());
+        match (parts.next().flatten(), parts.next().flatten()) {
+            (Some(a), Some(b)) => (0, a, b),
+            _ => (1, 0, 0),
+        }
+    };
+    ids.sort_by(|a, b| num(a).cmp(&num(b)).then_with(|| a.cmp(b)));
+    ids.dedup();
+    ids
 }
 
 /// Checks one signature block against the trusted keys and returns exactly one outcome.
 ///
 /// `keys` are the analyst's trusted keys only; keys in the token header are never used (see
-/// [`select_keys`]). The algorithm must fit each key ([`alg_fits_key`]) before any
-/// cryptography runs.
+/// [`select_keys`]). Only keys of the right type and curve are ever used
+/// ([`super::fit`]).
 pub fn verify_signature(
     block: &SignatureBlock,
     keys: &[&KeyEntry],
@@ -199,8 +324,11 @@ pub fn verify_signature(
     match plan_checks(block, keys) {
         Plan::Decided(outcome) => outcome,
         Plan::Checks {
-            matched_by, checks, ..
-        } => conclude(matched_by, &checks, verifier.name(), |c| {
+            matched_by,
+            checks,
+            payload_empty,
+            ..
+        } => conclude(matched_by, &checks, payload_empty, verifier.name(), |c| {
             verifier.verify(c.alg, &c.material, &c.signing_input, &c.signature)
         }),
     }
@@ -303,7 +431,10 @@ mod tests {
             Verification::Verified {
                 key_id: "0/1".into(),
                 matched_by: MatchedBy::Kid,
-                verifier: "jsonwebtoken".into()
+                verifier: "jsonwebtoken".into(),
+                also_verified: vec![],
+                not_verified: vec![],
+                hashed_nonce: false,
             }
         );
     }
@@ -366,7 +497,10 @@ mod tests {
             Verification::Verified {
                 key_id: "0/2".into(),
                 matched_by: MatchedBy::Trial,
-                verifier: "jsonwebtoken".into()
+                verifier: "jsonwebtoken".into(),
+                also_verified: vec![],
+                not_verified: vec!["0/1".into()],
+                hashed_nonce: false,
             }
         );
     }
@@ -391,7 +525,10 @@ mod tests {
             Verification::Verified {
                 key_id: "1/0".into(),
                 matched_by: MatchedBy::Trial,
-                verifier: "jsonwebtoken".into()
+                verifier: "jsonwebtoken".into(),
+                also_verified: vec![],
+                not_verified: vec![],
+                hashed_nonce: false,
             }
         );
     }
@@ -408,7 +545,7 @@ mod tests {
         );
         let v = outcome(&forged, &keys);
         assert!(
-            matches!(v, Verification::AlgorithmDoesNotFitKey { ref key_id, ref reason } if key_id == "0/0" && reason.contains("key-confusion")),
+            matches!(v, Verification::AlgorithmDoesNotFitKey { ref key_id, ref reason, .. } if key_id == "0/0" && reason.contains("key-confusion")),
             "{v:?}"
         );
         // Trial mode never offers an RSA key to HS256 either.
@@ -527,7 +664,10 @@ mod tests {
             Verification::Verified {
                 key_id: "0/1".into(),
                 matched_by: MatchedBy::Trial,
-                verifier: "replay".into()
+                verifier: "replay".into(),
+                also_verified: vec![],
+                not_verified: vec!["0/0".into()],
+                hashed_nonce: false,
             }
         );
         let empty = super::super::RecordedAnswers::new("empty");

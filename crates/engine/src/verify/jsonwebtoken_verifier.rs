@@ -1,6 +1,9 @@
 //! The native reference verifier: `jsonwebtoken` 11 (RustCrypto backend) for every algorithm it
 //! implements, and the RustCrypto `p521` crate for ES512, which jsonwebtoken lacks. Ed448 and
-//! ES256K are reported unsupported, never guessed.
+//! ES256K are reported unsupported, never guessed. RSA keys below 2048 bits go to the `rsa`
+//! crate directly: the native backend (aws-lc) refuses them outright, and a token under such a
+//! key must be reported as signed with a weak key, not as forged (the policy in `fit.rs`
+//! distrusts the key; the mathematics still answers).
 
 use jsonwebtoken::{Algorithm, DecodingKey};
 use p521::ecdsa::signature::Verifier;
@@ -65,6 +68,41 @@ fn verify_es512(
     Ok(key.verify(signing_input, &sig).is_ok())
 }
 
+/// RS*/PS* with an RSA key below 2048 bits, by the RustCrypto `rsa` crate (which jsonwebtoken's
+/// pure-Rust backend also uses, so the wasm build answers alike).
+fn verify_short_rsa(
+    alg: Alg,
+    n: &[u8],
+    e: &[u8],
+    signing_input: &[u8],
+    signature: &[u8],
+) -> Result<bool, VerifyError> {
+    use rsa::signature::Verifier as _;
+    use rsa::{BigUint, RsaPublicKey};
+    use sha2::{Sha256, Sha384, Sha512};
+    let key =
+        RsaPublicKey::new(BigUint::from_bytes_be(n), BigUint::from_bytes_be(e)).map_err(bad_key)?;
+    macro_rules! check {
+        ($module:ident, $hash:ty) => {{
+            let Ok(sig) = rsa::$module::Signature::try_from(signature) else {
+                return Ok(false);
+            };
+            Ok(rsa::$module::VerifyingKey::<$hash>::new(key)
+                .verify(signing_input, &sig)
+                .is_ok())
+        }};
+    }
+    match alg {
+        Alg::RS256 => check!(pkcs1v15, Sha256),
+        Alg::RS384 => check!(pkcs1v15, Sha384),
+        Alg::RS512 => check!(pkcs1v15, Sha512),
+        Alg::PS256 => check!(pss, Sha256),
+        Alg::PS384 => check!(pss, Sha384),
+        Alg::PS512 => check!(pss, Sha512),
+        _ => Err(bad_key(format!("{alg} cannot be used with an RSA key"))),
+    }
+}
+
 impl SignatureVerifier for JsonWebTokenVerifier {
     fn name(&self) -> &'static str {
         "jsonwebtoken"
@@ -84,6 +122,9 @@ impl SignatureVerifier for JsonWebTokenVerifier {
             (Alg::ES256K, _) => return Err(unsupported(alg, "no secp256k1 verifier is linked")),
             (Alg::EdDSA, KeyMaterial::Okp { crv, .. }) if crv == "Ed448" => {
                 return Err(unsupported(alg, "Ed448 is not implemented by jsonwebtoken"))
+            }
+            (_, KeyMaterial::Rsa { n, e }) if rsa_bits(n) < super::MIN_RSA_BITS => {
+                return verify_short_rsa(alg, n, e, signing_input, signature)
             }
             (_, KeyMaterial::Rsa { n, e }) => {
                 if rsa_bits(n) > JSONWEBTOKEN_MAX_RSA_BITS {

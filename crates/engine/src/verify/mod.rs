@@ -16,8 +16,11 @@ pub mod remote;
 mod select;
 
 pub use answers::RecordedAnswers;
-pub use check::{conclude, plan_checks, verify_signature, verify_token, Plan, PlannedCheck};
-pub use fit::alg_fits_key;
+pub use check::{
+    conclude, hashed_nonce_header, plan_checks, verify_signature, verify_token, HashedNonceHeader,
+    Plan, PlannedCheck,
+};
+pub use fit::{alg_fits_key, can_check, key_problems, KeyPolicyProblem, MIN_RSA_BITS};
 #[cfg(feature = "rust-crypto")]
 pub use jsonwebtoken_verifier::JsonWebTokenVerifier;
 pub use select::select_keys;
@@ -84,11 +87,21 @@ pub enum MatchedBy {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Verification {
-    /// A trusted key verified the signature.
+    /// A trusted key verified the signature (possibly a key the policy distrusts: the judgement
+    /// says so). Every candidate is checked; `key_id` is the first in id order and
+    /// `also_verified` the others (the same key published in several sets, usually).
     Verified {
         key_id: String,
         matched_by: MatchedBy,
         verifier: String,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        also_verified: Vec<String>,
+        /// Candidate keys that were tried and did not verify it.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        not_verified: Vec<String>,
+        /// The signature verifies only over the hashed-nonce form of the header.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        hashed_nonce: bool,
     },
     /// Matching keys were found, the algorithm fits, but no signature verified.
     SignatureInvalid {
@@ -98,8 +111,16 @@ pub enum Verification {
     },
     /// No trusted key matches the header's kid/x5t, or (trial) no compatible key exists.
     NoMatchingKey { detail: String },
-    /// The named key exists but the algorithm does not fit it (kty, crv, alg, use, key_ops).
-    AlgorithmDoesNotFitKey { key_id: String, reason: String },
+    /// The named key exists but cannot check this algorithm at all (key type or curve), or
+    /// the verifier could not use it.
+    AlgorithmDoesNotFitKey {
+        key_id: String,
+        reason: String,
+        problem: Option<KeyPolicyProblem>,
+    },
+    /// The payload segment is empty and no key verifies the empty payload: the content the
+    /// issuer signed is detached (RFC 7515 Appendix F, RFC 7797 §4.2) and not here.
+    DetachedPayload,
     /// The algorithm is unknown or not implemented by the verifier.
     UnsupportedAlgorithm { alg: String },
     /// `alg: none`: nothing to verify.

@@ -177,6 +177,7 @@ pub fn decode_checks(request: &str) -> Result<Vec<PlannedCheck>, String> {
                 material: material(c.key).map_err(bad)?,
                 signing_input: b64::decode_url(&c.input).map_err(|e| bad(e.to_string()))?,
                 signature: b64::decode_url(&c.signature).map_err(|e| bad(e.to_string()))?,
+                hashed_nonce: false,
             })
         })
         .collect()
@@ -252,6 +253,7 @@ mod tests {
             material,
             signing_input: input.to_vec(),
             signature: sig.to_vec(),
+            hashed_nonce: false,
         }
     }
 

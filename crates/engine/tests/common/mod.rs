@@ -178,6 +178,7 @@ impl SignatureVerifier for Recording {
                 material: key.clone(),
                 signing_input: signing_input.to_vec(),
                 signature: signature.to_vec(),
+                hashed_nonce: false,
             };
             let wire = remote::encode_checks(&[check]);
             let one = wire

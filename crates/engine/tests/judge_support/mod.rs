@@ -161,6 +161,9 @@ pub fn verified(key_id: &str) -> Verification {
         key_id: key_id.to_owned(),
         matched_by: MatchedBy::Kid,
         verifier: "test".to_owned(),
+        also_verified: Vec::new(),
+        not_verified: Vec::new(),
+        hashed_nonce: false,
     }
 }
 

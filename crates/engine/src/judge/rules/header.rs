@@ -6,11 +6,12 @@ use sha1::{Digest, Sha1};
 
 use super::{evidence, opt, Facts};
 use super::{
-    ALG_NONE, ENCRYPTED_TOKEN, HEADER_EMBEDDED_KEY, HEADER_KID_X5T_MISMATCH, UNSUPPORTED_ALGORITHM,
+    ALG_NONE, CRIT_NOT_UNDERSTOOD, ENCRYPTED_TOKEN, HEADER_EMBEDDED_KEY, HEADER_KID_X5T_MISMATCH,
+    UNSUPPORTED_ALGORITHM,
 };
 use crate::b64;
 use crate::report::Finding;
-use crate::token::TokenKind;
+use crate::token::{TokenKind, REGISTERED_HEADER_PARAMS};
 use crate::verify::Verification;
 
 pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
@@ -47,6 +48,67 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
         ));
     }
     kid_x5t(f, out);
+    crit(f, out);
+}
+
+/// The extensions Keyhole understands when a header marks them critical: only RFC 7797's
+/// `b64` (the unencoded payload option), which it reads as RFC 7797 says.
+pub const UNDERSTOOD_CRITICAL: &[&str] = &["b64"];
+
+/// RFC 7515 §4.1.11: a recipient MUST reject a token whose `crit` it does not understand, or
+/// whose `crit` is malformed. A validator that ignores `crit` would accept it: so a token a
+/// trusted key verified is a violation.
+fn crit(f: &Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(block) = f.token.primary() else {
+        return;
+    };
+    let Some(value) = block.header.get("crit") else {
+        return;
+    };
+    let mut problems: Vec<String> = Vec::new();
+    match value.as_array() {
+        None => problems.push(format!("\"crit\" is {value}, not a list of names")),
+        Some(list) if list.is_empty() => {
+            problems.push("\"crit\" is an empty list, which RFC 7515 §4.1.11 forbids".into());
+        }
+        Some(list) => {
+            for item in list {
+                let Some(name) = item.as_str() else {
+                    problems.push(format!("\"crit\" lists {item}, which is not a name"));
+                    continue;
+                };
+                // `b64` is registered by RFC 7797 precisely to be listed in `crit`.
+                if name != "b64" && REGISTERED_HEADER_PARAMS.contains(&name) {
+                    problems.push(format!(
+                        "\"crit\" lists the standard parameter \"{name}\", which RFC 7515 §4.1.11 forbids"
+                    ));
+                } else if !UNDERSTOOD_CRITICAL.contains(&name) {
+                    problems.push(format!(
+                        "\"crit\" lists \"{name}\", an extension Keyhole does not understand"
+                    ));
+                }
+                if !block.header.contains_key(name) {
+                    problems.push(format!(
+                        "\"crit\" lists \"{name}\" but the header does not contain it"
+                    ));
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        return;
+    }
+    out.push(CRIT_NOT_UNDERSTOOD.finding(
+        format!(
+            "the token must be rejected (RFC 7515 §4.1.11): {}; a validator that ignores \"crit\" would accept it",
+            problems.join("; ")
+        ),
+        evidence([
+            ("crit", value.clone()),
+            ("problems", json!(problems)),
+            ("understood", json!(UNDERSTOOD_CRITICAL)),
+        ]),
+    ));
 }
 
 fn embedded_key(f: &Facts<'_>, out: &mut Vec<Finding>) {

@@ -1,38 +1,23 @@
-//! Rules on the named key itself: size, agreement with its own certificate, HMAC secret length,
-//! and the built-in known-compromised list (which also matches on the header alone, so a token
-//! naming the Storm-0558 key is flagged even when that key was not supplied).
+//! Rules on the key that verified the token: agreement with its own certificate and the
+//! built-in known-compromised list. A token that only *names* a compromised key (Microsoft's
+//! documentation samples name the Storm-0558 key) gets `names-compromised-key`, a warning: a
+//! key that did not sign the token says nothing about it. Key strength is the verifier's
+//! policy (`verify::fit`), reported in `signature.rs`.
 
 use serde_json::json;
 
 use super::{evidence, opt, Facts};
-use super::{HMAC_SECRET_TOO_SHORT, JWK_CERT_MISMATCH, KNOWN_COMPROMISED_KEY, WEAK_SIGNING_KEY};
+use super::{JWK_CERT_MISMATCH, KNOWN_COMPROMISED_KEY, NAMES_COMPROMISED_KEY};
 use crate::judge::boundary::time_claim;
 use crate::judge::compromised;
 use crate::judge::rules::time::show_time;
-use crate::keys::{KeyMaterial, KeySize};
 use crate::report::Finding;
-
-/// RFC 7518 §3.3: "A key of size 2048 bits or larger MUST be used with these algorithms."
-pub const MIN_RSA_BITS: u32 = 2048;
 
 pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     compromised_key(f, out);
-    let Some(key) = f.key else { return };
-    if let Some(KeySize::RsaBits { bits }) = &key.size {
-        if *bits < MIN_RSA_BITS {
-            out.push(WEAK_SIGNING_KEY.finding(
-                format!(
-                    "trusted key {} is RSA {bits} bits, below the {MIN_RSA_BITS}-bit minimum",
-                    key.id
-                ),
-                evidence([
-                    ("key_id", json!(key.id)),
-                    ("bits", json!(bits)),
-                    ("minimum", json!(MIN_RSA_BITS)),
-                ]),
-            ));
-        }
-    }
+    let (Some(key), true) = (f.key, f.key_verified) else {
+        return;
+    };
     if let Some(cert) = &key.certificate {
         let mut disagree = Vec::new();
         if cert.public_key_matches_jwk == Some(false) {
@@ -63,37 +48,21 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
             ));
         }
     }
-    if let (KeyMaterial::Oct { secret }, Some(alg)) = (&key.material, f.alg()) {
-        let needed = match alg {
-            "HS256" => 32,
-            "HS384" => 48,
-            "HS512" => 64,
-            _ => 0,
-        };
-        if secret.len() < needed {
-            out.push(HMAC_SECRET_TOO_SHORT.finding(
-                format!(
-                    "the {alg} secret of trusted key {} is {} bytes; {alg} needs at least {needed}",
-                    key.id,
-                    secret.len()
-                ),
-                evidence([
-                    ("key_id", json!(key.id)),
-                    ("alg", json!(alg)),
-                    ("bytes", json!(secret.len())),
-                    ("minimum_bytes", json!(needed)),
-                ]),
-            ));
-        }
-    }
 }
 
 fn compromised_key(f: &Facts<'_>, out: &mut Vec<Finding>) {
-    let found = f.key.and_then(compromised::match_key).or_else(|| {
-        let p = f.params?;
-        compromised::match_header(p.kid.as_deref(), p.x5t.as_deref())
-    });
-    let Some(m) = found else { return };
+    let verified = f.key.filter(|_| f.key_verified);
+    let found = verified
+        .and_then(compromised::match_key)
+        .map(|m| (m, true))
+        .or_else(|| {
+            f.params
+                .and_then(|p| compromised::match_header(p.kid.as_deref(), p.x5t.as_deref()))
+                .map(|m| (m, false))
+        });
+    let Some((m, signed_with_it)) = found else {
+        return;
+    };
     let iat = time_claim(f.claims, "iat");
     let context = match iat {
         Some(t) if t < m.abused_from => format!(
@@ -103,11 +72,25 @@ fn compromised_key(f: &Facts<'_>, out: &mut Vec<Finding>) {
         ),
         _ => String::new(),
     };
-    out.push(KNOWN_COMPROMISED_KEY.finding(
-        format!(
-            "the {} \"{}\" is the {}{context}",
-            m.matched_on, m.value, m.name
-        ),
+    let (rule, message) = if signed_with_it {
+        (
+            KNOWN_COMPROMISED_KEY,
+            format!(
+                "the key that verified the signature ({} \"{}\") is the {}{context}",
+                m.matched_on, m.value, m.name
+            ),
+        )
+    } else {
+        (
+            NAMES_COMPROMISED_KEY,
+            format!(
+                "the header names the {} ({} \"{}\"), but that key did not verify the signature{context}",
+                m.name, m.matched_on, m.value
+            ),
+        )
+    };
+    out.push(rule.finding(
+        message,
         evidence([
             ("matched_on", json!(m.matched_on)),
             ("value", json!(m.value)),

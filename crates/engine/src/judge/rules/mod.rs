@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 use super::boundary::ClaimedBoundary;
 use super::provenance::KeyProvenance;
 use super::JudgeOptions;
-use crate::keys::KeyEntry;
+use crate::keys::{KeyEntry, KeySet};
 use crate::report::{Finding, Severity};
 use crate::token::{HeaderParams, ParsedToken};
 use crate::verify::Verification;
@@ -84,7 +84,7 @@ macro_rules! rule {
 rule!(ALG_NONE, "alg-none", Error, Token, "Unsecured token (alg none)",
     "The header says \"alg\": \"none\" (any letter case): nothing protects the content, anyone can write such a token (RFC 8725 §2.1, §3.1).");
 rule!(SIGNATURE_INVALID, "signature-invalid", Error, Token, "Signature does not verify",
-    "A trusted key matched the token's key reference but the signature does not verify with it: the token was altered or forged.");
+    "Every trusted key the token names (or, without a name, every trusted key that could check it) was tried and none verifies the signature: any correct validator rejects the token, which may have been altered or forged. The verdict is invalid, not violation.");
 rule!(ALG_KEY_TYPE_MISMATCH, "alg-key-type-mismatch", Error, Token, "Algorithm does not fit the key",
     "The header algorithm needs a different key type, curve or declared alg than the trusted key has (e.g. HS256 with an RSA public key, the key-confusion attack; RFC 8725 §2.1, §3.1).");
 rule!(HEADER_EMBEDDED_KEY, "header-embedded-key", Error, Token, "Key supplied by the token itself",
@@ -92,7 +92,7 @@ rule!(HEADER_EMBEDDED_KEY, "header-embedded-key", Error, Token, "Key supplied by
 rule!(KEY_USE_NOT_SIGNING, "key-use-not-signing", Error, Token, "Key not meant for signatures",
     "The trusted key's \"use\" is not \"sig\" or its \"key_ops\" lacks \"verify\" (RFC 7517 §4.2, §4.3).");
 rule!(WEAK_SIGNING_KEY, "weak-signing-key", Error, Token, "RSA key below 2048 bits",
-    "RSA signing keys shorter than 2048 bits can be factored with feasible effort (RFC 7518 §3.3 requires 2048 bits or more).");
+    "The key that verified the signature is RSA below 2048 bits, which can be factored with feasible effort (RFC 7518 §3.3 requires 2048 bits or more): a validator that accepts it accepts tokens anyone with that effort can forge.");
 rule!(CONSUMER_KEY_FOR_ORGANIZATION_TENANT, "consumer-key-for-organization-tenant", Error, Token, "Consumer key signing for an organisation",
     "A key scoped to Microsoft consumer accounts (MSA) verified a token that claims an organisational tenant: the Storm-0558 pattern (Microsoft 2023-07-14, MSRC 2023-09-06, CSRB 2024).");
 rule!(ORGANIZATION_KEY_FOR_CONSUMER_TENANT, "organization-key-for-consumer-tenant", Error, Token, "Organisational key signing for consumer accounts",
@@ -121,8 +121,8 @@ rule!(
     "Certificate not yet valid when the token was issued",
     "The token's iat (or nbf) is before the signing certificate's notBefore."
 );
-rule!(KNOWN_COMPROMISED_KEY, "known-compromised-key", Error, Token, "Known compromised key",
-    "The header or the signing key names a key on the built-in list of publicly known compromised keys (Storm-0558: kid/x5t 1LTMzakihiRla_8z2BEJVXeWMqo, SHA-1 d4b4cccda9228624656bff33d8110955779632aa).");
+rule!(KNOWN_COMPROMISED_KEY, "known-compromised-key", Error, Token, "Verified by a known compromised key",
+    "The key that verified the signature is on the built-in list of publicly known compromised keys (Storm-0558: kid/x5t 1LTMzakihiRla_8z2BEJVXeWMqo, SHA-1 d4b4cccda9228624656bff33d8110955779632aa): whoever holds it can sign anything.");
 rule!(JWK_CERT_MISMATCH, "jwk-cert-mismatch", Error, Token, "JWK and its certificate disagree",
     "The trusted JWK's public key or x5t / x5t#S256 does not match its own x5c certificate (RFC 7517 §4.7–4.9).");
 rule!(WEAK_HMAC_SECRET, "weak-hmac-secret", Error, Token, "Publicly known HMAC secret",
@@ -155,8 +155,8 @@ rule!(
 );
 rule!(HEADER_KID_X5T_MISMATCH, "header-kid-x5t-mismatch", Warning, Token, "Header kid and x5t differ",
     "Microsoft tokens carry kid = x5t (the certificate thumbprint); different values point to a hand-made header.");
-rule!(HMAC_SECRET_TOO_SHORT, "hmac-secret-too-short", Warning, Token, "HMAC secret shorter than the hash",
-    "RFC 7518 §3.2 requires an HMAC key at least as long as the hash output (32 bytes for HS256, 48 for HS384, 64 for HS512).");
+rule!(HMAC_SECRET_TOO_SHORT, "hmac-secret-too-short", Error, Token, "HMAC secret shorter than the hash",
+    "The secret that verified the signature is shorter than the hash output, which RFC 7518 §3.2 forbids (32 bytes for HS256, 48 for HS384, 64 for HS512): short secrets can be guessed.");
 rule!(UNSUPPORTED_ALGORITHM, "unsupported-algorithm", Warning, Token, "Algorithm not supported",
     "The header algorithm is unknown or not implemented by the verifier, so the signature was not checked.");
 rule!(
@@ -177,6 +177,54 @@ rule!(
     "Key verified tokens of several clouds",
     "One key verified tokens whose issuers belong to more than one Microsoft cloud."
 );
+
+// Issue 12 (the verdict contract): codes added together.
+rule!(NAMES_COMPROMISED_KEY, "names-compromised-key", Warning, Token, "Names a known compromised key",
+    "The header names (kid / x5t) a key on the built-in list of publicly known compromised keys, but that key did not verify the signature: an indicator worth a look (Microsoft's own documentation samples name the Storm-0558 key), not proof of a forgery.");
+rule!(ROCA_VULNERABLE_KEY, "roca-vulnerable-key", Error, Token, "Key with the ROCA fingerprint",
+    "The key that verified the signature is an RSA key with the ROCA fingerprint (CVE-2017-15361, Infineon key generation): its private key can be computed from the public key, so anyone can sign with it.");
+rule!(AMBIGUOUS_KEY_ID, "ambiguous-key-id", Warning, Token, "Several keys share the token's key id",
+    "Different trusted keys carry the kid / x5t the token names; each was tried. A key id should name one key (RFC 7517 §4.5): which one a validator picks depends on its implementation.");
+rule!(AMBIGUOUS_KEY_PROVENANCE, "ambiguous-key-provenance", Warning, Token, "Same key, disagreeing provenance",
+    "The key that verified the signature is published by several key sets whose evidence about its cloud or scope disagrees; the verdict rests on the strongest evidence (certificate subject, cloud_instance_name, the key's own issuer before the URL a set was found at).");
+rule!(SECRET_KEY_PUBLISHED, "secret-key-published", Error, Key, "Symmetric key in a published key set",
+    "A published key document (JWKS, OpenID configuration, a key set with a source URL) holds a symmetric (oct) key: a secret that anyone who can read the document can sign with. Reported on the key and on every token such a key verifies.");
+rule!(CRIT_NOT_UNDERSTOOD, "crit-not-understood", Error, Token, "Critical header Keyhole does not understand",
+    "The header's \"crit\" names an extension Keyhole does not understand, is empty or not a list, lists a standard parameter, or lists a parameter the header lacks. RFC 7515 §4.1.11: the recipient MUST reject such a token; a validator that ignores crit would accept it.");
+rule!(DETACHED_PAYLOAD, "detached-payload", Warning, Token, "Detached payload",
+    "The payload segment is empty and the signature does not verify over an empty payload: the content was detached (RFC 7515 Appendix F, RFC 7797 §4.2) and cannot be checked without it.");
+rule!(INVALID_TIME_CLAIM, "invalid-time-claim", Error, Token, "Time claim is not a number",
+    "exp, nbf or iat is present but not a NumericDate (RFC 7519 §2, §4.1.4-4.1.6): some validators treat a non-numeric exp as no expiry at all.");
+rule!(HASHED_NONCE_SIGNATURE, "hashed-nonce-signature", Info, Token, "Signed over the hashed nonce",
+    "The header carries a nonce and the signature verifies only over the header with the nonce replaced by base64url(SHA-256(nonce)): how Microsoft signs Graph and Teams/Skype access tokens, which are meant for the resource, not for the client to validate.");
+
+/// Codes that make a token a violation whatever its signature: the token is built to pass a
+/// flawed validator (one that takes `alg: none`, the header's own key, a public key as an HMAC
+/// secret, or a publicly known secret). Every other error makes a violation only when a trusted
+/// key verified the signature; on a token whose signature does not verify it explains, and the
+/// verdict is `invalid`.
+pub const VIOLATION_WITHOUT_SIGNATURE: &[&str] = &[
+    "alg-none",
+    "header-embedded-key",
+    "alg-key-type-mismatch",
+    "weak-hmac-secret",
+];
+
+impl RuleInfo {
+    /// See [`VIOLATION_WITHOUT_SIGNATURE`].
+    pub fn violation_without_signature(&self) -> bool {
+        VIOLATION_WITHOUT_SIGNATURE.contains(&self.code)
+    }
+}
+// Microsoft identity families (issue 13): application-bound keys, weak evidence, real key sets.
+rule!(KEY_APPLICATION_MISMATCH, "key-application-mismatch", Error, Token, "Application key signing for another application",
+    "A key from an application's own key set (…/discovery/v2.0/keys?appid={app}: the custom signing key of an application that uses claims mapping) verified a token whose audience (aud) names a different application. Such a key signs the tokens issued to that application, so aud must name it (its id, or api://{id}); appid/azp name the client that asked for the token, which for an access token is another application, so they are shown but not compared (Microsoft identity platform, \"Validate the signing key\" / claims mapping).");
+rule!(KEY_APPLICATION_UNVERIFIABLE, "key-application-unverifiable", Warning, Token, "Application key, audience names no application id",
+    "A key bound to one application verified a token whose audience is a URI naming no application id (e.g. a custom App ID URI), so whether the token was issued to that application cannot be judged; the token stays unverified.");
+rule!(WEAK_KEY_EVIDENCE, "weak-key-evidence", Warning, Token, "Only weak evidence places the key elsewhere",
+    "Only weak evidence — the URL of the key set the key was found in, or membership in it — places the verifying key in another cloud or tenant than the token claims. Real key sets publish keys of other clouds, and tenant URLs serve keys every tenant shares, so this is not called a violation; the boundary is left unjudged (unverified). Strong evidence (cloud_instance_name, certificate subject, the key's own issuer) decides instead when the key carries it.");
+rule!(NON_CONFORMANT_KEY_ENCODING, "non-conformant-key-encoding", Warning, Key, "Key member not in base64url",
+    "A published key writes a member (n, e, x, y, k) in standard base64 (+, /) or with = padding instead of unpadded base64url (RFC 7517 §2, RFC 7518 §6). The meaning is unambiguous, so the key is read, with this warning on its key set naming the key and member; a value that mixes both alphabets or does not decode is refused.");
 
 // Catalogue of published signing keys (issue 14; crate::catalogue holds the checks).
 rule!(KEY_NOT_PUBLISHED_AT_ISSUE, "key-not-published-at-issue", Warning, Token, "Key not published when the token was issued",
@@ -216,6 +264,21 @@ pub const RULES: &[RuleInfo] = &[
     ISSUED_IN_FUTURE,
     KEY_USED_ACROSS_TENANTS,
     KEY_USED_ACROSS_CLOUDS,
+    // Issue 12.
+    NAMES_COMPROMISED_KEY,
+    ROCA_VULNERABLE_KEY,
+    AMBIGUOUS_KEY_ID,
+    AMBIGUOUS_KEY_PROVENANCE,
+    SECRET_KEY_PUBLISHED,
+    CRIT_NOT_UNDERSTOOD,
+    DETACHED_PAYLOAD,
+    INVALID_TIME_CLAIM,
+    HASHED_NONCE_SIGNATURE,
+    // Microsoft identity families (issue 13).
+    KEY_APPLICATION_MISMATCH,
+    KEY_APPLICATION_UNVERIFIABLE,
+    WEAK_KEY_EVIDENCE,
+    NON_CONFORMANT_KEY_ENCODING,
     // Catalogue of published signing keys (issue 14).
     KEY_NOT_PUBLISHED_AT_ISSUE,
     CATALOGUE_KEY_MISMATCH,
@@ -232,13 +295,18 @@ pub(crate) struct Facts<'a> {
     pub params: Option<&'a HeaderParams>,
     pub claims: Option<&'a Map<String, Value>>,
     pub verification: &'a Verification,
-    /// The trusted key the token names or was verified with.
+    /// The trusted key that verified the signature, or the named key the algorithm cannot use
+    /// at all (then `key_verified` is false). Never a key whose signature check failed.
     pub key: Option<&'a KeyEntry>,
+    /// The key set `key` belongs to.
+    pub key_set: Option<&'a KeySet>,
     /// True when `key` verified the signature.
     pub key_verified: bool,
     pub provenance: Option<&'a KeyProvenance>,
     pub boundary: &'a ClaimedBoundary,
     pub options: &'a JudgeOptions<'a>,
+    /// Every trusted key set of the case (to compare the candidates a key id names).
+    pub trusted: &'a [KeySet],
 }
 
 impl Facts<'_> {

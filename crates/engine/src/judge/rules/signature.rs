@@ -1,15 +1,21 @@
-//! Rules on the signature check and on whether the named key may be used with the header's
-//! algorithm at all (RFC 8725 §3.1: each key with exactly one algorithm; RFC 7517 §4.2–4.4).
+//! Rules on the signature check and on the key that answered it. The key-acceptance policy is
+//! not repeated here: each [`KeyPolicyProblem`] the verifier's policy (`verify::fit`) finds with the
+//! key that verified the token becomes one finding, under the problem's own code.
 
 use serde_json::json;
 
-use super::{evidence, opt, Facts};
+use super::{evidence, opt, rule, Facts};
 use super::{
-    ALG_KEY_TYPE_MISMATCH, KEY_NOT_IN_TRUSTED_SET, KEY_USE_NOT_SIGNING, SIGNATURE_INVALID,
+    AMBIGUOUS_KEY_ID, DETACHED_PAYLOAD, HASHED_NONCE_SIGNATURE, KEY_NOT_IN_TRUSTED_SET,
+    SECRET_KEY_PUBLISHED, SIGNATURE_INVALID,
 };
-use crate::keys::{KeyEntry, KeyMaterial};
+use crate::b64;
+use crate::judge::find_key;
+use crate::keys::{KeyEntry, KeyMaterial, KeyOrigin, KeySet};
 use crate::report::Finding;
-use crate::verify::Verification;
+use crate::verify::{
+    hashed_nonce_header, key_problems, Alg, KeyPolicyProblem, MatchedBy, Verification,
+};
 
 pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     match f.verification {
@@ -45,52 +51,186 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
                 ]),
             ));
         }
+        Verification::AlgorithmDoesNotFitKey {
+            key_id,
+            reason,
+            problem,
+        } => {
+            if let Some(r) = rule(
+                problem
+                    .as_ref()
+                    .map_or("alg-key-type-mismatch", KeyPolicyProblem::code),
+            ) {
+                let key = f.key;
+                out.push(r.finding(
+                    format!(
+                        "the header algorithm \"{}\" does not fit trusted key {key_id}: {reason}",
+                        f.alg().unwrap_or("?")
+                    ),
+                    evidence([
+                        ("alg", opt(f.alg())),
+                        ("key_id", json!(key_id)),
+                        ("kty", opt(key.map(|k| k.kty.as_str()))),
+                        ("crv", opt(key.and_then(|k| curve(&k.material)))),
+                        ("key_alg", opt(key.and_then(|k| k.alg.as_deref()))),
+                        ("problem", json!(problem)),
+                        ("reason", json!(reason)),
+                    ]),
+                ));
+            }
+        }
+        Verification::DetachedPayload => {
+            out.push(DETACHED_PAYLOAD.finding(
+                "the payload segment is empty and the signature does not verify over an empty payload: the signed content is detached and was not supplied, so the signature cannot be checked".to_owned(),
+                evidence([("alg", opt(f.alg()))]),
+            ));
+        }
+        Verification::Verified {
+            hashed_nonce: true, ..
+        } => hashed_nonce(f, out),
         _ => {}
     }
-    let Some(key) = f.key else { return };
-    let use_problem = key_use_problem(key);
-    if let Some(problem) = &use_problem {
-        out.push(KEY_USE_NOT_SIGNING.finding(
-            format!(
-                "trusted key {} is not meant for verifying signatures: {problem}",
-                key.id
-            ),
-            evidence([
-                ("key_id", json!(key.id)),
-                ("use", opt(key.use_.as_deref())),
-                ("key_ops", json!(key.key_ops)),
-            ]),
-        ));
-    }
-    let Some(alg) = f.alg() else { return };
-    if let Some(problem) = alg_key_problem(alg, key) {
-        out.push(ALG_KEY_TYPE_MISMATCH.finding(
-            format!(
-                "the header algorithm \"{alg}\" does not fit trusted key {}: {problem}",
-                key.id
-            ),
-            evidence([
-                ("alg", json!(alg)),
-                ("key_id", json!(key.id)),
-                ("kty", json!(key.kty)),
-                ("crv", opt(curve(&key.material))),
-                ("key_alg", opt(key.alg.as_deref())),
-            ]),
-        ));
-    } else if let Verification::AlgorithmDoesNotFitKey { key_id, reason } = f.verification {
-        if use_problem.is_none() {
-            out.push(ALG_KEY_TYPE_MISMATCH.finding(
+    ambiguous_key_id(f, out);
+    let (Some(key), true) = (f.key, f.key_verified) else {
+        return;
+    };
+    if let Some(alg) = f.alg().and_then(Alg::parse) {
+        for problem in key_problems(alg, key) {
+            let Some(r) = rule(problem.code()) else {
+                continue;
+            };
+            out.push(r.finding(
                 format!(
-                    "the header algorithm \"{alg}\" does not fit trusted key {key_id}: {reason}"
+                    "trusted key {} verified the signature, but it must not be trusted for {alg}: {}",
+                    key.id,
+                    problem.explain(alg)
                 ),
                 evidence([
-                    ("alg", json!(alg)),
-                    ("key_id", json!(key_id)),
-                    ("reason", json!(reason)),
+                    ("key_id", json!(key.id)),
+                    ("alg", json!(alg.as_str())),
+                    ("problem", json!(problem)),
+                    ("use", opt(key.use_.as_deref())),
+                    ("key_ops", json!(key.key_ops)),
+                    ("key_alg", opt(key.alg.as_deref())),
                 ]),
             ));
         }
     }
+    if let Some(set) = f.key_set.filter(|s| is_published_secret(key, s)) {
+        out.push(SECRET_KEY_PUBLISHED.finding(
+            format!(
+                "the signature verifies with trusted key {}, a symmetric secret published in a key document{}: anyone who can read that document can sign such tokens",
+                key.id,
+                set.source
+                    .as_deref()
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default()
+            ),
+            evidence([
+                ("key_id", json!(key.id)),
+                ("kid", opt(key.kid.as_deref())),
+                ("origin", json!(key.origin)),
+                ("source", opt(set.source.as_deref())),
+            ]),
+        ));
+    }
+}
+
+/// True for a symmetric key that came in a key document meant for publication (a JWKS, a JWK
+/// array, an OpenID configuration, or any document with a source URL), as opposed to the HMAC
+/// secret the analyst typed.
+pub(crate) fn is_published_secret(key: &KeyEntry, set: &KeySet) -> bool {
+    matches!(key.material, KeyMaterial::Oct { .. })
+        && key.origin != KeyOrigin::HmacSecret
+        && (matches!(key.origin, KeyOrigin::Jwks | KeyOrigin::JwkArray)
+            || set.source.is_some()
+            || set.openid.is_some())
+}
+
+fn hashed_nonce(f: &Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(block) = f.token.primary() else {
+        return;
+    };
+    let Some(signed) = hashed_nonce_header(block) else {
+        return;
+    };
+    let transmitted = b64::decode_url(block.protected_b64.trim_end_matches('='))
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default();
+    out.push(HASHED_NONCE_SIGNATURE.finding(
+        "the signature verifies over the header with its nonce replaced by base64url(SHA-256(nonce)), as Microsoft signs Graph and Teams/Skype access tokens (meant for the resource, not for the client to validate)".to_owned(),
+        evidence([
+            ("header_as_transmitted", json!(transmitted)),
+            ("header_as_signed", json!(signed.header_json)),
+        ]),
+    ));
+}
+
+/// Several different keys (different material) carry the key id the token names.
+fn ambiguous_key_id(f: &Facts<'_>, out: &mut Vec<Finding>) {
+    let (ids, matched_by): (Vec<&String>, MatchedBy) = match f.verification {
+        Verification::Verified {
+            key_id,
+            also_verified,
+            not_verified,
+            matched_by,
+            ..
+        } => (
+            std::iter::once(key_id)
+                .chain(also_verified)
+                .chain(not_verified)
+                .collect(),
+            *matched_by,
+        ),
+        Verification::SignatureInvalid {
+            key_ids,
+            matched_by,
+            ..
+        } => (key_ids.iter().collect(), *matched_by),
+        _ => return,
+    };
+    if matched_by == MatchedBy::Trial || ids.len() < 2 {
+        return;
+    }
+    let keys: Vec<&KeyEntry> = ids
+        .iter()
+        .filter_map(|id| find_key(f.trusted, id).map(|(k, _)| k))
+        .collect();
+    let mut distinct: Vec<&KeyMaterial> = Vec::new();
+    for k in &keys {
+        if !distinct.contains(&&k.material) {
+            distinct.push(&k.material);
+        }
+    }
+    if distinct.len() < 2 {
+        return;
+    }
+    let p = f.params;
+    let mut thumbprints: Vec<String> = keys
+        .iter()
+        .map(|k| k.thumbprint.clone().unwrap_or_else(|| k.kty.clone()))
+        .collect();
+    thumbprints.sort();
+    thumbprints.dedup();
+    let mut key_ids: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
+    key_ids.sort_unstable();
+    out.push(AMBIGUOUS_KEY_ID.finding(
+        format!(
+            "{} different trusted keys carry the key id the token names (kid {}, x5t {}); each was tried: {}",
+            distinct.len(),
+            quoted(p.and_then(|p| p.kid.as_deref())),
+            quoted(p.and_then(|p| p.x5t.as_deref())),
+            key_ids.join(", ")
+        ),
+        evidence([
+            ("kid", opt(p.and_then(|p| p.kid.as_deref()))),
+            ("x5t", opt(p.and_then(|p| p.x5t.as_deref()))),
+            ("key_ids", json!(key_ids)),
+            ("distinct_keys", json!(distinct.len())),
+            ("thumbprints", json!(thumbprints)),
+        ]),
+    ));
 }
 
 fn quoted(v: Option<&str>) -> String {
@@ -100,55 +240,6 @@ fn quoted(v: Option<&str>) -> String {
 fn curve(m: &KeyMaterial) -> Option<&str> {
     match m {
         KeyMaterial::Ec { crv, .. } | KeyMaterial::Okp { crv, .. } => Some(crv),
-        _ => None,
-    }
-}
-
-/// Why a key's `use` / `key_ops` rule out verifying signatures, if they do.
-pub(crate) fn key_use_problem(key: &KeyEntry) -> Option<String> {
-    if let Some(u) = key.use_.as_deref().filter(|u| *u != "sig") {
-        return Some(format!("its \"use\" is \"{u}\", not \"sig\""));
-    }
-    if let Some(ops) = &key.key_ops {
-        if !ops.iter().any(|o| o == "verify") {
-            return Some(format!(
-                "its \"key_ops\" [{}] do not include \"verify\"",
-                ops.join(", ")
-            ));
-        }
-    }
-    None
-}
-
-/// The key type (and curves) an algorithm needs (RFC 7518 §3.1, RFC 8037 §3.1).
-fn needs(alg: &str) -> Option<(&'static str, &'static [&'static str])> {
-    Some(match alg {
-        "HS256" | "HS384" | "HS512" => ("oct", &[]),
-        "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" => ("RSA", &[]),
-        "ES256" => ("EC", &["P-256"]),
-        "ES384" => ("EC", &["P-384"]),
-        "ES512" => ("EC", &["P-521"]),
-        "ES256K" => ("EC", &["secp256k1"]),
-        "EdDSA" => ("OKP", &["Ed25519", "Ed448"]),
-        "Ed25519" => ("OKP", &["Ed25519"]),
-        _ => return None,
-    })
-}
-
-/// Why an algorithm cannot be used with a key, if it cannot.
-pub(crate) fn alg_key_problem(alg: &str, key: &KeyEntry) -> Option<String> {
-    if let Some(key_alg) = key.alg.as_deref().filter(|a| *a != alg) {
-        return Some(format!("the key declares \"alg\": \"{key_alg}\""));
-    }
-    let (kty, curves) = needs(alg)?;
-    if key.kty != kty {
-        return Some(format!("it needs a {kty} key, the key is {}", key.kty));
-    }
-    match curve(&key.material) {
-        Some(crv) if !curves.is_empty() && !curves.contains(&crv) => Some(format!(
-            "it needs curve {}, the key is on {crv}",
-            curves.join(" or ")
-        )),
         _ => None,
     }
 }

@@ -6,8 +6,8 @@ use serde_json::json;
 
 use super::{evidence, Facts};
 use super::{
-    ISSUED_IN_FUTURE, SIGNING_CERT_EXPIRED_AT_ISSUE, SIGNING_CERT_NOT_YET_VALID_AT_ISSUE,
-    TOKEN_EXPIRED, TOKEN_NOT_YET_VALID,
+    INVALID_TIME_CLAIM, ISSUED_IN_FUTURE, SIGNING_CERT_EXPIRED_AT_ISSUE,
+    SIGNING_CERT_NOT_YET_VALID_AT_ISSUE, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID,
 };
 use crate::judge::boundary::time_claim;
 use crate::report::Finding;
@@ -43,7 +43,10 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     let iat = time_claim(f.claims, "iat");
     let nbf = time_claim(f.claims, "nbf");
     let exp = time_claim(f.claims, "exp");
-    if let Some(cert) = f.key.and_then(|k| k.certificate.as_ref()) {
+    invalid_time_claims(f, out);
+    // Only the certificate of the key that signed the token says anything about it.
+    let verified = f.key.filter(|_| f.key_verified);
+    if let Some(cert) = verified.and_then(|k| k.certificate.as_ref()) {
         let (issued, which) = match (iat, nbf) {
             (Some(t), _) => (Some(t), "iat"),
             (None, Some(t)) => (Some(t), "nbf"),
@@ -111,6 +114,33 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
             evidence([("iat", json!(iat)), ("now", json!(now))]),
         ));
     }
+}
+
+/// `exp`, `nbf` or `iat` present but not a NumericDate (RFC 7519 §2): some validators read a
+/// non-numeric `exp` as no expiry at all.
+fn invalid_time_claims(f: &Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(claims) = f.claims else { return };
+    let bad: Vec<(&str, &serde_json::Value)> = ["exp", "nbf", "iat"]
+        .into_iter()
+        .filter_map(|name| {
+            let v = claims.get(name)?;
+            time_claim(f.claims, name).is_none().then_some((name, v))
+        })
+        .collect();
+    if bad.is_empty() {
+        return;
+    }
+    let described: Vec<String> = bad.iter().map(|(n, v)| format!("{n} = {v}")).collect();
+    out.push(INVALID_TIME_CLAIM.finding(
+        format!(
+            "{} not a NumericDate (RFC 7519 §2): {}; a validator that skips what it cannot read would treat the token as never expiring or always valid",
+            if bad.len() == 1 { "a time claim is" } else { "time claims are" },
+            described.join(", ")
+        ),
+        bad.iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).clone()))
+            .collect(),
+    ));
 }
 
 #[cfg(test)]

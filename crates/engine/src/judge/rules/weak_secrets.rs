@@ -1,7 +1,11 @@
 //! The `weak-hmac-secret` rule: does an HMAC-signed token verify with a publicly known secret?
-//! Keyhole ships only a handful of obvious secrets of its own; larger third-party lists (e.g.
-//! wallarm/jwt-secrets) are passed in by the caller through `JudgeOptions::weak_secrets`, because
-//! their licences and sizes do not belong in the engine.
+//! Three lists: a handful of obvious secrets built in; the public list of ~104,000 known JWT
+//! secrets (wallarm/jwt-secrets, MIT; `weak-secrets/public.txt`), built in with the feature
+//! `public-weak-secrets` (the CLI) or passed in by the caller (the web app loads it on demand);
+//! and the analyst's own, through `JudgeOptions::weak_secrets`.
+//!
+//! A token a trusted secret verified needs no search: the secret is looked up in the lists. Only
+//! a token no trusted key verified is searched, one HMAC per listed secret.
 
 use hmac::{Hmac, Mac};
 use serde_json::json;
@@ -55,7 +59,30 @@ pub fn hmac(alg: &str, secret: &[u8], input: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-/// The first secret (built-in, then the caller's) under which the signature verifies.
+/// The public list built into this build (empty without the `public-weak-secrets` feature).
+pub fn public_list() -> impl Iterator<Item = &'static str> {
+    #[cfg(feature = "public-weak-secrets")]
+    let text: &'static str = include_str!("../../../weak-secrets/public.txt");
+    #[cfg(not(feature = "public-weak-secrets"))]
+    let text: &'static str = "";
+    text.lines()
+}
+
+/// Every built-in and public secret, for lookups of a trusted secret (built once).
+fn built_in_set() -> &'static std::collections::HashSet<&'static [u8]> {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static [u8]>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        BUILT_IN_WEAK_SECRETS
+            .iter()
+            .copied()
+            .chain(public_list())
+            .map(str::as_bytes)
+            .collect()
+    })
+}
+
+/// The first secret (built-in, public, then the caller's) under which the signature verifies.
 pub fn find_weak_secret<'a>(
     alg: &str,
     signing_input: &[u8],
@@ -65,6 +92,7 @@ pub fn find_weak_secret<'a>(
     let candidates = BUILT_IN_WEAK_SECRETS
         .iter()
         .map(|s| (*s, "built-in list"))
+        .chain(public_list().map(|s| (s, "public list (wallarm/jwt-secrets)")))
         .chain(extra.iter().map(|s| (s.as_str(), "supplied list")));
     for (secret, list) in candidates {
         if hmac(alg, secret.as_bytes(), signing_input).is_some_and(|m| m == signature) {
@@ -81,11 +109,10 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     else {
         return;
     };
-    // A trusted secret that is itself on a list.
-    if let Some(KeyMaterial::Oct { secret }) = f.key.map(|k| &k.material) {
-        let listed = BUILT_IN_WEAK_SECRETS
-            .iter()
-            .any(|s| s.as_bytes() == secret.as_slice())
+    // A trusted secret that verified the token and is itself on a list: no search needed.
+    if let Some(KeyMaterial::Oct { secret }) = f.key.filter(|_| f.key_verified).map(|k| &k.material)
+    {
+        let listed = built_in_set().contains(secret.as_slice())
             || f.options
                 .weak_secrets
                 .iter()
@@ -98,8 +125,8 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
                 ),
                 evidence([("alg", json!(alg)), ("matched_on", json!("trusted secret"))]),
             ));
-            return;
         }
+        return;
     }
     let Some(block) = f.token.primary() else {
         return;
