@@ -41,6 +41,12 @@ A case file is JSON: {\"now\": 1688169600, \"key_sets\": [{\"source\": URL, \"is
     Check(CheckArgs),
     /// List every rule: code, severity, title and explanation.
     Rules,
+    /// Look a key up in the built-in catalogue of published signing keys (kid, x5t, x5t#S256
+    /// or certificate thumbprint): where and when it was published. Exit 1 when unknown.
+    #[command(
+        after_help = "Examples:\n  keyhole keys 1LTMzakihiRla_8z2BEJVXeWMqo\n  keyhole keys d4b4cccda9228624656bff33d8110955779632aa --format text"
+    )]
+    Keys(crate::keys_cmd::KeysArgs),
 }
 
 #[derive(Args, Debug)]

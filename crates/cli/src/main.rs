@@ -6,6 +6,7 @@
 mod analysis;
 mod args;
 mod input;
+mod keys_cmd;
 mod parallel;
 
 use std::io::Write;
@@ -78,6 +79,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
             }
             Ok(exit)
         }
+        Command::Keys(keys) => keys_cmd::run(&keys, emit),
         Command::Rules => {
             let mut o = String::new();
             for r in keyhole_engine::judge::RULES {

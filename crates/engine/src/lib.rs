@@ -10,6 +10,7 @@
 pub mod analyze;
 pub mod b64;
 pub mod case;
+pub mod catalogue;
 pub mod claims;
 pub mod decode;
 pub mod error;

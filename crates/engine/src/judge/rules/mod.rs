@@ -226,6 +226,12 @@ rule!(WEAK_KEY_EVIDENCE, "weak-key-evidence", Warning, Token, "Only weak evidenc
 rule!(NON_CONFORMANT_KEY_ENCODING, "non-conformant-key-encoding", Warning, Key, "Key member not in base64url",
     "A published key writes a member (n, e, x, y, k) in standard base64 (+, /) or with = padding instead of unpadded base64url (RFC 7517 §2, RFC 7518 §6). The meaning is unambiguous, so the key is read, with this warning on its key set naming the key and member; a value that mixes both alphabets or does not decode is refused.");
 
+// Catalogue of published signing keys (issue 14; crate::catalogue holds the checks).
+rule!(KEY_NOT_PUBLISHED_AT_ISSUE, "key-not-published-at-issue", Warning, Token, "Key not published when the token was issued",
+    "The verifying key is in Keyhole's catalogue of published keys, and the token's iat lies outside the window in which its endpoint was seen publishing it (beyond the nearest snapshot without it): a retired or never-published key. An archive's first and last snapshots bound nothing: a key already in the first was published since some earlier date, one still in the last until some later one.");
+rule!(CATALOGUE_KEY_MISMATCH, "catalogue-key-mismatch", Warning, Token, "Supplied key differs from the published one",
+    "A supplied key has the kid of a key in Keyhole's catalogue of published keys but different key material. Short kids (such as \"1\") that unrelated issuers reuse count only when the supplied key set's source host is one that published the catalogue key.");
+
 /// Every rule, in evaluation order.
 pub const RULES: &[RuleInfo] = &[
     ALG_NONE,
@@ -273,6 +279,9 @@ pub const RULES: &[RuleInfo] = &[
     KEY_APPLICATION_UNVERIFIABLE,
     WEAK_KEY_EVIDENCE,
     NON_CONFORMANT_KEY_ENCODING,
+    // Catalogue of published signing keys (issue 14).
+    KEY_NOT_PUBLISHED_AT_ISSUE,
+    CATALOGUE_KEY_MISMATCH,
 ];
 
 /// Looks a rule up by code.
