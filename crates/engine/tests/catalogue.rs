@@ -12,9 +12,10 @@ const COMMITTED: &str = include_str!("../catalogue/keys.json");
 
 #[test]
 fn catalogue_is_the_generator_output() {
-    let Some(shared) = common::shared() else {
+    let Some(fixtures) = common::fixture("fixtures") else {
         return;
     };
+    let shared = fixtures.parent().unwrap_or(&fixtures).to_path_buf();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let out = Command::new("python3")
         .arg(root.join("tools/catalogue/generate.py"))
