@@ -72,6 +72,28 @@ pub struct CheckArgs {
     /// the same whatever the number.
     #[arg(long, value_name = "N")]
     pub threads: Option<NonZeroUsize>,
+    /// Which verdicts make the exit status 1, comma-separated (violation, invalid, unverified,
+    /// malformed). Default: violation.
+    #[arg(
+        long = "fail-on",
+        value_name = "VERDICTS",
+        value_delimiter = ',',
+        default_value = "violation"
+    )]
+    pub fail_on: Vec<FailOn>,
+    /// A file of publicly known or guessed HMAC secrets, one per line, to test HS tokens
+    /// against besides the built-in and public lists. Repeatable.
+    #[arg(long = "weak-secrets", value_name = "FILE")]
+    pub weak_secrets: Vec<PathBuf>,
+}
+
+/// A verdict that can make `keyhole check` exit with status 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Violation,
+    Invalid,
+    Unverified,
+    Malformed,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -16,7 +16,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use clap::Parser;
 use keyhole_engine::{render, AnalyzeOptions};
 
-use args::{Cli, Command, Format};
+use args::{Cli, Command, FailOn, Format};
 
 /// An error that makes the input unusable (exit status 2).
 type Fail = String;
@@ -58,7 +58,14 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
             if tokens_hint > 1000 {
                 eprintln!("keyhole: done: {} tokens analysed", report.summary.tokens);
             }
-            let exit = if report.has_violation() {
+            let s = &report.summary;
+            let failing = check.fail_on.iter().any(|v| match v {
+                FailOn::Violation => s.violation > 0,
+                FailOn::Invalid => s.invalid > 0,
+                FailOn::Unverified => s.unverified > 0,
+                FailOn::Malformed => s.malformed > 0,
+            });
+            let exit = if failing {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
@@ -83,8 +90,15 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
         Command::Rules => {
             let mut o = String::new();
             for r in keyhole_engine::judge::RULES {
+                let when = if r.severity != keyhole_engine::report::Severity::Error {
+                    ""
+                } else if r.violation_without_signature() {
+                    " [violation whatever the signature]"
+                } else {
+                    " [violation when a trusted key verified the token]"
+                };
                 o.push_str(&format!(
-                    "{:<40} {:<8} {}\n    {}\n",
+                    "{:<40} {:<8} {}{when}\n    {}\n",
                     r.code,
                     render::severity_word(r.severity),
                     r.title,

@@ -205,6 +205,8 @@ pub struct PreparedCase<'a> {
     /// position): 10,000 tokens signed by ten keys need ten, not 10,000.
     provenance: Vec<Vec<OnceLock<judge::KeyProvenance>>>,
     judge_options: JudgeOptions<'a>,
+    /// The caller's weak secrets and the case's own `weak_secrets`, when the case has some.
+    weak_secrets: Vec<String>,
     notes: Vec<String>,
 }
 
@@ -228,7 +230,17 @@ impl<'a> PreparedCase<'a> {
                 now: case.now.unwrap_or(options.default_now),
                 weak_secrets: options.weak_secrets,
             },
-            notes: Vec::new(),
+            weak_secrets: if case.weak_secrets.is_empty() {
+                Vec::new()
+            } else {
+                options
+                    .weak_secrets
+                    .iter()
+                    .chain(&case.weak_secrets)
+                    .cloned()
+                    .collect()
+            },
+            notes: case.unknown_members_note().into_iter().collect(),
         }
     }
 
@@ -308,7 +320,14 @@ impl<'a> PreparedCase<'a> {
                     &parsed,
                     &verification,
                     &self.sets,
-                    &self.judge_options,
+                    &JudgeOptions {
+                        now: self.judge_options.now,
+                        weak_secrets: if self.weak_secrets.is_empty() {
+                            self.judge_options.weak_secrets
+                        } else {
+                            &self.weak_secrets
+                        },
+                    },
                     &|key, set| self.key_provenance(key, set),
                 );
                 TokenReport::from_parsed(index, *parsed, judgement, found_at)

@@ -22,6 +22,7 @@ pub mod limits;
 pub mod render;
 pub mod report;
 pub mod samples;
+mod small_sort;
 pub mod time;
 pub mod token;
 pub mod verify;
