@@ -130,7 +130,7 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
             evidence([
                 ("key_id", json!(key.id)),
                 ("kid", opt(key.kid.as_deref())),
-                ("origin", json!(format!("{:?}", key.origin))),
+                ("origin", json!(format!("{:?}", key.origin).to_ascii_lowercase())),
                 ("source", opt(set.source.as_deref())),
             ]),
         ));
