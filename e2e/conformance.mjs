@@ -17,23 +17,35 @@
 // Usage: node e2e/conformance.mjs DIST_DIR CHECKS_JSONL
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { serveDir } from "./serve.mjs";
-import { launch } from "./browser.mjs";
 
 const [dist = "dist", checksFile] = process.argv.slice(2);
-if (!checksFile || !existsSync(checksFile)) {
-  console.log(`skipped: no recorded checks at ${checksFile} (../shared not found, so the conformance suites were skipped)`);
+/** CI=true: CI always has ../shared, so no data there is a failure, not a skip (as in
+ * crates/engine/tests/common `fixture`). */
+const IN_CI = !["", "0", "false"].includes((process.env.CI ?? "").trim());
+/** Without data nothing is asserted: say so visibly, and fail under CI. */
+function noData(why) {
+  if (IN_CI) {
+    console.error(`FAIL: conformance: ${why}, and CI=true (CI must have ../shared)`);
+    process.exit(1);
+  }
+  console.log(`skipped: conformance (browser verifiers) — ${why}`);
   process.exit(0);
+}
+if (!checksFile || !existsSync(checksFile)) {
+  noData(`no recorded checks at ${checksFile} (../shared not found, so the conformance suites were skipped)`);
 }
 const recorded = (await readFile(checksFile, "utf8"))
   .split("\n")
   .filter(Boolean)
   .map((l) => JSON.parse(l));
 if (recorded.length === 0) {
-  console.log("skipped: the conformance suites recorded no checks (../shared not found)");
-  process.exit(0);
+  noData("the conformance suites recorded no checks (../shared not found)");
 }
 const request = JSON.stringify(recorded.map((r) => r.check));
+
+// Loaded only when there is something to check, so the skip above needs no browser.
+const { serveDir } = await import("./serve.mjs");
+const { launch } = await import("./browser.mjs");
 
 const server = await serveDir(dist, "/");
 const { context, page, consoleErrors } = await launch();

@@ -4,7 +4,7 @@
 //     xz-compressed (LZMA2, `xz` at build time) and base64-encoded, with a function that
 //     unpacks it in the browser, no network: base64 of the raw module would cost 30 % more after
 //     the host's compression, base64 of compressed bytes costs ≈1 %, and LZMA2 is ≈20 % smaller
-//     than the best gzip (zopfli) of the module (measured in BENCHMARKS.md);
+//     than the best gzip (zopfli) of the module (measured in docs/benchmarks-history.md);
 //  2. the xz decoder the page needs for that, npm `xz-decompress` (xz-embedded compiled to
 //     WebAssembly, ≈9 KB gzip; browsers' DecompressionStream has only gzip and deflate), is
 //     copied unmodified, with its licence header, to xz-decompress.js, a classic script loaded
@@ -98,7 +98,8 @@ function inlinedModule(name, wasm) {
 
 /**
  * xz (LZMA2) of `bytes` with the `xz` command (xz-utils; scripts/setup installs it), single-
- * threaded so the output is deterministic. Tuned on the app's module (BENCHMARKS.md §1):
+ * threaded so the output is deterministic. Tuned on the app's module (docs/benchmarks-history.md
+ * §1):
  * preset 9e; lc=4 lp=0 pb=0 (wasm code is byte-oriented, not aligned: ≈0.7 KB less than the
  * preset's lc=3 pb=2); a dictionary just as large as the module (the preset's 64 MiB would
  * make the decoder allocate 64 MiB for nothing); CRC32 check (the decoder verifies it).

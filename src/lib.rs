@@ -1,6 +1,7 @@
 //! Keyhole's web app: presentation and browser APIs only. Every decision comes from
 //! `keyhole_engine`; components render what the engine returns, `state` holds what the analyst
 //! entered, and `adapters` is the only place that talks to browser APIs beyond rendering.
+#![forbid(unsafe_code)]
 
 pub mod adapters;
 mod app;

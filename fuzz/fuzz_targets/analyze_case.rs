@@ -3,6 +3,7 @@
 //! (keys and tokens in slices whose size comes from the input, checks planned and answered
 //! ahead) gives the same verdicts.
 #![no_main]
+#![forbid(unsafe_code)]
 
 use keyhole_engine::export::{self, ExportOptions};
 use keyhole_engine::{render, AnalyzeOptions, CaseFile};

@@ -1,5 +1,6 @@
 //! Token extraction from free text (logs, HTTP, HAR, URLs): never panics; locations are exact.
 #![no_main]
+#![forbid(unsafe_code)]
 
 use libfuzzer_sys::fuzz_target;
 

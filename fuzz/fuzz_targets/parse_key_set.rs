@@ -2,6 +2,7 @@
 //! DER): the input is tried as a JSON value and as a string document. Never panics; a document
 //! never fails as a whole.
 #![no_main]
+#![forbid(unsafe_code)]
 
 use keyhole_engine::keys::parse_key_set;
 use libfuzzer_sys::fuzz_target;

@@ -1,6 +1,7 @@
 //! Token parsing (compact JWS/JWE/unsecured, JWS JSON serialization) and the display decoder:
 //! never panics; a parsed token is self-consistent.
 #![no_main]
+#![forbid(unsafe_code)]
 
 use keyhole_engine::token::{self, TokenKind};
 use libfuzzer_sys::fuzz_target;

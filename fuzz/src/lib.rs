@@ -1,6 +1,7 @@
 //! Invariants the fuzz targets check on every input, beyond "never panics". Each function
 //! panics (which libFuzzer reports as a crash) when the engine's output contradicts itself.
 //! Kept in a library so the targets stay one screen each and share the checks.
+#![forbid(unsafe_code)]
 
 use keyhole_engine::extract::FoundToken;
 use keyhole_engine::keys::KeySet;
@@ -113,13 +114,14 @@ pub fn check_report(report: &Report) {
     let s = &report.summary;
     assert_eq!(s.tokens, report.tokens.len(), "summary.tokens");
     assert_eq!(
-        s.malformed + s.violation + s.unverified + s.permitted,
+        s.malformed + s.violation + s.invalid + s.unverified + s.permitted,
         s.tokens,
         "verdicts add up"
     );
     let count = |v: Verdict| report.tokens.iter().filter(|t| t.verdict == v).count();
     assert_eq!(s.malformed, count(Verdict::Malformed));
     assert_eq!(s.violation, count(Verdict::Violation));
+    assert_eq!(s.invalid, count(Verdict::Invalid));
     let findings = report
         .tokens
         .iter()

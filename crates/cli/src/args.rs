@@ -41,6 +41,12 @@ A case file is JSON: {\"now\": 1688169600, \"key_sets\": [{\"source\": URL, \"is
     Check(CheckArgs),
     /// List every rule: code, severity, title and explanation.
     Rules,
+    /// Look a key up in the built-in catalogue of published signing keys (kid, x5t, x5t#S256
+    /// or certificate thumbprint): where and when it was published. Exit 1 when unknown.
+    #[command(
+        after_help = "Examples:\n  keyhole keys 1LTMzakihiRla_8z2BEJVXeWMqo\n  keyhole keys d4b4cccda9228624656bff33d8110955779632aa --format text"
+    )]
+    Keys(crate::keys_cmd::KeysArgs),
 }
 
 #[derive(Args, Debug)]
@@ -66,6 +72,28 @@ pub struct CheckArgs {
     /// the same whatever the number.
     #[arg(long, value_name = "N")]
     pub threads: Option<NonZeroUsize>,
+    /// Which verdicts make the exit status 1, comma-separated (violation, invalid, unverified,
+    /// malformed). Default: violation.
+    #[arg(
+        long = "fail-on",
+        value_name = "VERDICTS",
+        value_delimiter = ',',
+        default_value = "violation"
+    )]
+    pub fail_on: Vec<FailOn>,
+    /// A file of publicly known or guessed HMAC secrets, one per line, to test HS tokens
+    /// against besides the built-in and public lists. Repeatable.
+    #[arg(long = "weak-secrets", value_name = "FILE")]
+    pub weak_secrets: Vec<PathBuf>,
+}
+
+/// A verdict that can make `keyhole check` exit with status 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Violation,
+    Invalid,
+    Unverified,
+    Malformed,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

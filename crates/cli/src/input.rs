@@ -93,5 +93,14 @@ pub fn build_case(args: &CheckArgs) -> Result<CaseFile, String> {
     if let Some(now) = &args.now {
         case.now = Some(parse_now(now)?);
     }
+    for path in &args.weak_secrets {
+        let text = read_file(path)?;
+        case.weak_secrets.extend(
+            text.lines()
+                .map(|l| l.trim_end_matches('\r'))
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned),
+        );
+    }
     Ok(case)
 }

@@ -1,10 +1,12 @@
 //! `keyhole`: the command-line face of the Keyhole engine, for batch work and CI.
 //! It reads files or stdin, builds a case file, hands it to the engine and prints what the
 //! engine decided. Exit status: 0 no violation, 1 at least one violation, 2 unusable input.
+#![forbid(unsafe_code)]
 
 mod analysis;
 mod args;
 mod input;
+mod keys_cmd;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -13,7 +15,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use clap::Parser;
 use keyhole_engine::{render, AnalyzeOptions};
 
-use args::{Cli, Command, Format};
+use args::{Cli, Command, FailOn, Format};
 
 /// An error that makes the input unusable (exit status 2).
 type Fail = String;
@@ -54,7 +56,14 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
             if tokens_hint > 1000 {
                 eprintln!("keyhole: done: {} tokens analysed", report.summary.tokens);
             }
-            let exit = if report.has_violation() {
+            let s = &report.summary;
+            let failing = check.fail_on.iter().any(|v| match v {
+                FailOn::Violation => s.violation > 0,
+                FailOn::Invalid => s.invalid > 0,
+                FailOn::Unverified => s.unverified > 0,
+                FailOn::Malformed => s.malformed > 0,
+            });
+            let exit = if failing {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
@@ -74,11 +83,19 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
             }
             Ok(exit)
         }
+        Command::Keys(keys) => keys_cmd::run(&keys, emit),
         Command::Rules => {
             let mut o = String::new();
             for r in keyhole_engine::judge::RULES {
+                let when = if r.severity != keyhole_engine::report::Severity::Error {
+                    ""
+                } else if r.violation_without_signature() {
+                    " [violation whatever the signature]"
+                } else {
+                    " [violation when a trusted key verified the token]"
+                };
                 o.push_str(&format!(
-                    "{:<40} {:<8} {}\n    {}\n",
+                    "{:<40} {:<8} {}{when}\n    {}\n",
                     r.code,
                     render::severity_word(r.severity),
                     r.title,

@@ -163,3 +163,106 @@ fn rules_lists_every_code() {
         assert!(text.contains(code), "{code} missing");
     }
 }
+
+/// Writes `content` to a fresh file under the target directory and returns its path.
+fn temp_file(name: &str, content: &str) -> String {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap_or_else(|e| unreachable!("{e}"));
+    path.display().to_string()
+}
+
+/// Issue 12: a tampered token is `invalid`, which fails the run only when asked to.
+#[test]
+fn fail_on_chooses_which_verdicts_exit_1() {
+    let case_json = std::fs::read_to_string(case("clean")).unwrap_or_else(|e| unreachable!("{e}"));
+    let mut c: Value = serde_json::from_str(&case_json).unwrap_or_else(|e| unreachable!("{e}"));
+    let token = c["tokens"][0].as_str().unwrap_or_default().to_owned();
+    let (rest, sig) = token.rsplit_once('.').unwrap_or_default();
+    let flipped = if sig.starts_with('A') { "B" } else { "A" };
+    c["tokens"][0] = Value::from(format!("{rest}.{flipped}{}", &sig[1..]));
+    c["comment"] = Value::from("an unknown member is kept, with a note");
+    let path = temp_file("tampered-case.json", &c.to_string());
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", path.as_str()];
+        args.extend_from_slice(extra);
+        keyhole()
+            .args(&args)
+            .output()
+            .unwrap_or_else(|e| unreachable!("{e}"))
+    };
+    let out = run(&[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "invalid alone does not fail by default"
+    );
+    let r = json_of(&out);
+    assert_eq!(r["tokens"][0]["verdict"], "invalid");
+    assert_eq!(r["summary"]["invalid"], 1);
+    assert!(r["notes"].to_string().contains("comment"), "{}", r["notes"]);
+    assert_eq!(
+        run(&["--fail-on", "violation,invalid"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(run(&["--fail-on", "unverified"]).status.code(), Some(0));
+    assert_eq!(run(&["--fail-on", "nonsense"]).status.code(), Some(2));
+}
+
+/// Issue 12: secrets from the public list (built into the CLI) and from the analyst's own file
+/// are found in an HS256 token no trusted key could check.
+#[test]
+fn weak_secrets_from_the_public_list_and_from_a_file() {
+    use base64::Engine as _;
+    use hmac::Mac as _;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let sign = |secret: &str| {
+        let input = format!(
+            "{}.{}",
+            b64(br#"{"alg":"HS256","typ":"JWT"}"#),
+            b64(br#"{"iss":"https://issuer.example","sub":"u"}"#)
+        );
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        mac.update(input.as_bytes());
+        format!("{input}.{}", b64(&mac.finalize().into_bytes()))
+    };
+    let public = include_str!("../../engine/weak-secrets/public.txt")
+        .lines()
+        .nth(5000)
+        .unwrap_or_default()
+        .to_owned();
+    let own = "an-analyst-guessed-secret-not-on-any-list";
+    let tokens = temp_file(
+        "hs-tokens.txt",
+        &format!("{}\n{}\n", sign(&public), sign(own)),
+    );
+    let keys = temp_file("empty-jwks.json", r#"{"keys":[]}"#);
+    let list = temp_file("own-secrets.txt", &format!("{own}\r\n"));
+    let out = keyhole()
+        .args(["check", "--keys", &keys, &tokens, "--weak-secrets", &list])
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = json_of(&out);
+    for (i, list_name) in [
+        (0, "public list (wallarm/jwt-secrets)"),
+        (1, "supplied list"),
+    ] {
+        let t = &r["tokens"][i];
+        assert_eq!(t["verdict"], "violation", "{t}");
+        let f = t["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|f| f["code"] == "weak-hmac-secret")
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(f["evidence"]["list"], list_name, "{f}");
+    }
+}

@@ -113,7 +113,7 @@ fn parallel_report_equals_the_sequential_one_with_invalid_signatures() {
             .cloned()
             .unwrap_or_default();
         assert!(tokens.len() > 100, "{name}: only {} tokens", tokens.len());
-        // Tampered signatures are `invalid` since the verdict contract of issue 12.
+        // Tampered tokens are `invalid` (issue 12), not violations.
         for v in ["malformed", "invalid"] {
             assert!(
                 tokens.iter().any(|t| t["verdict"] == v),

@@ -184,7 +184,22 @@ impl<'c, 'a> KeyReading<'c, 'a> {
                 now,
                 weak_secrets: self.options.weak_secrets,
             },
-            notes: Vec::new(),
+            weak_secrets: if self.case.weak_secrets.is_empty() {
+                Vec::new()
+            } else {
+                self.options
+                    .weak_secrets
+                    .iter()
+                    .chain(&self.case.weak_secrets)
+                    .cloned()
+                    .collect()
+            },
+            notes: self
+                .case
+                .unknown_members_note()
+                .map(|n| Note::new(NoteCode::UnknownCaseMembers, n))
+                .into_iter()
+                .collect(),
             queue: VecDeque::new(),
             queued: 0,
             seen: HashSet::new(),
@@ -205,6 +220,9 @@ pub struct Analysis<'a> {
     /// (`[set_index][key_index]`): 10,000 tokens signed by ten keys need ten, not 10,000.
     provenance: Vec<Vec<OnceLock<judge::KeyProvenance>>>,
     judge_options: JudgeOptions<'a>,
+    /// The caller's weak secrets and the case's own `weak_secrets`, when the case has some
+    /// (else the caller's are used as they are, uncopied).
+    weak_secrets: Vec<String>,
     notes: Vec<Note>,
     /// Tokens not yet taken into a slice; `queued` counts every token ever queued.
     queue: VecDeque<TokenInput>,
@@ -258,8 +276,9 @@ impl SliceToken {
 }
 
 impl<'a> Analysis<'a> {
-    /// Starts reading the case's key documents (only `key_sets`, `hmac_secrets` and `now` are
-    /// read from `case`; its tokens are added with [`Analysis::add_case`]).
+    /// Starts reading the case's key documents (only `key_sets`, `hmac_secrets`, `now`,
+    /// `weak_secrets` and the unknown members' names are read from `case`; its tokens are
+    /// added with [`Analysis::add_case`]).
     pub fn read_keys<'c>(case: &'c CaseFile, options: &AnalyzeOptions<'a>) -> KeyReading<'c, 'a> {
         KeyReading {
             case,
@@ -401,6 +420,19 @@ impl<'a> Analysis<'a> {
         true
     }
 
+    /// The judgement's options: the analysis time and every weak secret to test HS tokens
+    /// against (the case's own with the caller's).
+    fn judge_options(&self) -> JudgeOptions<'_> {
+        JudgeOptions {
+            now: self.judge_options.now,
+            weak_secrets: if self.weak_secrets.is_empty() {
+                self.judge_options.weak_secrets
+            } else {
+                &self.weak_secrets
+            },
+        }
+    }
+
     /// `judge::key_provenance(key, set)`, computed once per key of this case's sets.
     fn key_provenance(&self, key: &KeyEntry, set: &KeySet) -> judge::KeyProvenance {
         let cell = (set.index == key.set_index)
@@ -456,7 +488,7 @@ impl Judge<'_, '_> {
                     &parsed,
                     &verification,
                     &a.sets,
-                    &a.judge_options,
+                    &a.judge_options(),
                     &|key, set| a.key_provenance(key, set),
                 );
                 TokenReport::from_parsed(index, *parsed, judgement, found_at)

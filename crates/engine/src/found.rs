@@ -222,6 +222,8 @@ pub enum NoteCode {
     NoTokenFound,
     /// The case's text could not be searched (too large).
     TextNotSearched,
+    /// The case file has top-level members Keyhole does not use (they are ignored).
+    UnknownCaseMembers,
     // Notes from parsing a token.
     /// A segment carried base64 padding (`=`), which JOSE forbids.
     PaddedSegment,

@@ -5,10 +5,12 @@
 //! The engine is pure: no I/O, no clock (`now` is always an argument), no web dependencies. It
 //! compiles natively and for `wasm32-unknown-unknown`, so the CLI, the web app and the tests all
 //! share one implementation.
+#![forbid(unsafe_code)]
 
 pub mod analyze;
 pub mod b64;
 pub mod case;
+pub mod catalogue;
 pub mod claims;
 pub mod decode;
 pub mod error;
@@ -23,6 +25,7 @@ pub mod policy;
 pub mod render;
 pub mod report;
 pub mod samples;
+mod small_sort;
 pub mod time;
 pub mod token;
 pub mod verify;

@@ -18,9 +18,14 @@ pub enum Cloud {
     China,
     /// The retired Microsoft Cloud Deutschland.
     Germany,
+    /// Microsoft's pre-production environment (PPE, `windows-ppe.net`): a test environment with
+    /// its own signing keys (`CN=accounts.accesscontrol.windows-ppe.net`, `cloud_instance_name`
+    /// `windows-ppe.net`), never a production cloud, so its keys vouch for no production token
+    /// and production keys for no PPE token.
+    Preproduction,
 }
 
-/// Which of Microsoft's issuer shapes a URL has.
+/// Which of Microsoft's issuer shapes an issuer has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IssuerForm {
@@ -28,16 +33,55 @@ pub enum IssuerForm {
     V1,
     /// `https://{host}/{tenant}/v2.0`.
     V2,
+    /// `{service principal id}@{tenant id}`: the Azure Access Control (ACS) form of v1
+    /// first-party service tokens such as SharePoint app-only tokens, with no URL at all.
+    Acs,
 }
 
-/// A Microsoft issuer taken apart: host, cloud (via the alias groups), tenant segment, form.
+/// Which Microsoft identity service an issuer belongs to. All of them are tenants of a Microsoft
+/// cloud; the family decides only which token conventions apply (B2C's `ver`, policy names).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssuerFamily {
+    /// Microsoft Entra ID (workforce tenants, consumer accounts, ACS service tokens).
+    #[default]
+    Entra,
+    /// Azure AD B2C (`{tenant}.b2clogin.com`, or `login.microsoftonline.com` with a `tfp` path
+    /// or a B2C policy claim).
+    B2c,
+    /// Microsoft Entra External ID for customers (`{tenant}.ciamlogin.com`).
+    ExternalId,
+}
+
+impl IssuerFamily {
+    /// Entra is the default family, left out of the report (serde's `skip_serializing_if`).
+    pub(crate) fn is_entra(&self) -> bool {
+        *self == IssuerFamily::Entra
+    }
+}
+
+/// A Microsoft issuer taken apart: host, cloud (via the alias groups), tenant, form and family.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MicrosoftIssuer {
+    /// The issuer host, lower case; empty for the ACS form, which has none.
     pub host: String,
     pub cloud: Cloud,
-    /// The tenant path segment as written (a GUID, or `{tenantid}` in key templates).
+    /// The tenant as written: a GUID, `{tenantid}` in key templates, or (B2C `tfp` issuers
+    /// only) a tenant name such as `contoso.onmicrosoft.com`.
     pub tenant: String,
     pub form: IssuerForm,
+    #[serde(default, skip_serializing_if = "IssuerFamily::is_entra")]
+    pub family: IssuerFamily,
+    /// The B2C policy (user flow) named by a `tfp` issuer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// The tenant label of a per-tenant host (`contoso` of `contoso.b2clogin.com`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_tenant: Option<String>,
+    /// The service principal of an ACS issuer (`00000001-0000-0000-c000-000000000000` for
+    /// SharePoint's ACS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal: Option<String>,
 }
 
 /// Where the claimed tenant was read from.
@@ -65,6 +109,19 @@ pub struct ClaimedBoundary {
     pub consumer: Option<bool>,
     /// The `ver` claim ("1.0" / "2.0").
     pub ver: Option<String>,
+    /// The identity service: from the issuer, or B2C when a `tfp`/`acr` claim names a B2C
+    /// policy (older B2C tokens use the plain `login.microsoftonline.com/{tid}/v2.0/` issuer).
+    #[serde(default, skip_serializing_if = "IssuerFamily::is_entra")]
+    pub family: IssuerFamily,
+    /// The B2C policy (user flow `B2C_1_…` or custom policy `B2C_1A_…`) from the `tfp` issuer,
+    /// else the `tfp` or `acr` claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// The tenant's name where the token gives one (B2C: `contoso` of `contoso.b2clogin.com`,
+    /// or a `tfp` path's `contoso.onmicrosoft.com`), lower case without `.onmicrosoft.com`:
+    /// B2C key URLs often name the tenant this way rather than by id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
     /// One line for people: "organisational tenant … in the public cloud" or "issuer …".
     pub description: String,
 }
@@ -77,8 +134,16 @@ pub enum KeyScope {
     AnyOrganization,
     /// Microsoft consumer accounts (tenant 9188040d-6c67-4c5b-b112-36a304b66dad).
     Consumer,
-    /// One organisational tenant only.
+    /// One organisational tenant only: its id, or (Azure AD B2C key URLs that name the tenant
+    /// by name) its name label such as `contoso`.
     Tenant { tenant: String },
+    /// One application of one tenant: keys an application signs its own tokens with (claims
+    /// mapping with a custom signing key), published at `…/discovery/v2.0/keys?appid={app}`.
+    /// `tenant` is None when the URL names no tenant (`/common/…?appid=`).
+    Application {
+        tenant: Option<String>,
+        application: String,
+    },
     /// Exactly one (non-Microsoft) issuer, compared as a string (OpenID Connect Discovery §4.3).
     Issuer { issuer: String },
     /// No evidence: the boundary cannot be judged.

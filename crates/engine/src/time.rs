@@ -15,7 +15,11 @@ pub fn format_utc(unix: i64) -> String {
     )
 }
 
-/// Parses `YYYY-MM-DDTHH:MM[:SS][Z]` (UTC) into Unix seconds; None if it is not that shape.
+/// Parses `YYYY-MM-DDTHH:MM[:SS][Z]` (UTC) into Unix seconds; None if it is not that shape or
+/// names a day that does not exist (2023-02-31, 2023-02-29, 2100-02-29): the text is typed by
+/// people, and silently rolling an impossible date into the next month would move the analysis
+/// time they meant. Years are limited to four digits, which also keeps the arithmetic far from
+/// overflow.
 pub fn parse_utc(text: &str) -> Option<i64> {
     let t = text.trim().trim_end_matches('Z');
     let (date, clock) = t
@@ -26,7 +30,8 @@ pub fn parse_utc(text: &str) -> Option<i64> {
     let y: i64 = d.next()?.parse().ok()?;
     let m: u32 = d.next()?.parse().ok()?;
     let day: u32 = d.next()?.parse().ok()?;
-    if d.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&day) {
+    if d.next().is_some() || !(0..=9999).contains(&y) || !(1..=days_in_month(y, m)?).contains(&day)
+    {
         return None;
     }
     let mut c = clock.split(':');
@@ -62,6 +67,19 @@ pub fn relative(t: i64, now: i64) -> String {
         format!("{n} {unit}{plural} before the analysis time")
     } else {
         format!("{n} {unit}{plural} after the analysis time")
+    }
+}
+
+/// The number of days in month `m` (1–12) of year `y` in the proleptic Gregorian calendar;
+/// None for a month that does not exist.
+fn days_in_month(y: i64, m: u32) -> Option<u32> {
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => Some(31),
+        4 | 6 | 9 | 11 => Some(30),
+        2 if leap => Some(29),
+        2 => Some(28),
+        _ => None,
     }
 }
 
@@ -123,6 +141,55 @@ mod tests {
         ] {
             assert_eq!(parse_utc(s), None, "{s}");
         }
+    }
+
+    #[test]
+    fn parse_rejects_days_that_do_not_exist() {
+        for s in [
+            "2023-02-31",
+            "2023-02-29",
+            "2100-02-29",
+            "1900-02-29T12:00",
+            "2023-04-31",
+            "2023-06-31T00:00:00Z",
+            "2023-09-31",
+            "2023-11-31",
+            "2023-01-32",
+            "2023-00-10",
+            "2023-01-00",
+            "10000-01-01",
+            "99999999999999999-01-01",
+        ] {
+            assert_eq!(parse_utc(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn parse_accepts_the_last_day_of_every_month() {
+        // Leap years: divisible by 4, except centuries not divisible by 400.
+        for (s, year, month, last) in [
+            ("2024-02-29", 2024, 2, 29),
+            ("2000-02-29", 2000, 2, 29),
+            ("2023-02-28", 2023, 2, 28),
+            ("2100-02-28", 2100, 2, 28),
+            ("2023-01-31", 2023, 1, 31),
+            ("2023-04-30", 2023, 4, 30),
+            ("2023-12-31T23:59:59Z", 2023, 12, 31),
+            ("0000-02-29", 0, 2, 29),
+            ("9999-12-31", 9999, 12, 31),
+        ] {
+            let t = parse_utc(s).unwrap_or_else(|| unreachable!("{s} was refused"));
+            assert_eq!(
+                civil_from_days(t.div_euclid(86_400)),
+                (year, month, last),
+                "{s}"
+            );
+            // The next day is in the next month (or year).
+            let (_, next_month, next_day) = civil_from_days(t.div_euclid(86_400) + 1);
+            assert_eq!(next_day, 1, "{s}");
+            assert_eq!(next_month, month % 12 + 1, "{s}");
+        }
+        assert_eq!(parse_utc("2024-02-29"), Some(1_709_164_800));
     }
 
     #[test]

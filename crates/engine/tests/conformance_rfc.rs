@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{blocks_of, load, unwrap_json, vectors};
+use common::{blocks_of, fixture_json, unwrap_json};
 use keyhole_engine::b64;
 use keyhole_engine::keys::{parse_key_set, KeyEntry};
 use keyhole_engine::token::SignatureBlock;
@@ -56,14 +56,22 @@ fn assert_verifies_and_tamper_fails(name: &str, block: &SignatureBlock, keys: &[
     );
 }
 
+/// A vector file under ../shared/fixtures/vectors; `None` (a visible skip) when absent.
+fn vector(rel: &str) -> Option<Value> {
+    fixture_json(&format!("fixtures/vectors/{rel}"))
+}
+
 fn rfc7515_example(id: &str) -> Option<Value> {
-    let dir = vectors()?;
-    let doc = load(&dir, "rfc/rfc7515_appendix_a.json");
-    doc.get("examples")?
-        .as_array()?
-        .iter()
-        .find(|e| e.get("id").and_then(Value::as_str) == Some(id))
-        .cloned()
+    let doc = vector("rfc/rfc7515_appendix_a.json")?;
+    let example = doc
+        .get("examples")
+        .and_then(Value::as_array)
+        .and_then(|a| {
+            a.iter()
+                .find(|e| e.get("id").and_then(Value::as_str) == Some(id))
+        })
+        .cloned();
+    Some(example.unwrap_or_else(|| unreachable!("no example {id} in rfc7515_appendix_a.json")))
 }
 
 fn rfc7515_compact(id: &str) {
@@ -127,8 +135,9 @@ fn rfc7515_a5_unsecured_is_reported_unsecured() {
 
 #[test]
 fn rfc7515_4_1_11_crit_example_with_alg_none_is_unsecured() {
-    let Some(dir) = vectors() else { return };
-    let doc = load(&dir, "rfc/rfc7515_appendix_a.json");
+    let Some(doc) = vector("rfc/rfc7515_appendix_a.json") else {
+        return;
+    };
     let ex = doc
         .get("examples")
         .and_then(Value::as_array)
@@ -192,8 +201,7 @@ fn rfc7515_a7_flattened_json_verifies() {
 /// Verifies every output serialization (compact, general JSON, flattened JSON) of a cookbook
 /// example with the example's own key(s).
 fn cookbook(rel: &str) {
-    let Some(dir) = vectors() else { return };
-    let ex = load(&dir, rel);
+    let Some(ex) = vector(rel) else { return };
     let keys = keys_of(ex.pointer("/input/key").unwrap_or(&Value::Null));
     let payload = ex
         .pointer("/input/payload")
@@ -281,8 +289,9 @@ fn rfc7797_4_2_b64_false_json_verifies() {
 
 #[test]
 fn rfc8037_a4_ed25519_verifies_and_a3_thumbprint_matches() {
-    let Some(dir) = vectors() else { return };
-    let ex = load(&dir, "rfc/rfc8037_ed25519.json");
+    let Some(ex) = vector("rfc/rfc8037_ed25519.json") else {
+        return;
+    };
     let keys = keys_of(ex.get("jwk_public").unwrap_or(&Value::Null));
     assert_eq!(
         keys.first().and_then(|k| k.thumbprint.as_deref()),
@@ -295,8 +304,9 @@ fn rfc8037_a4_ed25519_verifies_and_a3_thumbprint_matches() {
 
 #[test]
 fn rfc7638_3_1_thumbprints_of_rfc7517_a1_keys() {
-    let Some(dir) = vectors() else { return };
-    let ex = load(&dir, "rfc/rfc7517_jwks_and_rfc7638_thumbprints.json");
+    let Some(ex) = vector("rfc/rfc7517_jwks_and_rfc7638_thumbprints.json") else {
+        return;
+    };
     let set = parse_key_set(0, None, None, ex.get("jwks").unwrap_or(&Value::Null));
     assert!(set.problems.is_empty(), "{:?}", set.problems);
     let expected: Vec<&str> = ex

@@ -14,7 +14,7 @@
 
 mod common;
 
-use common::{blocks_of, unwrap_json, vectors};
+use common::{blocks_of, fixture_json, unwrap_json};
 use keyhole_engine::keys::{parse_key_set, KeyEntry};
 use keyhole_engine::token::parse_compact;
 use keyhole_engine::verify::{key_problems, verify_signature, Alg, KeyPolicyProblem, Verification};
@@ -79,11 +79,13 @@ struct Case {
     keys: Vec<KeyEntry>,
 }
 
+/// A Wycheproof file under ../shared/fixtures/vectors; `None` (a visible skip) when absent.
+fn wycheproof(file: &str) -> Option<Value> {
+    fixture_json(&format!("fixtures/vectors/wycheproof/{file}"))
+}
+
 fn cases(file: &str) -> Option<Vec<Case>> {
-    let dir = vectors()?;
-    let text = std::fs::read_to_string(dir.join("wycheproof").join(file))
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| unreachable!("{e}"));
+    let doc = wycheproof(file)?;
     let mut out = Vec::new();
     for group in doc
         .get("testGroups")
@@ -151,7 +153,8 @@ fn run_file(file: &str, exceptions: &[(u64, &str, &str)], expected_count: usize)
 }
 
 fn case(file: &str, tc_id: u64) -> Option<Case> {
-    cases(file)?.into_iter().find(|c| c.tc_id == tc_id)
+    let found = cases(file)?.into_iter().find(|c| c.tc_id == tc_id);
+    Some(found.unwrap_or_else(|| unreachable!("{file} has no tcId {tc_id}")))
 }
 
 fn outcomes(c: &Case) -> Vec<Verification> {
@@ -278,7 +281,9 @@ fn wycheproof_jws_tc372_tc373_strict_base64url_refuses_inserted_character() {
 /// Exception: a mixed secret/public key set still verifies the HMAC token, with a warning.
 #[test]
 fn wycheproof_jwk_tc1_mixed_key_set_verifies_with_warning() {
-    let Some(dir) = vectors() else { return };
+    let Some(doc) = wycheproof("json_web_key_test.json") else {
+        return;
+    };
     let Some(c) = case("json_web_key_test.json", 1) else {
         return;
     };
@@ -286,10 +291,6 @@ fn wycheproof_jwk_tc1_mixed_key_set_verifies_with_warning() {
         outcomes(&c).as_slice(),
         [Verification::Verified { .. }]
     ));
-    let doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("wycheproof/json_web_key_test.json")).unwrap_or_default(),
-    )
-    .unwrap_or_default();
     let set = parse_key_set(
         0,
         None,
@@ -309,17 +310,15 @@ fn wycheproof_jwk_tc1_mixed_key_set_verifies_with_warning() {
 /// verifies.
 #[test]
 fn wycheproof_jwk_tc4_duplicate_kid_second_key_refused_first_verifies() {
-    let Some(dir) = vectors() else { return };
+    let Some(doc) = wycheproof("json_web_key_test.json") else {
+        return;
+    };
     let Some(c) = case("json_web_key_test.json", 4) else {
         return;
     };
     assert!(
         matches!(outcomes(&c).as_slice(), [Verification::Verified { key_id, .. }] if key_id == "0/0")
     );
-    let doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("wycheproof/json_web_key_test.json")).unwrap_or_default(),
-    )
-    .unwrap_or_default();
     let set = parse_key_set(
         0,
         None,

@@ -10,7 +10,7 @@ mod judge_support;
 
 use std::path::Path;
 
-use common::shared;
+use common::fixture;
 use hmac::{Hmac, Mac};
 use judge_support::*;
 use keyhole_engine::b64;
@@ -68,10 +68,12 @@ fn provenances(set: &KeySet) -> Vec<keyhole_engine::judge::KeyProvenance> {
 
 #[test]
 fn storm_0558_consumers_set_2016_and_a_2023_token_naming_its_kid() {
-    let Some(dir) = shared() else { return };
+    let Some(dir) = fixture("fixtures") else {
+        return;
+    };
     let set = jwks(
         &dir,
-        "fixtures/real/msa-consumers-v2-jwks.2016-storm0558-key.json",
+        "real/msa-consumers-v2-jwks.2016-storm0558-key.json",
         0,
         "https://login.microsoftonline.com/consumers/discovery/v2.0/keys",
     );
@@ -112,13 +114,12 @@ fn storm_0558_consumers_set_2016_and_a_2023_token_naming_its_kid() {
     assert_eq!(key.provenance.scope, KeyScope::Consumer);
     assert_eq!(key.provenance.cloud, Some(Cloud::Public));
     // Had the forged signature verified, the boundary rule would name the pattern, and the key
-    // findings would be made: it is the known compromised key, its certificate had expired.
+    // findings would be made: it is the known compromised key.
     s.verification = verified("0/0");
     let codes = s.codes();
     for code in [
         "consumer-key-for-organization-tenant",
         "known-compromised-key",
-        "signing-cert-expired-at-issue",
     ] {
         assert!(
             codes.iter().any(|c| c == code),
@@ -133,14 +134,16 @@ fn storm_0558_consumers_set_2016_and_a_2023_token_naming_its_kid() {
 
 #[test]
 fn msdocs_v2_sample_token_names_the_storm_key_before_the_abuse_window() {
-    let Some(dir) = shared() else { return };
+    let Some(dir) = fixture("fixtures") else {
+        return;
+    };
     let token = parse(&unpadded(&read(
         &dir,
-        "fixtures/real/msdocs-sample-idtoken-v2-msa-kid-1LTMz.jwt",
+        "real/msdocs-sample-idtoken-v2-msa-kid-1LTMz.jwt",
     )));
     let set = jwks(
         &dir,
-        "fixtures/real/msa-consumers-v2-jwks.2016-storm0558-key.json",
+        "real/msa-consumers-v2-jwks.2016-storm0558-key.json",
         0,
         "https://login.microsoftonline.com/consumers/discovery/v2.0/keys",
     );
@@ -174,10 +177,12 @@ fn msdocs_v2_sample_token_names_the_storm_key_before_the_abuse_window() {
 
 #[test]
 fn msdocs_v1_sample_token_with_no_trusted_key_is_unverified() {
-    let Some(dir) = shared() else { return };
+    let Some(dir) = fixture("fixtures") else {
+        return;
+    };
     let token = parse(&unpadded(&read(
         &dir,
-        "fixtures/real/msdocs-sample-idtoken-v1-aad.jwt",
+        "real/msdocs-sample-idtoken-v1-aad.jwt",
     )));
     let j = judge::judge_token(
         &token,
@@ -197,10 +202,12 @@ fn msdocs_v1_sample_token_with_no_trusted_key_is_unverified() {
 
 #[test]
 fn global_common_v2_2025_separates_consumer_us_and_commercial_keys() {
-    let Some(dir) = shared() else { return };
+    let Some(dir) = fixture("fixtures") else {
+        return;
+    };
     let set = jwks(
         &dir,
-        "fixtures/real/entra-global-common-v2-jwks.2025-with-cloud_instance_name.json",
+        "real/entra-global-common-v2-jwks.2025-with-cloud_instance_name.json",
         0,
         "https://login.microsoftonline.com/common/discovery/v2.0/keys",
     );
@@ -221,10 +228,12 @@ fn global_common_v2_2025_separates_consumer_us_and_commercial_keys() {
 
 #[test]
 fn a_us_key_from_the_global_set_signing_a_commercial_token_is_cross_cloud() {
-    let Some(dir) = shared() else { return };
+    let Some(dir) = fixture("fixtures") else {
+        return;
+    };
     let set = jwks(
         &dir,
-        "fixtures/real/entra-global-common-v2-jwks.2025-with-cloud_instance_name.json",
+        "real/entra-global-common-v2-jwks.2025-with-cloud_instance_name.json",
         0,
         "https://login.microsoftonline.com/common/discovery/v2.0/keys",
     );
@@ -246,10 +255,12 @@ fn a_us_key_from_the_global_set_signing_a_commercial_token_is_cross_cloud() {
 
 #[test]
 fn v1_sets_without_issuer_are_organisational_by_source_path() {
-    let Some(dir) = shared() else { return };
+    let Some(dir) = fixture("fixtures") else {
+        return;
+    };
     let global = jwks(
         &dir,
-        "fixtures/real/entra-global-common-v1-jwks.2026-07.json",
+        "real/entra-global-common-v1-jwks.2026-07.json",
         0,
         "https://login.microsoftonline.com/common/discovery/keys",
     );
@@ -263,7 +274,7 @@ fn v1_sets_without_issuer_are_organisational_by_source_path() {
     );
     let china = jwks(
         &dir,
-        "fixtures/real/entra-china-common-v1-jwks.2026-07.json",
+        "real/entra-china-common-v1-jwks.2026-07.json",
         1,
         "https://login.partner.microsoftonline.cn/common/discovery/keys",
     );
@@ -276,14 +287,13 @@ fn v1_sets_without_issuer_are_organisational_by_source_path() {
 
 #[test]
 fn weak_hmac_secret_with_the_wallarm_list() {
-    let Some(dir) = shared() else { return };
-    let list: Vec<String> = read(
-        &dir,
-        "fixtures/vectors/weak-secrets/wallarm_jwt.secrets.list",
-    )
-    .lines()
-    .map(str::to_owned)
-    .collect();
+    let Some(dir) = fixture("fixtures") else {
+        return;
+    };
+    let list: Vec<String> = read(&dir, "vectors/weak-secrets/wallarm_jwt.secrets.list")
+        .lines()
+        .map(str::to_owned)
+        .collect();
     assert!(list.len() > 100_000);
     let secret = list
         .iter()
@@ -305,10 +315,14 @@ fn weak_hmac_secret_with_the_wallarm_list() {
         detail: "none".into(),
     };
     let without = judge::judge_token(&token, &v, &[], &JudgeOptions::at(NOW));
-    assert!(!without
-        .findings
-        .iter()
-        .any(|f| f.code == "weak-hmac-secret"));
+    // Built with the public list (the CLI's build), the engine knows the secret by itself.
+    assert_eq!(
+        without
+            .findings
+            .iter()
+            .any(|f| f.code == "weak-hmac-secret"),
+        cfg!(feature = "public-weak-secrets")
+    );
     let with = judge::judge_token(
         &token,
         &v,
@@ -325,4 +339,35 @@ fn weak_hmac_secret_with_the_wallarm_list() {
         .unwrap_or_else(|| unreachable!());
     assert_eq!(f.evidence.get("secret"), Some(&Value::String(secret)));
     assert_eq!(with.verdict, Verdict::Violation);
+}
+
+/// The committed public weak-secret list is exactly what tools/weak-secrets/generate.py makes
+/// from the shared copy of wallarm/jwt-secrets (CRLF to LF, empty lines and duplicates dropped).
+#[test]
+fn committed_public_weak_secret_list_is_the_generators_output() {
+    let Some(path) = fixture("fixtures/vectors/weak-secrets/wallarm_jwt.secrets.list") else {
+        return;
+    };
+    let raw = std::fs::read(path).unwrap_or_else(|e| unreachable!("{e}"));
+    let text = String::from_utf8_lossy(&raw)
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
+    let mut seen = std::collections::HashSet::new();
+    let mut want = String::new();
+    for line in text.split('\n') {
+        if !line.is_empty() && seen.insert(line) {
+            want.push_str(line);
+            want.push('\n');
+        }
+    }
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/weak-secrets/public.txt"
+    ))
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    assert!(
+        committed == want,
+        "weak-secrets/public.txt is stale: run tools/weak-secrets/generate.py"
+    );
+    assert!(committed.lines().count() > 100_000);
 }

@@ -261,15 +261,16 @@ const TABLE: &[(&str, Codes, Codes)] = &[
     (
         "known-compromised-key",
         || {
+            // The key that verified the token is the Storm-0558 key (by its kid).
             with(|s| {
                 s.header_param("kid", json!("1LTMzakihiRla_8z2BEJVXeWMqo"));
-                s.verification = Verification::NoMatchingKey {
-                    detail: "not supplied".into(),
-                };
+                s.key().kid = Some("1LTMzakihiRla_8z2BEJVXeWMqo".into());
             })
         },
         || {
+            // Only named by a token it did not sign: names-compromised-key, not this.
             with(|s| {
+                s.header_param("kid", json!("1LTMzakihiRla_8z2BEJVXeWMqo"));
                 s.verification = Verification::NoMatchingKey {
                     detail: "not supplied".into(),
                 };
@@ -717,7 +718,124 @@ const TABLE: &[(&str, Codes, Codes)] = &[
             })
         },
     ),
+    // Microsoft identity families (issue 13; end-to-end cases in microsoft_families.rs).
+    (
+        "key-application-mismatch",
+        || application_key_codes(json!("66666666-7777-4888-8999-000000000000")),
+        || application_key_codes(json!(APP)),
+    ),
+    (
+        "key-application-unverifiable",
+        || application_key_codes(json!("https://contoso.example/api")),
+        || application_key_codes(json!(format!("api://{APP}"))),
+    ),
+    (
+        "weak-key-evidence",
+        || bare_key_from("https://login.microsoftonline.us/organizations/discovery/v2.0/keys"),
+        || bare_key_from("https://login.microsoftonline.com/organizations/discovery/v2.0/keys"),
+    ),
+    (
+        "non-conformant-key-encoding",
+        || key_set_warning_codes("ab+/"),
+        || key_set_warning_codes("ab-_"),
+    ),
+    // Catalogue of published signing keys (issue 14): pure checks in keyhole_engine::catalogue,
+    // which the analysis is to call; the rows put them to the same fire/quiet test.
+    (
+        "key-not-published-at-issue",
+        || catalogue_window_codes(NOW + 20 * DAY),
+        || catalogue_window_codes(NOW + 12 * DAY),
+    ),
+    (
+        "catalogue-key-mismatch",
+        || catalogue_mismatch_codes(CATALOGUE_OTHER_N),
+        || catalogue_mismatch_codes(CATALOGUE_N),
+    ),
 ];
+
+const DAY: i64 = 86_400;
+/// RFC 7517 Appendix A.1's RSA modulus, and RFC 7515 Appendix A.2's.
+const CATALOGUE_N: &str = "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";
+const CATALOGUE_OTHER_N: &str = "ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZlxvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h9iaGNj8q2ethFkMLs91kzk2PAcDTW9gb54h4FRWyuXpoQ";
+const CATALOGUE_KID: &str = "catalogued-kid-0123456789";
+const CATALOGUE_SET: &str = "https://idp.example/keys";
+
+/// A catalogue with one key, last seen at NOW + 10 days and gone at NOW + 15 days.
+fn one_key_catalogue() -> keyhole_engine::catalogue::Catalogue {
+    let at = |t: i64| keyhole_engine::time::format_utc(t);
+    let doc = json!({"format": 1, "latest_snapshot": at(NOW + 30 * DAY),
+        "endpoints": [{"url": CATALOGUE_SET, "issuer": "https://idp.example", "cloud": null,
+            "archives": [{"id": "a", "source": "test", "url": null, "repository": null,
+                "path": null, "commit": null, "first": at(NOW - 30 * DAY),
+                "last": at(NOW + 30 * DAY), "count": 20}]}],
+        "keys": [{"kid": CATALOGUE_KID, "cloud": null, "cloud_from": null, "certificate": null,
+            "jwk": {"kty": "RSA", "kid": CATALOGUE_KID, "n": CATALOGUE_N, "e": "AQAB"},
+            "publications": [{"endpoint": CATALOGUE_SET, "archive": "a",
+                "first_seen": at(NOW - 30 * DAY), "last_seen": at(NOW + 10 * DAY), "snapshots": 9,
+                "absent_before": null, "absent_after": at(NOW + 15 * DAY)}]}]});
+    keyhole_engine::catalogue::Catalogue::from_json(&doc.to_string())
+        .unwrap_or_else(|e| unreachable!("{e}"))
+}
+
+fn catalogue_window_codes(iat: i64) -> Vec<String> {
+    let c = one_key_catalogue();
+    keyhole_engine::catalogue::check_publication_window(&c.keys[0], Some(CATALOGUE_SET), iat)
+        .into_iter()
+        .map(|f| f.code)
+        .collect()
+}
+
+fn catalogue_mismatch_codes(n: &str) -> Vec<String> {
+    let c = one_key_catalogue();
+    let set = keyhole_engine::keys::parse_key_set(
+        0,
+        None,
+        None,
+        &json!({"keys": [{"kty": "RSA", "kid": CATALOGUE_KID, "n": n, "e": "AQAB"}]}),
+    );
+    set.keys
+        .iter()
+        .filter_map(|k| keyhole_engine::catalogue::check_supplied_key(&c, k, None))
+        .map(|f| f.code)
+        .collect()
+}
+
+const APP: &str = "11111111-2222-4333-8444-555555555555";
+
+/// A tenant key of `ORG_TENANT` from application APP's own key set, verifying a token for `aud`.
+fn application_key_codes(aud: serde_json::Value) -> Vec<String> {
+    with(|s| {
+        s.set().source = Some(format!(
+            "https://login.microsoftonline.com/{ORG_TENANT}/discovery/v2.0/keys?appid={APP}"
+        ));
+        s.key().issuer = Some(format!(
+            "https://login.microsoftonline.com/{ORG_TENANT}/v2.0"
+        ));
+        s.claim("aud", aud);
+    })
+}
+
+/// A key with no metadata of its own, from the set at `source`, verifying a public-cloud token.
+fn bare_key_from(source: &str) -> Vec<String> {
+    let source = source.to_owned();
+    with(move |s| s.sets = vec![key_set(0, Some(&source), None, vec![bare_key("0/0", "k1")])])
+}
+
+/// The code prefixes of the warnings of a key set whose one key's member starts as given (a
+/// secret's `k`: any bytes are a valid secret, so only the encoding is at stake).
+fn key_set_warning_codes(prefix: &str) -> Vec<String> {
+    let k = format!("{prefix}c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0");
+    let set = keyhole_engine::keys::parse_key_set(
+        0,
+        None,
+        None,
+        &json!({"keys": [{"kty": "oct", "k": k}]}),
+    );
+    set.warnings
+        .iter()
+        .filter_map(|w| w.split_once(": ").map(|(c, _)| c.to_owned()))
+        .collect()
+}
 
 #[test]
 fn table_covers_exactly_the_registry() {

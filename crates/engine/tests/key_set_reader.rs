@@ -35,10 +35,10 @@ fn golden_documents() -> Vec<Value> {
 }
 
 fn real_documents() -> Vec<Value> {
-    let Some(dir) = common::shared().and_then(|r| std::fs::read_dir(r.join("fixtures/real")).ok())
-    else {
+    let Some(dir) = common::fixture("fixtures/real") else {
         return Vec::new();
     };
+    let dir = std::fs::read_dir(&dir).unwrap_or_else(|e| unreachable!("{}: {e}", dir.display()));
     let mut names: Vec<PathBuf> = dir
         .filter_map(Result::ok)
         .map(|e| e.path())

@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use keyhole_engine::b64;
 use keyhole_engine::keys::{parse_key_set, DocumentKind, KeyEntry, KeyMaterial, KeyOrigin};
 use keyhole_engine::token::HeaderParams;
@@ -16,15 +14,7 @@ use serde_json::{json, Value};
 use x509_cert::der::pem::{encode_string, LineEnding};
 
 fn storm_jwk() -> Option<Value> {
-    let root = std::env::var("KEYHOLE_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared")));
-    let path = root.join("fixtures/real/msa-consumers-v2-jwks.2016-storm0558-key.json");
-    let Ok(text) = std::fs::read_to_string(path) else {
-        println!("skipped: ../shared not found");
-        return None;
-    };
-    let doc: Value = serde_json::from_str(&text).unwrap_or_default();
+    let doc = common::fixture_json("fixtures/real/msa-consumers-v2-jwks.2016-storm0558-key.json")?;
     doc.pointer("/keys/0").cloned()
 }
 

@@ -1,9 +1,12 @@
 //! The web app's fallback verifier: `jsonwebtoken` (pure Rust, the engine's reference) compiled
 //! into its own wasm module. The app's main module carries no pure-Rust crypto — WebCrypto
-//! answers in secure contexts — and loads this module (≈150 KB gzip) only when a check is left
-//! that WebCrypto did not confirm: an invalid signature, an algorithm or key WebCrypto refuses,
-//! or a page without WebCrypto (plain http). `scripts/inline-wasm.mjs` builds and inlines it as
-//! `keyhole-rust-verifier.js`; `www/boot.js` and `www/worker.js` load it on first use.
+//! answers in secure contexts — and loads this module (its size: BENCHMARKS.md) only when a check
+//! is left that WebCrypto did not confirm: an invalid signature, an algorithm or key WebCrypto
+//! refuses, or a page without WebCrypto (plain http). `scripts/inline-wasm.mjs` builds and
+//! inlines it as `keyhole-rust-verifier.js`; the page loads it on first use, once
+//! (`keyholeRustVerifier` in `www/boot.js`, called from `src/adapters/rust_verifier.rs`); the
+//! extraction worker never does.
+#![forbid(unsafe_code)]
 
 use keyhole_engine::verify::{remote, JsonWebTokenVerifier};
 use wasm_bindgen::prelude::*;

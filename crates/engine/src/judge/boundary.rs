@@ -1,11 +1,14 @@
 //! The boundary a token claims: for Microsoft issuers the cloud (from the `iss` host through the
-//! alias groups), the tenant (`tid`, else the `iss` path) and whether it is the consumer tenant;
-//! for any other issuer, the issuer string itself. Everything here is read from untrusted claims:
+//! alias groups), the tenant (`tid`, else the `iss` path or the ACS `@tenant`), whether it is the
+//! consumer tenant, and the identity service (Entra, B2C with its policy, External ID); for any
+//! other issuer, the issuer string itself. Everything here is read from untrusted claims:
 //! it is what the token *says*, to be compared with what the signing key may sign for.
 
 use serde_json::{Map, Value};
 
-use super::tenants::{is_consumer_tenant, parse_microsoft_issuer};
+use super::tenants::{
+    is_b2c_policy, is_consumer_tenant, is_guid, parse_microsoft_issuer, IssuerFamily,
+};
 pub use crate::model::{ClaimedBoundary, TenantSource};
 
 impl ClaimedBoundary {
@@ -16,6 +19,14 @@ impl ClaimedBoundary {
             Some(_) => None,
         })
     }
+}
+
+/// A tenant name as B2C writes it (`Contoso.onmicrosoft.com`, `contoso`), normalised to the
+/// bare label (`contoso`); None for a GUID or an empty name.
+pub fn tenant_name_label(name: &str) -> Option<String> {
+    let lower = name.trim().to_ascii_lowercase();
+    let label = lower.strip_suffix(".onmicrosoft.com").unwrap_or(&lower);
+    (!label.is_empty() && !is_guid(label)).then(|| label.to_owned())
 }
 
 /// Reads a string claim.
@@ -43,11 +54,34 @@ pub fn claimed_boundary(claims: Option<&Map<String, Value>>) -> ClaimedBoundary 
         (Some(_), Some(t)) if !t.trim().is_empty() => {
             (Some(t.trim().to_ascii_lowercase()), Some(TenantSource::Tid))
         }
-        (Some(m), _) if !m.is_template() => {
+        (Some(m), _) if m.has_tenant_id() => {
             (Some(m.tenant.to_ascii_lowercase()), Some(TenantSource::Iss))
         }
         _ => (None, None),
     };
+    let claimed_policy = ["tfp", "acr"]
+        .into_iter()
+        .filter_map(|c| str_claim(claims, c))
+        .find(|p| is_b2c_policy(p));
+    let policy = microsoft
+        .as_ref()
+        .and_then(|m| m.policy.clone())
+        .or_else(|| claimed_policy.map(str::to_owned));
+    let family = match &microsoft {
+        Some(m) if m.family == IssuerFamily::Entra && policy.is_some() => IssuerFamily::B2c,
+        Some(m) => m.family,
+        None => IssuerFamily::Entra,
+    };
+    let tenant_name = microsoft.as_ref().and_then(|m| {
+        let from_path = (!m.has_tenant_id() && !m.is_template())
+            .then(|| tenant_name_label(&m.tenant))
+            .flatten();
+        from_path.or_else(|| {
+            (m.family == IssuerFamily::B2c)
+                .then(|| m.host_tenant.as_deref().and_then(tenant_name_label))
+                .flatten()
+        })
+    });
     let cloud = microsoft.as_ref().map(|m| m.cloud);
     let consumer = match (&microsoft, &tenant) {
         (Some(_), Some(t)) => Some(is_consumer_tenant(t)),
@@ -60,7 +94,16 @@ pub fn claimed_boundary(claims: Option<&Map<String, Value>>) -> ClaimedBoundary 
                 c.label()
             )
         }
+        (Some(_), Some(t), _, Some(c)) if family != IssuerFamily::Entra => {
+            format!("{} tenant {t} in the {}", family.label(), c.label())
+        }
         (Some(_), Some(t), _, Some(c)) => format!("organisational tenant {t} in the {}", c.label()),
+        (Some(_), None, _, Some(c)) if tenant_name.is_some() => format!(
+            "{} tenant \"{}\" (named, not identified) in the {}",
+            family.label(),
+            tenant_name.as_deref().unwrap_or_default(),
+            c.label()
+        ),
         (Some(_), _, _, Some(c)) => format!("an unnamed tenant in the {}", c.label()),
         _ => match &iss {
             Some(i) => format!("issuer {i}"),
@@ -76,6 +119,9 @@ pub fn claimed_boundary(claims: Option<&Map<String, Value>>) -> ClaimedBoundary 
         tenant_from,
         consumer,
         ver,
+        family,
+        policy,
+        tenant_name,
         description,
     }
 }

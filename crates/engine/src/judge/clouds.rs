@@ -15,6 +15,9 @@ impl Cloud {
             Cloud::UsGovernment => "US Government cloud",
             Cloud::China => "China cloud (21Vianet)",
             Cloud::Germany => "legacy Germany cloud",
+            Cloud::Preproduction => {
+                "Microsoft pre-production environment (PPE, not a production cloud)"
+            }
         }
     }
 
@@ -34,26 +37,44 @@ impl Cloud {
                 "sts.chinacloudapi.cn",
             ],
             Cloud::Germany => &["login.microsoftonline.de"],
+            Cloud::Preproduction => &["login.windows-ppe.net", "sts.windows-ppe.net"],
+        }
+    }
+
+    /// Parent domains whose every subdomain is a per-tenant issuer host of this cloud: Azure AD
+    /// B2C (`{tenant}.b2clogin.com`) and Entra External ID (`{tenant}.ciamlogin.com`).
+    pub fn tenant_issuer_domains(self) -> &'static [&'static str] {
+        match self {
+            Cloud::Public => &["b2clogin.com", "ciamlogin.com"],
+            _ => &[],
         }
     }
 
     /// Domains whose names (and subdomains) belong to this cloud, for key evidence.
     fn domains(self) -> &'static [&'static str] {
         match self {
-            Cloud::Public => &["microsoftonline.com", "windows.net", "microsoft.com"],
+            Cloud::Public => &[
+                "microsoftonline.com",
+                "windows.net",
+                "microsoft.com",
+                "b2clogin.com",
+                "ciamlogin.com",
+            ],
             Cloud::UsGovernment => &["microsoftonline.us", "usgovcloudapi.net"],
             Cloud::China => &["microsoftonline.cn", "chinacloudapi.cn"],
             Cloud::Germany => &["microsoftonline.de", "cloudapi.de"],
+            Cloud::Preproduction => &["windows-ppe.net"],
         }
     }
 }
 
 /// Every cloud, in a fixed order.
-pub const ALL_CLOUDS: [Cloud; 4] = [
+pub const ALL_CLOUDS: [Cloud; 5] = [
     Cloud::Public,
     Cloud::UsGovernment,
     Cloud::China,
     Cloud::Germany,
+    Cloud::Preproduction,
 ];
 
 /// The cloud whose alias group contains exactly this issuer host (case-insensitive).
@@ -62,6 +83,20 @@ pub fn cloud_of_issuer_host(host: &str) -> Option<Cloud> {
         c.issuer_hosts()
             .iter()
             .any(|h| h.eq_ignore_ascii_case(host))
+    })
+}
+
+/// The cloud of a per-tenant issuer host (`contoso.b2clogin.com`, `{tid}.ciamlogin.com`) and
+/// the tenant label in front of the domain (`contoso`, or the tenant id for External ID).
+pub fn tenant_issuer_host(host: &str) -> Option<(Cloud, String)> {
+    let host = host.to_ascii_lowercase();
+    ALL_CLOUDS.into_iter().find_map(|c| {
+        c.tenant_issuer_domains().iter().find_map(|d| {
+            host.strip_suffix(d)
+                .and_then(|label| label.strip_suffix('.'))
+                .filter(|label| !label.is_empty() && !label.contains('.'))
+                .map(|label| (c, label.to_owned()))
+        })
     })
 }
 
@@ -140,6 +175,29 @@ mod tests {
         );
         assert_eq!(cloud_of_domain("evilwindows.net"), None);
         assert_eq!(cloud_of_domain("Live ID STS Signing Public Key"), None);
+    }
+
+    #[test]
+    fn ppe_and_tenant_hosts() {
+        assert_eq!(
+            cloud_of_domain("accounts.accesscontrol.windows-ppe.net"),
+            Some(Cloud::Preproduction)
+        );
+        assert_eq!(
+            cloud_of_domain("windows-ppe.net"),
+            Some(Cloud::Preproduction)
+        );
+        assert_eq!(
+            cloud_of_issuer_host("login.windows-ppe.net"),
+            Some(Cloud::Preproduction)
+        );
+        assert_eq!(
+            tenant_issuer_host("Contoso.b2clogin.com"),
+            Some((Cloud::Public, "contoso".to_owned()))
+        );
+        assert_eq!(tenant_issuer_host("b2clogin.com"), None);
+        assert_eq!(tenant_issuer_host("evilb2clogin.com"), None);
+        assert_eq!(tenant_issuer_host("login.microsoftonline.com"), None);
     }
 
     #[test]

@@ -63,7 +63,10 @@ pub fn key_usage(trusted: &[KeySet], tokens: &[TokenReport]) -> Vec<KeyReport> {
                     ]),
                 ));
             }
-            if tenants.len() > 1 && provenance.scope != KeyScope::AnyOrganization {
+            if tenants.len() > 1
+                && provenance.scope != KeyScope::AnyOrganization
+                && !provenance.scope_evidence.weak
+            {
                 findings.push(KEY_USED_ACROSS_TENANTS.finding(
                     format!(
                         "key {} (scope: {}) verified tokens for {} tenants: {}",

@@ -276,18 +276,25 @@ fn provenance_disagreement(judged: &[(Named<'_>, TokenJudgement)]) -> Option<Fin
     let mut sets: Vec<serde_json::Value> = provs
         .iter()
         .map(|p| {
-            serde_json::json!({
-                "key_id": p.key_id,
-                "source": p.source,
-                "cloud": p.cloud,
-                "cloud_evidence": p.cloud_evidence,
-                "scope": p.scope,
-                "scope_evidence": p.scope_evidence,
-                "evidence_strength": evidence_strength(p),
-            })
+            // Plain strings: the provenance types' own JSON form stays out of the judgement.
+            let mut o = serde_json::Map::new();
+            let s = |v: &str| serde_json::Value::String(v.to_owned());
+            o.insert("key_id".into(), s(&p.key_id));
+            o.insert("source".into(), s(p.source.as_deref().unwrap_or("")));
+            o.insert("cloud".into(), s(p.cloud.map_or("unknown", |c| c.label())));
+            o.insert("cloud_evidence".into(), s(&p.cloud_evidence.explanation));
+            o.insert("scope".into(), s(&p.scope.describe()));
+            o.insert("scope_evidence".into(), s(&p.scope_evidence.explanation));
+            o.insert(
+                "evidence_strength".into(),
+                serde_json::Value::from(evidence_strength(p)),
+            );
+            serde_json::Value::Object(o)
         })
         .collect();
-    sets.sort_by_key(|v| (v["source"].to_string(), v["key_id"].to_string()));
+    crate::small_sort::sort_by(&mut sets, |a, b| {
+        (a["source"].as_str(), a["key_id"].as_str()) < (b["source"].as_str(), b["key_id"].as_str())
+    });
     let described: Vec<String> = provs
         .iter()
         .map(|p| {
@@ -301,7 +308,7 @@ fn provenance_disagreement(judged: &[(Named<'_>, TokenJudgement)]) -> Option<Fin
         })
         .collect();
     let mut described = described;
-    described.sort();
+    crate::small_sort::sort_by(&mut described, |a, b| a < b);
     Some(rules::AMBIGUOUS_KEY_PROVENANCE.finding(
         format!(
             "the key that verified the token is published by {} key sets that disagree about it: {}; the verdict rests on the strongest evidence",

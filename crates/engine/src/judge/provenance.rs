@@ -10,10 +10,24 @@
 //!   the key set's source path (`/consumers/`, `/organizations/`, v1 `/common/discovery/keys`,
 //!   `/{tenant-id}/`; the v2 `/common/` set mixes consumer and organisational keys and decides
 //!   nothing), else the key set's declared issuer, else unknown.
+//!
+//! What binds a key to one tenant is evidence about the key, not the URL it was found at:
+//! a tenant's own key URL (`/{tenant-id}/discovery/…`, `{tenant}.ciamlogin.com/…`) also serves
+//! keys shared by every tenant, so it is weak evidence (it permits the tenant it names, and a
+//! token of another tenant under it is left unjudged, never a violation). Key sets whose URL
+//! names what they hold by Microsoft's design decide strongly: `/consumers/`, `/organizations/`,
+//! v1 `/common/`, an application's own keys (`…/keys?appid={app}` → that tenant and app), an
+//! Azure AD B2C custom policy (`B2C_1A_…` → the tenant's own policy keys) and a B2C built-in
+//! user flow (`B2C_1_…` → Microsoft-managed keys that B2C tenants share: no tenant binding).
 
+use super::boundary::tenant_name_label;
+use super::clouds::tenant_issuer_host;
 use super::clouds::{cloud_of_domain, cloud_of_issuer_host, split_url, Cloud};
 use super::compromised;
-use super::tenants::{is_consumer_tenant, is_guid, parse_microsoft_issuer};
+use super::tenants::{
+    is_b2c_custom_policy, is_b2c_policy, is_consumer_tenant, is_guid, parse_microsoft_issuer,
+    same_tenant,
+};
 use crate::keys::{KeyEntry, KeySet};
 pub use crate::model::{CertificateWindow, Evidence, EvidenceKind, KeyProvenance, KeyScope};
 
@@ -28,7 +42,10 @@ impl KeyScope {
     pub fn is_microsoft(&self) -> bool {
         matches!(
             self,
-            KeyScope::AnyOrganization | KeyScope::Consumer | KeyScope::Tenant { .. }
+            KeyScope::AnyOrganization
+                | KeyScope::Consumer
+                | KeyScope::Tenant { .. }
+                | KeyScope::Application { .. }
         )
     }
 
@@ -38,6 +55,14 @@ impl KeyScope {
             KeyScope::AnyOrganization => "any organisational tenant".to_owned(),
             KeyScope::Consumer => "Microsoft consumer accounts only".to_owned(),
             KeyScope::Tenant { tenant } => format!("tenant {tenant} only"),
+            KeyScope::Application {
+                tenant: Some(tenant),
+                application,
+            } => format!("application {application} of tenant {tenant} only"),
+            KeyScope::Application {
+                tenant: None,
+                application,
+            } => format!("application {application} only"),
             KeyScope::Issuer { issuer } => format!("issuer {issuer} only"),
             KeyScope::Unknown => "unknown".to_owned(),
         }
@@ -182,18 +207,85 @@ fn microsoft_scope(issuer: &str) -> Option<KeyScope> {
         KeyScope::AnyOrganization
     } else if is_consumer_tenant(&parsed.tenant) {
         KeyScope::Consumer
-    } else {
+    } else if parsed.has_tenant_id() {
         KeyScope::Tenant {
             tenant: parsed.tenant.to_ascii_lowercase(),
+        }
+    } else {
+        KeyScope::Tenant {
+            tenant: tenant_name_label(&parsed.tenant)?,
         }
     })
 }
 
 /// What the key set's source path says about the scope of every key in it.
 enum SourcePath {
-    Decides(KeyScope, String),
+    /// The scope, why, and whether the evidence is weak (the URL alone, which also serves
+    /// shared keys).
+    Decides(KeyScope, String, bool),
     Mixed,
     Silent,
+}
+
+/// The value of a query parameter of a URL (first occurrence, not percent-decoded: the values
+/// Keyhole reads are GUIDs and policy names).
+pub fn query_param<'u>(url: &'u str, name: &str) -> Option<&'u str> {
+    let query = url.split_once('?')?.1;
+    let query = query.split('#').next().unwrap_or(query);
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        k.eq_ignore_ascii_case(name).then_some(v)
+    })
+}
+
+/// The application of an app-specific key set (`…/keys?appid={app}`) and the tenant its path
+/// names (None for `common`/`organizations`).
+fn application_source(source: &str) -> Option<(Option<String>, String)> {
+    let app = query_param(source, "appid").filter(|a| is_guid(a))?;
+    let (host, path) = split_url(source)?;
+    cloud_of_issuer_host(&host).or_else(|| tenant_issuer_host(&host).map(|(c, _)| c))?;
+    let tenant = path
+        .trim_matches('/')
+        .split('/')
+        .find(|s| is_guid(s))
+        .map(str::to_ascii_lowercase);
+    Some((tenant, app.to_ascii_lowercase()))
+}
+
+/// An Azure AD B2C key set: on a `{tenant}.b2clogin.com` host, or an Entra host with a `te` /
+/// `tfp` path or a B2C policy in the path or the `p` parameter. Returns the policy (if named)
+/// and the tenant (its id, else its name label).
+fn b2c_source(
+    source: &str,
+    host: &str,
+    segments: &[&str],
+) -> Option<(Option<String>, Option<String>)> {
+    let host_tenant = tenant_issuer_host(host)
+        .filter(|_| host.ends_with("b2clogin.com"))
+        .map(|(_, label)| label);
+    let policy = segments
+        .iter()
+        .find(|s| is_b2c_policy(s))
+        .map(|s| (*s).to_owned())
+        .or_else(|| {
+            query_param(source, "p")
+                .filter(|p| is_b2c_policy(p))
+                .map(str::to_owned)
+        });
+    let first = segments.first().copied().unwrap_or("");
+    let prefixed = first.eq_ignore_ascii_case("te") || first.eq_ignore_ascii_case("tfp");
+    if host_tenant.is_none() && !prefixed && policy.is_none() {
+        return None;
+    }
+    let tenant_segment = segments.get(usize::from(prefixed)).copied().unwrap_or("");
+    let tenant = if is_guid(tenant_segment) {
+        Some(tenant_segment.to_ascii_lowercase())
+    } else if tenant_segment.contains('.') {
+        tenant_name_label(tenant_segment)
+    } else {
+        host_tenant
+    };
+    Some((policy, tenant))
 }
 
 fn source_path_scope(source: &str) -> SourcePath {
@@ -204,34 +296,74 @@ fn source_path_scope(source: &str) -> SourcePath {
         return SourcePath::Decides(
             KeyScope::Consumer,
             format!("{host} is the Microsoft consumer-account partner key endpoint"),
+            false,
         );
     }
-    if cloud_of_issuer_host(&host).is_none() {
+    if cloud_of_issuer_host(&host).is_none() && tenant_issuer_host(&host).is_none() {
         return SourcePath::Silent;
     }
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    if let Some((tenant, application)) = application_source(source) {
+        let scope = KeyScope::Application {
+            tenant,
+            application,
+        };
+        return SourcePath::Decides(
+            scope,
+            "an application's own key set (?appid=), which holds the keys that application's tokens are signed with".to_owned(),
+            false,
+        );
+    }
+    if let Some((policy, tenant)) = b2c_source(source, &host, &segments) {
+        return match (policy, tenant) {
+            (Some(p), _) if !is_b2c_custom_policy(&p) => SourcePath::Decides(
+                KeyScope::AnyOrganization,
+                format!("an Azure AD B2C built-in user flow ({p}) key set; user flows sign with Microsoft-managed keys that B2C tenants share, so the set binds its keys to no tenant"),
+                false,
+            ),
+            (Some(p), Some(t)) => SourcePath::Decides(
+                KeyScope::Tenant { tenant: t.clone() },
+                format!("tenant {t}'s Azure AD B2C custom policy ({p}) key set; custom policies sign with the tenant's own policy keys"),
+                false,
+            ),
+            (None, Some(t)) => SourcePath::Decides(
+                KeyScope::Tenant { tenant: t.clone() },
+                format!("tenant {t}'s Azure AD B2C key set (no policy named); a tenant's URL also serves shared keys, so this is weak evidence"),
+                true,
+            ),
+            _ => SourcePath::Silent,
+        };
+    }
     let first = segments.first().copied().unwrap_or("");
     let is_v2 = segments.contains(&"v2.0");
     match first.to_ascii_lowercase().as_str() {
-        "consumers" => SourcePath::Decides(KeyScope::Consumer, "a /consumers/ key set".to_owned()),
+        "consumers" => SourcePath::Decides(
+            KeyScope::Consumer,
+            "a /consumers/ key set".to_owned(),
+            false,
+        ),
         "organizations" => SourcePath::Decides(
             KeyScope::AnyOrganization,
             "an /organizations/ key set".to_owned(),
+            false,
         ),
         "common" if !is_v2 => SourcePath::Decides(
             KeyScope::AnyOrganization,
             "the v1 /common/discovery/keys set (organisational keys)".to_owned(),
+            false,
         ),
         "common" => SourcePath::Mixed,
         t if is_guid(t) && is_consumer_tenant(t) => SourcePath::Decides(
             KeyScope::Consumer,
             "the consumer tenant's key set".to_owned(),
+            false,
         ),
         t if is_guid(t) => SourcePath::Decides(
             KeyScope::Tenant {
                 tenant: t.to_owned(),
             },
-            format!("tenant {t}'s own key set"),
+            format!("tenant {t}'s key set; a tenant's URL also serves keys every tenant shares, so it is weak evidence of a tenant binding"),
+            true,
         ),
         _ => SourcePath::Silent,
     }
@@ -247,6 +379,26 @@ fn decide_scope(key: &KeyEntry, set: &KeySet, notes: &mut Vec<String>) -> (KeySc
         let scope = microsoft_scope(issuer).unwrap_or_else(|| KeyScope::Issuer {
             issuer: issuer.to_owned(),
         });
+        // A tenant key in an application's own key set belongs to that application.
+        if let (KeyScope::Tenant { tenant }, Some((app_tenant, application))) =
+            (&scope, set.source.as_deref().and_then(application_source))
+        {
+            if app_tenant.as_deref().is_none_or(|t| same_tenant(t, tenant)) {
+                let scope = KeyScope::Application {
+                    tenant: Some(tenant.clone()),
+                    application,
+                };
+                let explanation = format!(
+                    "the key's own issuer \"{issuer}\" names its tenant and its key set {} is that application's own: {}",
+                    set.source.as_deref().unwrap_or_default(),
+                    scope.describe()
+                );
+                return (
+                    scope,
+                    Evidence::new(EvidenceKind::KeyIssuer, Some(issuer), false, explanation),
+                );
+            }
+        }
         let explanation = format!(
             "the key's own issuer \"{issuer}\" means {}",
             scope.describe()
@@ -272,12 +424,12 @@ fn decide_scope(key: &KeyEntry, set: &KeySet, notes: &mut Vec<String>) -> (KeySc
     let mut mixed = false;
     if let Some(source) = set.source.as_deref() {
         match source_path_scope(source) {
-            SourcePath::Decides(scope, why) => {
+            SourcePath::Decides(scope, why, weak) => {
                 let explanation =
                     format!("the key set source {source} is {why}: {}", scope.describe());
                 return (
                     scope,
-                    Evidence::new(EvidenceKind::KeySetSource, Some(source), false, explanation),
+                    Evidence::new(EvidenceKind::KeySetSource, Some(source), weak, explanation),
                 );
             }
             SourcePath::Mixed => {
@@ -331,4 +483,96 @@ fn decide_scope(key: &KeyEntry, set: &KeySet, notes: &mut Vec<String>) -> (KeySc
             "no key issuer, no consumer certificate subject, no deciding key set source and no declared issuer".to_owned(),
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    const TID: &str = "775527ff-9a37-4307-8b3d-cc311f58d925";
+    const APP: &str = "11111111-2222-4333-8444-555555555555";
+
+    fn decided(source: &str) -> Option<(KeyScope, bool)> {
+        match source_path_scope(source) {
+            SourcePath::Decides(scope, _, weak) => Some((scope, weak)),
+            _ => None,
+        }
+    }
+
+    fn tenant(t: &str) -> KeyScope {
+        KeyScope::Tenant {
+            tenant: t.to_owned(),
+        }
+    }
+
+    #[test]
+    fn b2c_user_flows_bind_no_tenant_and_custom_policies_bind_theirs() {
+        for source in [
+            "https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_susi/discovery/v2.0/keys",
+            "https://contoso.b2clogin.com/contoso.onmicrosoft.com/discovery/v2.0/keys?p=b2c_1_susi",
+            "https://login.microsoftonline.com/te/contoso.onmicrosoft.com/b2c_1_susi/discovery/v2.0/keys",
+        ] {
+            assert_eq!(
+                decided(source),
+                Some((KeyScope::AnyOrganization, false)),
+                "{source}"
+            );
+        }
+        assert_eq!(
+            decided("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1A_signin/discovery/v2.0/keys"),
+            Some((tenant("contoso"), false))
+        );
+        assert_eq!(
+            decided(&format!(
+                "https://login.microsoftonline.com/{TID}/discovery/v2.0/keys?p=B2C_1A_signin"
+            )),
+            Some((tenant(TID), false))
+        );
+        // No policy named: the tenant's URL, weak.
+        assert_eq!(
+            decided("https://contoso.b2clogin.com/contoso.onmicrosoft.com/discovery/v2.0/keys"),
+            Some((tenant("contoso"), true))
+        );
+    }
+
+    #[test]
+    fn application_sets_and_tenant_urls() {
+        assert_eq!(
+            decided(&format!(
+                "https://login.microsoftonline.com/{TID}/discovery/v2.0/keys?appid={APP}"
+            )),
+            Some((
+                KeyScope::Application {
+                    tenant: Some(TID.to_owned()),
+                    application: APP.to_owned()
+                },
+                false
+            ))
+        );
+        assert_eq!(
+            decided(&format!(
+                "https://login.microsoftonline.com/common/discovery/keys?appid={APP}"
+            )),
+            Some((
+                KeyScope::Application {
+                    tenant: None,
+                    application: APP.to_owned()
+                },
+                false
+            ))
+        );
+        // A tenant's own URL (workforce or External ID) binds only weakly.
+        for source in [
+            format!("https://login.microsoftonline.com/{TID}/discovery/keys"),
+            format!("https://{TID}.ciamlogin.com/{TID}/discovery/v2.0/keys"),
+        ] {
+            assert_eq!(decided(&source), Some((tenant(TID), true)), "{source}");
+        }
+        assert_eq!(
+            query_param("https://x/keys?a=1&AppId=z#f", "appid"),
+            Some("z")
+        );
+    }
 }

@@ -2,7 +2,7 @@
 //! members, validated public material, size, RFC 7638 thumbprint and, when it carries `x5c`,
 //! what its first certificate says and whether it agrees with the key.
 
-use base64::engine::general_purpose::STANDARD_NO_PAD;
+use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
 use serde_json::{Map, Value};
 
@@ -46,12 +46,64 @@ pub(crate) fn json_type(v: &Value) -> &'static str {
     }
 }
 
-fn required_b64(jwk: &Map<String, Value>, member: &str, kty: &str) -> Result<Vec<u8>, String> {
+/// The code of the key-set warning for a member read leniently (the rule registry has it).
+pub const NON_CONFORMANT_KEY_ENCODING: &str = "non-conformant-key-encoding";
+
+/// Decodes a key member: strict unpadded base64url (RFC 7518 §6), else — as real key sets
+/// publish them (Battle.net's `n` in standard base64, PayPal's padded X25519 `x`) — standard
+/// base64 or `=` padding when that reading is the only one: one alphabet, canonical padding,
+/// canonical trailing bits. Returns the bytes and, when read leniently, how it was written.
+/// A value mixing `-`/`_` with `+`/`/`, or one that decodes in no way, is refused.
+pub(crate) fn decode_member(text: &str) -> Result<(Vec<u8>, Option<&'static str>), String> {
+    let strict = match b64::decode_url(text) {
+        Ok(bytes) => return Ok((bytes, None)),
+        Err(e) => e,
+    };
+    let standard = text.contains(['+', '/']);
+    let url = text.contains(['-', '_']);
+    let padded = text.ends_with('=');
+    if standard && url {
+        return Err("mixes the base64url (-, _) and standard base64 (+, /) alphabets, so it has no single reading".to_owned());
+    }
+    if !standard && !padded {
+        return Err(format!("is not valid unpadded base64url ({strict})"));
+    }
+    let translated: String = text
+        .chars()
+        .map(|c| match c {
+            '+' => '-',
+            '/' => '_',
+            c => c,
+        })
+        .collect();
+    let engine = if padded { &URL_SAFE } else { &URL_SAFE_NO_PAD };
+    let bytes = engine.decode(&translated).map_err(|e| {
+        format!("is neither unpadded base64url ({strict}) nor unambiguous standard or padded base64 ({e})")
+    })?;
+    let how = match (standard, padded) {
+        (true, true) => "standard base64 (+, /) with = padding",
+        (true, false) => "standard base64 (+, /)",
+        _ => "base64url with = padding",
+    };
+    Ok((bytes, Some(how)))
+}
+
+fn required_b64(
+    jwk: &Map<String, Value>,
+    member: &str,
+    kty: &str,
+    notes: &mut Vec<String>,
+) -> Result<Vec<u8>, String> {
     let text = opt_string(jwk, member)?.ok_or_else(|| {
         format!("an {kty} key needs a \"{member}\" member, and this one has none")
     })?;
-    b64::decode_url(&text)
-        .map_err(|e| format!("the \"{member}\" member is not valid unpadded base64url ({e})"))
+    let (bytes, how) = decode_member(&text).map_err(|e| format!("the \"{member}\" member {e}"))?;
+    if let Some(how) = how {
+        notes.push(format!(
+            "the \"{member}\" member is written in {how} instead of unpadded base64url (RFC 7518 §6); its reading is unambiguous, so it was read"
+        ));
+    }
+    Ok(bytes)
 }
 
 fn decode_x5c_entry(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
@@ -59,25 +111,32 @@ fn decode_x5c_entry(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
     b64::decode_std(text).or_else(|_| STANDARD_NO_PAD.decode(text))
 }
 
-fn material_from_members(kty: &str, jwk: &Map<String, Value>) -> Result<KeyMaterial, String> {
+fn material_from_members(
+    kty: &str,
+    jwk: &Map<String, Value>,
+    notes: &mut Vec<String>,
+) -> Result<KeyMaterial, String> {
     match kty {
-        "RSA" => rsa_material(&required_b64(jwk, "n", kty)?, &required_b64(jwk, "e", kty)?),
+        "RSA" => rsa_material(
+            &required_b64(jwk, "n", kty, notes)?,
+            &required_b64(jwk, "e", kty, notes)?,
+        ),
         "EC" => {
             let crv = opt_string(jwk, "crv")?
                 .ok_or("an EC key needs a \"crv\" member, and this one has none")?;
             ec_material(
                 &crv,
-                &required_b64(jwk, "x", kty)?,
-                &required_b64(jwk, "y", kty)?,
+                &required_b64(jwk, "x", kty, notes)?,
+                &required_b64(jwk, "y", kty, notes)?,
             )
         }
         "OKP" => {
             let crv = opt_string(jwk, "crv")?
                 .ok_or("an OKP key needs a \"crv\" member, and this one has none")?;
-            okp_material(&crv, &required_b64(jwk, "x", kty)?)
+            okp_material(&crv, &required_b64(jwk, "x", kty, notes)?)
         }
         "oct" => {
-            let secret = required_b64(jwk, "k", kty)?;
+            let secret = required_b64(jwk, "k", kty, notes)?;
             if secret.is_empty() {
                 return Err("the shared secret \"k\" is empty".into());
             }
@@ -185,8 +244,16 @@ fn parse_jwk_object(
         }
     };
 
-    let material = match material_from_members(&kty, obj) {
-        Ok(m) => m,
+    let mut encoding_notes = Vec::new();
+    let material = match material_from_members(&kty, obj, &mut encoding_notes) {
+        Ok(m) => {
+            warnings.extend(
+                encoding_notes
+                    .into_iter()
+                    .map(|n| format!("{NON_CONFORMANT_KEY_ENCODING}: {name}: {n}")),
+            );
+            m
+        }
         // A JWK that only carries its certificate (no n/e) is still usable through it.
         Err(e) => match certificate.as_ref().map(|c| &c.material) {
             Some(Ok(m)) if super::material::kty_of(m) == kty && !has_key_members(&kty, obj) => {
@@ -344,6 +411,41 @@ mod tests {
             .unwrap_or_else(|p| unreachable!("{}", p.message));
         assert!(parsed.entry.had_private_material);
         assert_eq!(parsed.entry.thumbprint, None);
+    }
+
+    #[test]
+    fn unambiguous_non_conformant_members_are_read_with_a_warning() {
+        // 0xfb 0xff: base64url "-_8", standard base64 "+/8=".
+        assert_eq!(decode_member("-_8"), Ok((vec![0xfb, 0xff], None)));
+        assert_eq!(
+            decode_member("+/8="),
+            Ok((
+                vec![0xfb, 0xff],
+                Some("standard base64 (+, /) with = padding")
+            ))
+        );
+        assert_eq!(
+            decode_member("+/8"),
+            Ok((vec![0xfb, 0xff], Some("standard base64 (+, /)")))
+        );
+        assert_eq!(
+            decode_member("-_8="),
+            Ok((vec![0xfb, 0xff], Some("base64url with = padding")))
+        );
+        // Ambiguous or broken: mixed alphabets, wrong padding, non-canonical trailing bits.
+        assert!(decode_member("-/8").is_err());
+        assert!(decode_member("+/8==").is_err());
+        assert!(decode_member("-_9").is_err());
+        assert!(decode_member("!!").is_err());
+        let jwk = json!({"kty":"oct","kid":"s","k":"c2VjcmV0+/8="});
+        let parsed =
+            parse_jwk(0, 0, KeyOrigin::Jwk, &jwk).unwrap_or_else(|p| unreachable!("{}", p.message));
+        assert!(parsed
+            .warnings
+            .iter()
+            .any(|w| w.starts_with(NON_CONFORMANT_KEY_ENCODING)
+                && w.contains("key \"s\"")
+                && w.contains("\"k\"")));
     }
 
     #[test]

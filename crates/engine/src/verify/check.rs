@@ -306,7 +306,7 @@ fn sorted_ids(ids: Vec<&str>) -> Vec<String> {
             _ => (1, 0, 0),
         }
     };
-    ids.sort_by(|a, b| num(a).cmp(&num(b)).then_with(|| a.cmp(b)));
+    crate::small_sort::sort_by(&mut ids, |a, b| (num(a), a) < (num(b), b));
     ids.dedup();
     ids
 }

@@ -1,6 +1,6 @@
-//! Test support shared by the integration tests that read ../shared: locating the fixtures
-//! (and skipping when they are absent, as in a user's fresh clone) and assembling signature
-//! blocks from JOSE vectors.
+//! Test support shared by the integration tests that read ../shared: the one fixture lookup
+//! ([`fixture`]: a visible skip when the fixtures are absent, a failure under `CI=true`) and
+//! assembling signature blocks from JOSE vectors.
 #![allow(dead_code)] // each test binary uses a different part
 
 use std::io::Write;
@@ -41,36 +41,61 @@ pub fn rsa_spki_and_pkcs1_der(jwk: &Value) -> (Vec<u8>, Vec<u8>) {
     (spki.as_bytes().to_vec(), pkcs1.as_bytes().to_vec())
 }
 
-/// `../shared` (or `$KEYHOLE_SHARED`), if present.
-pub fn shared() -> Option<PathBuf> {
-    let root = std::env::var("KEYHOLE_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared")));
+/// The shared fixtures' root: `$KEYHOLE_SHARED`, else `../shared` beside the repository.
+fn shared_root() -> PathBuf {
+    std::env::var_os("KEYHOLE_SHARED").map_or_else(
+        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared")),
+        PathBuf::from,
+    )
+}
+
+/// True when the environment says it is CI (`CI=true`, as CI systems set it): there the
+/// fixtures are always present, so their absence is a broken set-up, not a reason to skip.
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
+}
+
+/// The path of `rel` (a file or a directory) under the shared fixtures, e.g.
+/// `fixture("fixtures/real")`. Third-party fixtures stay in `../shared` and are never copied into
+/// the repository, so a user's fresh clone may not have them: then this writes
+/// `skipped: <test> needs ../shared/<rel>` straight to stderr (past the test harness' capture, so
+/// it shows even for a passing test and `scripts/test` can count it) and returns `None`, and the
+/// test returns early. Under `CI=true` the absence fails the test instead, so a suite cannot
+/// pass there without asserting. When the fixtures are present but `rel` is not among them, the
+/// test fails: a renamed fixture must not turn into a silent skip.
+pub fn fixture(rel: &str) -> Option<PathBuf> {
+    let root = shared_root();
     if root.is_dir() {
-        Some(root)
-    } else {
-        println!("skipped: ../shared not found");
-        None
+        let path = root.join(rel);
+        assert!(
+            path.exists(),
+            "fixture {rel} is missing from {} (renamed or removed?)",
+            root.display()
+        );
+        return Some(path);
     }
+    let current = std::thread::current();
+    let test = current.name().unwrap_or("a test");
+    assert!(
+        !in_ci(),
+        "{test} needs ../shared/{rel}, but {} is absent and CI=true (CI must have the shared \
+         fixtures; set KEYHOLE_SHARED to their directory)",
+        root.display()
+    );
+    let _ = writeln!(std::io::stderr(), "skipped: {test} needs ../shared/{rel}");
+    None
 }
 
-pub fn vectors() -> Option<PathBuf> {
-    let root = std::env::var("KEYHOLE_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared")));
-    let dir = root.join("fixtures/vectors");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("skipped: ../shared not found");
-        None
-    }
+/// The text of the fixture file `rel` (see [`fixture`]); `None` after a visible skip.
+pub fn fixture_text(rel: &str) -> Option<String> {
+    let path = fixture(rel)?;
+    Some(std::fs::read_to_string(&path).unwrap_or_else(|e| unreachable!("{}: {e}", path.display())))
 }
 
-pub fn load(dir: &std::path::Path, rel: &str) -> Value {
-    let text =
-        std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| unreachable!("{rel}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| unreachable!("{rel}: {e}"))
+/// The fixture file `rel` parsed as JSON (see [`fixture`]); `None` after a visible skip.
+pub fn fixture_json(rel: &str) -> Option<Value> {
+    let text = fixture_text(rel)?;
+    Some(serde_json::from_str(&text).unwrap_or_else(|e| unreachable!("{rel}: {e}")))
 }
 
 /// Some fixture fields hold JSON as a string (e.g. `"\"eyJ…\""` or `"{\"kty\":…}"`).

@@ -4,17 +4,26 @@
 //! (`https://sts.windows.net/{tid}/`) verified by a key published with the v2 template
 //! (`https://login.microsoftonline.com/{tenantid}/v2.0`) is covered. Also the claim-only checks
 //! Microsoft.IdentityModel performs (IDX40004) and the `ver`/issuer-form consistency.
+//!
+//! Weak evidence (a key set's URL or membership, see `judge::provenance`) never produces an
+//! error here: when only weak evidence places the key outside the token's boundary, the finding
+//! is `weak-key-evidence` (warning) naming the error it would have been, and the boundary is
+//! left unjudged (the token is `unverified`, not a `violation`).
 
-use serde_json::json;
+use std::collections::BTreeMap;
 
-use super::{evidence, opt, Facts};
+use serde_json::{json, Value};
+
+use super::{evidence, opt, Facts, RuleInfo};
 use super::{
     CONSUMER_KEY_FOR_ORGANIZATION_TENANT, CROSS_CLOUD_KEY, ISSUER_TENANT_MISMATCH,
-    KEY_ISSUER_MISMATCH, KEY_TENANT_MISMATCH, MISSING_ISSUER, ORGANIZATION_KEY_FOR_CONSUMER_TENANT,
-    TOKEN_VERSION_ISSUER_MISMATCH, UNKNOWN_KEY_PROVENANCE,
+    KEY_APPLICATION_MISMATCH, KEY_APPLICATION_UNVERIFIABLE, KEY_ISSUER_MISMATCH,
+    KEY_TENANT_MISMATCH, MISSING_ISSUER, ORGANIZATION_KEY_FOR_CONSUMER_TENANT,
+    TOKEN_VERSION_ISSUER_MISMATCH, UNKNOWN_KEY_PROVENANCE, WEAK_KEY_EVIDENCE,
 };
-use crate::judge::provenance::KeyScope;
-use crate::judge::tenants::{same_tenant, IssuerForm};
+use crate::judge::boundary::{str_claim, ClaimedBoundary};
+use crate::judge::provenance::{Evidence, KeyScope};
+use crate::judge::tenants::{is_guid, same_tenant, IssuerFamily, IssuerForm};
 use crate::report::{Finding, Severity};
 
 /// Whether the verifying key's scope covers the token's claimed boundary.
@@ -65,7 +74,7 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) -> Coverage {
         ));
     }
     let before = out.len();
-    let key_ev = |extra: [(&str, serde_json::Value); 2]| {
+    let key_ev = |extra: [(&str, Value); 2]| {
         let mut e = evidence([
             ("key_id", json!(key.id)),
             ("key_scope", json!(scope)),
@@ -76,22 +85,56 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) -> Coverage {
         e.extend(extra.into_iter().map(|(k, v)| (k.to_owned(), v)));
         e
     };
-    match (&b.microsoft, scope) {
-        (Some(_), KeyScope::Consumer) if b.consumer == Some(false) => {
-            out.push(CONSUMER_KEY_FOR_ORGANIZATION_TENANT.finding(
-                format!(
-                    "key {} is a Microsoft consumer-account key ({}) but verified a token for organisational tenant {} (iss \"{iss}\"): the Storm-0558 pattern",
-                    key.id,
-                    prov.scope_evidence.explanation,
-                    b.tenant.as_deref().unwrap_or("?")
-                ),
-                key_ev([("token_tenant", opt(b.tenant.as_deref())), ("consumer_tenant", json!(crate::judge::tenants::CONSUMER_TENANT))]),
-            ));
+    // Why the boundary is left unjudged although nothing contradicts it strongly.
+    let mut unjudged: Vec<String> = Vec::new();
+    let conflict = |out: &mut Vec<Finding>,
+                    unjudged: &mut Vec<String>,
+                    rule: &RuleInfo,
+                    message: String,
+                    ev: BTreeMap<String, Value>,
+                    weak: Option<&Evidence>| {
+        match weak.filter(|e| e.weak) {
+            None => out.push(rule.finding(message, ev)),
+            Some(e) => {
+                let mut ev = ev;
+                ev.insert("would_be".to_owned(), json!(rule.code));
+                ev.insert("weak_evidence".to_owned(), json!(e.explanation));
+                out.push(WEAK_KEY_EVIDENCE.finding(
+                    format!(
+                        "{message} — but only weak evidence says so ({}), so this is not called {}: the boundary is left unjudged",
+                        e.explanation, rule.code
+                    ),
+                    ev,
+                ));
+                unjudged.push(format!(
+                    "only weak evidence ({}) places key {} outside {}",
+                    e.explanation, key.id, b.description
+                ));
+            }
         }
-        (Some(_), KeyScope::AnyOrganization | KeyScope::Tenant { .. })
+    };
+    let scope_ev = Some(&prov.scope_evidence);
+    match (&b.microsoft, scope) {
+        (Some(_), KeyScope::Consumer) if b.consumer == Some(false) => conflict(
+            out,
+            &mut unjudged,
+            &CONSUMER_KEY_FOR_ORGANIZATION_TENANT,
+            format!(
+                "key {} is a Microsoft consumer-account key ({}) but verified a token for organisational tenant {} (iss \"{iss}\"): the Storm-0558 pattern",
+                key.id,
+                prov.scope_evidence.explanation,
+                b.tenant.as_deref().unwrap_or("?")
+            ),
+            key_ev([("token_tenant", opt(b.tenant.as_deref())), ("consumer_tenant", json!(crate::judge::tenants::CONSUMER_TENANT))]),
+            scope_ev,
+        ),
+        (Some(_), KeyScope::AnyOrganization | KeyScope::Tenant { .. } | KeyScope::Application { .. })
             if b.consumer == Some(true) =>
         {
-            out.push(ORGANIZATION_KEY_FOR_CONSUMER_TENANT.finding(
+            conflict(
+                out,
+                &mut unjudged,
+                &ORGANIZATION_KEY_FOR_CONSUMER_TENANT,
                 format!(
                     "key {} may sign for {} ({}) but verified a token for the consumer tenant (iss \"{iss}\")",
                     key.id,
@@ -99,47 +142,113 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) -> Coverage {
                     prov.scope_evidence.explanation
                 ),
                 key_ev([("token_tenant", opt(b.tenant.as_deref())), ("token_consumer", json!(true))]),
-            ));
+                scope_ev,
+            );
         }
-        (Some(_), KeyScope::Tenant { tenant }) => {
-            if let Some(t) = b.tenant.as_deref().filter(|t| !same_tenant(t, tenant)) {
-                out.push(KEY_TENANT_MISMATCH.finding(
-                    format!("key {} belongs to tenant {tenant} only but verified a token for tenant {t}", key.id),
-                    key_ev([("key_tenant", json!(tenant)), ("token_tenant", json!(t))]),
-                ));
+        (Some(_), KeyScope::Tenant { tenant }) => match tenant_match(tenant, b) {
+            TenantMatch::Same | TenantMatch::TokenNamesNone => {}
+            TenantMatch::Other(t) => conflict(
+                out,
+                &mut unjudged,
+                &KEY_TENANT_MISMATCH,
+                format!("key {} belongs to tenant {tenant} only but verified a token for tenant {t}", key.id),
+                key_ev([("key_tenant", json!(tenant)), ("token_tenant", json!(t))]),
+                scope_ev,
+            ),
+            TenantMatch::Unjudged(why) => unjudged.push(why),
+        },
+        (Some(_), KeyScope::Application { tenant, application }) => {
+            if let Some(tenant) = tenant {
+                match tenant_match(tenant, b) {
+                    TenantMatch::Same | TenantMatch::TokenNamesNone => {}
+                    TenantMatch::Other(t) => conflict(
+                        out,
+                        &mut unjudged,
+                        &KEY_TENANT_MISMATCH,
+                        format!("key {} belongs to application {application} of tenant {tenant} only but verified a token for tenant {t}", key.id),
+                        key_ev([("key_tenant", json!(tenant)), ("token_tenant", json!(t))]),
+                        scope_ev,
+                    ),
+                    TenantMatch::Unjudged(why) => unjudged.push(why),
+                }
+            }
+            let aud = f.claims.and_then(|c| c.get("aud")).cloned().unwrap_or(Value::Null);
+            let app_ev = |named: Value| {
+                let mut e = key_ev([("key_application", json!(application)), ("token_aud", aud.clone())]);
+                e.insert("token_appid".to_owned(), opt(str_claim(f.claims, "appid")));
+                e.insert("token_azp".to_owned(), opt(str_claim(f.claims, "azp")));
+                e.insert("aud_applications".to_owned(), named);
+                e
+            };
+            match application_match(&aud, application) {
+                AppMatch::Same => {}
+                AppMatch::Other(named) => conflict(
+                    out,
+                    &mut unjudged,
+                    &KEY_APPLICATION_MISMATCH,
+                    format!(
+                        "key {} signs for application {application} only ({}) but verified a token whose audience names application {}",
+                        key.id,
+                        prov.scope_evidence.explanation,
+                        named.join(", ")
+                    ),
+                    app_ev(json!(named)),
+                    scope_ev,
+                ),
+                AppMatch::Unnamed => {
+                    out.push(KEY_APPLICATION_UNVERIFIABLE.finding(
+                        format!(
+                            "key {} signs for application {application} only, but the token's audience {} names no application id, so whether it is that application's token cannot be judged",
+                            key.id, aud
+                        ),
+                        app_ev(json!([])),
+                    ));
+                    unjudged.push(format!("the token's audience names no application id to compare with key {}'s application {application}", key.id));
+                }
             }
         }
-        (_, KeyScope::Issuer { issuer }) if issuer != iss => {
-            out.push(KEY_ISSUER_MISMATCH.finding(
-                format!("key {} is bound to issuer \"{issuer}\" but verified a token of issuer \"{iss}\"", key.id),
-                key_ev([("key_issuer", json!(issuer)), ("token_issuer", json!(iss))]),
-            ));
-        }
-        (None, s) if s.is_microsoft() => {
-            out.push(KEY_ISSUER_MISMATCH.finding(
-                format!(
-                    "key {} is a Microsoft key ({}) but verified a token of the non-Microsoft issuer \"{iss}\"",
-                    key.id,
-                    scope.describe()
-                ),
-                key_ev([("key_issuer", json!("a Microsoft cloud issuer")), ("token_issuer", json!(iss))]),
-            ));
-        }
+        (_, KeyScope::Issuer { issuer }) if issuer != iss => conflict(
+            out,
+            &mut unjudged,
+            &KEY_ISSUER_MISMATCH,
+            format!("key {} is bound to issuer \"{issuer}\" but verified a token of issuer \"{iss}\"", key.id),
+            key_ev([("key_issuer", json!(issuer)), ("token_issuer", json!(iss))]),
+            scope_ev,
+        ),
+        (None, s) if s.is_microsoft() => conflict(
+            out,
+            &mut unjudged,
+            &KEY_ISSUER_MISMATCH,
+            format!(
+                "key {} is a Microsoft key ({}) but verified a token of the non-Microsoft issuer \"{iss}\"",
+                key.id,
+                scope.describe()
+            ),
+            key_ev([("key_issuer", json!("a Microsoft cloud issuer")), ("token_issuer", json!(iss))]),
+            scope_ev,
+        ),
         _ => {}
     }
     if let (true, Some(kc), Some(tc)) = (cloud_needed, prov.cloud, b.cloud) {
         if kc != tc {
-            out.push(CROSS_CLOUD_KEY.finding(
+            let token_host = match b.microsoft.as_ref() {
+                Some(m) if !m.host.is_empty() => format!("issuer host \"{}\"", m.host),
+                _ => format!("issuer \"{iss}\""),
+            };
+            conflict(
+                out,
+                &mut unjudged,
+                &CROSS_CLOUD_KEY,
                 format!(
-                    "key {} belongs to the {} ({}) but verified a token whose issuer host \"{}\" is in the {}",
+                    "key {} belongs to the {} ({}) but verified a token whose {token_host} is in the {}",
                     key.id,
                     kc.label(),
                     prov.cloud_evidence.explanation,
-                    b.microsoft.as_ref().map_or("?", |m| m.host.as_str()),
                     tc.label()
                 ),
                 key_ev([("key_cloud", json!(kc)), ("token_cloud", json!(tc))]),
-            ));
+                Some(&prov.cloud_evidence),
+            );
         }
     }
     let errors = out
@@ -163,7 +272,10 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) -> Coverage {
             key.id
         ));
     }
-    if b.microsoft.is_some() && b.tenant.is_none() {
+    if !unjudged.is_empty() {
+        return Coverage::Unknown(unjudged.join("; "));
+    }
+    if b.microsoft.is_some() && b.tenant.is_none() && b.tenant_name.is_none() {
         return Coverage::Unknown(format!("the token (iss \"{iss}\") names no tenant"));
     }
     Coverage::Covered(format!(
@@ -177,12 +289,81 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) -> Coverage {
     ))
 }
 
+/// How a tenant-bound key's tenant compares with the token's.
+enum TenantMatch {
+    Same,
+    Other(String),
+    /// The token names no tenant (decided later: the boundary is unknown).
+    TokenNamesNone,
+    /// The key names its tenant one way (by name) and the token the other (by id).
+    Unjudged(String),
+}
+
+/// Compares a key's tenant — an id, or a B2C tenant name label — with the token's tenant id or
+/// name.
+fn tenant_match(key_tenant: &str, b: &ClaimedBoundary) -> TenantMatch {
+    if is_guid(key_tenant) {
+        return match b.tenant.as_deref() {
+            Some(t) if same_tenant(t, key_tenant) => TenantMatch::Same,
+            Some(t) => TenantMatch::Other(t.to_owned()),
+            None => TenantMatch::TokenNamesNone,
+        };
+    }
+    match b.tenant_name.as_deref() {
+        Some(n) if n.eq_ignore_ascii_case(key_tenant) => TenantMatch::Same,
+        Some(n) => TenantMatch::Other(n.to_owned()),
+        None if b.tenant.is_none() => TenantMatch::TokenNamesNone,
+        None => TenantMatch::Unjudged(format!(
+            "the key's tenant is named \"{key_tenant}\" but the token names its tenant only by id ({}), and a name cannot be compared with an id",
+            b.tenant.as_deref().unwrap_or_default()
+        )),
+    }
+}
+
+/// How an application-bound key's application compares with the token's audience.
+enum AppMatch {
+    Same,
+    /// The audience names these other applications.
+    Other(Vec<String>),
+    /// The audience names no application id (a URI such as `https://graph.microsoft.com` or
+    /// a custom App ID URI).
+    Unnamed,
+}
+
+/// The application id an audience value names: a bare GUID, `api://{guid}`, or the ACS form
+/// `{guid}/{host}@{tenant}`.
+fn audience_application(value: &str) -> Option<String> {
+    let v = value.trim();
+    let v = v.strip_prefix("api://").unwrap_or(v);
+    let head = v.split(['/', '@']).next().unwrap_or(v);
+    is_guid(head).then(|| head.to_ascii_lowercase())
+}
+
+fn application_match(aud: &Value, application: &str) -> AppMatch {
+    let values: Vec<&str> = match aud {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let named: Vec<String> = values
+        .iter()
+        .filter_map(|v| audience_application(v))
+        .collect();
+    if named.iter().any(|a| same_tenant(a, application)) {
+        AppMatch::Same
+    } else if named.is_empty() {
+        AppMatch::Unnamed
+    } else {
+        AppMatch::Other(named)
+    }
+}
+
 /// Checks on the claims alone: IDX40004-style tenant consistency and the `ver` claim.
 fn claims_only(f: &Facts<'_>, out: &mut Vec<Finding>) {
     let b = f.boundary;
     let Some(m) = &b.microsoft else { return };
     if let Some(tid) = b.tid.as_deref() {
-        if !m.is_template() && !same_tenant(tid, &m.tenant) {
+        if m.has_tenant_id() && !same_tenant(tid, &m.tenant) {
             out.push(ISSUER_TENANT_MISMATCH.finding(
                 format!(
                     "the issuer \"{}\" names tenant {} but the tid claim is {tid}",
@@ -197,10 +378,13 @@ fn claims_only(f: &Facts<'_>, out: &mut Vec<Finding>) {
             ));
         }
     }
-    let mismatch = matches!(
-        (b.ver.as_deref(), m.form),
-        (Some("2.0"), IssuerForm::V1) | (Some("1.0"), IssuerForm::V2)
-    );
+    // Azure AD B2C issues `ver: 1.0` tokens under its `/v2.0/` issuers (docs/microsoft-identity.md),
+    // and the ACS form has no version shape at all.
+    let mismatch = b.family != IssuerFamily::B2c
+        && matches!(
+            (b.ver.as_deref(), m.form),
+            (Some("2.0"), IssuerForm::V1) | (Some("1.0"), IssuerForm::V2)
+        );
     if mismatch {
         out.push(TOKEN_VERSION_ISSUER_MISMATCH.finding(
             format!(
@@ -210,6 +394,7 @@ fn claims_only(f: &Facts<'_>, out: &mut Vec<Finding>) {
                 match m.form {
                     IssuerForm::V1 => "v1",
                     IssuerForm::V2 => "v2",
+                    IssuerForm::Acs => "ACS",
                 }
             ),
             evidence([

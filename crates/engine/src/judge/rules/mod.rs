@@ -216,6 +216,21 @@ impl RuleInfo {
         VIOLATION_WITHOUT_SIGNATURE.contains(&self.code)
     }
 }
+// Microsoft identity families (issue 13): application-bound keys, weak evidence, real key sets.
+rule!(KEY_APPLICATION_MISMATCH, "key-application-mismatch", Error, Token, "Application key signing for another application",
+    "A key from an application's own key set (…/discovery/v2.0/keys?appid={app}: the custom signing key of an application that uses claims mapping) verified a token whose audience (aud) names a different application. Such a key signs the tokens issued to that application, so aud must name it (its id, or api://{id}); appid/azp name the client that asked for the token, which for an access token is another application, so they are shown but not compared (Microsoft identity platform, \"Validate the signing key\" / claims mapping).");
+rule!(KEY_APPLICATION_UNVERIFIABLE, "key-application-unverifiable", Warning, Token, "Application key, audience names no application id",
+    "A key bound to one application verified a token whose audience is a URI naming no application id (e.g. a custom App ID URI), so whether the token was issued to that application cannot be judged; the token stays unverified.");
+rule!(WEAK_KEY_EVIDENCE, "weak-key-evidence", Warning, Token, "Only weak evidence places the key elsewhere",
+    "Only weak evidence — the URL of the key set the key was found in, or membership in it — places the verifying key in another cloud or tenant than the token claims. Real key sets publish keys of other clouds, and tenant URLs serve keys every tenant shares, so this is not called a violation; the boundary is left unjudged (unverified). Strong evidence (cloud_instance_name, certificate subject, the key's own issuer) decides instead when the key carries it.");
+rule!(NON_CONFORMANT_KEY_ENCODING, "non-conformant-key-encoding", Warning, Key, "Key member not in base64url",
+    "A published key writes a member (n, e, x, y, k) in standard base64 (+, /) or with = padding instead of unpadded base64url (RFC 7517 §2, RFC 7518 §6). The meaning is unambiguous, so the key is read, with this warning on its key set naming the key and member; a value that mixes both alphabets or does not decode is refused.");
+
+// Catalogue of published signing keys (issue 14; crate::catalogue holds the checks).
+rule!(KEY_NOT_PUBLISHED_AT_ISSUE, "key-not-published-at-issue", Warning, Token, "Key not published when the token was issued",
+    "The verifying key is in Keyhole's catalogue of published keys, and the token's iat lies outside the window in which its endpoint was seen publishing it (beyond the nearest snapshot without it): a retired or never-published key. An archive's first and last snapshots bound nothing: a key already in the first was published since some earlier date, one still in the last until some later one.");
+rule!(CATALOGUE_KEY_MISMATCH, "catalogue-key-mismatch", Warning, Token, "Supplied key differs from the published one",
+    "A supplied key has the kid of a key in Keyhole's catalogue of published keys but different key material. Short kids (such as \"1\") that unrelated issuers reuse count only when the supplied key set's source host is one that published the catalogue key.");
 
 /// Every rule, in evaluation order.
 pub const RULES: &[RuleInfo] = &[
@@ -259,6 +274,14 @@ pub const RULES: &[RuleInfo] = &[
     DETACHED_PAYLOAD,
     INVALID_TIME_CLAIM,
     HASHED_NONCE_SIGNATURE,
+    // Microsoft identity families (issue 13).
+    KEY_APPLICATION_MISMATCH,
+    KEY_APPLICATION_UNVERIFIABLE,
+    WEAK_KEY_EVIDENCE,
+    NON_CONFORMANT_KEY_ENCODING,
+    // Catalogue of published signing keys (issue 14).
+    KEY_NOT_PUBLISHED_AT_ISSUE,
+    CATALOGUE_KEY_MISMATCH,
 ];
 
 /// Looks a rule up by code.

@@ -73,7 +73,7 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
                         ("kty", opt(key.map(|k| k.kty.as_str()))),
                         ("crv", opt(key.and_then(|k| curve(&k.material)))),
                         ("key_alg", opt(key.and_then(|k| k.alg.as_deref()))),
-                        ("problem", json!(problem)),
+                        ("problem", opt(problem.as_ref().map(KeyPolicyProblem::code))),
                         ("reason", json!(reason)),
                     ]),
                 ));
@@ -108,7 +108,8 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
                 evidence([
                     ("key_id", json!(key.id)),
                     ("alg", json!(alg.as_str())),
-                    ("problem", json!(problem)),
+                    ("problem", json!(problem.code())),
+                    ("detail", json!(problem.explain(alg))),
                     ("use", opt(key.use_.as_deref())),
                     ("key_ops", json!(key.key_ops)),
                     ("key_alg", opt(key.alg.as_deref())),
@@ -129,7 +130,7 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
             evidence([
                 ("key_id", json!(key.id)),
                 ("kid", opt(key.kid.as_deref())),
-                ("origin", json!(key.origin)),
+                ("origin", json!(format!("{:?}", key.origin).to_ascii_lowercase())),
                 ("source", opt(set.source.as_deref())),
             ]),
         ));
@@ -211,10 +212,10 @@ fn ambiguous_key_id(f: &Facts<'_>, out: &mut Vec<Finding>) {
         .iter()
         .map(|k| k.thumbprint.clone().unwrap_or_else(|| k.kty.clone()))
         .collect();
-    thumbprints.sort();
+    crate::small_sort::sort_by(&mut thumbprints, |a, b| a < b);
     thumbprints.dedup();
     let mut key_ids: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
-    key_ids.sort_unstable();
+    crate::small_sort::sort_by(&mut key_ids, |a, b| a < b);
     out.push(AMBIGUOUS_KEY_ID.finding(
         format!(
             "{} different trusted keys carry the key id the token names (kid {}, x5t {}); each was tried: {}",
