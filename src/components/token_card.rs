@@ -202,7 +202,7 @@ pub fn token_card(p: &TokenCardProps) -> Html {
                 </div>
                 <ClaimsTable claims={t.claims.clone()} now={p.now} />
                 if !t.notes.is_empty() {
-                    <ul class="notes">{ for t.notes.iter().map(|n| html!{ <li>{ reveal(n) }</li> }) }</ul>
+                    <ul class="notes">{ for t.notes.iter().map(|n| html!{ <li>{ reveal(&n.message) }</li> }) }</ul>
                 }
                 }
             </details>

@@ -546,7 +546,7 @@ impl TokenReport {
 
     fn assemble(
         index: usize,
-        (kind, header, claims, notes): (TokenKind, Value, Value, Vec<String>),
+        (kind, header, claims, notes): (TokenKind, Value, Value, Vec<Note>),
         judgement: TokenJudgement,
         found_at: Option<FoundAt>,
     ) -> Self {

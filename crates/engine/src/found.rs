@@ -229,7 +229,7 @@ pub enum NoteCode {
     PaddedSegment,
     /// An encrypted token (JWE): only its protected header can be read.
     Encrypted,
-    /// A JWE header parameter that does not belong there.
+    /// A JWE header that cannot work as written (no `enc`).
     JweHeader,
     /// A problem with the `crit` header parameter (RFC 7515 §4.1.11).
     Crit,

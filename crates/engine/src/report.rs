@@ -199,7 +199,7 @@ pub struct TokenReport {
     /// Why the token could not be read (malformed only).
     pub error: Option<String>,
     /// Notes from parsing (crit, b64:false, nested JWT, …).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// The token text as analysed (removed by the fingerprint-only export).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
