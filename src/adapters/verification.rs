@@ -38,6 +38,11 @@ const SLICE: usize = 500;
 /// The first slice is smaller, so WebCrypto starts sooner.
 const FIRST_SLICE: usize = 100;
 
+/// Longest stretch of judging before the browser gets its turn, in milliseconds. A slice's
+/// cost depends on its tokens (a 700 KB claim, an HMAC token tried against the weak-secret
+/// lists) and on the machine, so judging yields by the clock, not by a token count.
+const JUDGE_BUDGET_MS: f64 = 30.0;
+
 /// True when WebCrypto's "not verified" for `alg` is final. RSASSA-PKCS1-v1_5 (RFC 8017
 /// §8.2.2 compares one deterministic encoding), ECDSA (FIPS 186 verification, with the range
 /// checks on r and s) and HMAC (one comparison) leave an implementation no choices, so a
@@ -181,7 +186,15 @@ pub async fn analyze_prepared(
             (Some(_), true) => WEBCRYPTO_AND_REFERENCE,
         };
         answers.rename(name);
+        let mut began = js_sys::Date::now();
         for (i, input) in v.inputs.into_iter().enumerate() {
+            if js_sys::Date::now() - began > JUDGE_BUDGET_MS {
+                tasks::yield_now().await;
+                if cancelled() {
+                    return None;
+                }
+                began = js_sys::Date::now();
+            }
             reports.push(prepared.analyze_parsed(v.start + i, input, &trusted, &answers));
         }
         progress(reports.len(), total);
