@@ -38,6 +38,11 @@ const SLICE: usize = 500;
 /// The first slice is smaller, so WebCrypto starts sooner.
 const FIRST_SLICE: usize = 100;
 
+/// Longest stretch of judging before the browser gets its turn, in milliseconds. A slice's
+/// cost depends on its tokens (a 700 KB claim, an HMAC token tried against the weak-secret
+/// lists) and on the machine, so judging yields by the clock, not by a token count.
+const JUDGE_BUDGET_MS: f64 = 30.0;
+
 /// Records WebCrypto's final answers to `checks` and has the reference verifier decide the
 /// rest; true when the reference verifier was needed.
 async fn decide(
@@ -152,7 +157,25 @@ pub async fn run_slices(
             (Some(_), true) => WEBCRYPTO_AND_REFERENCE,
         };
         answers.rename(name);
-        analysis.judge(v.slice, &answers);
+        // Token by token (the slice's reports are recorded together afterwards), so that the
+        // browser gets its turn every JUDGE_BUDGET_MS whatever the tokens cost.
+        let mut reports = Vec::with_capacity(v.slice.len());
+        {
+            let judge = analysis.judging();
+            let mut began = js_sys::Date::now();
+            for t in v.slice.into_tokens() {
+                if js_sys::Date::now() - began > JUDGE_BUDGET_MS {
+                    tasks::yield_now().await;
+                    if cancelled() {
+                        return None;
+                    }
+                    began = js_sys::Date::now();
+                }
+                reports.push(judge.token(t, &answers));
+            }
+        }
+        let in_order = analysis.add_reports(reports);
+        debug_assert!(in_order, "a slice's reports continue the recorded ones");
         let (done, total) = analysis.progress();
         progress(done, total);
     }

@@ -266,3 +266,66 @@ fn weak_secrets_from_the_public_list_and_from_a_file() {
         assert_eq!(f["evidence"]["list"], list_name, "{f}");
     }
 }
+
+/// A padded HS256 token signed with a public secret: over the public list's 16 KiB limit the
+/// CLI does not spend a minute hashing it, and says which list it did not search.
+#[test]
+fn the_public_list_is_not_searched_for_a_padded_token() {
+    use base64::Engine as _;
+    use hmac::Mac as _;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let public = include_str!("../../engine/weak-secrets/public.txt")
+        .lines()
+        .nth(5000)
+        .unwrap_or_default()
+        .to_owned();
+    let sign = |pad: usize| {
+        let claims = serde_json::json!({"iss": "https://issuer.example", "pad": "p".repeat(pad)});
+        let input = format!(
+            "{}.{}",
+            b64(br#"{"alg":"HS256","typ":"JWT"}"#),
+            b64(claims.to_string().as_bytes())
+        );
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(public.as_bytes())
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        mac.update(input.as_bytes());
+        format!("{input}.{}", b64(&mac.finalize().into_bytes()))
+    };
+    let tokens = temp_file(
+        "padded-hs-tokens.txt",
+        &format!("{}\n{}\n", sign(10_000), sign(20_000)),
+    );
+    let keys = temp_file("empty-jwks-2.json", r#"{"keys":[]}"#);
+    let out = keyhole()
+        .args(["check", "--keys", &keys, &tokens])
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let r = json_of(&out);
+    let codes = |i: usize| -> Vec<String> {
+        r["tokens"][i]["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f["code"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert!(
+        codes(0).contains(&"weak-hmac-secret".to_owned()),
+        "{:?}",
+        codes(0)
+    );
+    assert!(!codes(0).contains(&"weak-secret-search-skipped".to_owned()));
+    assert!(!codes(1).contains(&"weak-hmac-secret".to_owned()));
+    let skipped = r["tokens"][1]["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["code"] == "weak-secret-search-skipped")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        skipped["evidence"]["lists_not_searched"],
+        serde_json::json!(["public list (wallarm/jwt-secrets)"]),
+        "{skipped}"
+    );
+}

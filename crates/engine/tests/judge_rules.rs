@@ -30,10 +30,18 @@ fn hs256(secret: &[u8], input: &[u8]) -> String {
 
 /// A token whose HS256 signature is really computed with `secret`.
 fn hmac_scenario(secret: &[u8], trusted_secret: &[u8]) -> Scenario {
+    hmac_scenario_padded(secret, trusted_secret, 0)
+}
+
+/// [`hmac_scenario`] with a claim of `pad` bytes, for the limits of the weak-secret search.
+fn hmac_scenario_padded(secret: &[u8], trusted_secret: &[u8], pad: usize) -> Scenario {
     let mut s = Scenario::clean();
     s.header = json!({"alg": "HS256", "typ": "JWT"});
     s.claims =
         json!({"iss": "https://issuer.example", "sub": "u", "iat": NOW - 60, "exp": NOW + 60});
+    if pad > 0 {
+        s.claim("pad", json!("p".repeat(pad)));
+    }
     let unsigned = s.token_text();
     let input = unsigned.rsplit_once('.').map_or("", |(a, _)| a).to_owned();
     s.signature_b64 = hs256(secret, input.as_bytes());
@@ -286,6 +294,12 @@ const TABLE: &[(&str, Codes, Codes)] = &[
         "weak-hmac-secret",
         || hmac_scenario(b"your-256-bit-secret", STRONG_SECRET).codes(),
         || hmac_scenario(STRONG_SECRET, STRONG_SECRET).codes(),
+    ),
+    (
+        "weak-secret-search-skipped",
+        // A 70 KB claim: the signing input is over the 64 KiB the short lists are tried on.
+        || hmac_scenario_padded(b"your-256-bit-secret", STRONG_SECRET, 70_000).codes(),
+        || hmac_scenario_padded(b"your-256-bit-secret", STRONG_SECRET, 40_000).codes(),
     ),
     (
         "issuer-tenant-mismatch",
@@ -938,6 +952,29 @@ fn weak_hmac_secret_uses_the_callers_list() {
     assert_eq!(
         f.and_then(|f| f.evidence.get("list")),
         Some(&json!("supplied list"))
+    );
+}
+
+/// Under the limit the built-in list is still searched; over it, the search is skipped and says
+/// what it did not try, and the forgery goes unnoticed rather than stalling the analysis.
+#[test]
+fn weak_secret_search_stops_at_its_limit_and_says_so() {
+    let under = hmac_scenario_padded(b"your-256-bit-secret", STRONG_SECRET, 40_000).judge();
+    assert!(under.findings.iter().any(|f| f.code == "weak-hmac-secret"));
+    let over = hmac_scenario_padded(b"your-256-bit-secret", STRONG_SECRET, 70_000).judge();
+    assert!(!over.findings.iter().any(|f| f.code == "weak-hmac-secret"));
+    let skipped = over
+        .findings
+        .iter()
+        .find(|f| f.code == "weak-secret-search-skipped")
+        .map(|f| &f.evidence);
+    assert_eq!(
+        skipped.and_then(|e| e.get("lists_not_searched")),
+        Some(&json!(["built-in list"]))
+    );
+    assert_eq!(
+        skipped.and_then(|e| e.get("limit_bytes")),
+        Some(&json!(65536))
     );
 }
 

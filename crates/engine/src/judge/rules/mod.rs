@@ -232,6 +232,10 @@ rule!(KEY_NOT_PUBLISHED_AT_ISSUE, "key-not-published-at-issue", Warning, Token, 
 rule!(CATALOGUE_KEY_MISMATCH, "catalogue-key-mismatch", Warning, Token, "Supplied key differs from the published one",
     "A supplied key has the kid of a key in Keyhole's catalogue of published keys but different key material. Short kids (such as \"1\") that unrelated issuers reuse count only when the supplied key set's source host is one that published the catalogue key.");
 
+// Limits of the weak-secret search (issue 12; judge::rules::weak_secrets).
+rule!(WEAK_SECRET_SEARCH_SKIPPED, "weak-secret-search-skipped", Info, Token, "Weak-secret search skipped for a long token",
+    "An HMAC-signed token's signing input is longer than the weak-secret search tries (64 KiB for the built-in and supplied lists, 16 KiB for the public list of ~104,000 secrets): each try hashes the whole input, so a padded token would stall the analysis. The token was not tried against the lists named in the evidence, so a publicly known secret would go unnoticed; real HMAC-signed tokens are a few kilobytes.");
+
 /// Every rule, in evaluation order.
 pub const RULES: &[RuleInfo] = &[
     ALG_NONE,
@@ -282,6 +286,8 @@ pub const RULES: &[RuleInfo] = &[
     // Catalogue of published signing keys (issue 14).
     KEY_NOT_PUBLISHED_AT_ISSUE,
     CATALOGUE_KEY_MISMATCH,
+    // Limits of the weak-secret search (issue 12).
+    WEAK_SECRET_SEARCH_SKIPPED,
 ];
 
 /// Looks a rule up by code.
