@@ -2,7 +2,7 @@
 // pure-Rust reference verifier (a second wasm module, keyhole-rust-verifier.js) loaded only when
 // WebCrypto leaves a check unconfirmed or is missing. Verdicts must equal the CLI's (jsonwebtoken)
 // either way. Usage: node e2e/verifiers.mjs DIST_DIR (KEYHOLE_CLI as for e2e/run.mjs).
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
@@ -131,6 +131,66 @@ try {
           assert(Number(counts[verdict]) === want, `${verdict}: UI ${counts[verdict]}, CLI ${want}`);
         }
         assert(/WebCrypto/.test(status) && /jsonwebtoken/.test(status), `status: ${status}`);
+      });
+
+      for (const name of cases) {
+        await check(`with WebCrypto, golden case ${name} gets the CLI's verdicts and codes`, async () => {
+          const file = join(goldenDir, name);
+          const expected = cliVerdicts(file);
+          const { verdicts } = await pageVerdicts(page, file, expected.length);
+          assert(JSON.stringify(verdicts) === JSON.stringify(expected), `UI ${JSON.stringify(verdicts)}\nCLI ${JSON.stringify(expected)}`);
+        });
+      }
+
+      await check("the verdict contract holds in the page for any order of key sets and keys, and a case file may carry members Keyhole does not know", async () => {
+        const source = JSON.parse(await readFile(join(goldenDir, "verdict-contract.json"), "utf8"));
+        const expected = cliVerdicts(join(goldenDir, "verdict-contract.json"));
+        const reversed = {
+          ...source,
+          comment: "an analyst's note: Keyhole keeps members it does not know",
+          key_sets: [...source.key_sets].reverse().map((ks) => {
+            const doc = typeof ks.document === "string" ? ks.document : { ...ks.document };
+            if (doc && Array.isArray(doc.keys)) doc.keys = [...doc.keys].reverse();
+            return { ...ks, document: doc };
+          }),
+        };
+        const file = join(work, "verdict-contract-reversed.json");
+        await writeFile(file, JSON.stringify(reversed));
+        // The CLI agrees with itself on the reordered case, and the page with both.
+        assert(JSON.stringify(cliVerdicts(file)) === JSON.stringify(expected), "the CLI's verdicts depend on the order of key sets");
+        const { verdicts } = await pageVerdicts(page, file, expected.length);
+        assert(JSON.stringify(verdicts) === JSON.stringify(expected), `UI ${JSON.stringify(verdicts)}\nCLI ${JSON.stringify(expected)}`);
+        const notes = await page.textContent("body");
+        assert(notes.includes("comment"), "the page does not name the unknown member \"comment\"");
+        // Each verdict of the contract is shown in the summary with its own count.
+        const counts = await page.$eval("#summary", (e) => ({ ...e.dataset }));
+        for (const verdict of ["permitted", "violation", "invalid", "unverified", "malformed"]) {
+          const want = expected.filter((t) => t.verdict === verdict).length;
+          assert(Number(counts[verdict] ?? 0) === want, `${verdict}: UI ${counts[verdict]}, CLI ${want}`);
+        }
+      });
+
+      await check("the analyst's own guessed HMAC secrets are tried on HS tokens, and a case file's are kept", async () => {
+        const secret = "an-analyst-guessed-secret-not-on-any-list";
+        const b64 = (s) => Buffer.from(s).toString("base64url");
+        const input = `${b64(JSON.stringify({ alg: "HS256", typ: "JWT" }))}.${b64(JSON.stringify({ iss: "https://idp.example", sub: "guess" }))}`;
+        const token = `${input}.${createHmac("sha256", secret).update(input).digest("base64url")}`;
+        const file = join(work, "guessed-secret.json");
+        await writeFile(file, JSON.stringify({ tokens: [token] }));
+        let { verdicts } = await pageVerdicts(page, file, 1);
+        assert(verdicts[0].verdict === "unverified", `without the guess: ${JSON.stringify(verdicts)}`);
+        await page.fill("#weak-secrets", `first-guess\n${secret}\n`);
+        await page.waitForSelector('[data-verdict="violation"]', { timeout: 15000 });
+        const codes = await page.$eval("[data-verdict]", (e) => e.dataset.codes);
+        assert(codes.includes("weak-hmac-secret"), `codes: ${codes}`);
+        // The same guess in a case file: the page keeps it and agrees with the CLI.
+        const withList = join(work, "guessed-secret-list.json");
+        await writeFile(withList, JSON.stringify({ tokens: [token], weak_secrets: [secret] }));
+        const expected = cliVerdicts(withList);
+        assert(expected[0].verdict === "violation", `CLI: ${JSON.stringify(expected)}`);
+        ({ verdicts } = await pageVerdicts(page, withList, 1));
+        assert(JSON.stringify(verdicts) === JSON.stringify(expected), `UI ${JSON.stringify(verdicts)}\nCLI ${JSON.stringify(expected)}`);
+        assert((await page.inputValue("#weak-secrets")).includes(secret), "the case file's weak_secrets are not shown in the field");
       });
 
       await check("no console errors (WebCrypto page)", async () => {

@@ -278,7 +278,9 @@ pub fn app() -> Html {
                     <TokensPane text={ws.text.clone()} epoch={ws.text_epoch} case_tokens={ws.case_tokens.len()} on_action={on_action.clone()} />
                     <KeySetsPane key_sets={ws.key_sets.clone()} secret={AttrValue::from(ws.hmac_secret.clone())}
                         secret_base64={ws.hmac_base64}
-                        secret_issuer={AttrValue::from(ws.hmac_issuer.clone())} on_action={on_action.clone()} />
+                        secret_issuer={AttrValue::from(ws.hmac_issuer.clone())}
+                        weak_secrets={AttrValue::from(ws.weak_secrets.clone())} more_secrets={ws.more_hmac_secrets.len()}
+                        on_action={on_action.clone()} />
                 </div>
                 <Summary report={report.clone()} current={ws.is_current()} progress={ws.progress.clone()} verifier={(*verifier).clone()} />
                 <ExportBar report={report.clone()} on_error={on_action.reform(|m| Action::Notice(Some(m)))} />

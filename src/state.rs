@@ -55,6 +55,17 @@ pub struct Workspace {
     pub hmac_base64: bool,
     /// The issuer tokens signed with the secret belong to (decides their provenance).
     pub hmac_issuer: String,
+    /// HMAC secrets of an opened case file beyond the first (the one the fields edit): kept so
+    /// that the page judges, and saves, the case the CLI judges.
+    pub more_hmac_secrets: Rc<Vec<HmacSecret>>,
+    /// The analyst's guessed HMAC secrets, one per line, tried on HS tokens besides the
+    /// built-in list (`weak-hmac-secret`).
+    pub weak_secrets: String,
+    /// An opened case file's name, description and the members Keyhole does not know (named
+    /// in the report's notes), carried into the case the engine sees.
+    pub case_name: Option<String>,
+    pub case_description: Option<String>,
+    pub unknown_members: Vec<String>,
     /// "Analyse as of" (Unix seconds, UTC); None means the current time.
     pub as_of: Option<i64>,
     /// Bumped on every change of the inputs.
@@ -78,6 +89,11 @@ impl Default for Workspace {
             hmac_secret: String::new(),
             hmac_base64: false,
             hmac_issuer: String::new(),
+            more_hmac_secrets: Rc::default(),
+            weak_secrets: String::new(),
+            case_name: None,
+            case_description: None,
+            unknown_members: Vec::new(),
             as_of: None,
             revision: 1,
             report: None,
@@ -109,6 +125,8 @@ pub enum Action {
     SetSecret(String),
     SetSecretBase64(bool),
     SetSecretIssuer(String),
+    /// The analyst's guessed secrets (one per line).
+    SetWeakSecrets(String),
     SetAsOf(Option<i64>),
     /// Replace the whole case (opening a case file or a sample).
     LoadCase(Box<CaseFile>),
@@ -166,15 +184,21 @@ impl Workspace {
             tokens: self.case_tokens.to_vec(),
             text: non_empty(&self.text),
             hmac_secrets: self.hmac_secrets(),
-            ..CaseFile::default()
+            weak_secrets: self
+                .weak_secrets
+                .lines()
+                .map(|l| l.strip_suffix('\r').unwrap_or(l))
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            name: self.case_name.clone(),
+            description: self.case_description.clone(),
+            unknown_members: self.unknown_members.clone(),
         }
     }
 
     fn hmac_secrets(&self) -> Vec<HmacSecret> {
-        if self.hmac_secret.is_empty() {
-            return Vec::new();
-        }
-        vec![HmacSecret {
+        let first = (!self.hmac_secret.is_empty()).then(|| HmacSecret {
             value: self.hmac_secret.clone(),
             encoding: if self.hmac_base64 {
                 SecretEncoding::Base64
@@ -182,7 +206,11 @@ impl Workspace {
                 SecretEncoding::Utf8
             },
             issuer: non_empty(&self.hmac_issuer),
-        }]
+        });
+        first
+            .into_iter()
+            .chain(self.more_hmac_secrets.iter().cloned())
+            .collect()
     }
 
     /// The case file to save: like [`Self::to_case`] but `now` only if the analyst chose it.
@@ -280,6 +308,10 @@ impl Reducible for Workspace {
                 s.hmac_issuer = i;
                 s.changed();
             }
+            Action::SetWeakSecrets(list) => {
+                s.weak_secrets = list;
+                s.changed();
+            }
             Action::SetAsOf(t) => {
                 s.as_of = t;
                 s.changed();
@@ -308,11 +340,17 @@ impl Reducible for Workspace {
                         document,
                     );
                 }
-                if let Some(secret) = case.hmac_secrets.first() {
-                    s.hmac_secret = secret.value.clone();
+                let mut secrets = std::mem::take(&mut case.hmac_secrets).into_iter();
+                if let Some(secret) = secrets.next() {
+                    s.hmac_secret = secret.value;
                     s.hmac_base64 = secret.encoding == SecretEncoding::Base64;
-                    s.hmac_issuer = secret.issuer.clone().unwrap_or_default();
+                    s.hmac_issuer = secret.issuer.unwrap_or_default();
                 }
+                s.more_hmac_secrets = Rc::new(secrets.collect());
+                s.weak_secrets = case.weak_secrets.join("\n");
+                s.case_name = case.name.clone();
+                s.case_description = case.description.clone();
+                s.unknown_members = std::mem::take(&mut case.unknown_members);
                 s.notice = case
                     .name
                     .clone()
@@ -451,6 +489,31 @@ mod tests {
         assert_eq!(saved.now, Some(42));
         assert_eq!(saved.key_sets[0].document, case.key_sets[0].document);
         assert_eq!(saved.tokens, case.tokens);
+    }
+
+    /// Everything of an opened case that the page does not edit field by field is still judged
+    /// and saved: every HMAC secret, the guessed secrets, the name and the unknown members.
+    #[test]
+    fn a_loaded_case_keeps_all_its_secrets_and_members() {
+        let case = CaseFile::from_json(
+            r#"{"name": "incident 7", "comment": "kept", "tokens": ["t1"],
+                "hmac_secrets": [{"value": "first-secret"}, {"value": "c2Vjb25k", "encoding": "base64", "issuer": "https://b.example"}],
+                "weak_secrets": ["guess-1", "guess-2"]}"#,
+        )
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        let s = reduce(
+            Workspace::default(),
+            Action::LoadCase(Box::new(case.clone())),
+        );
+        assert_eq!(s.hmac_secret, "first-secret");
+        assert_eq!(s.more_hmac_secrets.len(), 1);
+        let saved = s.to_saved_case();
+        assert_eq!(saved.hmac_secrets, case.hmac_secrets);
+        assert_eq!(saved.weak_secrets, ["guess-1", "guess-2"]);
+        assert_eq!(saved.name.as_deref(), Some("incident 7"));
+        assert_eq!(saved.unknown_members, ["comment"]);
+        let edited = reduce(s, Action::SetWeakSecrets("a\r\n\nb\n".into()));
+        assert_eq!(edited.to_case(0).weak_secrets, ["a", "b"]);
     }
 
     #[test]

@@ -12,6 +12,10 @@ pub struct KeySetsPaneProps {
     pub secret: AttrValue,
     pub secret_base64: bool,
     pub secret_issuer: AttrValue,
+    /// The analyst's guessed secrets, one per line.
+    pub weak_secrets: AttrValue,
+    /// HMAC secrets of the opened case file beyond the one the fields edit.
+    pub more_secrets: usize,
     pub on_action: Callback<Action>,
 }
 
@@ -68,6 +72,14 @@ pub fn key_sets_pane(p: &KeySetsPaneProps) -> Html {
                 <label for="hmac-issuer">{ "Issuer the secret signs for (optional; decides provenance)" }</label>
                 <input id="hmac-issuer" type="text" value={p.secret_issuer.clone()} placeholder="https://idp.example.com"
                     oninput={on.reform(|e: InputEvent| Action::SetSecretIssuer(e.target_unchecked_into::<HtmlInputElement>().value()))} />
+                if p.more_secrets > 0 {
+                    <p class="hint more-secrets">{ format!("Plus {} more HMAC secret(s) from the opened case file.", p.more_secrets) }</p>
+                }
+                <label for="weak-secrets">{ "Guessed HMAC secrets to try, one per line (optional)" }</label>
+                <textarea id="weak-secrets" rows="3" spellcheck="false" autocomplete="off" value={p.weak_secrets.clone()}
+                    aria-describedby="weak-secrets-help"
+                    oninput={on.reform(|e: InputEvent| Action::SetWeakSecrets(e.target_unchecked_into::<HtmlTextAreaElement>().value()))} />
+                <p id="weak-secrets-help" class="hint">{ "Each HS256/384/512 token is tried against these and Keyhole's built-in list of publicly known secrets; a match is a violation (weak-hmac-secret): anyone holding the secret can forge such tokens." }</p>
             </div>
         </section>
     }

@@ -40,8 +40,8 @@ pub fn parse_certificate(der: &[u8]) -> Result<ParsedCertificate, String> {
     let sha1 = Sha1::digest(der);
     let sha256 = Sha256::digest(der);
     let info = CertificateInfo {
-        subject: tbs.subject.to_string(),
-        issuer: tbs.issuer.to_string(),
+        subject: super::dn::to_rfc4514(&tbs.subject),
+        issuer: super::dn::to_rfc4514(&tbs.issuer),
         serial: hex(serial),
         not_before: secs(tbs.validity.not_before),
         not_after: secs(tbs.validity.not_after),

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 mod certificate;
 mod curves;
+mod dn;
 mod document;
 mod hmac;
 mod jwk;
