@@ -489,9 +489,13 @@ def microsoft_families_case():
             "them: permitted. 11: the same token under a consumer (MSA) key: violation. "
             "12: a token for the application whose key set (.../discovery/v2.0/keys?appid=APP) "
             "holds the signing key: permitted. 13: a token for another application signed by "
-            "that key: violation (key-application-mismatch). "
+            "that key: violation (key-application-mismatch). That key set also serves the global "
+            "Entra key, as real ones do; it stays a key of any organisational tenant. "
             "14: a pre-production (windows-ppe.net) key signing a production token: violation "
-            "(cross-cloud-key). 15: the same key signing a pre-production token: permitted."
+            "(cross-cloud-key). 15: the same key signing a pre-production token: permitted. "
+            "In the key matrix the B2C user-flow key signs for three tenants without a finding, "
+            "the custom-policy key is flagged key-used-across-tenants and the pre-production key "
+            "key-used-across-clouds."
         ),
         "now": NOW_2026,
         "key_sets": [
