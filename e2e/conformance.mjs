@@ -6,8 +6,9 @@
 // (`keyholeRustVerifier`, jsonwebtoken compiled to wasm), and asserts:
 //  - the wasm reference verifier answers exactly as the native one;
 //  - WebCrypto never says "verified" where jsonwebtoken does not, and for the algorithms whose
-//    "not verified" the app takes from WebCrypto as final (RS*, ES*, HS*: see
-//    src/adapters/verification.rs, `webcrypto_false_is_final`) never says "not verified" where
+//    "not verified" the app takes from WebCrypto as final (RS*, ES*, HS*: the page answers
+//    `wasm_bindgen.webcryptoAnswerIsFinal`, the engine's `policy::webcrypto_answer_is_final`,
+//    which the app's verifier follows) never says "not verified" where
 //    jsonwebtoken says anything else: the app uses those answers as is and lets jsonwebtoken
 //    decide everything else, so this is what makes every verdict independent of which verifier
 //    answered.
@@ -18,8 +19,6 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 
 const [dist = "dist", checksFile] = process.argv.slice(2);
-/** The algorithms whose "not verified" from WebCrypto the app takes as final. */
-const FALSE_IS_FINAL = /^(RS|ES|HS)(256|384|512)$/;
 /** CI=true: CI always has ../shared, so no data there is a failure, not a skip (as in
  * crates/engine/tests/common `fixture`). */
 const IN_CI = !["", "0", "false"].includes((process.env.CI ?? "").trim());
@@ -54,11 +53,17 @@ let failures = [];
 try {
   await page.goto(server.url);
   await page.waitForSelector("#tokens-input", { timeout: 15000 });
-  const { web, rust } = await page.evaluate(async (req) => {
+  const algs = [...new Set(recorded.map((r) => r.check.alg))];
+  const { web, rust, falseIsFinal } = await page.evaluate(async ({ req, algs }) => {
     const web = await wasm_bindgen.webcryptoAnswers(req);
     const rust = JSON.parse(await keyholeRustVerifier(req));
-    return { web, rust };
-  }, request);
+    // The algorithms whose "not verified" from WebCrypto the app takes as final, as the
+    // engine decides them (no copy of that policy here).
+    const falseIsFinal = algs.filter((alg) => wasm_bindgen.webcryptoAnswerIsFinal(alg, false));
+    return { web, rust, falseIsFinal };
+  }, { req: request, algs });
+  const FALSE_IS_FINAL = new Set(falseIsFinal);
+  console.log(`  WebCrypto's "not verified" is final for: ${[...FALSE_IS_FINAL].sort().join(", ") || "none"}`);
   if (web.length !== recorded.length || rust.length !== recorded.length) {
     failures.push(`answers: WebCrypto ${web.length}, wasm jsonwebtoken ${rust.length}, asked ${recorded.length}`);
   }
@@ -73,7 +78,7 @@ try {
     if (web[i] === true && reference !== true) {
       failures.push(`check ${i} (${alg}): WebCrypto says verified, jsonwebtoken says ${reference}`);
     }
-    if (web[i] === false && FALSE_IS_FINAL.test(alg) && reference !== false) {
+    if (web[i] === false && FALSE_IS_FINAL.has(alg) && reference !== false) {
       failures.push(`check ${i} (${alg}): WebCrypto says not verified (final for ${alg}), jsonwebtoken says ${reference}`);
     }
     if (reference === true) s.verified++;

@@ -40,3 +40,13 @@ pub async fn webcrypto_answers(request: String) -> Result<JsValue, JsValue> {
     let json = serde_json::to_string(&answers).map_err(|e| JsValue::from_str(&e.to_string()))?;
     JSON::parse(&json)
 }
+
+/// True when the app takes WebCrypto's answer (`verified`: true or false) to a check of `alg`
+/// as final instead of asking the reference verifier: the engine's
+/// `policy::webcrypto_answer_is_final`, for `e2e/conformance.mjs` to hold WebCrypto to exactly
+/// the answers the app relies on. False for an algorithm the engine does not know.
+#[wasm_bindgen(js_name = webcryptoAnswerIsFinal)]
+pub fn webcrypto_answer_is_final(alg: &str, verified: bool) -> bool {
+    keyhole_engine::verify::Alg::parse(alg)
+        .is_some_and(|alg| keyhole_engine::policy::webcrypto_answer_is_final(alg, Some(verified)))
+}

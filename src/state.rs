@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use keyhole_engine::case::{CaseKeySet, HmacSecret, SecretEncoding};
+use keyhole_engine::policy;
 use keyhole_engine::{CaseFile, Report};
 use serde_json::Value;
 use yew::{AttrValue, Reducible};
@@ -159,7 +160,7 @@ impl Workspace {
                 .map(|k| CaseKeySet {
                     source: non_empty(&k.source),
                     issuer: non_empty(&k.issuer),
-                    document: document_value(&k.document),
+                    document: policy::json_or_string(&k.document),
                 })
                 .collect(),
             tokens: self.case_tokens.to_vec(),
@@ -212,11 +213,6 @@ fn non_empty(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_owned())
 }
 
-/// A key document for the case: JSON when it parses, else the text (PEM, base64 DER).
-pub fn document_value(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
-}
-
 /// Why an opened file is refused before it is classified, if it is: JSON nested past the
 /// engine's limit is neither a case nor keys, and searching it as a log would only end in "no
 /// token was found", so the analyst is told which limit it broke and what to do instead.
@@ -229,18 +225,6 @@ pub fn refuse_file(name: &str, text: &str) -> Option<String> {
             "{name} was not opened: its JSON nests deeper than {limit} levels, Keyhole's limit for case, key and HAR files (a case file needs 5); it is refused as hostile or corrupt. To search it for tokens anyway, paste the relevant part into the tokens pane"
         )
     })
-}
-
-/// The issuer an OpenID Provider configuration declares, if `text` is one.
-pub fn openid_issuer(text: &str) -> Option<String> {
-    // Runs on every keystroke in a key document: a 10,000-key JWKS (no `jwks_uri`) is not
-    // parsed on the main thread just to learn that it is not a configuration.
-    if !text.contains("\"jwks_uri\"") {
-        return None;
-    }
-    let v: Value = serde_json::from_str(text).ok()?;
-    v.get("jwks_uri")?;
-    v.get("issuer")?.as_str().map(str::to_owned)
 }
 
 impl Reducible for Workspace {
@@ -259,7 +243,7 @@ impl Reducible for Workspace {
                 s.changed();
             }
             Action::AddKeySet { source, document } => {
-                let issuer = openid_issuer(&document).unwrap_or_default();
+                let issuer = policy::openid_issuer(&document).unwrap_or_default();
                 s.add_key_set(source, issuer, document);
                 s.changed();
             }
@@ -270,7 +254,7 @@ impl Reducible for Workspace {
                         KeySetField::Issuer => k.issuer = value,
                         KeySetField::Document => {
                             if k.issuer.trim().is_empty() {
-                                if let Some(iss) = openid_issuer(&value) {
+                                if let Some(iss) = policy::openid_issuer(&value) {
                                     k.issuer = iss;
                                 }
                             }
@@ -509,11 +493,11 @@ mod tests {
     #[test]
     fn pem_documents_stay_strings() {
         assert_eq!(
-            document_value("-----BEGIN PUBLIC KEY-----"),
+            policy::json_or_string("-----BEGIN PUBLIC KEY-----"),
             Value::String("-----BEGIN PUBLIC KEY-----".into())
         );
         assert_eq!(
-            document_value(r#"{"keys":[]}"#),
+            policy::json_or_string(r#"{"keys":[]}"#),
             serde_json::json!({"keys": []})
         );
     }

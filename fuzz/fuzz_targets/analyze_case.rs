@@ -1,5 +1,7 @@
 //! A whole case file through the analysis, with the reference verifier: never panics; the
-//! report adds up, round-trips through JSON, and renders and exports.
+//! report adds up, round-trips through JSON, and renders and exports; the incremental analysis
+//! (keys and tokens in slices whose size comes from the input, checks planned and answered
+//! ahead) gives the same verdicts.
 #![no_main]
 #![forbid(unsafe_code)]
 
@@ -15,8 +17,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(case) = CaseFile::from_json(&text) else {
         return;
     };
-    let report = keyhole_engine::analyze_with_reference(&case, &AnalyzeOptions::at(NOW));
+    let options = AnalyzeOptions::at(NOW);
+    let report = keyhole_engine::analyze_with_reference(&case, &options);
     keyhole_fuzz::check_report(&report);
+    let step = usize::from(data.last().copied().unwrap_or(1) % 7) + 1;
+    keyhole_fuzz::check_incremental(&case, &options, step, &report);
     let _ = render::to_markdown(&report);
     let _ = render::to_text(&report);
     let _ = export::prepare(

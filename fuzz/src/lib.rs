@@ -147,3 +147,43 @@ pub fn check_report(report: &Report) {
         "the report does not round-trip through JSON"
     );
 }
+
+/// The analysis driven the way the web page drives it — keys read `step` at a time, tokens
+/// planned and judged in slices of `step`, the checks answered ahead by a recording of the
+/// reference verifier's answers — must give the report of the plain `analyze` loop.
+pub fn check_incremental(
+    case: &keyhole_engine::CaseFile,
+    options: &keyhole_engine::AnalyzeOptions<'_>,
+    step: usize,
+    expected: &Report,
+) {
+    use keyhole_engine::verify::{JsonWebTokenVerifier, RecordedAnswers, SignatureVerifier};
+    let step = step.max(1);
+    let mut reading = keyhole_engine::Analysis::read_keys(case, options);
+    while !reading.step(step) {}
+    let mut analysis = reading.finish();
+    analysis.add_case(case.clone());
+    let mut answers = RecordedAnswers::new("recorded");
+    while let Some(mut slice) = analysis.next_slice(step) {
+        for check in analysis.plan(&mut slice) {
+            let answer = JsonWebTokenVerifier.verify(
+                check.alg,
+                &check.material,
+                &check.signing_input,
+                &check.signature,
+            );
+            answers.record_owned(check, answer);
+        }
+        analysis.judge(slice, &answers);
+    }
+    let got = analysis.finish();
+    let verdicts = |r: &Report| {
+        r.tokens
+            .iter()
+            .map(|t| (t.verdict, t.findings.iter().map(|f| f.code.clone()).collect::<Vec<_>>()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(verdicts(&got), verdicts(expected), "incremental analysis differs");
+    assert_eq!(got.key_sets, expected.key_sets, "key sets differ");
+    assert_eq!(got.notes, expected.notes, "notes differ");
+}

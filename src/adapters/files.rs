@@ -2,8 +2,8 @@
 
 use gloo::file::callbacks::FileReader;
 use gloo::file::File;
+use keyhole_engine::policy::{self, InputKind};
 use keyhole_engine::CaseFile;
-use serde_json::Value;
 
 /// What a dropped or opened file turned out to be.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,33 +16,17 @@ pub enum Dropped {
     Text(String),
 }
 
-/// Classifies file contents. A JSON object with `key_sets`, `tokens` or `text` is a case file;
-/// JWKS/JWK/OpenID configurations and PEM are keys; everything else is text.
+/// Classifies file contents with the engine's criteria ([`policy::classify`]): a case file
+/// replaces the case, key documents (JWKS, JWK, OpenID configuration, PEM, certificates) become
+/// key sets, everything else (HAR files, logs, tokens) is text to search.
 pub fn classify(name: &str, text: String) -> Result<Dropped, String> {
-    let trimmed = text.trim_start();
-    if let Ok(Value::Object(map)) = serde_json::from_str::<Value>(&text) {
-        if ["key_sets", "tokens", "text", "now"]
-            .iter()
-            .any(|k| map.contains_key(*k))
-        {
-            return CaseFile::from_json(&text)
-                .map(|c| Dropped::Case(Box::new(c)))
-                .map_err(|e| format!("{name}: {e}"));
-        }
-        if ["keys", "kty", "jwks_uri"]
-            .iter()
-            .any(|k| map.contains_key(*k))
-        {
-            return Ok(Dropped::Keys(text));
-        }
-        if map.contains_key("log") {
-            return Ok(Dropped::Text(text));
-        }
+    match policy::classify(name, &text) {
+        InputKind::Case => CaseFile::from_json(&text)
+            .map(|c| Dropped::Case(Box::new(c)))
+            .map_err(|e| format!("{name}: {e}")),
+        kind if kind.is_keys() => Ok(Dropped::Keys(text)),
+        _ => Ok(Dropped::Text(text)),
     }
-    if trimmed.starts_with("-----BEGIN") || name.ends_with(".cer") || name.ends_with(".crt") {
-        return Ok(Dropped::Keys(text));
-    }
-    Ok(Dropped::Text(text))
 }
 
 /// Reads a file as text; binary certificates (DER) come back as base64, which the engine reads.

@@ -1,8 +1,8 @@
 //! Who answers the signature checks of an analysis, and how their answers are combined so that
 //! no verdict depends on which one answered. WebCrypto answers every planned check (where it
-//! exists). Its "verified" is used as is; its "not verified" is used as is for the algorithms
-//! whose verification is one deterministic predicate that every correct implementation
-//! computes identically ([`webcrypto_false_is_final`]: RSASSA-PKCS1-v1_5, ECDSA, HMAC). Every
+//! exists). Which of its answers are final is the engine's decision
+//! ([`policy::webcrypto_answer_is_final`]: "verified", and "not verified" for the algorithms
+//! whose verification is one deterministic predicate, RSASSA-PKCS1-v1_5, ECDSA, HMAC). Every
 //! other check — a "not verified" for RSA-PSS or EdDSA (where libraries differ in salt-length
 //! and canonical-encoding policy), algorithms or keys WebCrypto refused, or every check where
 //! WebCrypto is missing — goes to the reference verifier (`jsonwebtoken`, loaded on demand as a
@@ -14,12 +14,12 @@
 //! browser's own threads while the engine judges the current one, so the two costs overlap
 //! instead of adding up.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 
-use keyhole_engine::analyze::{plan_parsed, ParsedInput, PreparedCase, TokenInput};
-use keyhole_engine::report::TokenReport;
-use keyhole_engine::verify::{Alg, PlannedCheck, RecordedAnswers, VerifyError};
-use keyhole_engine::{AnalyzeOptions, CaseFile, Report};
+use keyhole_engine::analyze::Slice;
+use keyhole_engine::policy;
+use keyhole_engine::verify::{PlannedCheck, RecordedAnswers, VerifyError};
+use keyhole_engine::{Analysis, AnalyzeOptions, CaseFile, Report};
 
 use super::{rust_verifier, tasks, webcrypto};
 
@@ -43,27 +43,6 @@ const FIRST_SLICE: usize = 100;
 /// lists) and on the machine, so judging yields by the clock, not by a token count.
 const JUDGE_BUDGET_MS: f64 = 30.0;
 
-/// True when WebCrypto's "not verified" for `alg` is final. RSASSA-PKCS1-v1_5 (RFC 8017
-/// §8.2.2 compares one deterministic encoding), ECDSA (FIPS 186 verification, with the range
-/// checks on r and s) and HMAC (one comparison) leave an implementation no choices, so a
-/// correct WebCrypto and the reference verifier cannot disagree. RSA-PSS (salt-length
-/// policies) and EdDSA (canonical-encoding and cofactor policies) do leave choices: their
-/// negatives go to the reference verifier.
-pub fn webcrypto_false_is_final(alg: Alg) -> bool {
-    matches!(
-        alg,
-        Alg::RS256
-            | Alg::RS384
-            | Alg::RS512
-            | Alg::ES256
-            | Alg::ES384
-            | Alg::ES512
-            | Alg::HS256
-            | Alg::HS384
-            | Alg::HS512
-    )
-}
-
 /// Records WebCrypto's final answers to `checks` and has the reference verifier decide the
 /// rest; true when the reference verifier was needed.
 async fn decide(
@@ -73,9 +52,11 @@ async fn decide(
 ) -> bool {
     let mut undecided = Vec::new();
     for (i, c) in checks.into_iter().enumerate() {
-        match web.and_then(|w| w.get(i).copied().flatten()) {
-            Some(true) => answers.record_owned(c, Ok(true)),
-            Some(false) if webcrypto_false_is_final(c.alg) => answers.record_owned(c, Ok(false)),
+        let answer = web.and_then(|w| w.get(i).copied().flatten());
+        match answer {
+            Some(verified) if policy::webcrypto_answer_is_final(c.alg, answer) => {
+                answers.record_owned(c, Ok(verified))
+            }
             _ => undecided.push(c),
         }
     }
@@ -101,8 +82,7 @@ async fn decide(
 
 /// A slice whose checks WebCrypto is verifying.
 struct InFlight {
-    start: usize,
-    inputs: Vec<ParsedInput>,
+    slice: Slice,
     checks: Vec<PlannedCheck>,
     pending: Option<webcrypto::Pending>,
 }
@@ -118,58 +98,49 @@ pub async fn analyze(
     options: &AnalyzeOptions<'_>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> (Report, &'static str) {
-    let mut prepared = PreparedCase::new(&case, options);
-    let inputs = prepared.take_inputs(case);
-    match analyze_prepared(prepared, inputs, progress, &|| false).await {
+    let mut analysis = Analysis::new(&case, options);
+    analysis.add_case(case);
+    match run_slices(analysis, progress, &|| false).await {
         Some(done) => done,
         None => unreachable!("an analysis that is never cancelled finishes"),
     }
 }
 
-/// Analyses `inputs` against the key sets of `prepared` in slices, giving the browser its turn
-/// between slices (so this may run on the page's main thread). Stops, returning None, as soon
-/// as `cancelled()` says the result is no longer wanted.
-pub async fn analyze_prepared(
-    prepared: PreparedCase<'_>,
-    inputs: Vec<TokenInput>,
+/// Judges the queued tokens of `analysis` in slices, giving the browser its turn between
+/// slices (so this may run on the page's main thread). Stops, returning None, as soon as
+/// `cancelled()` says the result is no longer wanted.
+pub async fn run_slices(
+    mut analysis: Analysis<'_>,
     progress: &mut dyn FnMut(usize, usize),
     cancelled: &dyn Fn() -> bool,
 ) -> Option<(Report, &'static str)> {
-    let total = inputs.len();
     let subtle = webcrypto::subtle();
     let mut keys = webcrypto::ImportedKeys::default();
     let mut answers = RecordedAnswers::new(REFERENCE_ONLY);
-    let mut seen = HashSet::with_capacity(total);
     let mut used_reference = false;
-    let mut reports: Vec<TokenReport> = Vec::with_capacity(total);
-    let trusted = prepared.trusted();
     let mut flight: VecDeque<InFlight> = VecDeque::with_capacity(IN_FLIGHT);
-    let mut rest = inputs.into_iter();
-    let mut next = 0;
+    let mut first = true;
     loop {
         tasks::yield_now().await;
         if cancelled() {
             return None;
         }
         while flight.len() < IN_FLIGHT {
-            let size = if next == 0 { FIRST_SLICE } else { SLICE };
-            let slice: Vec<ParsedInput> = rest.by_ref().take(size).map(ParsedInput::new).collect();
-            if slice.is_empty() {
+            let size = if first { FIRST_SLICE } else { SLICE };
+            let Some(mut slice) = analysis.next_slice(size) else {
                 break;
-            }
-            let checks = plan_parsed(&slice, &trusted, &mut seen);
+            };
+            first = false;
+            let checks = analysis.plan(&mut slice);
             let pending = match (&subtle, checks.is_empty()) {
                 (Some(_), false) => Some(webcrypto::start(&mut keys, &checks)),
                 _ => None,
             };
-            let len = slice.len();
             flight.push_back(InFlight {
-                start: next,
-                inputs: slice,
+                slice,
                 checks,
                 pending,
             });
-            next += len;
         }
         let Some(v) = flight.pop_front() else {
             break;
@@ -186,25 +157,34 @@ pub async fn analyze_prepared(
             (Some(_), true) => WEBCRYPTO_AND_REFERENCE,
         };
         answers.rename(name);
-        let mut began = js_sys::Date::now();
-        for (i, input) in v.inputs.into_iter().enumerate() {
-            if js_sys::Date::now() - began > JUDGE_BUDGET_MS {
-                tasks::yield_now().await;
-                if cancelled() {
-                    return None;
+        // Token by token (the slice's reports are recorded together afterwards), so that the
+        // browser gets its turn every JUDGE_BUDGET_MS whatever the tokens cost.
+        let mut reports = Vec::with_capacity(v.slice.len());
+        {
+            let judge = analysis.judging();
+            let mut began = js_sys::Date::now();
+            for t in v.slice.into_tokens() {
+                if js_sys::Date::now() - began > JUDGE_BUDGET_MS {
+                    tasks::yield_now().await;
+                    if cancelled() {
+                        return None;
+                    }
+                    began = js_sys::Date::now();
                 }
-                began = js_sys::Date::now();
+                reports.push(judge.token(t, &answers));
             }
-            reports.push(prepared.analyze_parsed(v.start + i, input, &trusted, &answers));
         }
-        progress(reports.len(), total);
+        let in_order = analysis.add_reports(reports);
+        debug_assert!(in_order, "a slice's reports continue the recorded ones");
+        let (done, total) = analysis.progress();
+        progress(done, total);
     }
-    progress(total, total);
-    drop(trusted);
+    let (done, total) = analysis.progress();
+    progress(done, total);
     let name = match (&subtle, used_reference) {
         (None, _) => REFERENCE_ONLY,
         (Some(_), false) => WEBCRYPTO,
         (Some(_), true) => WEBCRYPTO_AND_REFERENCE,
     };
-    Some((prepared.finish(reports), name))
+    Some((analysis.finish(), name))
 }

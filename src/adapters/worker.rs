@@ -12,7 +12,8 @@
 //! app searches the text on the main thread instead.
 
 use gloo::worker::{HandlerId, Worker, WorkerScope};
-use keyhole_engine::analyze::{text_inputs, TokenInput};
+use keyhole_engine::analyze::{Found, TokenInput};
+use keyhole_engine::report::Note;
 use serde::{Deserialize, Serialize};
 
 /// Tokens per message from the worker (well under a megabyte of JSON, a few ms to decode).
@@ -33,15 +34,17 @@ pub struct Reply {
     pub revision: u64,
     pub inputs: Vec<TokenInput>,
     /// The extraction's notes (e.g. "no token was found"), on the last chunk.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     pub done: bool,
 }
 
 impl Reply {
     /// The replies for what the extraction of `text` found, at least one.
     pub fn chunks(revision: u64, text: &str) -> Vec<Reply> {
-        let mut notes = Vec::new();
-        let mut inputs = text_inputs(text, &mut notes);
+        let Found {
+            mut inputs,
+            mut notes,
+        } = Found::search(text);
         let mut out = Vec::new();
         loop {
             let rest = inputs.split_off(inputs.len().min(TOKENS_PER_MESSAGE));
@@ -82,7 +85,7 @@ impl Worker for ExtractionWorker {
         for reply in Reply::chunks(msg.revision, &msg.text) {
             let text = serde_json::to_string(&reply).unwrap_or_else(|_| {
                 format!(
-                    r#"{{"revision":{},"inputs":[],"notes":["the worker could not encode the tokens it found"],"done":true}}"#,
+                    r#"{{"revision":{},"inputs":[],"notes":[{{"code":"text-not-searched","message":"the worker could not encode the tokens it found"}}],"done":true}}"#,
                     msg.revision
                 )
             });

@@ -72,7 +72,7 @@ pub fn summary(p: &SummaryProps) -> Html {
             </div>
             <p class="status">{ status }</p>
             if !r.notes.is_empty() {
-                <ul class="notes">{ for r.notes.iter().map(|n| html!{ <li>{ n }</li> }) }</ul>
+                <ul class="notes">{ for r.notes.iter().map(|n| html!{ <li>{ &n.message }</li> }) }</ul>
             }
         </section>
     }

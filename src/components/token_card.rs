@@ -29,54 +29,6 @@ fn verdict_icon(v: Verdict) -> &'static str {
     }
 }
 
-/// Where the token was found, in words.
-pub fn found_at_text(found: &Option<Value>) -> String {
-    let Some(f) = found else {
-        return String::new();
-    };
-    if f["source"] == "tokens" {
-        return format!("case file tokens[{}]", f["index"]);
-    }
-    let count = f["count"].as_u64().unwrap_or(1);
-    let locs: Vec<String> = f["locations"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .take(3)
-        .map(|l| {
-            let ctx = &l["context"];
-            let what = match ctx["kind"].as_str().unwrap_or("text") {
-                "header" => format!("{} header", ctx["name"].as_str().unwrap_or("")),
-                "cookie" => format!("cookie {}", ctx["name"].as_str().unwrap_or("")),
-                "query_parameter" => {
-                    format!("query parameter {}", ctx["name"].as_str().unwrap_or(""))
-                }
-                "fragment_parameter" => {
-                    format!("fragment parameter {}", ctx["name"].as_str().unwrap_or(""))
-                }
-                "json_field" => format!("JSON {}", ctx["path"].as_str().unwrap_or("")),
-                "har" => format!(
-                    "HAR entry {} {}{}",
-                    ctx["entry"],
-                    ctx["part"].as_str().unwrap_or(""),
-                    ctx["name"]
-                        .as_str()
-                        .map(|n| format!(" {n}"))
-                        .unwrap_or_default()
-                ),
-                _ => "text".to_owned(),
-            };
-            format!("line {}, column {} ({what})", l["line"], l["column"])
-        })
-        .collect();
-    let more = if count > 1 {
-        format!(" — seen {count} times")
-    } else {
-        String::new()
-    };
-    format!("{}{more}", locs.join("; "))
-}
-
 fn token_parts(token: &str) -> Html {
     let names = if token.split('.').count() == 5 {
         ["header", "key", "iv", "ciphertext", "tag"].as_slice()
@@ -208,7 +160,7 @@ pub fn token_card(p: &TokenCardProps) -> Html {
                 <span class="token-iss"><Clipped text={AttrValue::from(iss.to_owned())} /></span>
             </header>
             <p class="verdict-reason"><Clipped text={AttrValue::from(t.verdict_reason.clone())} /></p>
-            <p class="found-at">{ "Found: " }<Clipped text={AttrValue::from(found_at_text(&t.found_at))} />
+            <p class="found-at">{ "Found: " }<Clipped text={AttrValue::from(t.found_at.as_ref().map(ToString::to_string).unwrap_or_default())} />
                 <span class="fingerprint" title="SHA-256 of the token">{ format!(" · SHA-256 {}…", t.fingerprint.get(..16).unwrap_or("")) }</span>
             </p>
             if let Some(e) = &t.error { <p class="error">{ reveal(e) }</p> }
@@ -250,7 +202,7 @@ pub fn token_card(p: &TokenCardProps) -> Html {
                 </div>
                 <ClaimsTable claims={t.claims.clone()} now={p.now} />
                 if !t.notes.is_empty() {
-                    <ul class="notes">{ for t.notes.iter().map(|n| html!{ <li>{ reveal(n) }</li> }) }</ul>
+                    <ul class="notes">{ for t.notes.iter().map(|n| html!{ <li>{ reveal(&n.message) }</li> }) }</ul>
                 }
                 }
             </details>

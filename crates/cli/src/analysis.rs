@@ -1,126 +1,53 @@
-//! The CLI's analysis of a case, kept lean for large batches, and its JSON report.
-//!
-//! The report of a `tokens[i]` entry says where it was found with a small JSON object that
-//! depends on `i` alone (`analyze::found_in_tokens`); each costs ~700 bytes on the heap, 7 MB
-//! for 10,000 tokens, so those reports are held without it and it is put back as each token is
-//! written. The written report is byte for byte what `serde_json::to_writer_pretty` gives for
-//! the engine's own report (tests/parallel.rs checks it).
+//! The CLI's analysis of a case: the engine's [`Analysis`], with each slice's tokens judged on
+//! a rayon pool. Signature checks are nearly all of a batch's time and each token's judgement
+//! only reads the trusted keys, so the tokens of a slice are independent; rayon's indexed
+//! `collect` keeps them in case order, so the report is the same whatever the thread count
+//! (tests/parallel.rs checks it byte for byte against the engine's own `analyze`).
 
-use std::cell::RefCell;
-use std::io::Write;
 use std::num::NonZeroUsize;
 
-use keyhole_engine::analyze::{found_in_tokens, KeySetReport, PreparedCase};
-use keyhole_engine::report::{KeyReport, Summary, TokenReport};
-use keyhole_engine::{AnalyzeOptions, CaseFile, Report};
-use serde::ser::{Error as _, SerializeSeq};
-use serde::{Serialize, Serializer};
-use serde_json::Value;
+use keyhole_engine::report::TokenReport;
+use keyhole_engine::verify::JsonWebTokenVerifier;
+use keyhole_engine::{Analysis, AnalyzeOptions, CaseFile, Report};
+use rayon::prelude::*;
 
-use crate::parallel;
+/// Tokens per slice: enough to keep every thread busy, few enough that the queue of
+/// unjudged tokens and the slice's reports are a small part of the whole.
+const SLICE: usize = 4096;
 
-/// A case's report whose first `bare` token reports lack their `found_at`.
-pub struct Analysis {
-    report: Report,
-    bare: usize,
+/// The number of threads to use when the user did not say: every core the OS gives us.
+pub fn default_threads() -> NonZeroUsize {
+    std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
 }
 
 /// Analyses `case` with the reference verifier on up to `threads` threads.
-pub fn analyze(case: CaseFile, options: &AnalyzeOptions<'_>, threads: NonZeroUsize) -> Analysis {
-    let mut prepared = PreparedCase::new(&case, options);
-    let listed = case.tokens.len();
-    let mut inputs = prepared.take_inputs(case);
-    let derivable = inputs
-        .iter()
-        .take(listed)
-        .enumerate()
-        .all(|(i, input)| input.found_at == found_in_tokens(i));
-    let bare = if derivable { listed } else { 0 };
-    for input in inputs.iter_mut().take(bare) {
-        input.found_at = Value::Null;
-    }
-    let tokens = parallel::analyze_tokens(&prepared, inputs, threads);
-    Analysis {
-        report: prepared.finish(tokens),
-        bare,
-    }
-}
-
-impl Analysis {
-    /// The report as held: complete but for the left-out `found_at`s (summary, verdicts).
-    pub fn report(&self) -> &Report {
-        &self.report
-    }
-
-    /// The complete report.
-    pub fn into_report(mut self) -> Report {
-        for (i, t) in self.report.tokens.iter_mut().take(self.bare).enumerate() {
-            t.found_at = Some(found_in_tokens(i));
-        }
-        self.report
-    }
-
-    /// Writes the complete report as pretty-printed JSON.
-    pub fn write_json(&mut self, out: impl Write) -> serde_json::Result<()> {
-        // Exhaustive on purpose: a field added to `Report` must be added here too.
-        let Report {
-            now,
-            summary,
-            tokens,
-            keys,
-            key_sets,
-            notes,
-        } = &mut self.report;
-        let json = JsonReport {
-            now: *now,
-            summary,
-            tokens: BareTokens {
-                tokens: RefCell::new(tokens),
-                bare: self.bare,
-            },
-            keys,
-            key_sets,
-            notes,
+pub fn analyze(
+    case: CaseFile,
+    options: &AnalyzeOptions<'_>,
+    threads: NonZeroUsize,
+) -> Result<Report, String> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.get())
+        .build()
+        .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
+    let mut analysis = Analysis::new(&case, options);
+    analysis.add_case(case);
+    while let Some(slice) = analysis.next_slice(SLICE) {
+        let reports: Vec<TokenReport> = {
+            let judge = analysis.judging();
+            pool.install(|| {
+                slice
+                    .into_tokens()
+                    .into_par_iter()
+                    .map(|t| judge.token(t, &JsonWebTokenVerifier))
+                    .collect()
+            })
         };
-        serde_json::to_writer_pretty(out, &json)
-    }
-}
-
-/// `Report`'s fields in `Report`'s order.
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    now: i64,
-    summary: &'a Summary,
-    tokens: BareTokens<'a>,
-    keys: &'a [KeyReport],
-    key_sets: &'a [KeySetReport],
-    notes: &'a [String],
-}
-
-/// Token reports written with each left-out `found_at` put back for just that token.
-struct BareTokens<'a> {
-    tokens: RefCell<&'a mut Vec<TokenReport>>,
-    bare: usize,
-}
-
-impl Serialize for BareTokens<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut tokens = self
-            .tokens
-            .try_borrow_mut()
-            .map_err(|_| S::Error::custom("the token reports are being written twice"))?;
-        let mut seq = serializer.serialize_seq(Some(tokens.len()))?;
-        for (i, t) in tokens.iter_mut().enumerate() {
-            if i < self.bare {
-                t.found_at = Some(found_in_tokens(i));
-                seq.serialize_element(t)?;
-                t.found_at = None;
-            } else {
-                seq.serialize_element(t)?;
-            }
+        if !analysis.add_reports(reports) {
+            return Err("internal error: token reports came back out of order".to_owned());
         }
-        seq.end()
     }
+    Ok(analysis.finish())
 }
 
 #[cfg(test)]
@@ -130,23 +57,23 @@ mod tests {
     use keyhole_engine::samples::SAMPLES;
 
     #[test]
-    fn the_complete_report_and_its_json_equal_the_engines() {
+    fn the_report_equals_the_engines_whatever_the_threads() {
         for sample in SAMPLES {
             let mut case =
                 CaseFile::from_json(sample.case_json()).unwrap_or_else(|e| unreachable!("{e}"));
             case.text = case.tokens.first().map(|t| format!("Bearer {t}"));
             let options = AnalyzeOptions::at(0);
             let expected = analyze_with_reference(&case, &options);
-            let threads = NonZeroUsize::new(2).unwrap_or(NonZeroUsize::MIN);
-            let mut lean = analyze(case.clone(), &options, threads);
-            assert_eq!(lean.bare, case.tokens.len(), "{}", sample.name);
-            let mut json = Vec::new();
-            lean.write_json(&mut json)
-                .unwrap_or_else(|e| unreachable!("{e}"));
-            let expected_json =
-                serde_json::to_vec_pretty(&expected).unwrap_or_else(|e| unreachable!("{e}"));
-            assert!(json == expected_json, "{}: JSON differs", sample.name);
-            assert_eq!(lean.into_report(), expected, "{}", sample.name);
+            for threads in [1, 2, 5] {
+                let threads = NonZeroUsize::new(threads).unwrap_or(NonZeroUsize::MIN);
+                let got = analyze(case.clone(), &options, threads)
+                    .unwrap_or_else(|e| unreachable!("{e}"));
+                let json = serde_json::to_vec_pretty(&got).unwrap_or_else(|e| unreachable!("{e}"));
+                let expected_json =
+                    serde_json::to_vec_pretty(&expected).unwrap_or_else(|e| unreachable!("{e}"));
+                assert!(json == expected_json, "{}: JSON differs", sample.name);
+                assert_eq!(got, expected, "{}", sample.name);
+            }
         }
     }
 }

@@ -5,7 +5,6 @@ use std::path::Path;
 
 use keyhole_engine::case::CaseKeySet;
 use keyhole_engine::CaseFile;
-use serde_json::Value;
 
 use crate::args::CheckArgs;
 
@@ -43,11 +42,6 @@ fn read_file(path: &Path) -> Result<String, String> {
     }
 }
 
-/// A key document: JSON when it parses as JSON, else the text itself (PEM, base64 DER).
-fn document(text: String) -> Value {
-    serde_json::from_str(&text).unwrap_or(Value::String(text))
-}
-
 fn parse_now(text: &str) -> Result<i64, String> {
     text.trim()
         .parse::<i64>()
@@ -80,7 +74,7 @@ pub fn build_case(args: &CheckArgs) -> Result<CaseFile, String> {
             case.key_sets.push(CaseKeySet {
                 source: args.sources.get(i).cloned(),
                 issuer: args.issuers.get(i).cloned(),
-                document: document(read_file(path)?),
+                document: keyhole_engine::policy::json_or_string(&read_file(path)?),
             });
         }
         if args.inputs.is_empty() {

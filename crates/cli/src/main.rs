@@ -7,7 +7,6 @@ mod analysis;
 mod args;
 mod input;
 mod keys_cmd;
-mod parallel;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -52,9 +51,8 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
             if tokens_hint > 1000 {
                 eprintln!("keyhole: analysing about {tokens_hint} tokens…");
             }
-            let threads = check.threads.unwrap_or_else(parallel::default_threads);
-            let mut analysis = analysis::analyze(case, &AnalyzeOptions::at(now()), threads);
-            let report = analysis.report();
+            let threads = check.threads.unwrap_or_else(analysis::default_threads);
+            let report = analysis::analyze(case, &AnalyzeOptions::at(now()), threads)?;
             if tokens_hint > 1000 {
                 eprintln!("keyhole: done: {} tokens analysed", report.summary.tokens);
             }
@@ -74,15 +72,14 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
                 // Streamed: a 10,000-token report is ~40 MB of JSON, not worth holding twice.
                 Format::Json => {
                     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-                    analysis
-                        .write_json(&mut out)
+                    serde_json::to_writer_pretty(&mut out, &report)
                         .map_err(|e| format!("cannot write the JSON report: {e}"))?;
                     out.write_all(b"\n")
                         .and_then(|_| out.flush())
                         .map_err(|e| format!("cannot write the output: {e}"))?;
                 }
-                Format::Markdown => emit(&render::to_markdown(&analysis.into_report()))?,
-                Format::Text => emit(&render::to_text(&analysis.into_report()))?,
+                Format::Markdown => emit(&render::to_markdown(&report))?,
+                Format::Text => emit(&render::to_text(&report))?,
             }
             Ok(exit)
         }

@@ -15,7 +15,6 @@ mod bench {
     use std::time::Duration;
 
     use criterion::{Criterion, Throughput};
-    use keyhole_engine::analyze::read_key_sets;
     use keyhole_engine::judge::{self, JudgeOptions};
     use keyhole_engine::keys::KeyEntry;
     use keyhole_engine::report::TokenReport;
@@ -54,7 +53,8 @@ mod bench {
             });
 
             // Judgement alone: tokens parsed and signatures checked once, outside the timing.
-            let sets = read_key_sets(&case);
+            let analysis = keyhole_engine::Analysis::new(&case, &AnalyzeOptions::at(NOW));
+            let sets = analysis.key_sets();
             let trusted: Vec<&KeyEntry> = sets.iter().flat_map(|s| s.keys.iter()).collect();
             let now = case.now.unwrap_or(NOW);
             let options = JudgeOptions {
@@ -82,11 +82,11 @@ mod bench {
                         .enumerate()
                         .map(|(i, (parsed, verification))| {
                             let judgement =
-                                judge::judge_token(parsed, verification, &sets, &options);
+                                judge::judge_token(parsed, verification, sets, &options);
                             TokenReport::judged(i, parsed, judgement, None)
                         })
                         .collect();
-                    judge::key_usage(&sets, &reports).len()
+                    judge::key_usage(sets, &reports).len()
                 })
             });
 

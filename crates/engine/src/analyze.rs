@@ -1,38 +1,41 @@
-//! The whole analysis of a case file: the one entry point shared by the CLI, the web app (and
-//! its worker) and the tests. Case file in, report out.
+//! The analysis of a case, as one incremental type that every caller drives: the CLI (tokens
+//! judged on many threads), the web page (keys read and tokens judged in short slices, with
+//! WebCrypto answering each slice's checks ahead), the extraction worker (it only searches text:
+//! [`Found::search`]), the fuzz targets and the tests. [`analyze`] is its plain loop.
+//!
+//! ```text
+//! Analysis::read_keys(&case) ─ step(n)… ─ finish() ─▶ Analysis   (key documents, n keys a step)
+//!   .add_case(case) / .add_found(found)                          (tokens queued, numbered)
+//!   loop: next_slice(n) ─▶ Slice ─ plan(&mut slice) ─▶ checks    (optional: for batch verifiers)
+//!                              └── judge(slice, verifier)        (parse, verify, judge)
+//!   .finish() ─▶ Report                                          (+ key-usage matrix)
+//! ```
 //!
 //! Order of work: read every key document (a bad key never stops the others; an OpenID
 //! configuration declares the issuer of the key set whose `source` is its `jwks_uri`), then
 //! the `tokens` entries in order, then the tokens found in `text` in order of first appearance;
 //! each token is parsed, its first signature checked against the trusted keys only, and
-//! judged; finally the key-usage matrix looks across all tokens.
+//! judged; finally the key-usage matrix looks across all tokens. However a caller slices the
+//! work, the report is the same.
 
+use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 
 use crate::case::CaseFile;
-use crate::extract::{self, FoundToken};
+use crate::error::TokenError;
+use crate::extract;
+use crate::found::{FoundAt, Note, NoteCode};
+use crate::judge::TokenJudgement;
 use crate::judge::{self, JudgeOptions};
 use crate::keys::{self, KeyEntry, KeySet};
 use crate::report::{Report, TokenReport};
-use crate::token;
-use crate::verify::{self, SignatureVerifier};
+use crate::token::{self, ParsedToken, Payload, TokenKind};
+use crate::verify::{self, PlannedCheck, SignatureVerifier};
+use serde_json::Value;
 
-/// A key document as the report shows it: what was read, and what could not be.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct KeySetReport {
-    pub index: usize,
-    pub source: Option<String>,
-    pub declared_issuer: Option<String>,
-    /// What the document was recognised as (jwks, jwk, open_id_configuration, pem, …).
-    pub kind: String,
-    pub keys: usize,
-    /// One line per key that could not be read (which key, why).
-    pub problems: Vec<String>,
-    pub warnings: Vec<String>,
-}
+pub use crate::report::KeySetReport;
 
 /// Options besides the case itself.
 #[derive(Debug, Clone, Copy)]
@@ -53,56 +56,526 @@ impl AnalyzeOptions<'_> {
     }
 }
 
-/// A token to analyse and where it came from (`found_at` goes into the report as is).
-///
-/// Serialisable so that a worker can extract the tokens of a large text ([`text_inputs`]) and
-/// hand them to the page, which analyses them.
+/// A token to analyse and where it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TokenInput {
     pub text: String,
-    pub found_at: Value,
+    pub found_at: FoundAt,
 }
 
-/// Reads every key document and HMAC secret of the case into key sets: each of
-/// [`key_set_readers`] in one go, then [`complete_key_sets`].
-pub fn read_key_sets(case: &CaseFile) -> Vec<KeySet> {
-    let sets = key_set_readers(case)
-        .map(keys::KeySetReader::finish)
-        .collect();
-    complete_key_sets(case, sets)
+/// The tokens found in a text, in order of first appearance, and what the search has to say
+/// (it goes into the report's notes). Serialisable: the page's extraction worker searches large
+/// texts and sends this over.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Found {
+    pub inputs: Vec<TokenInput>,
+    pub notes: Vec<Note>,
 }
 
-/// A reader for each of the case's key documents, in order, numbered as [`read_key_sets`]
-/// numbers them: for a caller that reads large documents in slices (the page's main thread),
-/// then passes the finished sets to [`complete_key_sets`].
-pub fn key_set_readers(case: &CaseFile) -> impl Iterator<Item = keys::KeySetReader<'_>> {
-    case.key_sets.iter().enumerate().map(|(i, ks)| {
-        keys::KeySetReader::borrowing(i, ks.source.as_deref(), ks.issuer.as_deref(), &ks.document)
-    })
+impl Found {
+    /// Searches `text` for tokens (see [`crate::extract`]).
+    pub fn search(text: &str) -> Found {
+        let mut out = Found::default();
+        if text.trim().is_empty() {
+            return out;
+        }
+        match extract::extract_tokens(text) {
+            Ok(found) => {
+                if found.is_empty() {
+                    out.notes.push(Note::new(
+                        NoteCode::NoTokenFound,
+                        "no token was found in the pasted text",
+                    ));
+                }
+                out.inputs = found
+                    .into_iter()
+                    .map(|f| TokenInput {
+                        text: f.token,
+                        found_at: FoundAt::Text {
+                            count: f.count,
+                            locations: f.locations,
+                        },
+                    })
+                    .collect();
+            }
+            Err(e) => out
+                .notes
+                .push(Note::new(NoteCode::TextNotSearched, e.to_string())),
+        }
+        out
+    }
 }
 
-/// What follows reading the case's key documents (`sets`, one per document, in order): an
-/// OpenID configuration declares the issuer of the set whose source is its `jwks_uri`, and the
-/// case's HMAC secrets are appended as sets of their own.
-pub fn complete_key_sets(case: &CaseFile, mut sets: Vec<KeySet>) -> Vec<KeySet> {
-    let declared: Vec<(String, String)> = sets
-        .iter()
-        .filter_map(|s| s.openid.as_ref())
-        .filter_map(|o| Some((o.jwks_uri.clone()?, o.issuer.clone()?)))
-        .collect();
-    for set in &mut sets {
-        if set.declared_issuer.is_none() {
-            if let Some((_, iss)) = declared
-                .iter()
-                .find(|(uri, _)| set.source.as_deref() == Some(uri.as_str()))
-            {
-                set.declared_issuer = Some(iss.clone());
+/// Reading a case's key documents, a bounded number of keys per [`KeyReading::step`], so that a
+/// page's main thread can read a 10,000-key document without a long task.
+#[derive(Debug)]
+pub struct KeyReading<'c, 'a> {
+    case: &'c CaseFile,
+    options: AnalyzeOptions<'a>,
+    current: Option<keys::KeySetReader<'c>>,
+    sets: Vec<KeySet>,
+}
+
+impl<'c, 'a> KeyReading<'c, 'a> {
+    /// Reads up to `max_keys` keys; true when every document is read.
+    pub fn step(&mut self, max_keys: usize) -> bool {
+        let mut budget = max_keys.max(1);
+        loop {
+            if self.current.is_none() {
+                let i = self.sets.len();
+                let Some(ks) = self.case.key_sets.get(i) else {
+                    return true;
+                };
+                self.current = Some(keys::KeySetReader::borrowing(
+                    i,
+                    ks.source.as_deref(),
+                    ks.issuer.as_deref(),
+                    &ks.document,
+                ));
+            }
+            let Some(reader) = self.current.as_mut() else {
+                return true;
+            };
+            let before = reader.remaining();
+            if !reader.step(budget) {
+                return false;
+            }
+            budget = budget.saturating_sub(before - reader.remaining());
+            if let Some(reader) = self.current.take() {
+                self.sets.push(reader.finish());
+            }
+            if budget == 0 {
+                return self.sets.len() >= self.case.key_sets.len();
             }
         }
     }
-    let base = sets.len();
-    sets.extend(case.hmac_key_sets(base));
-    sets
+
+    /// The analysis, once its keys are read (reads whatever is left first). An OpenID
+    /// configuration declares the issuer of the set whose source is its `jwks_uri`, and the
+    /// case's HMAC secrets become sets of their own.
+    pub fn finish(mut self) -> Analysis<'a> {
+        while !self.step(usize::MAX) {}
+        let mut sets = self.sets;
+        let declared: Vec<(String, String)> = sets
+            .iter()
+            .filter_map(|s| s.openid.as_ref())
+            .filter_map(|o| Some((o.jwks_uri.clone()?, o.issuer.clone()?)))
+            .collect();
+        for set in &mut sets {
+            if set.declared_issuer.is_none() {
+                if let Some((_, iss)) = declared
+                    .iter()
+                    .find(|(uri, _)| set.source.as_deref() == Some(uri.as_str()))
+                {
+                    set.declared_issuer = Some(iss.clone());
+                }
+            }
+        }
+        let base = sets.len();
+        sets.extend(self.case.hmac_key_sets(base));
+        let now = self.case.now.unwrap_or(self.options.default_now);
+        Analysis {
+            provenance: sets
+                .iter()
+                .map(|s| s.keys.iter().map(|_| OnceLock::new()).collect())
+                .collect(),
+            sets,
+            judge_options: JudgeOptions {
+                now,
+                weak_secrets: self.options.weak_secrets,
+            },
+            weak_secrets: if self.case.weak_secrets.is_empty() {
+                Vec::new()
+            } else {
+                self.options
+                    .weak_secrets
+                    .iter()
+                    .chain(&self.case.weak_secrets)
+                    .cloned()
+                    .collect()
+            },
+            notes: self
+                .case
+                .unknown_members_note()
+                .map(|n| Note::new(NoteCode::UnknownCaseMembers, n))
+                .into_iter()
+                .collect(),
+            queue: VecDeque::new(),
+            queued: 0,
+            seen: HashSet::new(),
+            reports: Vec::new(),
+        }
+    }
+}
+
+/// What identifies a signature check: algorithm, key id, signing input, signature.
+type CheckId = (verify::Alg, String, Vec<u8>, Vec<u8>);
+
+/// One case's analysis in progress: its key sets are read; tokens are queued, then taken a
+/// slice at a time, (optionally) planned, and judged; [`Analysis::finish`] gives the report.
+#[derive(Debug)]
+pub struct Analysis<'a> {
+    sets: Vec<KeySet>,
+    /// Each key's provenance, computed when a token first names the key
+    /// (`[set_index][key_index]`): 10,000 tokens signed by ten keys need ten, not 10,000.
+    provenance: Vec<Vec<OnceLock<judge::KeyProvenance>>>,
+    judge_options: JudgeOptions<'a>,
+    /// The caller's weak secrets and the case's own `weak_secrets`, when the case has some
+    /// (else the caller's are used as they are, uncopied).
+    weak_secrets: Vec<String>,
+    notes: Vec<Note>,
+    /// Tokens not yet taken into a slice; `queued` counts every token ever queued.
+    queue: VecDeque<TokenInput>,
+    queued: usize,
+    /// Checks already planned, so that each distinct check is asked once.
+    seen: HashSet<CheckId>,
+    reports: Vec<TokenReport>,
+}
+
+/// Tokens taken together from the queue, numbered in case order.
+#[derive(Debug)]
+pub struct Slice {
+    tokens: Vec<SliceToken>,
+}
+
+/// One token of a [`Slice`], parsed once (when planned, else when judged).
+#[derive(Debug)]
+pub struct SliceToken {
+    index: usize,
+    input: TokenInput,
+    parsed: Option<Result<Box<ParsedToken>, TokenError>>,
+}
+
+impl Slice {
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// The tokens, for a caller that judges them itself ([`Judge::token`], e.g. on many
+    /// threads) and hands the reports back in order ([`Analysis::add_reports`]).
+    pub fn into_tokens(self) -> Vec<SliceToken> {
+        self.tokens
+    }
+}
+
+impl SliceToken {
+    /// The token's position in the case.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    fn parse(&mut self) -> &Result<Box<ParsedToken>, TokenError> {
+        let text = &self.input.text;
+        self.parsed
+            .get_or_insert_with(|| token::parse_token(text).map(Box::new))
+    }
+}
+
+impl<'a> Analysis<'a> {
+    /// Starts reading the case's key documents (only `key_sets`, `hmac_secrets`, `now`,
+    /// `weak_secrets` and the unknown members' names are read from `case`; its tokens are
+    /// added with [`Analysis::add_case`]).
+    pub fn read_keys<'c>(case: &'c CaseFile, options: &AnalyzeOptions<'a>) -> KeyReading<'c, 'a> {
+        KeyReading {
+            case,
+            options: *options,
+            current: None,
+            sets: Vec::with_capacity(case.key_sets.len()),
+        }
+    }
+
+    /// [`Analysis::read_keys`] in one go.
+    pub fn new(case: &CaseFile, options: &AnalyzeOptions<'a>) -> Self {
+        Analysis::read_keys(case, options).finish()
+    }
+
+    /// The trusted key sets, in case order (key documents, then HMAC secrets).
+    pub fn key_sets(&self) -> &[KeySet] {
+        &self.sets
+    }
+
+    /// The analysis time.
+    pub fn now(&self) -> i64 {
+        self.judge_options.now
+    }
+
+    /// Queues the case's tokens, moved out of it (a 10,000-token case holds megabytes of token
+    /// text, not worth copying): the `tokens` entries, then the tokens found in `text`.
+    pub fn add_case(&mut self, case: CaseFile) {
+        let CaseFile { tokens, text, .. } = case;
+        self.queued += tokens.len();
+        self.queue
+            .extend(tokens.into_iter().enumerate().map(|(i, text)| TokenInput {
+                text,
+                found_at: FoundAt::tokens(i),
+            }));
+        if let Some(text) = text {
+            self.add_found(Found::search(&text));
+        }
+    }
+
+    /// Queues tokens found in a text elsewhere (by [`Found::search`], e.g. in a worker), after
+    /// those already queued, and keeps the search's notes for the report.
+    pub fn add_found(&mut self, found: Found) {
+        let Found { inputs, notes } = found;
+        self.queued += inputs.len();
+        self.queue.extend(inputs);
+        self.notes.extend(notes);
+    }
+
+    /// (tokens judged, tokens queued in all).
+    pub fn progress(&self) -> (usize, usize) {
+        (self.reports.len(), self.queued)
+    }
+
+    /// The next (at most `max`) queued tokens, or None when every token has been taken.
+    pub fn next_slice(&mut self, max: usize) -> Option<Slice> {
+        if self.queue.is_empty() {
+            return None;
+        }
+        let first = self.queued - self.queue.len();
+        let n = max.clamp(1, self.queue.len());
+        // One allocation for every report, not a doubling (10,000 reports are megabytes).
+        if self.reports.capacity() < self.queued {
+            self.reports.reserve_exact(self.queued - self.reports.len());
+        }
+        let tokens = self
+            .queue
+            .drain(..n)
+            .enumerate()
+            .map(|(i, input)| SliceToken {
+                index: first + i,
+                input,
+                parsed: None,
+            })
+            .collect();
+        Some(Slice { tokens })
+    }
+
+    /// The signature checks the slice's tokens need that no earlier [`Analysis::plan`] asked
+    /// for, each distinct (key, algorithm, signing input, signature) once: for a batch or
+    /// asynchronous verifier (WebCrypto) to answer before [`Analysis::judge`] runs with a
+    /// [`verify::RecordedAnswers`]. Parses the tokens (judging does not parse them again).
+    pub fn plan(&mut self, slice: &mut Slice) -> Vec<PlannedCheck> {
+        let trusted: Vec<&KeyEntry> = self.sets.iter().flat_map(|s| s.keys.iter()).collect();
+        let mut out = Vec::new();
+        for t in &mut slice.tokens {
+            let Ok(parsed) = t.parse() else {
+                continue;
+            };
+            let Some(block) = parsed.primary() else {
+                continue;
+            };
+            if let verify::Plan::Checks { checks, .. } = verify::plan_checks(block, &trusted) {
+                for c in checks {
+                    let id = (
+                        c.alg,
+                        c.key_id.clone(),
+                        c.signing_input.clone(),
+                        c.signature.clone(),
+                    );
+                    if self.seen.insert(id) {
+                        out.push(c);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Judges every token of the slice: parse (unless planned), verify with `verifier`, judge.
+    pub fn judge(&mut self, slice: Slice, verifier: &dyn SignatureVerifier) {
+        let reports: Vec<TokenReport> = {
+            let judge = self.judging();
+            slice
+                .tokens
+                .into_iter()
+                .map(|t| judge.token(t, verifier))
+                .collect()
+        };
+        self.reports.extend(reports);
+    }
+
+    /// What judges tokens one at a time, borrowing the analysis (shareable across threads).
+    pub fn judging(&self) -> Judge<'_, 'a> {
+        Judge {
+            analysis: self,
+            trusted: self.sets.iter().flat_map(|s| s.keys.iter()).collect(),
+        }
+    }
+
+    /// Records reports made with [`Analysis::judging`], which must continue the ones recorded
+    /// so far in case order (a report out of order is refused, and the return value is false).
+    pub fn add_reports(&mut self, reports: impl IntoIterator<Item = TokenReport>) -> bool {
+        for r in reports {
+            if r.index != self.reports.len() {
+                return false;
+            }
+            self.reports.push(r);
+        }
+        true
+    }
+
+    /// The judgement's options: the analysis time and every weak secret to test HS tokens
+    /// against (the case's own with the caller's).
+    fn judge_options(&self) -> JudgeOptions<'_> {
+        JudgeOptions {
+            now: self.judge_options.now,
+            weak_secrets: if self.weak_secrets.is_empty() {
+                self.judge_options.weak_secrets
+            } else {
+                &self.weak_secrets
+            },
+        }
+    }
+
+    /// `judge::key_provenance(key, set)`, computed once per key of this case's sets.
+    fn key_provenance(&self, key: &KeyEntry, set: &KeySet) -> judge::KeyProvenance {
+        let cell = (set.index == key.set_index)
+            .then(|| self.sets.get(key.set_index)?.keys.get(key.key_index))
+            .flatten()
+            .filter(|held| held.id == key.id)
+            .and_then(|_| self.provenance.get(key.set_index)?.get(key.key_index));
+        match cell {
+            Some(cell) => cell.get_or_init(|| judge::key_provenance(key, set)).clone(),
+            None => judge::key_provenance(key, set),
+        }
+    }
+
+    /// The report: every token judged so far (in case order) plus the key-usage matrix.
+    pub fn finish(self) -> Report {
+        let keys = judge::key_usage(&self.sets, &self.reports);
+        let mut report = Report::new(self.judge_options.now, self.reports, keys);
+        report.key_sets = self.sets.iter().map(key_set_report).collect();
+        report.notes = self.notes;
+        report
+    }
+}
+
+/// Judges single tokens against an [`Analysis`]'s keys (see [`Analysis::judging`]).
+#[derive(Debug)]
+pub struct Judge<'s, 'a> {
+    analysis: &'s Analysis<'a>,
+    trusted: Vec<&'s KeyEntry>,
+}
+
+impl Judge<'_, '_> {
+    /// Parses (unless planned), verifies and judges one token.
+    pub fn token(&self, t: SliceToken, verifier: &dyn SignatureVerifier) -> TokenReport {
+        let SliceToken {
+            index,
+            input,
+            parsed,
+        } = t;
+        let TokenInput { text, found_at } = input;
+        let parsed = parsed.unwrap_or_else(|| token::parse_token(&text).map(Box::new));
+        let found_at = Some(found_at);
+        let a = self.analysis;
+        let mut report = match parsed {
+            Err(e) => TokenReport::malformed(index, &e, found_at),
+            Ok(parsed) => {
+                let verification = match parsed.primary() {
+                    Some(block) => verify::verify_signature(block, &self.trusted, verifier),
+                    None => verify::Verification::NoMatchingKey {
+                        detail: "the token has no signature".to_owned(),
+                    },
+                };
+                let judgement = judge::judge_token_with(
+                    &parsed,
+                    &verification,
+                    &a.sets,
+                    &a.judge_options(),
+                    &|key, set| a.key_provenance(key, set),
+                );
+                TokenReport::from_parsed(index, *parsed, judgement, found_at)
+            }
+        };
+        report.fingerprint = crate::export::fingerprint(&text);
+        report.token = Some(text);
+        report
+    }
+}
+
+/// Building a token's report from its judgement lives here, with the analysis that judges,
+/// rather than in `report`, so that the report types depend on nothing that produces them.
+impl TokenReport {
+    /// A parsed token and its judgement.
+    pub fn judged(
+        index: usize,
+        token: &ParsedToken,
+        judgement: TokenJudgement,
+        found_at: Option<FoundAt>,
+    ) -> Self {
+        let header = token
+            .primary()
+            .map(|b| Value::Object(b.header.clone()))
+            .unwrap_or(Value::Null);
+        let claims = match &token.payload {
+            Payload::Json(v) => v.clone(),
+            _ => Value::Null,
+        };
+        let parts = (token.kind, header, claims, token.notes.clone());
+        Self::assemble(index, parts, judgement, found_at)
+    }
+
+    /// [`TokenReport::judged`], moving the header, claims and notes out of the token instead
+    /// of copying them (batch analysis no longer needs the parsed token).
+    pub fn from_parsed(
+        index: usize,
+        token: ParsedToken,
+        judgement: TokenJudgement,
+        found_at: Option<FoundAt>,
+    ) -> Self {
+        let header = token
+            .signatures
+            .into_iter()
+            .next()
+            .map(|b| Value::Object(b.header))
+            .unwrap_or(Value::Null);
+        let claims = match token.payload {
+            Payload::Json(v) => v,
+            _ => Value::Null,
+        };
+        let parts = (token.kind, header, claims, token.notes);
+        Self::assemble(index, parts, judgement, found_at)
+    }
+
+    fn assemble(
+        index: usize,
+        (kind, header, claims, notes): (TokenKind, Value, Value, Vec<Note>),
+        judgement: TokenJudgement,
+        found_at: Option<FoundAt>,
+    ) -> Self {
+        TokenReport {
+            index,
+            verdict: judgement.verdict,
+            verdict_reason: judgement.verdict_reason,
+            findings: judgement.findings,
+            kind: Some(kind_name(kind).to_owned()),
+            header,
+            claims,
+            signature: Some(judgement.signature),
+            signing_key: judgement.signing_key,
+            boundary: Some(judgement.boundary),
+            found_at,
+            error: None,
+            notes,
+            token: None,
+            fingerprint: String::new(),
+        }
+    }
+}
+
+fn kind_name(kind: TokenKind) -> &'static str {
+    match kind {
+        TokenKind::Jws => "jws",
+        TokenKind::Jwe => "jwe",
+        TokenKind::Unsecured => "unsecured",
+    }
 }
 
 fn key_set_report(set: &KeySet) -> KeySetReport {
@@ -129,224 +602,8 @@ fn key_set_report(set: &KeySet) -> KeySetReport {
     }
 }
 
-fn inputs(case: &CaseFile, notes: &mut Vec<String>) -> Vec<TokenInput> {
-    inputs_from(case.tokens.iter().cloned(), case.text.as_deref(), notes)
-}
-
-/// The `found_at` of the case's `tokens[index]`: it depends on nothing else, so a caller that
-/// holds many reports may leave it out and put it back when writing them (the CLI does).
-pub fn found_in_tokens(index: usize) -> Value {
-    json!({ "source": "tokens", "index": index, "count": 1 })
-}
-
-/// The `tokens` entries in order, then the tokens found in `text`.
-fn inputs_from(
-    tokens: impl Iterator<Item = String>,
-    text: Option<&str>,
-    notes: &mut Vec<String>,
-) -> Vec<TokenInput> {
-    let mut out: Vec<TokenInput> = tokens
-        .enumerate()
-        .map(|(i, t)| TokenInput {
-            text: t,
-            found_at: found_in_tokens(i),
-        })
-        .collect();
-    if let Some(text) = text {
-        out.extend(text_inputs(text, notes));
-    }
-    out
-}
-
-/// The tokens found in a case's `text`, in order of first appearance, as the analysis takes
-/// them (after the case's `tokens` entries, whose positions they do not depend on); what the
-/// extraction has to say goes into `notes`, which belong in the report (see
-/// [`PreparedCase::add_note`]). Callable alone so that a worker can extract the tokens of a
-/// large text while the page reads the keys.
-pub fn text_inputs(text: &str, notes: &mut Vec<String>) -> Vec<TokenInput> {
-    if text.trim().is_empty() {
-        return Vec::new();
-    }
-    match extract::extract_tokens(text) {
-        Ok(found) => {
-            if found.is_empty() {
-                notes.push("no token was found in the pasted text".to_owned());
-            }
-            found.into_iter().map(found_input).collect()
-        }
-        Err(e) => {
-            notes.push(e.to_string());
-            Vec::new()
-        }
-    }
-}
-
-fn found_input(f: FoundToken) -> TokenInput {
-    let found_at = json!({
-        "source": "text",
-        "count": f.count,
-        "locations": serde_json::to_value(&f.locations).unwrap_or(Value::Null),
-    });
-    TokenInput {
-        text: f.token,
-        found_at,
-    }
-}
-
-/// A case whose key documents are read, ready for its tokens to be analysed one at a time.
-///
-/// Each token's analysis reads only the keys, so a native caller (the CLI) may analyse the
-/// tokens on several threads and [`PreparedCase::finish`] them in order; [`analyze`] runs the
-/// same steps in one loop, so both give the same report.
-#[derive(Debug)]
-pub struct PreparedCase<'a> {
-    sets: Vec<KeySet>,
-    /// Each key's provenance, computed when a token first names the key (`[set][key]`, by
-    /// position): 10,000 tokens signed by ten keys need ten, not 10,000.
-    provenance: Vec<Vec<OnceLock<judge::KeyProvenance>>>,
-    judge_options: JudgeOptions<'a>,
-    /// The caller's weak secrets and the case's own `weak_secrets`, when the case has some.
-    weak_secrets: Vec<String>,
-    notes: Vec<String>,
-}
-
-impl<'a> PreparedCase<'a> {
-    /// Reads the case's key documents and HMAC secrets.
-    pub fn new(case: &CaseFile, options: &AnalyzeOptions<'a>) -> Self {
-        PreparedCase::from_key_sets(read_key_sets(case), case, options)
-    }
-
-    /// A case whose key sets the caller has read itself (in slices, with [`key_set_readers`])
-    /// and completed with [`complete_key_sets`]: `sets` must be what [`read_key_sets`] would
-    /// return for `case`. Only the case's analysis time is read from `case`.
-    pub fn from_key_sets(sets: Vec<KeySet>, case: &CaseFile, options: &AnalyzeOptions<'a>) -> Self {
-        PreparedCase {
-            provenance: sets
-                .iter()
-                .map(|s| s.keys.iter().map(|_| OnceLock::new()).collect())
-                .collect(),
-            sets,
-            judge_options: JudgeOptions {
-                now: case.now.unwrap_or(options.default_now),
-                weak_secrets: options.weak_secrets,
-            },
-            weak_secrets: if case.weak_secrets.is_empty() {
-                Vec::new()
-            } else {
-                options
-                    .weak_secrets
-                    .iter()
-                    .chain(&case.weak_secrets)
-                    .cloned()
-                    .collect()
-            },
-            notes: case.unknown_members_note().into_iter().collect(),
-        }
-    }
-
-    /// `judge::key_provenance(key, set)`, computed once per key of this case's sets.
-    fn key_provenance(&self, key: &KeyEntry, set: &KeySet) -> judge::KeyProvenance {
-        let cell = self
-            .sets
-            .iter()
-            .position(|s| std::ptr::eq(s, set))
-            .and_then(|si| {
-                // The key's position in its set, from its address (it is an element of
-                // `set.keys`), confirmed before use.
-                let offset = (key as *const KeyEntry as usize)
-                    .checked_sub(set.keys.as_ptr() as usize)?
-                    / std::mem::size_of::<KeyEntry>().max(1);
-                set.keys
-                    .get(offset)
-                    .filter(|k| std::ptr::eq(*k, key))
-                    .and_then(|_| self.provenance.get(si)?.get(offset))
-            });
-        match cell {
-            Some(cell) => cell.get_or_init(|| judge::key_provenance(key, set)).clone(),
-            None => judge::key_provenance(key, set),
-        }
-    }
-
-    /// Adds a note to the report, after those already added: for a caller that extracted the
-    /// text's tokens itself ([`text_inputs`]) instead of with [`PreparedCase::take_inputs`],
-    /// the notes that extraction wrote.
-    pub fn add_note(&mut self, note: String) {
-        self.notes.push(note);
-    }
-
-    /// The case's tokens, moved out of it (a 10,000-token case holds megabytes of token text,
-    /// not worth copying): the `tokens` entries, then the tokens found in `text`.
-    pub fn take_inputs(&mut self, case: CaseFile) -> Vec<TokenInput> {
-        let CaseFile { tokens, text, .. } = case;
-        inputs_from(tokens.into_iter(), text.as_deref(), &mut self.notes)
-    }
-
-    /// Every trusted key, in key-set order: what each token's signature is checked against.
-    pub fn trusted(&self) -> Vec<&KeyEntry> {
-        self.sets.iter().flat_map(|s| s.keys.iter()).collect()
-    }
-
-    /// Parses, verifies (with `trusted`, from [`PreparedCase::trusted`]) and judges one token.
-    pub fn analyze_token(
-        &self,
-        index: usize,
-        input: TokenInput,
-        trusted: &[&KeyEntry],
-        verifier: &dyn SignatureVerifier,
-    ) -> TokenReport {
-        self.analyze_parsed(index, ParsedInput::new(input), trusted, verifier)
-    }
-
-    /// [`Self::analyze_token`] for a token already parsed (by [`plan_parsed`]).
-    pub fn analyze_parsed(
-        &self,
-        index: usize,
-        input: ParsedInput,
-        trusted: &[&KeyEntry],
-        verifier: &dyn SignatureVerifier,
-    ) -> TokenReport {
-        let ParsedInput { input, parsed } = input;
-        let found_at = Some(input.found_at);
-        let mut report = match parsed {
-            Err(e) => TokenReport::malformed(index, &e, found_at),
-            Ok(parsed) => {
-                let verification = match parsed.primary() {
-                    Some(block) => verify::verify_signature(block, trusted, verifier),
-                    None => verify::Verification::NoMatchingKey {
-                        detail: "the token has no signature".to_owned(),
-                    },
-                };
-                let judgement = judge::judge_token_with(
-                    &parsed,
-                    &verification,
-                    &self.sets,
-                    &JudgeOptions {
-                        now: self.judge_options.now,
-                        weak_secrets: if self.weak_secrets.is_empty() {
-                            self.judge_options.weak_secrets
-                        } else {
-                            &self.weak_secrets
-                        },
-                    },
-                    &|key, set| self.key_provenance(key, set),
-                );
-                TokenReport::from_parsed(index, *parsed, judgement, found_at)
-            }
-        };
-        report.fingerprint = crate::export::fingerprint(&input.text);
-        report.token = Some(input.text);
-        report
-    }
-
-    /// The report: `tokens` (in case order) plus the key-usage matrix across them.
-    pub fn finish(self, tokens: Vec<TokenReport>) -> Report {
-        let keys = judge::key_usage(&self.sets, &tokens);
-        let mut report = Report::new(self.judge_options.now, tokens, keys);
-        report.key_sets = self.sets.iter().map(key_set_report).collect();
-        report.notes = self.notes;
-        report
-    }
-}
+/// Tokens per slice in [`analyze_with_progress`], and how often it reports progress.
+pub const PROGRESS_EVERY: usize = 250;
 
 /// Analyses a whole case with the given verifier.
 pub fn analyze(
@@ -357,9 +614,6 @@ pub fn analyze(
     analyze_with_progress(case, options, verifier, &mut |_, _| {})
 }
 
-/// How often [`analyze_with_progress`] reports (in tokens).
-pub const PROGRESS_EVERY: usize = 250;
-
 /// [`analyze`], calling `progress(done, total)` every [`PROGRESS_EVERY`] tokens and at the end,
 /// so a worker can show progress on large cases.
 pub fn analyze_with_progress(
@@ -368,22 +622,22 @@ pub fn analyze_with_progress(
     verifier: &dyn SignatureVerifier,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Report {
-    let mut prepared = PreparedCase::new(case, options);
-    let all = inputs(case, &mut prepared.notes);
-    let trusted = prepared.trusted();
-    let total = all.len();
-    let tokens: Vec<TokenReport> = all
-        .into_iter()
-        .enumerate()
-        .map(|(index, input)| {
-            if index % PROGRESS_EVERY == 0 && index > 0 {
-                progress(index, total);
-            }
-            prepared.analyze_token(index, input, &trusted, verifier)
-        })
-        .collect();
-    progress(total, total);
-    prepared.finish(tokens)
+    let mut analysis = Analysis::new(case, options);
+    analysis.add_case(CaseFile {
+        tokens: case.tokens.clone(),
+        text: case.text.clone(),
+        ..CaseFile::default()
+    });
+    while let Some(slice) = analysis.next_slice(PROGRESS_EVERY) {
+        analysis.judge(slice, verifier);
+        let (done, total) = analysis.progress();
+        if done < total {
+            progress(done, total);
+        }
+    }
+    let (done, total) = analysis.progress();
+    progress(done, total);
+    analysis.finish()
 }
 
 /// Analyses a case with the reference verifier (`jsonwebtoken`).
@@ -392,76 +646,11 @@ pub fn analyze_with_reference(case: &CaseFile, options: &AnalyzeOptions<'_>) -> 
     analyze(case, options, &verify::JsonWebTokenVerifier)
 }
 
-/// Every signature check the analysis of `case` will ask, each distinct (key, algorithm,
-/// signing input, signature) once, for a batch or asynchronous verifier (WebCrypto) to answer
-/// before [`analyze`] runs with a [`verify::RecordedAnswers`]. Key ids refer to the same key sets
-/// `analyze` reads, so the answers line up.
-pub fn planned_checks(case: &CaseFile) -> Vec<verify::PlannedCheck> {
-    let sets = read_key_sets(case);
-    let trusted: Vec<&KeyEntry> = sets.iter().flat_map(|s| s.keys.iter()).collect();
-    let parsed: Vec<ParsedInput> = inputs(case, &mut Vec::new())
-        .into_iter()
-        .map(ParsedInput::new)
-        .collect();
-    plan_parsed(&parsed, &trusted, &mut std::collections::HashSet::new())
-}
-
-/// What identifies a signature check: algorithm, key id, signing input, signature.
-pub type CheckId = (verify::Alg, String, Vec<u8>, Vec<u8>);
-
-/// A token with the result of parsing it, so that a caller that plans its signature checks
-/// before judging it ([`plan_parsed`], then [`PreparedCase::analyze_parsed`]) parses it once.
-#[derive(Debug)]
-pub struct ParsedInput {
-    input: TokenInput,
-    parsed: Result<Box<token::ParsedToken>, crate::error::TokenError>,
-}
-
-impl ParsedInput {
-    /// Parses `input`.
-    pub fn new(input: TokenInput) -> Self {
-        let parsed = token::parse_token(&input.text).map(Box::new);
-        ParsedInput { input, parsed }
-    }
-}
-
-/// The checks `inputs` need (with `trusted`, from [`PreparedCase::trusted`]) that are not in
-/// `seen` yet, which records them: [`planned_checks`] for a caller that works through a case in
-/// slices (the browser verifies the next slices with WebCrypto while judging this one).
-pub fn plan_parsed(
-    inputs: &[ParsedInput],
-    trusted: &[&KeyEntry],
-    seen: &mut std::collections::HashSet<CheckId>,
-) -> Vec<verify::PlannedCheck> {
-    let mut out = Vec::new();
-    for input in inputs {
-        let Ok(parsed) = &input.parsed else {
-            continue;
-        };
-        let Some(block) = parsed.primary() else {
-            continue;
-        };
-        if let verify::Plan::Checks { checks, .. } = verify::plan_checks(block, trusted) {
-            for c in checks {
-                let id = (
-                    c.alg,
-                    c.key_id.clone(),
-                    c.signing_input.clone(),
-                    c.signature.clone(),
-                );
-                if seen.insert(id) {
-                    out.push(c);
-                }
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::samples::SAMPLES;
+    use serde_json::json;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -473,26 +662,55 @@ mod tests {
     }
 
     #[test]
-    fn tokens_analysed_in_any_order_give_the_report_of_analyze() {
+    fn tokens_judged_in_any_order_give_the_report_of_analyze() {
         for case in cases() {
             let options = AnalyzeOptions::at(0);
             let expected = analyze_with_reference(&case, &options);
-            let mut prepared = PreparedCase::new(&case, &options);
-            let inputs = prepared.take_inputs(case);
-            let trusted = prepared.trusted();
-            let mut reports: Vec<TokenReport> = inputs
-                .into_iter()
-                .enumerate()
-                .rev()
-                .map(|(i, input)| {
-                    prepared.analyze_token(i, input, &trusted, &verify::JsonWebTokenVerifier)
-                })
-                .collect();
+            let mut analysis = Analysis::new(&case, &options);
+            analysis.add_case(case);
+            let mut tokens = Vec::new();
+            while let Some(slice) = analysis.next_slice(2) {
+                tokens.extend(slice.into_tokens());
+            }
+            let mut reports: Vec<TokenReport> = {
+                let judge = analysis.judging();
+                tokens
+                    .into_iter()
+                    .rev()
+                    .map(|t| judge.token(t, &verify::JsonWebTokenVerifier))
+                    .collect()
+            };
             reports.reverse();
-            assert_eq!(prepared.finish(reports), expected);
+            assert!(analysis.add_reports(reports));
+            assert_eq!(analysis.finish(), expected);
         }
     }
 
+    #[test]
+    fn reports_out_of_order_are_refused() {
+        let Some(case) = cases().into_iter().find(|c| c.tokens.len() >= 2) else {
+            unreachable!("a sample with two tokens")
+        };
+        let mut analysis = Analysis::new(&case, &AnalyzeOptions::at(0));
+        analysis.add_case(case);
+        let Some(slice) = analysis.next_slice(2) else {
+            unreachable!("two tokens")
+        };
+        let mut reports: Vec<TokenReport> = {
+            let judge = analysis.judging();
+            slice
+                .into_tokens()
+                .into_iter()
+                .map(|t| judge.token(t, &verify::JsonWebTokenVerifier))
+                .collect()
+        };
+        reports.reverse();
+        assert!(!analysis.add_reports(reports));
+        assert_eq!(analysis.progress().0, 0);
+    }
+
+    /// Every variant of how a caller may drive the analysis: keys read a few at a time, text
+    /// searched elsewhere and sent over as JSON, slices of any size, planned or not.
     #[test]
     fn a_case_read_in_slices_and_extracted_apart_gives_the_report_of_analyze() {
         let mut variants = Vec::new();
@@ -522,39 +740,28 @@ mod tests {
             let options = AnalyzeOptions::at(0);
             let expected = analyze_with_reference(&case, &options);
             for step in [1, 3, usize::MAX] {
-                let sets = key_set_readers(&case)
-                    .map(|mut reader| {
-                        while !reader.step(step) {}
-                        reader.finish()
-                    })
-                    .collect();
-                let sets = complete_key_sets(&case, sets);
-                let mut prepared = PreparedCase::from_key_sets(sets, &case, &options);
-                // The text's tokens extracted elsewhere (a worker) and sent over as JSON.
-                let mut notes = Vec::new();
-                let found = text_inputs(case.text.as_deref().unwrap_or_default(), &mut notes);
+                let mut reading = Analysis::read_keys(&case, &options);
+                while !reading.step(step) {}
+                let mut analysis = reading.finish();
+                // The text's tokens found elsewhere (a worker) and sent over as JSON.
+                let found = Found::search(case.text.as_deref().unwrap_or_default());
                 let wire = serde_json::to_string(&found).unwrap_or_default();
-                let found: Vec<TokenInput> = serde_json::from_str(&wire).unwrap_or_default();
-                for note in notes {
-                    prepared.add_note(note);
+                let found: Found = serde_json::from_str(&wire).unwrap_or_default();
+                let mut rest = case.clone();
+                rest.text = None;
+                analysis.add_case(rest);
+                analysis.add_found(found);
+                let mut planned = 0;
+                while let Some(mut slice) = analysis.next_slice(step) {
+                    if step == 3 {
+                        planned += analysis.plan(&mut slice).len();
+                    }
+                    analysis.judge(slice, &verify::JsonWebTokenVerifier);
                 }
-                let inputs = case
-                    .tokens
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| TokenInput {
-                        text: t.clone(),
-                        found_at: found_in_tokens(i),
-                    })
-                    .chain(found);
-                let trusted = prepared.trusted();
-                let reports: Vec<TokenReport> = inputs
-                    .enumerate()
-                    .map(|(i, input)| {
-                        prepared.analyze_token(i, input, &trusted, &verify::JsonWebTokenVerifier)
-                    })
-                    .collect();
-                assert_eq!(prepared.finish(reports), expected, "step {step}");
+                let (done, total) = analysis.progress();
+                assert_eq!(done, total);
+                assert_eq!(analysis.finish(), expected, "step {step}");
+                let _ = planned;
             }
         }
     }
@@ -563,14 +770,22 @@ mod tests {
     fn cached_provenance_equals_computed_provenance_for_every_key() {
         let mut keys = 0;
         for case in cases() {
-            let prepared = PreparedCase::new(&case, &AnalyzeOptions::at(0));
-            for set in &prepared.sets {
+            let analysis = Analysis::new(&case, &AnalyzeOptions::at(0));
+            for set in &analysis.sets {
                 for key in &set.keys {
                     let want = judge::key_provenance(key, set);
-                    assert_eq!(prepared.key_provenance(key, set), want);
-                    assert_eq!(prepared.key_provenance(key, set), want, "second, cached");
-                    // A copy of the key is not an element of the set: computed, not cached.
-                    assert_eq!(prepared.key_provenance(&key.clone(), set), want);
+                    assert_eq!(analysis.key_provenance(key, set), want);
+                    assert_eq!(analysis.key_provenance(key, set), want, "second, cached");
+                    assert!(analysis.provenance[key.set_index][key.key_index]
+                        .get()
+                        .is_some());
+                    // A key that is not at its position in the set is computed, not cached.
+                    let mut stranger = key.clone();
+                    stranger.id = format!("{}-other", key.id);
+                    assert_eq!(
+                        analysis.key_provenance(&stranger, set),
+                        judge::key_provenance(&stranger, set)
+                    );
                     keys += 1;
                 }
             }
@@ -579,23 +794,58 @@ mod tests {
     }
 
     #[test]
-    fn taken_inputs_equal_the_copied_ones() {
+    fn queued_tokens_are_the_tokens_entries_then_the_texts() {
         for mut case in cases() {
             case.text = case
                 .tokens
                 .first()
                 .map(|t| format!("Bearer {t}\nnot a token"));
-            let mut notes = Vec::new();
-            let copied = inputs(&case, &mut notes);
-            let mut prepared = PreparedCase::new(&case, &AnalyzeOptions::at(0));
-            let taken = prepared.take_inputs(case);
-            assert_eq!(taken, copied);
-            assert_eq!(prepared.notes, notes);
-            for (i, input) in taken.iter().enumerate().take(2) {
-                if input.found_at["source"] == "tokens" {
-                    assert_eq!(input.found_at, found_in_tokens(i));
+            let mut analysis = Analysis::new(&case, &AnalyzeOptions::at(0));
+            let listed = case.tokens.clone();
+            let found = Found::search(case.text.as_deref().unwrap_or_default());
+            analysis.add_case(case);
+            let mut seen = Vec::new();
+            while let Some(slice) = analysis.next_slice(1) {
+                for t in slice.into_tokens() {
+                    assert_eq!(t.index(), seen.len());
+                    seen.push(t.input);
                 }
             }
+            for (i, text) in listed.iter().enumerate() {
+                assert_eq!(seen[i].text, *text);
+                assert_eq!(seen[i].found_at, FoundAt::tokens(i));
+            }
+            assert_eq!(seen[listed.len()..], found.inputs[..]);
+            assert_eq!(analysis.notes, found.notes);
+        }
+    }
+
+    #[test]
+    fn planning_asks_each_distinct_check_once() {
+        for case in cases() {
+            let mut analysis = Analysis::new(&case, &AnalyzeOptions::at(0));
+            let mut doubled = case.clone();
+            doubled.tokens.extend(case.tokens.iter().cloned());
+            analysis.add_case(doubled);
+            let mut first = Vec::new();
+            if let Some(mut slice) = analysis.next_slice(case.tokens.len()) {
+                first = analysis.plan(&mut slice);
+            }
+            if let Some(mut slice) = analysis.next_slice(usize::MAX) {
+                assert!(analysis.plan(&mut slice).is_empty(), "asked again");
+            }
+            let ids: HashSet<_> = first
+                .iter()
+                .map(|c| {
+                    (
+                        c.alg,
+                        c.key_id.clone(),
+                        c.signing_input.clone(),
+                        c.signature.clone(),
+                    )
+                })
+                .collect();
+            assert_eq!(ids.len(), first.len());
         }
     }
 
@@ -603,8 +853,8 @@ mod tests {
     fn a_report_from_a_moved_token_equals_one_from_a_borrowed_token() {
         let mut compared = 0;
         for case in cases() {
-            let prepared = PreparedCase::new(&case, &AnalyzeOptions::at(0));
-            let trusted = prepared.trusted();
+            let analysis = Analysis::new(&case, &AnalyzeOptions::at(0));
+            let trusted: Vec<&KeyEntry> = analysis.sets.iter().flat_map(|s| &s.keys).collect();
             for (i, text) in case.tokens.iter().enumerate() {
                 let Ok(parsed) = token::parse_token(text) else {
                     continue;
@@ -616,7 +866,7 @@ mod tests {
                         }
                         None => verify::Verification::Unsecured,
                     };
-                    judge::judge_token(p, &verification, &prepared.sets, &prepared.judge_options)
+                    judge::judge_token(p, &verification, &analysis.sets, &analysis.judge_options)
                 };
                 let borrowed = TokenReport::judged(i, &parsed, judge(&parsed), None);
                 let judgement = judge(&parsed);

@@ -13,7 +13,7 @@ pub struct DecodedToken {
     pub kind: TokenKind,
     pub header: Value,
     pub payload: Payload,
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::found::Note>,
 }
 
 /// Decodes one token (compact or JWS JSON serialization) without verifying its signature.

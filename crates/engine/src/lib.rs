@@ -16,9 +16,12 @@ pub mod decode;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod found;
 pub mod judge;
 pub mod keys;
 pub mod limits;
+pub mod model;
+pub mod policy;
 pub mod render;
 pub mod report;
 pub mod samples;
@@ -29,7 +32,7 @@ pub mod verify;
 
 #[cfg(feature = "rust-crypto")]
 pub use analyze::analyze_with_reference;
-pub use analyze::{analyze, analyze_with_progress, planned_checks, AnalyzeOptions};
+pub use analyze::{analyze, analyze_with_progress, Analysis, AnalyzeOptions};
 pub use case::CaseFile;
 pub use decode::{decode_token, DecodedToken};
 pub use error::TokenError;

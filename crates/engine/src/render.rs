@@ -151,7 +151,7 @@ pub fn to_markdown(report: &Report) -> String {
         s.tokens, s.permitted, s.violation, s.invalid, s.unverified, s.malformed
     );
     for n in &report.notes {
-        let _ = writeln!(o, "> {}\n", md(n));
+        let _ = writeln!(o, "> {}\n", md(&n.message));
     }
     let _ = writeln!(o, "## Tokens\n");
     for t in &report.tokens {
@@ -238,7 +238,7 @@ pub fn to_text(report: &Report) -> String {
         s.malformed
     );
     for n in &report.notes {
-        let _ = writeln!(o, "note: {}", term(n));
+        let _ = writeln!(o, "note: {}", term(&n.message));
     }
     for t in &report.tokens {
         let _ = writeln!(

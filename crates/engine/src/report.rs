@@ -10,11 +10,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::TokenError;
-use crate::judge::boundary::ClaimedBoundary;
-use crate::judge::clouds::Cloud;
-use crate::judge::provenance::{KeyProvenance, KeyScope};
-use crate::judge::TokenJudgement;
-use crate::token::{ParsedToken, Payload, TokenKind};
+pub use crate::found::{FoundAt, Note, NoteCode};
+use crate::model::{ClaimedBoundary, Cloud, KeyProvenance, KeyScope};
 
 use crate::verify::{MatchedBy, Verification};
 
@@ -197,13 +194,12 @@ pub struct TokenReport {
     pub signature: Option<SignatureOutcome>,
     pub signing_key: Option<SigningKeyReport>,
     pub boundary: Option<ClaimedBoundary>,
-    /// Where the token was found (set by the caller: e.g. `{"tokens": 0}` or a text location);
-    /// kept as free JSON so the extraction types can evolve without changing the report.
-    pub found_at: Option<Value>,
+    /// Where the token was found (see [`FoundAt`] for the JSON shape).
+    pub found_at: Option<FoundAt>,
     /// Why the token could not be read (malformed only).
     pub error: Option<String>,
     /// Notes from parsing (crit, b64:false, nested JWT, …).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// The token text as analysed (removed by the fingerprint-only export).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
@@ -214,7 +210,7 @@ pub struct TokenReport {
 
 impl TokenReport {
     /// A token that could not be parsed.
-    pub fn malformed(index: usize, error: &TokenError, found_at: Option<Value>) -> Self {
+    pub fn malformed(index: usize, error: &TokenError, found_at: Option<FoundAt>) -> Self {
         TokenReport {
             index,
             verdict: Verdict::Malformed,
@@ -233,80 +229,20 @@ impl TokenReport {
             fingerprint: String::new(),
         }
     }
-
-    /// A parsed token and its judgement.
-    pub fn judged(
-        index: usize,
-        token: &ParsedToken,
-        judgement: TokenJudgement,
-        found_at: Option<Value>,
-    ) -> Self {
-        let header = token
-            .primary()
-            .map(|b| Value::Object(b.header.clone()))
-            .unwrap_or(Value::Null);
-        let claims = match &token.payload {
-            Payload::Json(v) => v.clone(),
-            _ => Value::Null,
-        };
-        let parts = (token.kind, header, claims, token.notes.clone());
-        Self::assemble(index, parts, judgement, found_at)
-    }
-
-    /// [`TokenReport::judged`], moving the header, claims and notes out of the token instead
-    /// of copying them (batch analysis no longer needs the parsed token).
-    pub fn from_parsed(
-        index: usize,
-        token: ParsedToken,
-        judgement: TokenJudgement,
-        found_at: Option<Value>,
-    ) -> Self {
-        let header = token
-            .signatures
-            .into_iter()
-            .next()
-            .map(|b| Value::Object(b.header))
-            .unwrap_or(Value::Null);
-        let claims = match token.payload {
-            Payload::Json(v) => v,
-            _ => Value::Null,
-        };
-        let parts = (token.kind, header, claims, token.notes);
-        Self::assemble(index, parts, judgement, found_at)
-    }
-
-    fn assemble(
-        index: usize,
-        (kind, header, claims, notes): (TokenKind, Value, Value, Vec<String>),
-        judgement: TokenJudgement,
-        found_at: Option<Value>,
-    ) -> Self {
-        TokenReport {
-            index,
-            verdict: judgement.verdict,
-            verdict_reason: judgement.verdict_reason,
-            findings: judgement.findings,
-            kind: Some(kind_name(kind).to_owned()),
-            header,
-            claims,
-            signature: Some(judgement.signature),
-            signing_key: judgement.signing_key,
-            boundary: Some(judgement.boundary),
-            found_at,
-            error: None,
-            notes,
-            token: None,
-            fingerprint: String::new(),
-        }
-    }
 }
 
-fn kind_name(kind: TokenKind) -> &'static str {
-    match kind {
-        TokenKind::Jws => "jws",
-        TokenKind::Jwe => "jwe",
-        TokenKind::Unsecured => "unsecured",
-    }
+/// A key document as the report shows it: what was read, and what could not be.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeySetReport {
+    pub index: usize,
+    pub source: Option<String>,
+    pub declared_issuer: Option<String>,
+    /// What the document was recognised as (jwks, jwk, open_id_configuration, pem, …).
+    pub kind: String,
+    pub keys: usize,
+    /// One line per key that could not be read (which key, why).
+    pub problems: Vec<String>,
+    pub warnings: Vec<String>,
 }
 
 /// One trusted key across all tokens of the case (the key-usage matrix row).
@@ -358,10 +294,10 @@ pub struct Report {
     pub keys: Vec<KeyReport>,
     /// The key documents read, with keys that could not be read (filled by `analyze`).
     #[serde(default)]
-    pub key_sets: Vec<crate::analyze::KeySetReport>,
-    /// Remarks about the case as a whole (e.g. no token found in the text).
+    pub key_sets: Vec<KeySetReport>,
+    /// Remarks about the case as a whole (e.g. no token found in the text), each with a code.
     #[serde(default)]
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 impl Report {

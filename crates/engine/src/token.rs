@@ -26,6 +26,7 @@ use serde_json::{Map, Value};
 
 use crate::b64;
 use crate::error::{TokenError, TokenPart};
+use crate::found::{Note, NoteCode};
 use crate::limits;
 
 /// The three shapes a token can take.
@@ -170,7 +171,7 @@ pub struct ParsedToken {
     /// header with an empty signature.
     pub signatures: Vec<SignatureBlock>,
     /// Things the analyst should know that are not errors (crit, b64:false, nested JWT, padding).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 impl ParsedToken {
@@ -279,7 +280,7 @@ fn parse_compact_jws(raw: &str, h: &str, p: &str, s: &str) -> Result<ParsedToken
 fn strip_padding<'a>(
     segment: &'a str,
     part: TokenPart,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Result<&'a str, TokenError> {
     let clean = segment.trim_end_matches('=');
     let padding = segment.len() - clean.len();
@@ -292,9 +293,9 @@ fn strip_padding<'a>(
             detail: format!("{padding} trailing '=' do not form valid base64 padding"),
         });
     }
-    notes.push(format!(
+    notes.push(Note::new(NoteCode::PaddedSegment, format!(
         "the {part} ends in '=' padding, which JOSE's base64url forbids (RFC 7515 §2); it was read without the padding, and the signing input keeps it as transmitted"
-    ));
+    )));
     Ok(clean)
 }
 
@@ -338,11 +339,12 @@ fn parse_compact_jwe(raw: &str, h: &str, rest: [&&str; 4]) -> Result<ParsedToken
             }
         })?;
     }
-    notes.insert(0, "this is an encrypted token (JWE): only its protected header can be read; the content needs the recipient's private key".to_owned());
+    notes.insert(0, Note::new(NoteCode::Encrypted, "this is an encrypted token (JWE): only its protected header can be read; the content needs the recipient's private key"));
     if params.enc.is_none() {
-        notes.push(
-            "the JWE header has no \"enc\" (RFC 7516 §4.1.2 requires one): no recipient can decrypt it".to_owned(),
-        );
+        notes.push(Note::new(
+            NoteCode::JweHeader,
+            "the JWE header has no \"enc\" (RFC 7516 §4.1.2 requires one): no recipient can decrypt it",
+        ));
     }
     note_header(&header, &params, &mut notes);
     Ok(ParsedToken {
@@ -441,13 +443,16 @@ pub fn parse_json_serialization(text: &str) -> Result<ParsedToken, TokenError> {
         if let Some(Value::Object(u)) = entry.get("header") {
             for name in ["crit", "b64"] {
                 if u.contains_key(name) {
-                    own.push(format!(
+                    own.push(Note::new(NoteCode::JsonSerialization, format!(
                         "\"{name}\" is in the unprotected header; RFC 7515 §4.1.11 and RFC 7797 §3 require it to be integrity protected"
-                    ));
+                    )));
                 }
             }
         }
-        notes.extend(own.into_iter().map(|n| format!("{prefix}{n}")));
+        notes.extend(own.into_iter().map(|n| Note {
+            message: format!("{prefix}{}", n.message),
+            ..n
+        }));
         signatures.push(block);
     }
 
@@ -483,9 +488,12 @@ pub fn parse_json_serialization(text: &str) -> Result<ParsedToken, TokenError> {
         TokenKind::Unsecured
     } else {
         if unsecured > 0 {
-            notes.push(format!(
-                "{unsecured} of {} signatures use \"alg\": \"none\": they protect nothing",
-                signatures.len()
+            notes.push(Note::new(
+                NoteCode::JsonSerialization,
+                format!(
+                    "{unsecured} of {} signatures use \"alg\": \"none\": they protect nothing",
+                    signatures.len()
+                ),
             ));
         }
         TokenKind::Jws
@@ -651,22 +659,25 @@ pub(crate) const REGISTERED_HEADER_PARAMS: [&str; 21] = [
     "zip", "epk", "apu", "apv", "iv", "tag", "p2s", "p2c", "b64",
 ];
 
-fn note_header(header: &Map<String, Value>, params: &HeaderParams, notes: &mut Vec<String>) {
+fn note_header(header: &Map<String, Value>, params: &HeaderParams, notes: &mut Vec<Note>) {
     if let Some(crit) = &params.crit {
-        notes.push(format!(
+        notes.push(Note::new(NoteCode::Crit, format!(
             "the header marks {} as critical (\"crit\", RFC 7515 §4.1.11): a recipient that does not understand them must reject the token",
             crit.join(", ")
-        ));
+        )));
         if crit.is_empty() {
-            notes.push("\"crit\" is an empty list, which RFC 7515 §4.1.11 forbids".into());
+            notes.push(Note::new(
+                NoteCode::Crit,
+                "\"crit\" is an empty list, which RFC 7515 §4.1.11 forbids",
+            ));
         }
         for name in crit {
             if !header.contains_key(name) {
-                notes.push(format!("\"crit\" lists \"{name}\" but the header does not contain it (RFC 7515 §4.1.11: the token must be rejected)"));
+                notes.push(Note::new(NoteCode::Crit, format!("\"crit\" lists \"{name}\" but the header does not contain it (RFC 7515 §4.1.11: the token must be rejected)")));
             }
             // `b64` is registered by RFC 7797 precisely to be listed in `crit`.
             if name != "b64" && REGISTERED_HEADER_PARAMS.contains(&name.as_str()) {
-                notes.push(format!("\"crit\" lists the standard parameter \"{name}\", which RFC 7515 §4.1.11 forbids"));
+                notes.push(Note::new(NoteCode::Crit, format!("\"crit\" lists the standard parameter \"{name}\", which RFC 7515 §4.1.11 forbids")));
             }
         }
     }
@@ -674,20 +685,22 @@ fn note_header(header: &Map<String, Value>, params: &HeaderParams, notes: &mut V
         .get("crit")
         .is_some_and(|c| !c.as_array().is_some_and(|a| a.iter().all(Value::is_string)))
     {
-        notes.push(
-            "\"crit\" is not a list of names (RFC 7515 §4.1.11): the token must be rejected".into(),
-        );
+        notes.push(Note::new(
+            NoteCode::Crit,
+            "\"crit\" is not a list of names (RFC 7515 §4.1.11): the token must be rejected",
+        ));
     }
     if params.b64 == Some(false) {
-        notes.push(
-            "the header sets \"b64\": false (RFC 7797): the payload is not base64url-encoded and the signing input uses its raw bytes".into(),
-        );
+        notes.push(Note::new(
+            NoteCode::UnencodedPayload,
+            "the header sets \"b64\": false (RFC 7797): the payload is not base64url-encoded and the signing input uses its raw bytes",
+        ));
         let listed = params
             .crit
             .as_ref()
             .is_some_and(|c| c.iter().any(|n| n == "b64"));
         if !listed {
-            notes.push("\"b64\" is not listed in \"crit\" (RFC 7797 §6 requires it), so \"b64\": false is ignored and the payload is read as base64url, as panva/jose reads it".into());
+            notes.push(Note::new(NoteCode::UnencodedPayload, "\"b64\" is not listed in \"crit\" (RFC 7797 §6 requires it), so \"b64\": false is ignored and the payload is read as base64url, as panva/jose reads it"));
         }
     }
     if params
@@ -695,13 +708,16 @@ fn note_header(header: &Map<String, Value>, params: &HeaderParams, notes: &mut V
         .as_deref()
         .is_some_and(|c| c.eq_ignore_ascii_case("jwt"))
     {
-        notes.push("\"cty\": \"JWT\" — the payload is itself a JWT (nested token)".to_owned());
+        notes.push(Note::new(
+            NoteCode::NestedToken,
+            "\"cty\": \"JWT\" — the payload is itself a JWT (nested token)",
+        ));
     }
 }
 
 /// For `cty: JWT`, says what the inner token is (from its header only: no recursion, so a
 /// token nested many times costs one level of work).
-fn note_nested(params: &HeaderParams, payload: &Payload, notes: &mut Vec<String>) {
+fn note_nested(params: &HeaderParams, payload: &Payload, notes: &mut Vec<Note>) {
     let nested = params
         .cty
         .as_deref()
@@ -710,7 +726,10 @@ fn note_nested(params: &HeaderParams, payload: &Payload, notes: &mut Vec<String>
         return;
     }
     let Payload::Text(inner) = payload else {
-        notes.push("the payload should be a nested JWT but is not compact token text".into());
+        notes.push(Note::new(
+            NoteCode::NestedToken,
+            "the payload should be a nested JWT but is not compact token text",
+        ));
         return;
     };
     let segments: Vec<&str> = inner.trim().split('.').collect();
@@ -725,20 +744,24 @@ fn note_nested(params: &HeaderParams, payload: &Payload, notes: &mut Vec<String>
             } else {
                 "a JWS"
             };
-            notes.push(format!(
+            notes.push(Note::new(NoteCode::NestedToken, format!(
                 "the nested token is {what} with \"alg\": \"{alg}\"; paste the payload to inspect it"
-            ));
+            )));
         }
-        (3 | 5, Some(Err(e))) => notes.push(format!("the payload should be a nested JWT, but {e}")),
-        (n, _) => notes.push(format!(
-            "the payload should be a nested JWT, but it has {n} dot-separated parts"
+        (3 | 5, Some(Err(e))) => notes.push(Note::new(
+            NoteCode::NestedToken,
+            format!("the payload should be a nested JWT, but {e}"),
+        )),
+        (n, _) => notes.push(Note::new(
+            NoteCode::NestedToken,
+            format!("the payload should be a nested JWT, but it has {n} dot-separated parts"),
         )),
     }
 }
 
-fn note_signature(params: &HeaderParams, signature_b64: &str, notes: &mut Vec<String>) {
+fn note_signature(params: &HeaderParams, signature_b64: &str, notes: &mut Vec<Note>) {
     if params.is_unsecured() && !signature_b64.is_empty() {
-        notes.push("\"alg\" is \"none\" yet a signature is present (RFC 7518 §3.6 requires it to be empty)".into());
+        notes.push(Note::new(NoteCode::UnsecuredWithSignature, "\"alg\" is \"none\" yet a signature is present (RFC 7518 §3.6 requires it to be empty)"));
     }
 }
 
@@ -864,6 +887,58 @@ mod tests {
         }
     }
 
+    /// Each kind of parse note carries its own code, so that the UI and tests can tell them
+    /// apart without reading the words; a plain token has no note.
+    #[test]
+    fn parse_notes_carry_their_codes() {
+        let codes = |text: &str| -> Vec<NoteCode> {
+            parse_token(text)
+                .map(|t| t.notes.iter().map(|n| n.code).collect())
+                .unwrap_or_else(|e| unreachable!("{text}: {e}"))
+        };
+        let s = enc("s");
+        let plain = enc(r#"{"alg":"HS256"}"#);
+        assert_eq!(codes(&format!("{plain}.{}.{s}", enc("{}"))), []);
+        assert_eq!(
+            codes(&format!("{plain}.{}=.{s}", enc("{}"))),
+            [NoteCode::PaddedSegment]
+        );
+        let crit = enc(r#"{"alg":"HS256","crit":["exp"],"exp":1}"#);
+        assert_eq!(
+            codes(&format!("{crit}.{}.{s}", enc("{}"))),
+            [NoteCode::Crit]
+        );
+        let b64 = enc(r#"{"alg":"HS256","b64":false,"crit":["b64"]}"#);
+        assert_eq!(
+            codes(&format!("{b64}.raw.{s}")),
+            [NoteCode::Crit, NoteCode::UnencodedPayload]
+        );
+        let nested = enc(r#"{"alg":"HS256","cty":"JWT"}"#);
+        assert_eq!(
+            codes(&format!("{nested}.{}.{s}", enc("a.b"))),
+            [NoteCode::NestedToken, NoteCode::NestedToken]
+        );
+        let none = enc(r#"{"alg":"none"}"#);
+        assert_eq!(
+            codes(&format!("{none}.{}.{s}", enc("{}"))),
+            [NoteCode::UnsecuredWithSignature]
+        );
+        let jwe = enc(r#"{"alg":"RSA-OAEP"}"#);
+        let x = enc("x");
+        assert_eq!(
+            codes(&format!("{jwe}.{x}.{x}.{x}.{x}")),
+            [NoteCode::Encrypted, NoteCode::JweHeader]
+        );
+        let sig = sig_json(r#"{"alg":"HS256"}"#, Some(r#"{"b64":false}"#), "s");
+        assert_eq!(
+            codes(&format!(
+                r#"{{"payload":"{}","signatures":[{sig}]}}"#,
+                enc("x")
+            )),
+            [NoteCode::JsonSerialization]
+        );
+    }
+
     #[test]
     fn rfc7515_section_7_2_1_headers_must_be_disjoint() {
         let sig = sig_json(r#"{"alg":"HS256"}"#, Some(r#"{"alg":"none"}"#), "s");
@@ -909,7 +984,7 @@ mod tests {
         assert_eq!(t.signatures[0].params.b64, None);
         assert_eq!(t.payload, Payload::Text("x".into()));
         assert!(
-            t.notes.iter().any(|n| n.contains("unprotected")),
+            t.notes.iter().any(|n| n.message.contains("unprotected")),
             "{:?}",
             t.notes
         );
@@ -925,7 +1000,7 @@ mod tests {
             t.signatures[0].signing_input,
             format!("{h}.raw payload!").as_bytes()
         );
-        assert!(!t.notes.iter().any(|n| n.contains("not listed")));
+        assert!(!t.notes.iter().any(|n| n.message.contains("not listed")));
     }
 
     /// RFC 7797 §6: `b64: false` counts only when `crit` lists `b64`; otherwise the payload is
@@ -937,7 +1012,7 @@ mod tests {
             .unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(t.payload, Payload::Json(serde_json::json!({"sub": "x"})));
         assert!(
-            t.notes.iter().any(|n| n.contains("is ignored")),
+            t.notes.iter().any(|n| n.message.contains("is ignored")),
             "{:?}",
             t.notes
         );
@@ -965,7 +1040,7 @@ mod tests {
         let p = parse_token(&t).unwrap_or_else(|e| unreachable!("{e}"));
         let expected = r#"the nested token is a JWS with "alg": "ES256""#;
         assert!(
-            p.notes.iter().any(|n| n.contains(expected)),
+            p.notes.iter().any(|n| n.message.contains(expected)),
             "{:?}",
             p.notes
         );
@@ -973,7 +1048,9 @@ mod tests {
         let t = format!("{outer}.{}.{}", enc("a.b"), enc("s"));
         let p = parse_token(&t).unwrap_or_else(|e| unreachable!("{e}"));
         assert!(
-            p.notes.iter().any(|n| n.contains("2 dot-separated parts")),
+            p.notes
+                .iter()
+                .any(|n| n.message.contains("2 dot-separated parts")),
             "{:?}",
             p.notes
         );
@@ -984,7 +1061,10 @@ mod tests {
         let t = format!("{}.{}.{}", enc(r#"{"alg":"NONE"}"#), enc("{}"), enc("s"));
         let p = parse_token(&t).unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(p.kind, TokenKind::Unsecured);
-        assert!(p.notes.iter().any(|n| n.contains("signature is present")));
+        assert!(p
+            .notes
+            .iter()
+            .any(|n| n.message.contains("signature is present")));
     }
 
     #[test]
@@ -995,7 +1075,7 @@ mod tests {
             .unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(t.kind, TokenKind::Jws);
         assert!(
-            t.notes.iter().any(|n| n.contains("1 of 2")),
+            t.notes.iter().any(|n| n.message.contains("1 of 2")),
             "{:?}",
             t.notes
         );
@@ -1076,7 +1156,7 @@ mod tests {
             let t = format!("{}.{}.{}", enc(header), enc("{}"), enc("s"));
             let p = parse_token(&t).unwrap_or_else(|e| unreachable!("{e}"));
             assert!(
-                p.notes.iter().any(|n| n.contains(expected)),
+                p.notes.iter().any(|n| n.message.contains(expected)),
                 "{header}: {:?}",
                 p.notes
             );
@@ -1093,7 +1173,7 @@ mod tests {
         assert_eq!(t.payload, Payload::Json(serde_json::json!({"sub":"abcd"})));
         assert_eq!(t.signatures[0].signing_input, format!("{h}.{p}").as_bytes());
         assert!(
-            t.notes.iter().any(|n| n.contains("padding")),
+            t.notes.iter().any(|n| n.message.contains("padding")),
             "{:?}",
             t.notes
         );

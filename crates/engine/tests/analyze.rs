@@ -1,7 +1,7 @@
 //! The case-file contract of `analyze`: order of tokens, OpenID configurations declaring the
 //! issuer of the key set at their jwks_uri, unreadable keys reported per key, default `now`.
 
-use keyhole_engine::report::Verdict;
+use keyhole_engine::report::{FoundAt, Verdict};
 use keyhole_engine::samples::sample;
 use keyhole_engine::{analyze_with_reference, AnalyzeOptions, CaseFile};
 use serde_json::json;
@@ -26,17 +26,12 @@ fn tokens_array_first_then_text_in_order_of_appearance() {
     let r = analyze_with_reference(&case, &AnalyzeOptions::at(0));
     assert_eq!(r.tokens.len(), 3);
     assert_eq!(r.tokens[0].token.as_deref(), Some(second.as_str()));
-    assert_eq!(
-        r.tokens[0].found_at.as_ref().map(|f| f["source"].clone()),
-        Some(json!("tokens"))
-    );
+    assert_eq!(r.tokens[0].found_at, Some(FoundAt::tokens(0)));
     assert_eq!(r.tokens[1].token.as_deref(), Some(first.as_str()));
-    assert_eq!(
-        r.tokens[1]
-            .found_at
-            .as_ref()
-            .map(|f| f["locations"][0]["line"].clone()),
-        Some(json!(2))
+    assert!(
+        matches!(&r.tokens[1].found_at, Some(FoundAt::Text { locations, .. }) if locations[0].line == 2),
+        "{:?}",
+        r.tokens[1].found_at
     );
     assert_eq!(r.tokens[2].token.as_deref(), Some(second.as_str()));
 }
@@ -49,10 +44,7 @@ fn identical_tokens_in_text_are_reported_once_with_their_count() {
     case.text = Some(format!("{t}\n{t}\n{t}\n"));
     let r = analyze_with_reference(&case, &AnalyzeOptions::at(0));
     assert_eq!(r.tokens.len(), 1);
-    assert_eq!(
-        r.tokens[0].found_at.as_ref().map(|f| f["count"].clone()),
-        Some(json!(3))
-    );
+    assert_eq!(r.tokens[0].found_at.as_ref().map(FoundAt::count), Some(3));
 }
 
 #[test]
@@ -131,7 +123,12 @@ fn answers_recorded_from_planned_checks_give_the_reference_report() {
     for s in keyhole_engine::samples::SAMPLES {
         let case = CaseFile::from_json(s.case_json()).unwrap_or_else(|e| unreachable!("{e}"));
         let reference = analyze_with_reference(&case, &AnalyzeOptions::at(0));
-        let checks = keyhole_engine::planned_checks(&case);
+        let mut analysis = keyhole_engine::Analysis::new(&case, &AnalyzeOptions::at(0));
+        analysis.add_case(case.clone());
+        let mut checks = Vec::new();
+        while let Some(mut slice) = analysis.next_slice(2) {
+            checks.extend(analysis.plan(&mut slice));
+        }
         checked += checks.len();
         let mut cache = RecordedAnswers::new("recorded");
         for c in &checks {
@@ -157,4 +154,68 @@ fn answers_recorded_from_planned_checks_give_the_reference_report() {
         assert_eq!(verdicts(&replayed), verdicts(&reference), "{}", s.name);
     }
     assert!(checked >= 5, "the samples plan {checked} checks");
+}
+
+/// An HS256 token really signed with `secret`, with no trusted key that could check it.
+fn hs256_token(secret: &[u8]) -> String {
+    use hmac::{Hmac, Mac};
+    let input = format!(
+        "{}.{}",
+        keyhole_engine::b64::encode_url(br#"{"alg":"HS256","typ":"JWT"}"#),
+        keyhole_engine::b64::encode_url(br#"{"iss":"https://idp.example","sub":"a"}"#)
+    );
+    let mut mac =
+        Hmac::<sha2::Sha256>::new_from_slice(secret).unwrap_or_else(|e| unreachable!("{e}"));
+    mac.update(input.as_bytes());
+    let sig = keyhole_engine::b64::encode_url(&mac.finalize().into_bytes());
+    format!("{input}.{sig}")
+}
+
+/// The case's own `weak_secrets` are tried together with the caller's list: either list alone
+/// finds the secret, and neither finds it when the secret is in none.
+#[test]
+fn case_weak_secrets_are_tried_with_the_callers() {
+    let secret = "Sn1f-case-only-secret";
+    let weak = |case_list: &[&str], caller: &[String]| {
+        let case = CaseFile {
+            now: Some(0),
+            tokens: vec![hs256_token(secret.as_bytes())],
+            weak_secrets: case_list.iter().map(|s| (*s).to_owned()).collect(),
+            ..CaseFile::default()
+        };
+        let options = AnalyzeOptions {
+            default_now: 0,
+            weak_secrets: caller,
+        };
+        let r = analyze_with_reference(&case, &options);
+        r.tokens[0]
+            .findings
+            .iter()
+            .any(|f| f.code == "weak-hmac-secret")
+    };
+    let caller = vec!["not-it".to_owned()];
+    assert!(weak(&[secret], &caller), "the case's list");
+    assert!(
+        weak(&["not-it-either"], &[secret.to_owned()]),
+        "the caller's list"
+    );
+    assert!(weak(&[secret], &[]), "the case's list without a caller's");
+    assert!(!weak(&["not-it-either"], &caller), "in neither list");
+}
+
+/// Top-level members Keyhole does not use are named in a coded note of the report.
+#[test]
+fn unknown_case_members_are_a_coded_note() {
+    use keyhole_engine::report::NoteCode;
+    let case = CaseFile::from_json(r#"{"now": 0, "tokens": [], "comment": "incident 42"}"#)
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let r = analyze_with_reference(&case, &AnalyzeOptions::at(0));
+    assert_eq!(r.notes.len(), 1, "{:?}", r.notes);
+    assert_eq!(r.notes[0].code, NoteCode::UnknownCaseMembers);
+    assert!(r.notes[0].message.contains("\"comment\""), "{:?}", r.notes);
+    let known =
+        CaseFile::from_json(r#"{"now": 0, "tokens": []}"#).unwrap_or_else(|e| unreachable!("{e}"));
+    assert!(analyze_with_reference(&known, &AnalyzeOptions::at(0))
+        .notes
+        .is_empty());
 }

@@ -326,7 +326,17 @@ fn every_verdict_is_exactly_one_of_four() {
     let malformed = TokenReport::malformed(
         3,
         &TokenError::WrongSegmentCount { found: 2 },
-        Some(json!({"text": {"offset": 10}})),
+        Some(keyhole_engine::report::FoundAt::Text {
+            count: 1,
+            locations: vec![keyhole_engine::extract::Location {
+                line: 1,
+                column: 11,
+                offset: 10,
+                length: 20,
+                context: keyhole_engine::extract::LocationContext::Text,
+                log: None,
+            }],
+        }),
     );
     assert_eq!(malformed.verdict, Verdict::Malformed);
     assert!(malformed
@@ -372,7 +382,10 @@ fn report_has_the_issue_4_shape_and_round_trips() {
     }
     assert_eq!(t0["verdict"], json!("permitted"));
     assert_eq!(t0["signing_key"]["matched_by"], json!("kid"));
-    assert_eq!(t0["found_at"], json!({"tokens": 0}));
+    assert_eq!(
+        t0["found_at"],
+        json!({"source": "tokens", "index": 0, "count": 1})
+    );
     let k0 = &v["keys"][0];
     for field in [
         "kid", "source", "cloud", "scope", "tenants", "clouds", "tokens", "findings",

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use common::{fixture, fixture_json};
 use keyhole_engine::b64;
 use keyhole_engine::error::TokenError;
+use keyhole_engine::report::NoteCode;
 use keyhole_engine::token::{parse_token, ParsedToken, Payload, Serialization, TokenKind};
 use serde_json::Value;
 
@@ -157,7 +158,13 @@ fn rfc7515_section_4_1_11_crit_is_reported_on_an_unsecured_token() {
     assert_eq!(t.kind, TokenKind::Unsecured);
     let crit = t.signatures[0].params.crit.clone().unwrap_or_default();
     assert_eq!(crit, ["http://example.com/UNDEFINED"]);
-    assert!(t.notes.iter().any(|n| n.contains("crit")), "{:?}", t.notes);
+    assert!(
+        t.notes
+            .iter()
+            .any(|n| n.code == NoteCode::Crit && n.message.contains("crit")),
+        "{:?}",
+        t.notes
+    );
 }
 
 /// Every output form of a cookbook-style vector, parsed.
@@ -311,7 +318,12 @@ fn rfc7797_section_3_unencoded_payload_signing_input_uses_raw_bytes() {
             expected.extend_from_slice(payload.as_bytes());
             assert_eq!(block.signing_input, expected, "{what}");
             assert_eq!(t.payload, expected_payload(payload), "{what}");
-            assert!(t.notes.iter().any(|n| n.contains("RFC 7797")), "{what}");
+            assert!(
+                t.notes.iter().any(
+                    |n| n.code == NoteCode::UnencodedPayload && n.message.contains("RFC 7797")
+                ),
+                "{what}"
+            );
             checked += 1;
         }
     }
@@ -538,7 +550,9 @@ fn real_microsoft_sample_tokens_parse() {
         );
         assert_eq!(
             p.ends_with('='),
-            t.notes.iter().any(|n| n.contains("padding")),
+            t.notes
+                .iter()
+                .any(|n| n.code == NoteCode::PaddedSegment && n.message.contains("padding")),
             "{what}: {:?}",
             t.notes
         );

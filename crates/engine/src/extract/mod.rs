@@ -55,6 +55,10 @@
 //!      `Authorization`;
 //!    - anything else: [`LocationContext::Text`].
 //!
+//! **Log lines.** A token found in plain text (rule 2) on a line that looks like an access or
+//! application log line also gets what the line says about the request: timestamp, client
+//! address, method and URL (without query and fragment); see `extract/log.rs` for the patterns.
+//!
 //! **Duplicates.** Identical tokens are reported once, in order of first appearance, with every
 //! location (at most [`MAX_LOCATIONS_PER_TOKEN`] kept) and `count`, the number of occurrences.
 //!
@@ -69,6 +73,7 @@
 
 mod context;
 mod json;
+mod log;
 mod scan;
 
 use std::collections::HashMap;
@@ -76,6 +81,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+pub use crate::found::{Location, LocationContext, LogLine};
 use crate::limits;
 use crate::token;
 use json::{JsonHit, Step};
@@ -95,45 +101,6 @@ pub struct FoundToken {
     pub locations: Vec<Location>,
     /// How many times the token occurs (may exceed `locations.len()`).
     pub count: usize,
-}
-
-/// One occurrence of a token in the text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Location {
-    /// 1-based line number.
-    pub line: usize,
-    /// 1-based column, in Unicode characters from the start of the line.
-    pub column: usize,
-    /// Byte offset of the token's first character in the original text.
-    pub offset: usize,
-    /// Bytes the token occupies in the original text (longer than the token when URL-encoded).
-    pub length: usize,
-    pub context: LocationContext,
-}
-
-/// What surrounds a token: the name under which it travelled.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum LocationContext {
-    /// Free text: no recognisable header, parameter or field.
-    Text,
-    /// An HTTP header value, e.g. `Authorization: Bearer …`.
-    Header { name: String },
-    /// A cookie in a `Cookie:` or `Set-Cookie:` header.
-    Cookie { name: String },
-    /// A URL query parameter (or a form parameter: same syntax).
-    QueryParameter { name: String },
-    /// A URL fragment parameter (OAuth implicit and hybrid flows put tokens there).
-    FragmentParameter { name: String },
-    /// A JSON string value, as a JSONPath (`$.a.b[0]`; `$..key` when only the key is known).
-    JsonField { path: String },
-    /// A HAR file entry: `log.entries[entry]`, the `part` of it, and the header, cookie or
-    /// parameter name when there is one.
-    Har {
-        entry: usize,
-        part: String,
-        name: Option<String>,
-    },
 }
 
 /// Why text could not be searched.
@@ -197,6 +164,8 @@ pub fn extract_tokens(text: &str) -> Result<Vec<FoundToken>, ExtractError> {
     let mut cursor = LineCursor::new(text);
     let mut scanned_line = None;
     let mut memo = context::Memo::default();
+    // The log facts of the last line a token in plain text was found on: (line start, facts).
+    let mut line_log: Option<(usize, Option<LogLine>)> = None;
     for (k, cand) in candidates.iter().enumerate() {
         while let Some(o) = serializations.next_if(|o| o.start < cand.start) {
             add_serialization(text, o, &mut cursor, &mut found);
@@ -214,9 +183,20 @@ pub fn extract_tokens(text: &str) -> Result<Vec<FoundToken>, ExtractError> {
                 json::scan(text, line_start, line_end, &candidates).map(|s| s.hits),
             );
         }
-        let context = match hits.get(k).and_then(Option::as_ref) {
-            Some(hit) => json_context(text, line_start, cand, hit, &mut memo),
-            None => context::text_context(text, line_start, cand.start, &mut memo),
+        let (context, log) = match hits.get(k).and_then(Option::as_ref) {
+            Some(hit) => (json_context(text, line_start, cand, hit, &mut memo), None),
+            None => {
+                let log = match &line_log {
+                    Some((start, log)) if *start == line_start => log.clone(),
+                    _ => {
+                        let log = log::log_line(text.get(line_start..).unwrap_or_default());
+                        line_log = Some((line_start, log.clone()));
+                        log
+                    }
+                };
+                let context = context::text_context(text, line_start, cand.start, &mut memo);
+                (context, log)
+            }
         };
         found.add(
             cand.token.clone(),
@@ -226,6 +206,7 @@ pub fn extract_tokens(text: &str) -> Result<Vec<FoundToken>, ExtractError> {
                 offset: cand.start,
                 length: cand.end - cand.start,
                 context,
+                log,
             },
         );
     }
@@ -254,6 +235,7 @@ fn add_serialization(
             context: LocationContext::JsonField {
                 path: json::render(&o.path),
             },
+            log: None,
         },
     );
 }

@@ -4,56 +4,12 @@
 //! other issuer, the issuer string itself. Everything here is read from untrusted claims:
 //! it is what the token *says*, to be compared with what the signing key may sign for.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::clouds::Cloud;
 use super::tenants::{
     is_b2c_policy, is_consumer_tenant, is_guid, parse_microsoft_issuer, IssuerFamily,
-    MicrosoftIssuer,
 };
-
-/// Where the claimed tenant was read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TenantSource {
-    Tid,
-    Iss,
-}
-
-/// What a token claims about who issued it and for which tenant and cloud.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClaimedBoundary {
-    /// The `iss` claim as written.
-    pub iss: Option<String>,
-    /// The `tid` claim as written.
-    pub tid: Option<String>,
-    /// `iss` taken apart, when it is a Microsoft v1/v2 issuer on a known cloud host.
-    pub microsoft: Option<MicrosoftIssuer>,
-    pub cloud: Option<Cloud>,
-    /// The claimed tenant (lower case), Microsoft issuers only.
-    pub tenant: Option<String>,
-    pub tenant_from: Option<TenantSource>,
-    /// True for the consumer tenant, false for an organisational one; None when not Microsoft.
-    pub consumer: Option<bool>,
-    /// The `ver` claim ("1.0" / "2.0").
-    pub ver: Option<String>,
-    /// The identity service: from the issuer, or B2C when a `tfp`/`acr` claim names a B2C
-    /// policy (older B2C tokens use the plain `login.microsoftonline.com/{tid}/v2.0/` issuer).
-    #[serde(default, skip_serializing_if = "is_entra")]
-    pub family: IssuerFamily,
-    /// The B2C policy (user flow `B2C_1_…` or custom policy `B2C_1A_…`) from the `tfp` issuer,
-    /// else the `tfp` or `acr` claim.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<String>,
-    /// The tenant's name where the token gives one (B2C: `contoso` of `contoso.b2clogin.com`,
-    /// or a `tfp` path's `contoso.onmicrosoft.com`), lower case without `.onmicrosoft.com`:
-    /// B2C key URLs often name the tenant this way rather than by id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_name: Option<String>,
-    /// One line for people: "organisational tenant … in the public cloud" or "issuer …".
-    pub description: String,
-}
+pub use crate::model::{ClaimedBoundary, TenantSource};
 
 impl ClaimedBoundary {
     /// The label the key-usage matrix groups by: the tenant for Microsoft tokens, else the issuer.
@@ -63,10 +19,6 @@ impl ClaimedBoundary {
             Some(_) => None,
         })
     }
-}
-
-fn is_entra(f: &IssuerFamily) -> bool {
-    *f == IssuerFamily::Entra
 }
 
 /// A tenant name as B2C writes it (`Contoso.onmicrosoft.com`, `contoso`), normalised to the
@@ -177,6 +129,7 @@ pub fn claimed_boundary(claims: Option<&Map<String, Value>>) -> ClaimedBoundary 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Cloud;
     use serde_json::json;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;

@@ -5,26 +5,7 @@
 //! `microsoftonline.us`) is matched by registrable-domain suffix, because those names are not
 //! login hosts.
 
-use serde::{Deserialize, Serialize};
-
-/// A Microsoft identity cloud. Keys and tokens of different clouds never vouch for each other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Cloud {
-    /// The global (commercial) cloud, including GCC.
-    Public,
-    /// Azure Government (GCC High, DoD).
-    UsGovernment,
-    /// Azure China, operated by 21Vianet.
-    China,
-    /// The retired Microsoft Cloud Deutschland.
-    Germany,
-    /// Microsoft's pre-production environment (PPE, `windows-ppe.net`): a test environment with
-    /// its own signing keys (`CN=accounts.accesscontrol.windows-ppe.net`, `cloud_instance_name`
-    /// `windows-ppe.net`), never a production cloud, so its keys vouch for no production token
-    /// and production keys for no PPE token.
-    Preproduction,
-}
+pub use crate::model::Cloud;
 
 impl Cloud {
     /// A short label for messages.

@@ -2,9 +2,8 @@
 //! A match is an indicator, not proof: Microsoft's own documentation samples name the Storm-0558
 //! key, so the message says when a token was issued before the known abuse window.
 
-use serde::{Deserialize, Serialize};
-
 use crate::keys::KeyEntry;
+pub use crate::model::CompromisedMatch;
 
 /// One publicly documented compromised signing key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,17 +36,6 @@ pub const KNOWN_COMPROMISED: &[CompromisedKey] = &[CompromisedKey {
         "https://www.wiz.io/blog/storm-0558-compromised-microsoft-key-enables-authentication-of-countless-micr",
     ],
 }];
-
-/// Which identifier matched an entry of the list, for the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CompromisedMatch {
-    pub name: String,
-    /// e.g. `header kid`, `key x5t`, `certificate SHA-1`.
-    pub matched_on: String,
-    pub value: String,
-    pub abused_from: i64,
-    pub sources: Vec<String>,
-}
 
 impl CompromisedMatch {
     fn new(entry: &CompromisedKey, matched_on: &str, value: &str) -> Self {

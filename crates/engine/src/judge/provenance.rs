@@ -20,47 +20,22 @@
 //! Azure AD B2C custom policy (`B2C_1A_…` → the tenant's own policy keys) and a B2C built-in
 //! user flow (`B2C_1_…` → Microsoft-managed keys that B2C tenants share: no tenant binding).
 
-use serde::{Deserialize, Serialize};
-
 use super::boundary::tenant_name_label;
 use super::clouds::tenant_issuer_host;
 use super::clouds::{cloud_of_domain, cloud_of_issuer_host, split_url, Cloud};
-use super::compromised::{self, CompromisedMatch};
+use super::compromised;
 use super::tenants::{
     is_b2c_custom_policy, is_b2c_policy, is_consumer_tenant, is_guid, parse_microsoft_issuer,
     same_tenant,
 };
 use crate::keys::{KeyEntry, KeySet};
+pub use crate::model::{CertificateWindow, Evidence, EvidenceKind, KeyProvenance, KeyScope};
 
 /// The subject of Microsoft consumer-account (MSA) signing certificates.
 pub const MSA_CERT_SUBJECT_CN: &str = "Live ID STS Signing Public Key";
 
 /// The legacy MSA partner key endpoint host; it publishes consumer keys only (domain.md B.5).
 pub const MSA_PARTNER_KEY_HOST: &str = "nexus.passport.com";
-
-/// Which tenants a key may sign for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum KeyScope {
-    /// Any organisational (Entra) tenant of the key's cloud — the `{tenantid}` template.
-    AnyOrganization,
-    /// Microsoft consumer accounts (tenant 9188040d-6c67-4c5b-b112-36a304b66dad).
-    Consumer,
-    /// One organisational tenant only: its id, or (Azure AD B2C key URLs that name the tenant
-    /// by name) its name label such as `contoso`.
-    Tenant { tenant: String },
-    /// One application of one tenant: keys an application signs its own tokens with (claims
-    /// mapping with a custom signing key), published at `…/discovery/v2.0/keys?appid={app}`.
-    /// `tenant` is None when the URL names no tenant (`/common/…?appid=`).
-    Application {
-        tenant: Option<String>,
-        application: String,
-    },
-    /// Exactly one (non-Microsoft) issuer, compared as a string (OpenID Connect Discovery §4.3).
-    Issuer { issuer: String },
-    /// No evidence: the boundary cannot be judged.
-    Unknown,
-}
 
 impl KeyScope {
     /// True for the scopes that only make sense inside a Microsoft cloud (and so need a cloud).
@@ -94,30 +69,6 @@ impl KeyScope {
     }
 }
 
-/// What kind of fact decided a part of the provenance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EvidenceKind {
-    CloudInstanceName,
-    CertificateSubject,
-    KeySetSource,
-    KeyIssuer,
-    DeclaredIssuer,
-    /// Nothing decided this part.
-    None,
-}
-
-/// One decided part of a provenance and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Evidence {
-    pub kind: EvidenceKind,
-    /// The value that decided it, quoted (e.g. `microsoftonline.us`).
-    pub value: Option<String>,
-    /// True when the evidence alone is weak (key set membership).
-    pub weak: bool,
-    pub explanation: String,
-}
-
 impl Evidence {
     fn new(kind: EvidenceKind, value: Option<&str>, weak: bool, explanation: String) -> Self {
         Evidence {
@@ -127,33 +78,6 @@ impl Evidence {
             explanation,
         }
     }
-}
-
-/// The certificate validity window of a key, Unix seconds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CertificateWindow {
-    pub subject: String,
-    pub not_before: i64,
-    pub not_after: i64,
-    pub sha1_hex: String,
-}
-
-/// Where a key comes from and what it may sign for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KeyProvenance {
-    /// The key's id within the case (`"{set}/{index}"`).
-    pub key_id: String,
-    pub kid: Option<String>,
-    /// The key set's source URL, if declared.
-    pub source: Option<String>,
-    pub cloud: Option<Cloud>,
-    pub cloud_evidence: Evidence,
-    pub scope: KeyScope,
-    pub scope_evidence: Evidence,
-    pub certificate: Option<CertificateWindow>,
-    pub compromised: Option<CompromisedMatch>,
-    /// Remarks such as "the v2 /common/ set decides nothing per key".
-    pub notes: Vec<String>,
 }
 
 impl KeyProvenance {

@@ -5,9 +5,8 @@
 //! `issuer` (which may hold the `{tenantid}` template) and a token's `iss`; rules then compare
 //! tenants and clouds, never issuer strings (docs/microsoft-identity.md).
 
-use serde::{Deserialize, Serialize};
-
 use super::clouds::{cloud_of_issuer_host, split_url, tenant_issuer_host, Cloud};
+pub use crate::model::{IssuerFamily, IssuerForm, MicrosoftIssuer};
 
 /// The Microsoft consumer-accounts (MSA) tenant: keys scoped to it sign personal-account tokens
 /// only (domain.md B.3/B.5; the Storm-0558 key's `issuer`).
@@ -36,39 +35,7 @@ pub fn is_consumer_tenant(tenant: &str) -> bool {
     same_tenant(tenant, CONSUMER_TENANT)
 }
 
-/// Which of Microsoft's issuer shapes an issuer has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IssuerForm {
-    /// `https://{host}/{tenant}/` (v1.0 tokens, typically `sts.windows.net`).
-    V1,
-    /// `https://{host}/{tenant}/v2.0`.
-    V2,
-    /// `{service principal id}@{tenant id}`: the Azure Access Control (ACS) form of v1
-    /// first-party service tokens such as SharePoint app-only tokens, with no URL at all.
-    Acs,
-}
-
-/// Which Microsoft identity service an issuer belongs to. All of them are tenants of a Microsoft
-/// cloud; the family decides only which token conventions apply (B2C's `ver`, policy names).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IssuerFamily {
-    /// Microsoft Entra ID (workforce tenants, consumer accounts, ACS service tokens).
-    #[default]
-    Entra,
-    /// Azure AD B2C (`{tenant}.b2clogin.com`, or `login.microsoftonline.com` with a `tfp` path
-    /// or a B2C policy claim).
-    B2c,
-    /// Microsoft Entra External ID for customers (`{tenant}.ciamlogin.com`).
-    ExternalId,
-}
-
 impl IssuerFamily {
-    fn is_entra(&self) -> bool {
-        *self == IssuerFamily::Entra
-    }
-
     /// A short label for messages.
     pub fn label(self) -> &'static str {
         match self {
@@ -77,30 +44,6 @@ impl IssuerFamily {
             IssuerFamily::ExternalId => "Microsoft Entra External ID",
         }
     }
-}
-
-/// A Microsoft issuer taken apart: host, cloud (via the alias groups), tenant, form and family.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MicrosoftIssuer {
-    /// The issuer host, lower case; empty for the ACS form, which has none.
-    pub host: String,
-    pub cloud: Cloud,
-    /// The tenant as written: a GUID, `{tenantid}` in key templates, or (B2C `tfp` issuers
-    /// only) a tenant name such as `contoso.onmicrosoft.com`.
-    pub tenant: String,
-    pub form: IssuerForm,
-    #[serde(default, skip_serializing_if = "IssuerFamily::is_entra")]
-    pub family: IssuerFamily,
-    /// The B2C policy (user flow) named by a `tfp` issuer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<String>,
-    /// The tenant label of a per-tenant host (`contoso` of `contoso.b2clogin.com`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_tenant: Option<String>,
-    /// The service principal of an ACS issuer (`00000001-0000-0000-c000-000000000000` for
-    /// SharePoint's ACS).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub principal: Option<String>,
 }
 
 impl MicrosoftIssuer {
@@ -218,6 +161,7 @@ fn parse_acs_issuer(iss: &str) -> Option<MicrosoftIssuer> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Cloud;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 

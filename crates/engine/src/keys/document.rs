@@ -272,7 +272,7 @@ fn begin<'a>(set: &mut KeySet, document: Cow<'a, Value>, depth: usize) -> Pendin
     }
 }
 
-fn is_openid_configuration(obj: &Map<String, Value>) -> bool {
+pub(crate) fn is_openid_configuration(obj: &Map<String, Value>) -> bool {
     obj.contains_key("jwks_uri")
         || (obj.contains_key("issuer")
             && (obj.contains_key("authorization_endpoint")

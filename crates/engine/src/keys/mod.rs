@@ -17,6 +17,7 @@ pub(crate) mod pem;
 mod thumbprint;
 
 pub use certificate::{parse_certificate, ParsedCertificate};
+pub(crate) use document::is_openid_configuration;
 pub use document::{parse_key_set, KeySetReader};
 pub use hmac::{hmac_key_set, SecretEncoding};
 pub use jwk::{parse_jwk, ParsedJwk};

@@ -250,7 +250,12 @@ impl Scenario {
 
     pub fn report(&self, index: usize) -> TokenReport {
         let token = parse(&self.token_text());
-        TokenReport::judged(index, &token, self.judge(), Some(json!({"tokens": index})))
+        TokenReport::judged(
+            index,
+            &token,
+            self.judge(),
+            Some(keyhole_engine::report::FoundAt::tokens(index)),
+        )
     }
 
     pub fn codes(&self) -> Vec<String> {

@@ -1,0 +1,213 @@
+//! The serialisable facts the judgement produces and the report carries — a key's provenance
+//! and scope, the boundary a token claims, clouds, compromised-key matches — defined at the
+//! bottom of the module graph (they import nothing from the engine), so that `report` depends
+//! on no code that produces them. Each is re-exported from the `judge` module that computes it
+//! (`judge::provenance::KeyProvenance`, `judge::clouds::Cloud`, …), where its methods live.
+
+use serde::{Deserialize, Serialize};
+
+/// A Microsoft identity cloud. Keys and tokens of different clouds never vouch for each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cloud {
+    /// The global (commercial) cloud, including GCC.
+    Public,
+    /// Azure Government (GCC High, DoD).
+    UsGovernment,
+    /// Azure China, operated by 21Vianet.
+    China,
+    /// The retired Microsoft Cloud Deutschland.
+    Germany,
+    /// Microsoft's pre-production environment (PPE, `windows-ppe.net`): a test environment with
+    /// its own signing keys (`CN=accounts.accesscontrol.windows-ppe.net`, `cloud_instance_name`
+    /// `windows-ppe.net`), never a production cloud, so its keys vouch for no production token
+    /// and production keys for no PPE token.
+    Preproduction,
+}
+
+/// Which of Microsoft's issuer shapes an issuer has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssuerForm {
+    /// `https://{host}/{tenant}/` (v1.0 tokens, typically `sts.windows.net`).
+    V1,
+    /// `https://{host}/{tenant}/v2.0`.
+    V2,
+    /// `{service principal id}@{tenant id}`: the Azure Access Control (ACS) form of v1
+    /// first-party service tokens such as SharePoint app-only tokens, with no URL at all.
+    Acs,
+}
+
+/// Which Microsoft identity service an issuer belongs to. All of them are tenants of a Microsoft
+/// cloud; the family decides only which token conventions apply (B2C's `ver`, policy names).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssuerFamily {
+    /// Microsoft Entra ID (workforce tenants, consumer accounts, ACS service tokens).
+    #[default]
+    Entra,
+    /// Azure AD B2C (`{tenant}.b2clogin.com`, or `login.microsoftonline.com` with a `tfp` path
+    /// or a B2C policy claim).
+    B2c,
+    /// Microsoft Entra External ID for customers (`{tenant}.ciamlogin.com`).
+    ExternalId,
+}
+
+impl IssuerFamily {
+    /// Entra is the default family, left out of the report (serde's `skip_serializing_if`).
+    pub(crate) fn is_entra(&self) -> bool {
+        *self == IssuerFamily::Entra
+    }
+}
+
+/// A Microsoft issuer taken apart: host, cloud (via the alias groups), tenant, form and family.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MicrosoftIssuer {
+    /// The issuer host, lower case; empty for the ACS form, which has none.
+    pub host: String,
+    pub cloud: Cloud,
+    /// The tenant as written: a GUID, `{tenantid}` in key templates, or (B2C `tfp` issuers
+    /// only) a tenant name such as `contoso.onmicrosoft.com`.
+    pub tenant: String,
+    pub form: IssuerForm,
+    #[serde(default, skip_serializing_if = "IssuerFamily::is_entra")]
+    pub family: IssuerFamily,
+    /// The B2C policy (user flow) named by a `tfp` issuer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// The tenant label of a per-tenant host (`contoso` of `contoso.b2clogin.com`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_tenant: Option<String>,
+    /// The service principal of an ACS issuer (`00000001-0000-0000-c000-000000000000` for
+    /// SharePoint's ACS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal: Option<String>,
+}
+
+/// Where the claimed tenant was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TenantSource {
+    Tid,
+    Iss,
+}
+
+/// What a token claims about who issued it and for which tenant and cloud.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimedBoundary {
+    /// The `iss` claim as written.
+    pub iss: Option<String>,
+    /// The `tid` claim as written.
+    pub tid: Option<String>,
+    /// `iss` taken apart, when it is a Microsoft v1/v2 issuer on a known cloud host.
+    pub microsoft: Option<MicrosoftIssuer>,
+    pub cloud: Option<Cloud>,
+    /// The claimed tenant (lower case), Microsoft issuers only.
+    pub tenant: Option<String>,
+    pub tenant_from: Option<TenantSource>,
+    /// True for the consumer tenant, false for an organisational one; None when not Microsoft.
+    pub consumer: Option<bool>,
+    /// The `ver` claim ("1.0" / "2.0").
+    pub ver: Option<String>,
+    /// The identity service: from the issuer, or B2C when a `tfp`/`acr` claim names a B2C
+    /// policy (older B2C tokens use the plain `login.microsoftonline.com/{tid}/v2.0/` issuer).
+    #[serde(default, skip_serializing_if = "IssuerFamily::is_entra")]
+    pub family: IssuerFamily,
+    /// The B2C policy (user flow `B2C_1_…` or custom policy `B2C_1A_…`) from the `tfp` issuer,
+    /// else the `tfp` or `acr` claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// The tenant's name where the token gives one (B2C: `contoso` of `contoso.b2clogin.com`,
+    /// or a `tfp` path's `contoso.onmicrosoft.com`), lower case without `.onmicrosoft.com`:
+    /// B2C key URLs often name the tenant this way rather than by id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+    /// One line for people: "organisational tenant … in the public cloud" or "issuer …".
+    pub description: String,
+}
+
+/// Which tenants a key may sign for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum KeyScope {
+    /// Any organisational (Entra) tenant of the key's cloud — the `{tenantid}` template.
+    AnyOrganization,
+    /// Microsoft consumer accounts (tenant 9188040d-6c67-4c5b-b112-36a304b66dad).
+    Consumer,
+    /// One organisational tenant only: its id, or (Azure AD B2C key URLs that name the tenant
+    /// by name) its name label such as `contoso`.
+    Tenant { tenant: String },
+    /// One application of one tenant: keys an application signs its own tokens with (claims
+    /// mapping with a custom signing key), published at `…/discovery/v2.0/keys?appid={app}`.
+    /// `tenant` is None when the URL names no tenant (`/common/…?appid=`).
+    Application {
+        tenant: Option<String>,
+        application: String,
+    },
+    /// Exactly one (non-Microsoft) issuer, compared as a string (OpenID Connect Discovery §4.3).
+    Issuer { issuer: String },
+    /// No evidence: the boundary cannot be judged.
+    Unknown,
+}
+
+/// What kind of fact decided a part of the provenance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceKind {
+    CloudInstanceName,
+    CertificateSubject,
+    KeySetSource,
+    KeyIssuer,
+    DeclaredIssuer,
+    /// Nothing decided this part.
+    None,
+}
+
+/// One decided part of a provenance and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub kind: EvidenceKind,
+    /// The value that decided it, quoted (e.g. `microsoftonline.us`).
+    pub value: Option<String>,
+    /// True when the evidence alone is weak (key set membership).
+    pub weak: bool,
+    pub explanation: String,
+}
+
+/// The certificate validity window of a key, Unix seconds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateWindow {
+    pub subject: String,
+    pub not_before: i64,
+    pub not_after: i64,
+    pub sha1_hex: String,
+}
+
+/// Where a key comes from and what it may sign for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyProvenance {
+    /// The key's id within the case (`"{set}/{index}"`).
+    pub key_id: String,
+    pub kid: Option<String>,
+    /// The key set's source URL, if declared.
+    pub source: Option<String>,
+    pub cloud: Option<Cloud>,
+    pub cloud_evidence: Evidence,
+    pub scope: KeyScope,
+    pub scope_evidence: Evidence,
+    pub certificate: Option<CertificateWindow>,
+    pub compromised: Option<CompromisedMatch>,
+    /// Remarks such as "the v2 /common/ set decides nothing per key".
+    pub notes: Vec<String>,
+}
+
+/// Which identifier matched an entry of the list, for the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompromisedMatch {
+    pub name: String,
+    /// e.g. `header kid`, `key x5t`, `certificate SHA-1`.
+    pub matched_on: String,
+    pub value: String,
+    pub abused_from: i64,
+    pub sources: Vec<String>,
+}
