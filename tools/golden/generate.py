@@ -224,6 +224,9 @@ def main():
     # 5. The verdict contract (issue 12).
     write("verdict-contract", verdict_contract_case(entra))
 
+    # 6. Microsoft identity families (issue 13).
+    write("microsoft-families", microsoft_families_case())
+
 
 def sign_hs256(secret: bytes, header, claims):
     import hmac as hm
@@ -314,6 +317,200 @@ def verdict_contract_case(entra):
         "tokens": tokens,
     }
 
+
+
+# Issue 13's families: the synthetic tenants and applications of crates/engine/tests/
+# families_support (GUID-shaped, not real), plus B2C tenants of their own so that no B2C
+# tenant is also one of the workforce tenants in the same case.
+FAM_TENANT_A = "aaaaaaaa-0000-4000-8000-00000000000a"
+FAM_TENANT_B = "bbbbbbbb-0000-4000-8000-00000000000b"
+FAM_CIAM_TENANT = "cccccccc-0000-4000-8000-00000000000c"
+B2C_FABRIKAM = "b2cfab00-0000-4000-8000-0000000000f1"
+B2C_CONTOSO = "b2cc0000-0000-4000-8000-0000000000c2"
+B2C_OLDER = "b2c01d00-0000-4000-8000-0000000000d3"
+FAM_APP = "11111111-2222-4333-8444-555555555555"
+FAM_OTHER_APP = "66666666-7777-4888-8999-000000000000"
+GRAPH_EXPLORER_APP = "de8bc8b5-d9f9-48b1-a8ad-b748da725064"
+SHAREPOINT_APP = "00000003-0000-0ff1-ce00-000000000000"
+ACS_PRINCIPAL = "00000001-0000-0000-c000-000000000000"
+ENTRA_TEMPLATE = "https://login.microsoftonline.com/{tenantid}/v2.0"
+
+
+class FamilyKey:
+    """A synthetic RSA key published as Microsoft publishes the key it imitates: a JWK with no
+    certificate, whose scope and cloud come only from its members (`issuer`,
+    `cloud_instance_name`, ...) and the URL of the key set it is found in — the evidence the
+    native tests of crates/engine/tests/microsoft_families.rs give the same key material."""
+
+    def __init__(self, pem_name, kid, **members):
+        self.key = private_key(pem_name)
+        self.kid = kid
+        self.jwk = dict(rsa_jwk(self.key, kid), **members)
+
+    def sign(self, claims, header=None):
+        h = {"typ": "JWT", "alg": "RS256", "kid": self.kid}
+        h.update(header or {})
+        return sign_rs256(self.key, h, claims)
+
+
+def microsoft_families_case():
+    """Issue 13: one token per Microsoft identity family, each with the variant that must pass
+    and (where the issue defines one) the variant that must not, mirroring the native tests of
+    crates/engine/tests/microsoft_families.rs (same key material, kids, key set URLs and key
+    members), so the page can be held to the CLI on them (e2e/verifiers.mjs)."""
+    iat = NOW_2026 - 600
+
+    def claims(**extra):
+        c = {"iat": iat, "nbf": iat, "exp": iat + 3600}
+        c.update(extra)
+        return c
+
+    # The key material of tests/families_support (the PEM names are only where the bytes live).
+    glob = FamilyKey("entra-global", "synthetic-global-entra-key",
+                     issuer=ENTRA_TEMPLATE, cloud_instance_name="microsoftonline.com")
+    shared = FamilyKey("generic-rsa", "synthetic-b2c-user-flow-key", nbf=1_493_763_266)
+    custom = FamilyKey("attacker", "synthetic-b2c-custom-policy-key")
+    app = FamilyKey("msa-consumer-2016", "synthetic-application-key",
+                    issuer=f"https://login.microsoftonline.com/{FAM_TENANT_A}/v2.0",
+                    cloud_instance_name="microsoftonline.com")
+    ppe = FamilyKey("entra-usgov", "synthetic-ppe-key", cloud_instance_name="windows-ppe.net")
+    # Two more keys of this case's own: one whose issuer names tenant B, one consumer key.
+    tenant_b = FamilyKey("families-tenant-b", "synthetic-tenant-b-key",
+                         issuer=f"https://login.microsoftonline.com/{FAM_TENANT_B}/v2.0",
+                         cloud_instance_name="microsoftonline.com")
+    consumer = FamilyKey("families-consumer", "synthetic-consumer-key",
+                         issuer=f"https://login.microsoftonline.com/{CONSUMER_TENANT}/v2.0",
+                         cloud_instance_name="microsoftonline.com")
+
+    common_v2 = "https://login.microsoftonline.com/common/discovery/v2.0/keys"
+    user_flow = ("https://fabrikamb2c.b2clogin.com/fabrikamb2c.onmicrosoft.com/"
+                 "B2C_1_SignUpSignIn/discovery/v2.0/keys")
+    custom_policy = ("https://fabrikamb2c.b2clogin.com/fabrikamb2c.onmicrosoft.com/"
+                     "B2C_1A_signup_signin/discovery/v2.0/keys")
+    app_keys = f"https://login.microsoftonline.com/{FAM_TENANT_A}/discovery/v2.0/keys?appid={FAM_APP}"
+    ppe_keys = "https://login.windows-ppe.net/common/discovery/keys"
+
+    tokens = []
+    # 0. Microsoft Graph v1 access token (as Graph Explorer gets it): the header carries the
+    #    raw nonce, the signature covers the header with base64url(SHA-256(nonce)) instead.
+    graph = claims(aud="https://graph.microsoft.com", iss=f"https://sts.windows.net/{FAM_TENANT_A}/",
+                   idp=f"https://sts.windows.net/{FAM_TENANT_A}/", tid=FAM_TENANT_A, ver="1.0",
+                   appid=GRAPH_EXPLORER_APP, appidacr="0", scp="openid profile User.Read",
+                   oid="0f0f0f0f-aaaa-4bbb-8ccc-dddddddddddd", name="Synthetic User",
+                   upn="user@example.invalid")
+    nonce = b64u(hashlib.sha256(b"keyhole synthetic Graph nonce").digest())
+    hashed = b64u(hashlib.sha256(nonce.encode()).digest())
+    signed = glob.sign(graph, {"nonce": hashed, "x5t": glob.kid})
+    sh, sp, ss = signed.split(".")
+    header = json.loads(base64.urlsafe_b64decode(sh + "=" * (-len(sh) % 4)))
+    header["nonce"] = nonce
+    raw_h = b64u(json.dumps(header, separators=(",", ":")).encode())
+    tokens.append(raw_h + "." + sp + "." + ss)
+    # 1. The same token with its scopes raised afterwards: neither header form verifies.
+    raised = dict(graph, scp="openid profile User.Read Directory.ReadWrite.All")
+    tokens.append(raw_h + "." + b64u(json.dumps(raised, separators=(",", ":")).encode()) + "." + ss)
+    # 2. SharePoint app-only token: ACS issuer form {service principal}@{tenant id}.
+    def sharepoint(tenant):
+        return claims(aud=f"{SHAREPOINT_APP}/contoso.sharepoint.com@{tenant}",
+                      iss=f"{ACS_PRINCIPAL}@{tenant}", nameid=f"{FAM_APP}@{tenant}",
+                      identityprovider=f"{ACS_PRINCIPAL}@{tenant}")
+    tokens.append(glob.sign(sharepoint(FAM_TENANT_A), {"x5t": glob.kid}))
+    # 3. The same form for tenant A, signed by a key whose own issuer names tenant B.
+    tokens.append(tenant_b.sign(sharepoint(FAM_TENANT_A)))
+
+    # Azure AD B2C: ver 1.0 under a /v2.0/ issuer, as B2C issues them.
+    def b2c(host, tenant, policy_claim, policy):
+        return claims(iss=f"https://{host}.b2clogin.com/{tenant}/v2.0/", aud=FAM_APP,
+                      sub="synthetic-user", ver="1.0", auth_time=iat, **{policy_claim: policy})
+    # 4. Built-in user flow of fabrikamb2c under its user-flow key set.
+    tokens.append(shared.sign(b2c("fabrikamb2c", B2C_FABRIKAM, "tfp", "B2C_1_SignUpSignIn")))
+    # 5. Another B2C tenant's user flow under the same Microsoft-managed shared key.
+    tokens.append(shared.sign(b2c("contosob2c", B2C_CONTOSO, "acr", "b2c_1_susi")))
+    # 6. The older B2C issuer on login.microsoftonline.com, B2C by its policy claim only.
+    older = b2c("unused", B2C_OLDER, "acr", "b2c_1_sign_in")
+    older["iss"] = f"https://login.microsoftonline.com/{B2C_OLDER}/v2.0/"
+    tokens.append(shared.sign(older))
+    # 7. Custom policy of fabrikamb2c under its own custom-policy key.
+    tokens.append(custom.sign(b2c("fabrikamb2c", B2C_FABRIKAM, "tfp", "B2C_1A_signup_signin")))
+    # 8. Another B2C tenant's custom-policy token under fabrikamb2c's custom-policy key.
+    tokens.append(custom.sign(b2c("contosob2c", B2C_CONTOSO, "tfp", "B2C_1A_signup_signin")))
+    # 9. The workforce contrast: ver 1.0 under a /v2.0 issuer without a B2C policy claim.
+    workforce_v1 = dict(graph, iss=f"https://login.microsoftonline.com/{FAM_TENANT_A}/v2.0")
+    tokens.append(glob.sign(workforce_v1))
+
+    # Entra External ID (ciamlogin.com).
+    ciam = claims(iss=f"https://{FAM_CIAM_TENANT}.ciamlogin.com/{FAM_CIAM_TENANT}/v2.0",
+                  tid=FAM_CIAM_TENANT, aud=FAM_APP, ver="2.0", sub="synthetic-user")
+    # 10. Under the global Entra keys, which really sign them.
+    tokens.append(glob.sign(ciam))
+    # 11. Under a consumer (MSA) key: an organisational tenant signed by a consumer key.
+    tokens.append(consumer.sign(ciam))
+
+    # Application-specific signing keys (…/keys?appid=APP); azp is the calling client.
+    def for_app(aud):
+        return claims(iss=f"https://login.microsoftonline.com/{FAM_TENANT_A}/v2.0", tid=FAM_TENANT_A,
+                      aud=aud, azp=FAM_OTHER_APP, ver="2.0", sub="synthetic-user")
+    # 12. A token for the key's own application.
+    tokens.append(app.sign(for_app(FAM_APP)))
+    # 13. A token for another application signed by the application's key.
+    tokens.append(app.sign(for_app(FAM_OTHER_APP)))
+
+    # Pre-production (windows-ppe.net).
+    def v2(host, tenant):
+        return claims(iss=f"https://{host}/{tenant}/v2.0", tid=tenant, aud=FAM_APP, ver="2.0",
+                      sub="synthetic-user")
+    # 14. A PPE key signing a production token.
+    tokens.append(ppe.sign(v2("login.microsoftonline.com", FAM_TENANT_A)))
+    # 15. A PPE key signing a PPE token.
+    tokens.append(ppe.sign(v2("login.windows-ppe.net", FAM_TENANT_A)))
+
+    return {
+        "description": (
+            "SYNTHETIC. Microsoft identity families (issue 13), each with a token that must pass "
+            "and one that must not. "
+            "0: a Microsoft Graph v1 access token with a nonce header, signed over the hashed "
+            "nonce as Microsoft signs them: permitted, with hashed-nonce-signature. "
+            "1: the same token with raised scopes: invalid. "
+            "2: a SharePoint app-only token whose issuer has the ACS form "
+            "00000001-0000-0000-c000-000000000000@{tenant id}: permitted under the global key's "
+            "{tenantid} issuer (no key-issuer-mismatch). "
+            "3: the same form signed by a key whose issuer names another tenant: violation "
+            "(key-tenant-mismatch). "
+            "4-6: Azure AD B2C built-in user flows (B2C_1_...) of three B2C tenants, one with the "
+            "older login.microsoftonline.com issuer, under one per-policy user-flow key set: "
+            "Microsoft-managed keys are shared by B2C tenants, so all permitted, and ver 1.0 "
+            "under a /v2.0/ issuer is how B2C issues them (no token-version-issuer-mismatch). "
+            "7: a B2C custom policy (B2C_1A_...) token under its tenant's own custom-policy key: "
+            "permitted. 8: another B2C tenant's token under that key: violation "
+            "(key-tenant-mismatch). "
+            "9: a workforce token saying ver 1.0 under a /v2.0 issuer: "
+            "token-version-issuer-mismatch (the contrast to B2C). "
+            "10: an Entra External ID (ciamlogin.com) token under the global Entra keys that sign "
+            "them: permitted. 11: the same token under a consumer (MSA) key: violation. "
+            "12: a token for the application whose key set (.../discovery/v2.0/keys?appid=APP) "
+            "holds the signing key: permitted. 13: a token for another application signed by "
+            "that key: violation (key-application-mismatch). That key set also serves the global "
+            "Entra key, as real ones do; it stays a key of any organisational tenant. "
+            "14: a pre-production (windows-ppe.net) key signing a production token: violation "
+            "(cross-cloud-key). 15: the same key signing a pre-production token: permitted. "
+            "In the key matrix the B2C user-flow key signs for three tenants without a finding, "
+            "the custom-policy key is flagged key-used-across-tenants and the pre-production key "
+            "key-used-across-clouds."
+        ),
+        "now": NOW_2026,
+        "key_sets": [
+            key_set_of(common_v2, glob, tenant_b, consumer),
+            key_set_of(user_flow, shared),
+            key_set_of(custom_policy, custom),
+            key_set_of(app_keys, app, glob),
+            key_set_of(ppe_keys, ppe),
+        ],
+        "tokens": tokens,
+    }
+
+
+def key_set_of(source, *family_keys):
+    return {"source": source, "issuer": None, "document": {"keys": [k.jwk for k in family_keys]}}
 
 def load_or_create(name, create):
     KEYS.mkdir(parents=True, exist_ok=True)

@@ -8,11 +8,12 @@ use keyhole_engine::{analyze_with_reference, AnalyzeOptions, CaseFile};
 use serde_json::Value;
 
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../engine/golden/cases");
-const GOLDEN_CASES: [&str; 5] = [
+const GOLDEN_CASES: [&str; 6] = [
     "algorithms",
     "clean",
     "cross-cloud",
     "header-key-attack",
+    "microsoft-families",
     "storm-0558",
 ];
 

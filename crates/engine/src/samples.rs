@@ -22,6 +22,7 @@ impl Sample {
             "header-key-attack" => include_str!("../golden/cases/header-key-attack.json"),
             "algorithms" => include_str!("../golden/cases/algorithms.json"),
             "verdict-contract" => include_str!("../golden/cases/verdict-contract.json"),
+            "microsoft-families" => include_str!("../golden/cases/microsoft-families.json"),
             _ => "{}",
         }
     }
@@ -52,6 +53,10 @@ pub const SAMPLES: &[Sample] = &[
     Sample {
         name: "verdict-contract",
         title: "Forged or wrongly accepted",
+    },
+    Sample {
+        name: "microsoft-families",
+        title: "Microsoft token families",
     },
 ];
 

@@ -74,7 +74,76 @@ fn expected(name: &str) -> (Vec<(Verdict, Vec<&'static str>)>, Vec<&'static str>
             ],
             vec!["secret-key-published"],
         ),
+        // Issue 13: one family per pair of tokens (see the case's description).
+        "microsoft-families" => (
+            vec![
+                (Verdict::Permitted, vec!["hashed-nonce-signature"]),
+                (Verdict::Invalid, vec!["signature-invalid"]),
+                (Verdict::Permitted, vec![]),
+                (Verdict::Violation, vec!["key-tenant-mismatch"]),
+                (Verdict::Permitted, vec![]),
+                (Verdict::Permitted, vec![]),
+                (Verdict::Permitted, vec![]),
+                (Verdict::Permitted, vec![]),
+                (Verdict::Violation, vec!["key-tenant-mismatch"]),
+                (Verdict::Permitted, vec!["token-version-issuer-mismatch"]),
+                (Verdict::Permitted, vec![]),
+                (
+                    Verdict::Violation,
+                    vec!["consumer-key-for-organization-tenant"],
+                ),
+                (Verdict::Permitted, vec![]),
+                (Verdict::Violation, vec!["key-application-mismatch"]),
+                (Verdict::Violation, vec!["cross-cloud-key"]),
+                (Verdict::Permitted, vec![]),
+            ],
+            vec!["key-used-across-tenants", "key-used-across-clouds"],
+        ),
         other => unreachable!("no expectation written for sample {other}"),
+    }
+}
+
+/// Codes that must NOT be on a token (by index), per sample: the not-firing side of the rules
+/// a sample was built to show (samples without an entry assert nothing here).
+fn must_not_fire(name: &str) -> Vec<(usize, Vec<&'static str>)> {
+    const B2C_USER_FLOW: &[&str] = &[
+        "key-tenant-mismatch",
+        "token-version-issuer-mismatch",
+        "unknown-key-provenance",
+        "weak-key-evidence",
+    ];
+    match name {
+        "microsoft-families" => vec![
+            // Graph: the hashed form verifies; the issuer and version are consistent.
+            (
+                0,
+                vec![
+                    "signature-invalid",
+                    "token-version-issuer-mismatch",
+                    "key-issuer-mismatch",
+                ],
+            ),
+            (1, vec!["hashed-nonce-signature"]),
+            // SharePoint's ACS issuer is compared by tenant, not by string shape.
+            (2, vec!["key-issuer-mismatch", "missing-issuer"]),
+            (3, vec!["key-issuer-mismatch"]),
+            // B2C user flows: shared keys, ver 1.0 under /v2.0/.
+            (4, B2C_USER_FLOW.to_vec()),
+            (5, B2C_USER_FLOW.to_vec()),
+            (6, B2C_USER_FLOW.to_vec()),
+            (
+                7,
+                vec!["key-tenant-mismatch", "token-version-issuer-mismatch"],
+            ),
+            // External ID under the global Entra keys.
+            (10, vec!["key-issuer-mismatch", "unknown-key-provenance"]),
+            (
+                12,
+                vec!["key-application-mismatch", "key-application-unverifiable"],
+            ),
+            (15, vec!["cross-cloud-key"]),
+        ],
+        _ => Vec::new(),
     }
 }
 
@@ -94,6 +163,9 @@ fn every_sample_gives_the_expected_verdicts_and_codes() {
             "{}: token count",
             sample.name
         );
+        for (index, _) in must_not_fire(sample.name) {
+            assert!(index < tokens.len(), "{}: no token {index}", sample.name);
+        }
         for (t, (verdict, codes)) in report.tokens.iter().zip(&tokens) {
             let got: Vec<&str> = t.findings.iter().map(|f| f.code.as_str()).collect();
             assert_eq!(
@@ -108,6 +180,19 @@ fn every_sample_gives_the_expected_verdicts_and_codes() {
                     sample.name,
                     t.index
                 );
+            }
+            for (index, absent) in must_not_fire(sample.name) {
+                if index != t.index {
+                    continue;
+                }
+                for code in absent {
+                    assert!(
+                        !got.contains(&code),
+                        "{} token {}: {code} unexpected in {got:?}",
+                        sample.name,
+                        t.index
+                    );
+                }
             }
             if *verdict == Verdict::Permitted {
                 assert!(t
@@ -223,7 +308,8 @@ fn verdicts_do_not_depend_on_the_order_of_key_sets_or_keys() {
 }
 
 /// Issue 12's codes fire on exactly the tokens of the verdict-contract sample built for them,
-/// and on no other token of any sample (firing and not firing, for each code).
+/// and on no other token of any sample (firing and not firing, for each code) except the
+/// tokens of other samples listed in `elsewhere` (issue 13's Graph token and its tampered copy).
 #[test]
 fn verdict_contract_codes_fire_exactly_where_expected() {
     let expected: &[(&str, &[usize])] = &[
@@ -241,6 +327,10 @@ fn verdict_contract_codes_fire_exactly_where_expected() {
         ("ambiguous-key-provenance", &[14]),
         ("signing-cert-expired-at-issue", &[]),
     ];
+    let elsewhere: &[(&str, &str, &[usize])] = &[
+        ("microsoft-families", "signature-invalid", &[1]),
+        ("microsoft-families", "hashed-nonce-signature", &[0]),
+    ];
     for sample in SAMPLES {
         let report = report_of(sample.case_json());
         for (code, tokens) in expected {
@@ -253,7 +343,11 @@ fn verdict_contract_codes_fire_exactly_where_expected() {
             let want: Vec<usize> = if sample.name == "verdict-contract" {
                 tokens.to_vec()
             } else {
-                Vec::new()
+                elsewhere
+                    .iter()
+                    .filter(|(s, c, _)| *s == sample.name && c == code)
+                    .flat_map(|(_, _, t)| t.to_vec())
+                    .collect()
             };
             if sample.name == "storm-0558" && *code == "signing-cert-expired-at-issue" {
                 continue;
@@ -261,4 +355,40 @@ fn verdict_contract_codes_fire_exactly_where_expected() {
             assert_eq!(got, want, "{}: {code}", sample.name);
         }
     }
+}
+
+/// Issue 13's key-level side: the Microsoft-managed B2C user-flow key signs for three B2C
+/// tenants without a key finding; the custom-policy key signing for a second tenant and the
+/// pre-production key signing a production token are flagged on the key itself.
+#[test]
+fn microsoft_families_keys_are_flagged_only_where_a_boundary_is_crossed() {
+    let report = report_of(
+        keyhole_engine::samples::sample("microsoft-families")
+            .unwrap_or_else(|| unreachable!("no microsoft-families sample"))
+            .case_json(),
+    );
+    let codes_of = |kid: &str| -> Vec<&str> {
+        let key = report
+            .keys
+            .iter()
+            .find(|k| k.kid.as_deref() == Some(kid))
+            .unwrap_or_else(|| unreachable!("no key {kid}"));
+        key.findings.iter().map(|f| f.code.as_str()).collect()
+    };
+    let user_flow = report
+        .keys
+        .iter()
+        .find(|k| k.kid.as_deref() == Some("synthetic-b2c-user-flow-key"))
+        .unwrap_or_else(|| unreachable!("no user-flow key"));
+    assert_eq!(user_flow.tenants.len(), 3, "{:?}", user_flow.tenants);
+    assert!(user_flow.findings.is_empty(), "{:?}", user_flow.findings);
+    assert_eq!(
+        codes_of("synthetic-b2c-custom-policy-key"),
+        vec!["key-used-across-tenants"]
+    );
+    assert_eq!(
+        codes_of("synthetic-ppe-key"),
+        vec!["key-used-across-clouds"]
+    );
+    assert!(codes_of("synthetic-application-key").is_empty());
 }
