@@ -2,7 +2,8 @@
 //! a rayon pool. Signature checks are nearly all of a batch's time and each token's judgement
 //! only reads the trusted keys, so the tokens of a slice are independent; rayon's indexed
 //! `collect` keeps them in case order, so the report is the same whatever the thread count
-//! (tests/parallel.rs checks it byte for byte against the engine's own `analyze`).
+//! (tests/parallel.rs checks it byte for byte against the engine's own `analyze`). The case's
+//! text is searched whatever its size (`search`: in pieces when over the engine's limit).
 
 use std::num::NonZeroUsize;
 
@@ -30,8 +31,14 @@ pub fn analyze(
         .num_threads(threads.get())
         .build()
         .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
+    let mut case = case;
     let mut analysis = Analysis::new(&case, options);
+    let text = case.text.take();
     analysis.add_case(case);
+    if let Some(text) = text {
+        // Searched here rather than by `add_case`, which refuses text over the engine's limit.
+        analysis.add_found(crate::search::search(&text));
+    }
     while let Some(slice) = analysis.next_slice(SLICE) {
         let reports: Vec<TokenReport> = {
             let judge = analysis.judging();

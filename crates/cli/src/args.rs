@@ -26,7 +26,9 @@ pub enum Command {
     },
     /// Analyse a case file, or keys plus text files, and report each token's verdict.
     #[command(after_help = "\
-Exit status: 0 no token is a violation, 1 at least one is, 2 the input is unusable.
+Exit status: 0 no token is a violation, 1 at least one is, 2 the input is unusable or part
+of it was not searched (a single line over 32 MB; the report is still written). Text files
+and stdin of any size are searched whole, in pieces cut at line ends.
 
 Examples:
   keyhole check case.json

@@ -1,18 +1,21 @@
 //! `keyhole`: the command-line face of the Keyhole engine, for batch work and CI.
 //! It reads files or stdin, builds a case file, hands it to the engine and prints what the
-//! engine decided. Exit status: 0 no violation, 1 at least one violation, 2 unusable input.
+//! engine decided. Exit status: 0 no violation, 1 at least one violation, 2 unusable input
+//! (including text that could not be searched: a pipeline must not read it as "no violation").
 #![forbid(unsafe_code)]
 
 mod analysis;
 mod args;
 mod input;
 mod keys_cmd;
+mod search;
 
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
+use keyhole_engine::found::NoteCode;
 use keyhole_engine::{render, AnalyzeOptions};
 
 use args::{Cli, Command, FailOn, Format};
@@ -63,7 +66,18 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
                 FailOn::Unverified => s.unverified > 0,
                 FailOn::Malformed => s.malformed > 0,
             });
-            let exit = if failing {
+            let not_searched: Vec<&str> = report
+                .notes
+                .iter()
+                .filter(|n| n.code == NoteCode::TextNotSearched)
+                .map(|n| n.message.as_str())
+                .collect();
+            let exit = if !not_searched.is_empty() {
+                for message in &not_searched {
+                    eprintln!("keyhole: input not searched: {message}");
+                }
+                ExitCode::from(2)
+            } else if failing {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
