@@ -18,8 +18,8 @@ use keyhole_engine::extract::MAX_LOCATIONS_PER_TOKEN;
 use keyhole_engine::found::{FoundAt, Note, NoteCode};
 use keyhole_engine::limits;
 
-/// Searches `text` whole: one engine search when it fits the limit, else pieces of at most
-/// `piece_bytes` cut after a `\n`.
+/// Searches `text` whole: one engine search when it fits the engine's limit, else pieces of at
+/// most that size, each cut after a `\n`.
 pub fn search(text: &str) -> Found {
     search_in_pieces(text, limits::MAX_TEXT_BYTES)
 }
