@@ -66,6 +66,12 @@ pub struct Workspace {
     pub case_name: Option<String>,
     pub case_description: Option<String>,
     pub unknown_members: Vec<String>,
+    /// Secrets of the public list found by the page's search, passed to every analysis
+    /// (`AnalyzeOptions::public_secrets`), and the fingerprints of the tokens searched.
+    pub public_secrets: Rc<Vec<String>>,
+    pub publicly_searched: Rc<std::collections::HashSet<String>>,
+    /// The search of the public list, while it runs: tokens searched out of total.
+    pub public_search: Option<(usize, usize)>,
     /// "Analyse as of" (Unix seconds, UTC); None means the current time.
     pub as_of: Option<i64>,
     /// Bumped on every change of the inputs.
@@ -94,6 +100,9 @@ impl Default for Workspace {
             case_name: None,
             case_description: None,
             unknown_members: Vec::new(),
+            public_secrets: Rc::default(),
+            publicly_searched: Rc::default(),
+            public_search: None,
             as_of: None,
             revision: 1,
             report: None,
@@ -142,6 +151,17 @@ pub enum Action {
         total: usize,
     },
     Notice(Option<String>),
+    /// The search of the public weak-secret list has searched `done` of `total` tokens.
+    PublicSearchProgress {
+        done: usize,
+        total: usize,
+    },
+    /// The search of the public list is over: the secrets it found and the fingerprints of the
+    /// tokens it searched.
+    PublicSearchDone {
+        found: Vec<String>,
+        searched: Vec<String>,
+    },
     Reset,
 }
 
@@ -308,6 +328,22 @@ impl Reducible for Workspace {
                 s.hmac_issuer = i;
                 s.changed();
             }
+            Action::PublicSearchProgress { done, total } => {
+                s.public_search = Some((done, total));
+            }
+            Action::PublicSearchDone { found, searched } => {
+                s.public_search = None;
+                let mut all = (*s.public_secrets).clone();
+                let new = found.iter().filter(|f| !all.contains(f)).count();
+                all.extend(found.into_iter().filter(|f| !s.public_secrets.contains(f)));
+                s.public_secrets = Rc::new(all);
+                let mut done = (*s.publicly_searched).clone();
+                done.extend(searched);
+                s.publicly_searched = Rc::new(done);
+                if new > 0 {
+                    s.changed();
+                }
+            }
             Action::SetWeakSecrets(list) => {
                 s.weak_secrets = list;
                 s.changed();
@@ -320,10 +356,14 @@ impl Reducible for Workspace {
                 let next_id = s.next_id;
                 let revision = s.revision;
                 let text_epoch = s.text_epoch + 1;
+                // What the search of the public list learnt is about secrets and tokens, not
+                // about the case: kept, so a token is never searched twice.
                 s = Workspace {
                     next_id,
                     revision,
                     text_epoch,
+                    public_secrets: s.public_secrets.clone(),
+                    publicly_searched: s.publicly_searched.clone(),
                     ..Workspace::default()
                 };
                 s.text = AttrValue::from(case.text.clone().unwrap_or_default());
