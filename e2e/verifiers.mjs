@@ -235,6 +235,14 @@ try {
         assert((await page.$("#move-to-key-sets")) === null, "the offer is still shown");
       });
 
+      await check("a key set's source that is not a URL is said in that key set", async () => {
+        await page.fill(".ks-source >> nth=-1", "not a url");
+        const problem = await page.waitForSelector(".key-set .field-error", { timeout: 10000 });
+        assert((await problem.textContent()).includes("is not a URL"), await problem.textContent());
+        await page.fill(".ks-source >> nth=-1", "https://login.microsoftonline.com/common/discovery/v2.0/keys");
+        await page.waitForSelector(".key-set .field-error", { state: "detached", timeout: 10000 });
+      });
+
       await check("no console errors (WebCrypto page)", async () => {
         assert(consoleErrors.length === 0, consoleErrors.join("\n"));
       });
