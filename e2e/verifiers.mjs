@@ -83,7 +83,7 @@ try {
     const html = await readFile(join(dist, "index.html"), "utf8");
     const pinned = [...html.matchAll(/<meta name="(keyhole-[a-z-]+)" content="(sha384-[^"]+)"/g)];
     const names = pinned.map(([, name]) => name).sort();
-    assert(JSON.stringify(names) === JSON.stringify(["keyhole-rust-verifier", "keyhole-samples"]), `pinned: ${names}`);
+    assert(JSON.stringify(names) === JSON.stringify(["keyhole-rust-verifier", "keyhole-samples", "keyhole-weak-secrets"]), `pinned: ${names}`);
     for (const [, name, sri] of pinned) {
       const want = "sha384-" + createHash("sha384").update(await readFile(join(dist, `${name}.js`))).digest("base64");
       assert(sri === want, `${name}: pinned ${sri}, file hashes to ${want}`);
@@ -191,6 +191,56 @@ try {
         ({ verdicts } = await pageVerdicts(page, withList, 1));
         assert(JSON.stringify(verdicts) === JSON.stringify(expected), `UI ${JSON.stringify(verdicts)}\nCLI ${JSON.stringify(expected)}`);
         assert((await page.inputValue("#weak-secrets")).includes(secret), "the case file's weak_secrets are not shown in the field");
+      });
+
+      await check("on request, the page tries the public list of known HMAC secrets (loaded only then) and names it, as the CLI does", async () => {
+        const list = await readFile(join(root, "crates/engine/weak-secrets/public.txt"), "utf8");
+        const secret = list.split("\n")[5000];
+        const b64 = (s) => Buffer.from(s).toString("base64url");
+        const input = `${b64(JSON.stringify({ alg: "HS256", typ: "JWT" }))}.${b64(JSON.stringify({ iss: "https://idp.example", sub: "public" }))}`;
+        const token = `${input}.${createHmac("sha256", secret).update(input).digest("base64url")}`;
+        const file = join(work, "public-secret.json");
+        await writeFile(file, JSON.stringify({ tokens: [token] }));
+        const expected = cliVerdicts(file);
+        assert(expected[0].verdict === "violation" && expected[0].codes.includes("weak-hmac-secret"), `CLI: ${JSON.stringify(expected)}`);
+        const listLoads = () => requests.filter((u) => u.endsWith("/keyhole-weak-secrets.js")).length;
+        const { verdicts } = await pageVerdicts(page, file, 1);
+        assert(verdicts[0].verdict === "unverified", `before the search: ${JSON.stringify(verdicts)}`);
+        assert(listLoads() === 0, "the public list was loaded before it was asked for");
+        await page.click("#public-search-run");
+        await page.waitForSelector('[data-verdict="violation"]', { timeout: 60000 });
+        const after = await page.$$eval("[data-verdict]", (els) =>
+          els.map((e) => ({ verdict: e.dataset.verdict, codes: (e.dataset.codes ?? "").split(" ").filter(Boolean).sort() })),
+        );
+        assert(JSON.stringify(after) === JSON.stringify(expected), `UI ${JSON.stringify(after)}\nCLI ${JSON.stringify(expected)}`);
+        const text = await page.textContent(".token-card");
+        assert(text.includes("public list"), "the finding does not name the public list");
+        assert(listLoads() === 1, `keyhole-weak-secrets.js requested ${listLoads()} times`);
+        assert((await page.$("#public-search-run")) === null, "the search is offered again for a token already searched");
+      });
+
+      await check("a key document pasted into the tokens box is recognised and moved to the key sets on request", async () => {
+        const source = JSON.parse(await readFile(join(goldenDir, "clean.json"), "utf8"));
+        const doc = source.key_sets[0].document;
+        const text = typeof doc === "string" ? doc : JSON.stringify(doc);
+        await page.click("#reset");
+        await page.fill("#tokens-input", text);
+        await page.waitForSelector("#move-to-key-sets", { timeout: 15000 });
+        const before = await page.$$eval(".ks-document", (e) => e.length);
+        await page.click("#move-to-key-sets");
+        await page.waitForFunction((n) => document.querySelectorAll(".ks-document").length === n + 1, before);
+        const moved = await page.$$eval(".ks-document", (e) => e[e.length - 1].value);
+        assert(moved === text, "the key set does not hold the pasted document");
+        assert((await page.inputValue("#tokens-input")) === "", "the tokens box still holds the document");
+        assert((await page.$("#move-to-key-sets")) === null, "the offer is still shown");
+      });
+
+      await check("a key set's source that is not a URL is said in that key set", async () => {
+        await page.fill(".ks-source >> nth=-1", "not a url");
+        const problem = await page.waitForSelector(".key-set .field-error", { timeout: 10000 });
+        assert((await problem.textContent()).includes("is not a URL"), await problem.textContent());
+        await page.fill(".ks-source >> nth=-1", "https://login.microsoftonline.com/common/discovery/v2.0/keys");
+        await page.waitForSelector(".key-set .field-error", { state: "detached", timeout: 10000 });
       });
 
       await check("no console errors (WebCrypto page)", async () => {

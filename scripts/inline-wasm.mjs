@@ -17,7 +17,10 @@
 //  5. the sample cases (the engine's golden set, crates/engine/golden/cases) become
 //     keyhole-samples.js, loaded when the analyst opens a sample (hash in
 //     <meta name="keyhole-samples">);
-//  6. offline.html is the same page without integrity attributes, for opening from disk:
+//  6. the public list of known JWT HMAC secrets (crates/engine/weak-secrets/public.txt,
+//     wallarm/jwt-secrets, MIT) becomes keyhole-weak-secrets.js, loaded when the analyst asks
+//     for the public list to be searched (hash in <meta name="keyhole-weak-secrets">);
+//  7. offline.html is the same page without integrity attributes, for opening from disk:
 //     Chromium refuses SRI-checked resources from file:// (they cannot be CORS-fetched).
 // Reads and writes $TRUNK_STAGING_DIR (Trunk sets it for hooks).
 import { execFileSync } from "node:child_process";
@@ -46,6 +49,7 @@ await writeFile(join(dir, "xz-decompress.js"), await xzDecoderScript());
 const onDemand = {
   "keyhole-rust-verifier": await buildRustVerifier(),
   "keyhole-samples": await samplesScript(),
+  "keyhole-weak-secrets": await weakSecretsScript(),
 };
 
 const indexPath = join(dir, "index.html");
@@ -158,6 +162,16 @@ async function buildRustVerifier() {
   } finally {
     await rm(out, { recursive: true, force: true });
   }
+}
+
+/** The public weak-secret list as a classic script defining `self.KEYHOLE_WEAK_SECRETS` (one per line). */
+async function weakSecretsScript() {
+  const list = await readFile(new URL("../crates/engine/weak-secrets/public.txt", import.meta.url).pathname, "utf8");
+  return (
+    "// Known JWT HMAC secrets: wallarm/jwt-secrets (https://github.com/wallarm/jwt-secrets), MIT licence,\n" +
+    "// Copyright (c) Wallarm; as committed in crates/engine/weak-secrets/public.txt (see SOURCES.md there).\n" +
+    `self.KEYHOLE_WEAK_SECRETS = ${JSON.stringify(list)};\n`
+  );
 }
 
 /** The golden cases as a classic script defining `self.KEYHOLE_SAMPLES[name]` (the case text). */

@@ -20,6 +20,7 @@ use crate::components::case_bar::CaseBar;
 use crate::components::export_bar::ExportBar;
 use crate::components::key_matrix::KeyMatrix;
 use crate::components::key_sets_pane::KeySetsPane;
+use crate::components::public_search::PublicSearch;
 use crate::components::summary::Summary;
 use crate::components::token_list::TokenList;
 use crate::components::tokens_pane::TokensPane;
@@ -48,13 +49,17 @@ const LARGE_TEXT_BYTES: usize = 64 * 1024;
 fn start_analysis(
     revision: u64,
     case: CaseFile,
+    public_secrets: Rc<Vec<String>>,
     found: Option<Found>,
     dispatcher: UseReducerDispatcher<Workspace>,
     verifier: UseStateHandle<AttrValue>,
     latest: Rc<Cell<u64>>,
 ) {
     wasm_bindgen_futures::spawn_local(async move {
-        let options = AnalyzeOptions::at(clock::now());
+        let options = AnalyzeOptions {
+            public_secrets: &public_secrets,
+            ..AnalyzeOptions::at(clock::now())
+        };
         let d = dispatcher.clone();
         // Small cases finish in one slice: no progress to show, no extra render.
         let mut progress = |done: usize, total: usize| {
@@ -79,9 +84,9 @@ fn start_analysis(
     });
 }
 
-/// A case waiting for the extraction worker: its revision, the case without its text, and the
-/// tokens found so far.
-type Waiting = Option<(u64, CaseFile, Found)>;
+/// A case waiting for the extraction worker: its revision, the case without its text (with the
+/// public-list secrets to analyse it with), and the tokens found so far.
+type Waiting = Option<(u64, (CaseFile, Rc<Vec<String>>), Found)>;
 
 /// Keyhole's root component.
 #[function_component(App)]
@@ -128,11 +133,13 @@ pub fn app() -> Html {
                     .is_some_and(|t| t.len() > LARGE_TEXT_BYTES);
                 if !(large && worker::available()) {
                     waiting.borrow_mut().take();
-                    start_analysis(revision, case, None, dispatcher, verifier, latest);
+                    let public = ws.public_secrets.clone();
+                    start_analysis(revision, case, public, None, dispatcher, verifier, latest);
                     return;
                 }
                 let text = case.text.take().unwrap_or_default();
-                *waiting.borrow_mut() = Some((revision, case, Found::default()));
+                let public = ws.public_secrets.clone();
+                *waiting.borrow_mut() = Some((revision, (case, public), Found::default()));
                 let mut slot = bridge.borrow_mut();
                 let b = slot.get_or_insert_with(|| {
                     let (d, v, w, l) = (dispatcher.clone(), verifier, waiting.clone(), latest);
@@ -162,10 +169,11 @@ pub fn app() -> Html {
                             found.inputs.extend(inputs);
                             found.notes.extend(notes);
                             if done {
-                                if let Some((revision, case, found)) = slot.take() {
+                                if let Some((revision, (case, public), found)) = slot.take() {
                                     start_analysis(
                                         revision,
                                         case,
+                                        public,
                                         Some(found),
                                         d.clone(),
                                         v.clone(),
@@ -275,7 +283,8 @@ pub fn app() -> Html {
                     </p>
                 }
                 <div class="inputs">
-                    <TokensPane text={ws.text.clone()} epoch={ws.text_epoch} case_tokens={ws.case_tokens.len()} on_action={on_action.clone()} />
+                    <TokensPane text={ws.text.clone()} epoch={ws.text_epoch} case_tokens={ws.case_tokens.len()}
+                        is_keys={ws.text_is_keys} on_action={on_action.clone()} />
                     <KeySetsPane key_sets={ws.key_sets.clone()} secret={AttrValue::from(ws.hmac_secret.clone())}
                         secret_base64={ws.hmac_base64}
                         secret_issuer={AttrValue::from(ws.hmac_issuer.clone())}
@@ -284,6 +293,10 @@ pub fn app() -> Html {
                 </div>
                 <Summary report={report.clone()} current={ws.is_current()} progress={ws.progress.clone()} verifier={(*verifier).clone()} />
                 <ExportBar report={report.clone()} on_error={on_action.reform(|m| Action::Notice(Some(m)))} />
+                if let Some(r) = report.clone().filter(|_| ws.is_current()) {
+                    <PublicSearch report={r} searched={ws.publicly_searched.clone()}
+                        running={ws.public_search} on_action={on_action.clone()} />
+                }
                 if let Some(r) = report {
                     <TokenList report={r.clone()} />
                     <KeyMatrix report={r} />

@@ -48,6 +48,9 @@ pub struct Workspace {
     /// Bumped when the text is replaced from outside the tokens pane (a file, a case, reset),
     /// the only times the pane writes it back into its textarea.
     pub text_epoch: u64,
+    /// The tokens pane holds a key document (a JWKS, JWK, OpenID configuration, PEM or
+    /// certificate), not tokens: the pane offers to move it to the key sets.
+    pub text_is_keys: bool,
     /// Tokens listed individually by an opened case file (its `tokens` array).
     pub case_tokens: Rc<Vec<String>>,
     pub key_sets: Vec<KeySetDraft>,
@@ -66,6 +69,12 @@ pub struct Workspace {
     pub case_name: Option<String>,
     pub case_description: Option<String>,
     pub unknown_members: Vec<String>,
+    /// Secrets of the public list found by the page's search, passed to every analysis
+    /// (`AnalyzeOptions::public_secrets`), and the fingerprints of the tokens searched.
+    pub public_secrets: Rc<Vec<String>>,
+    pub publicly_searched: Rc<std::collections::HashSet<String>>,
+    /// The search of the public list, while it runs: tokens searched out of total.
+    pub public_search: Option<(usize, usize)>,
     /// "Analyse as of" (Unix seconds, UTC); None means the current time.
     pub as_of: Option<i64>,
     /// Bumped on every change of the inputs.
@@ -84,6 +93,7 @@ impl Default for Workspace {
         Workspace {
             text: AttrValue::default(),
             text_epoch: 0,
+            text_is_keys: false,
             case_tokens: Rc::default(),
             key_sets: Vec::new(),
             hmac_secret: String::new(),
@@ -94,6 +104,9 @@ impl Default for Workspace {
             case_name: None,
             case_description: None,
             unknown_members: Vec::new(),
+            public_secrets: Rc::default(),
+            publicly_searched: Rc::default(),
+            public_search: None,
             as_of: None,
             revision: 1,
             report: None,
@@ -127,6 +140,8 @@ pub enum Action {
     SetSecretIssuer(String),
     /// The analyst's guessed secrets (one per line).
     SetWeakSecrets(String),
+    /// The tokens pane holds a key document: move it into a new key set.
+    MoveTextToKeySet,
     SetAsOf(Option<i64>),
     /// Replace the whole case (opening a case file or a sample).
     LoadCase(Box<CaseFile>),
@@ -142,7 +157,27 @@ pub enum Action {
         total: usize,
     },
     Notice(Option<String>),
+    /// The search of the public weak-secret list has searched `done` of `total` tokens.
+    PublicSearchProgress {
+        done: usize,
+        total: usize,
+    },
+    /// The search of the public list is over: the secrets it found and the fingerprints of the
+    /// tokens it searched.
+    PublicSearchDone {
+        found: Vec<String>,
+        searched: Vec<String>,
+    },
     Reset,
+}
+
+/// Longest text classified on every edit of the tokens pane: key documents are small, and a
+/// 10 MB pasted HAR file (also JSON) must not be parsed once more while it is being typed in.
+const KEYS_CLASSIFIED_UP_TO: usize = 1 << 20;
+
+/// True when `text` is a key document rather than tokens or text to search.
+fn holds_keys(text: &str) -> bool {
+    text.len() <= KEYS_CLASSIFIED_UP_TO && policy::classify("", text).is_keys()
 }
 
 impl Workspace {
@@ -262,12 +297,22 @@ impl Reducible for Workspace {
         let mut s = (*self).clone();
         match action {
             Action::SetText(t) => {
+                s.text_is_keys = holds_keys(&t);
                 s.text = AttrValue::from(t);
                 s.text_epoch += 1;
                 s.changed();
             }
             Action::TypedText(t) => {
+                s.text_is_keys = holds_keys(&t);
                 s.text = AttrValue::from(t);
+                s.changed();
+            }
+            Action::MoveTextToKeySet => {
+                let document = std::mem::take(&mut s.text).to_string();
+                let issuer = policy::openid_issuer(&document).unwrap_or_default();
+                s.add_key_set(String::new(), issuer, document);
+                s.text_is_keys = false;
+                s.text_epoch += 1;
                 s.changed();
             }
             Action::AddKeySet { source, document } => {
@@ -308,6 +353,22 @@ impl Reducible for Workspace {
                 s.hmac_issuer = i;
                 s.changed();
             }
+            Action::PublicSearchProgress { done, total } => {
+                s.public_search = Some((done, total));
+            }
+            Action::PublicSearchDone { found, searched } => {
+                s.public_search = None;
+                let mut all = (*s.public_secrets).clone();
+                let new = found.iter().filter(|f| !all.contains(f)).count();
+                all.extend(found.into_iter().filter(|f| !s.public_secrets.contains(f)));
+                s.public_secrets = Rc::new(all);
+                let mut done = (*s.publicly_searched).clone();
+                done.extend(searched);
+                s.publicly_searched = Rc::new(done);
+                if new > 0 {
+                    s.changed();
+                }
+            }
             Action::SetWeakSecrets(list) => {
                 s.weak_secrets = list;
                 s.changed();
@@ -320,10 +381,14 @@ impl Reducible for Workspace {
                 let next_id = s.next_id;
                 let revision = s.revision;
                 let text_epoch = s.text_epoch + 1;
+                // What the search of the public list learnt is about secrets and tokens, not
+                // about the case: kept, so a token is never searched twice.
                 s = Workspace {
                     next_id,
                     revision,
                     text_epoch,
+                    public_secrets: s.public_secrets.clone(),
+                    publicly_searched: s.publicly_searched.clone(),
                     ..Workspace::default()
                 };
                 s.text = AttrValue::from(case.text.clone().unwrap_or_default());
@@ -514,6 +579,23 @@ mod tests {
         assert_eq!(saved.unknown_members, ["comment"]);
         let edited = reduce(s, Action::SetWeakSecrets("a\r\n\nb\n".into()));
         assert_eq!(edited.to_case(0).weak_secrets, ["a", "b"]);
+    }
+
+    /// A JWKS pasted into the tokens pane is recognised and moves to a new key set on request.
+    #[test]
+    fn a_key_document_in_the_tokens_pane_moves_to_the_key_sets() {
+        let jwks = r#"{"keys": [{"kty": "oct", "k": "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0"}]}"#;
+        let s = reduce(Workspace::default(), Action::TypedText(jwks.into()));
+        assert!(s.text_is_keys);
+        let s = reduce(s, Action::MoveTextToKeySet);
+        assert!(!s.text_is_keys && s.text.is_empty());
+        assert_eq!(s.key_sets.len(), 1);
+        assert_eq!(s.key_sets[0].document, jwks);
+        let s = reduce(
+            s,
+            Action::TypedText("Authorization: Bearer eyJhbGciOiJub25lIn0.e30.".into()),
+        );
+        assert!(!s.text_is_keys);
     }
 
     #[test]

@@ -60,6 +60,15 @@
     });
   };
 
+  // The public list of known JWT HMAC secrets (about 1.1 MB), needed only when the analyst asks
+  // for it to be searched.
+  self.keyholeWeakSecrets = function () {
+    return loadOnce("keyhole-weak-secrets").then(function () {
+      if (typeof self.KEYHOLE_WEAK_SECRETS !== "string") throw new Error("the weak-secret list is empty");
+      return self.KEYHOLE_WEAK_SECRETS;
+    });
+  };
+
   try {
     // What unpacking the module needs: WebAssembly, web streams and the xz decoder, whose script
     // (ES2022 class fields, optional chaining) fails to load on older engines.

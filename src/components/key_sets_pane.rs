@@ -43,7 +43,12 @@ pub fn key_sets_pane(p: &KeySetsPaneProps) -> Html {
                         <legend>{ format!("Key set {}", n + 1) }</legend>
                         <label for={format!("ks-{id}-source")}>{ "Source URL" }</label>
                         <input id={format!("ks-{id}-source")} class="ks-source" type="url" placeholder="https://login.microsoftonline.com/common/discovery/v2.0/keys"
-                            value={k.source.clone()} oninput={field_input(id, KeySetField::Source, on)} />
+                            value={k.source.clone()} oninput={field_input(id, KeySetField::Source, on)}
+                            aria-invalid={keyhole_engine::policy::source_url_problem(&k.source).map(|_| "true")}
+                            aria-describedby={format!("ks-{id}-source-problem")} />
+                        if let Some(problem) = keyhole_engine::policy::source_url_problem(&k.source) {
+                            <p id={format!("ks-{id}-source-problem")} class="field-error" role="alert">{ problem }</p>
+                        }
                         <label for={format!("ks-{id}-issuer")}>{ "Declared issuer (optional; filled from an OpenID configuration)" }</label>
                         <input id={format!("ks-{id}-issuer")} class="ks-issuer" type="text" value={k.issuer.clone()}
                             oninput={field_input(id, KeySetField::Issuer, on)} />

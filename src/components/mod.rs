@@ -8,6 +8,7 @@ pub mod export_bar;
 pub mod findings;
 pub mod key_matrix;
 pub mod key_sets_pane;
+pub mod public_search;
 pub mod reveal;
 pub mod summary;
 pub mod token_card;

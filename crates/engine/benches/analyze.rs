@@ -60,6 +60,7 @@ mod bench {
             let options = JudgeOptions {
                 now,
                 weak_secrets: &[],
+                public_secrets: &[],
             };
             let checked: Vec<(token::ParsedToken, Verification)> = case
                 .tokens

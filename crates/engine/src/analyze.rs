@@ -44,6 +44,8 @@ pub struct AnalyzeOptions<'a> {
     pub default_now: i64,
     /// Extra publicly known HMAC secrets to test HS tokens against.
     pub weak_secrets: &'a [String],
+    /// Secrets of the public list the caller's own search found (see [`JudgeOptions`]).
+    pub public_secrets: &'a [String],
 }
 
 impl AnalyzeOptions<'_> {
@@ -52,6 +54,7 @@ impl AnalyzeOptions<'_> {
         AnalyzeOptions {
             default_now,
             weak_secrets: &[],
+            public_secrets: &[],
         }
     }
 }
@@ -183,6 +186,7 @@ impl<'c, 'a> KeyReading<'c, 'a> {
             judge_options: JudgeOptions {
                 now,
                 weak_secrets: self.options.weak_secrets,
+                public_secrets: self.options.public_secrets,
             },
             weak_secrets: if self.case.weak_secrets.is_empty() {
                 Vec::new()
@@ -425,6 +429,7 @@ impl<'a> Analysis<'a> {
     fn judge_options(&self) -> JudgeOptions<'_> {
         JudgeOptions {
             now: self.judge_options.now,
+            public_secrets: self.judge_options.public_secrets,
             weak_secrets: if self.weak_secrets.is_empty() {
                 self.judge_options.weak_secrets
             } else {

@@ -166,8 +166,60 @@ pub fn webcrypto_answer_is_final(alg: Alg, answer: Option<bool>) -> bool {
     }
 }
 
+/// Why a key set's source URL cannot be what it claims, or None when it can. The source decides
+/// provenance (which cloud, tenant or application published the keys), so a mistyped one must
+/// be said where it was typed, not silently treated as an unknown publisher. Only the shape
+/// is checked — an absolute http(s) URL with a host and no spaces — never the network.
+pub fn source_url_problem(source: &str) -> Option<String> {
+    let s = source.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    let Some(rest) = rest else {
+        return Some(format!(
+            "\"{}\" is not a URL: a source starts with https:// (the address the keys were fetched from, e.g. https://login.microsoftonline.com/common/discovery/v2.0/keys)",
+            shown(s)
+        ));
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty() || s.chars().any(char::is_whitespace) {
+        return Some(format!(
+            "\"{}\" is not a usable URL: it needs a host name and no spaces",
+            shown(s)
+        ));
+    }
+    None
+}
+
+/// `s` as quoted in a message: its first 80 characters.
+fn shown(s: &str) -> String {
+    match s.char_indices().nth(80) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn source_urls_are_checked_for_shape_only() {
+        assert_eq!(source_url_problem(""), None);
+        assert_eq!(
+            source_url_problem("https://login.microsoftonline.com/common/discovery/v2.0/keys"),
+            None
+        );
+        assert_eq!(source_url_problem(" http://127.0.0.1:8080/jwks "), None);
+        assert!(source_url_problem("not a url").is_some_and(|m| m.contains("is not a URL")));
+        assert!(source_url_problem("login.microsoftonline.com/common/keys").is_some());
+        assert!(source_url_problem("https:///keys").is_some_and(|m| m.contains("host")));
+        assert!(source_url_problem("https://a b/keys").is_some());
+        assert!(source_url_problem(&"x".repeat(500)).is_some_and(|m| m.chars().count() < 300));
+    }
+
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;

@@ -186,6 +186,7 @@ fn case_weak_secrets_are_tried_with_the_callers() {
         let options = AnalyzeOptions {
             default_now: 0,
             weak_secrets: caller,
+            public_secrets: &[],
         };
         let r = analyze_with_reference(&case, &options);
         r.tokens[0]
@@ -218,4 +219,49 @@ fn unknown_case_members_are_a_coded_note() {
     assert!(analyze_with_reference(&known, &AnalyzeOptions::at(0))
         .notes
         .is_empty());
+}
+
+/// The page's search of the public list: the report says which tokens to search (HS, no trusted
+/// key could check them, no list matched), a found secret passed back as `public_secrets`
+/// makes the token a violation naming the public list, and then nothing is left to search.
+#[test]
+fn a_callers_public_list_search_is_asked_for_and_named() {
+    use keyhole_engine::judge::rules::weak_secrets::{public_search_input, PUBLIC_LIST};
+    let secret = "a-secret-on-the-public-list-Zq9";
+    let case = CaseFile {
+        now: Some(0),
+        tokens: vec![hs256_token(secret.as_bytes()), hs256_token(b"secret")],
+        ..CaseFile::default()
+    };
+    let before = analyze_with_reference(&case, &AnalyzeOptions::at(0));
+    let input = public_search_input(&before.tokens[0]);
+    assert!(input
+        .as_ref()
+        .is_some_and(|i| i.alg == "HS256" && i.signs(secret) && !i.signs("other")));
+    // The built-in list already matched the second token: nothing to search.
+    assert_eq!(public_search_input(&before.tokens[1]), None);
+    let found = vec![secret.to_owned()];
+    let options = AnalyzeOptions {
+        default_now: 0,
+        weak_secrets: &[],
+        public_secrets: &found,
+    };
+    let after = analyze_with_reference(&case, &options);
+    assert_eq!(after.tokens[0].verdict, Verdict::Violation);
+    let f = after.tokens[0]
+        .findings
+        .iter()
+        .find(|f| f.code == "weak-hmac-secret")
+        .map(|f| f.evidence.get("list").cloned());
+    assert_eq!(f, Some(Some(json!(PUBLIC_LIST))));
+    assert_eq!(public_search_input(&after.tokens[0]), None);
+    // A token a trusted key checked is never searched.
+    let mut keyed = case.clone();
+    keyed.hmac_secrets = vec![keyhole_engine::case::HmacSecret {
+        value: "the-real-secret-of-this-issuer-0123456789".into(),
+        encoding: keyhole_engine::case::SecretEncoding::Utf8,
+        issuer: None,
+    }];
+    let checked = analyze_with_reference(&keyed, &AnalyzeOptions::at(0));
+    assert_eq!(public_search_input(&checked.tokens[0]), None);
 }

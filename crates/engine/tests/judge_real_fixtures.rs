@@ -330,6 +330,7 @@ fn weak_hmac_secret_with_the_wallarm_list() {
         &JudgeOptions {
             now: NOW,
             weak_secrets: &list,
+            public_secrets: &[],
         },
     );
     let f = with

@@ -8,9 +8,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use keyhole_engine::error::{TokenError, TokenPart};
 use keyhole_engine::keys::{parse_key_set, DocumentKind, KeyEntry, KeySet, KeySize};
-use keyhole_engine::token::{decode_header, parse_compact, HeaderParams, SignatureBlock};
+use keyhole_engine::token::{parse_compact, SignatureBlock};
 use keyhole_engine::verify::{
     alg_fits_key, verify_signature, Alg, JsonWebTokenVerifier, MatchedBy, Verification,
 };
@@ -47,40 +46,15 @@ fn files(dir: &Path, ext: &str) -> Vec<String> {
 }
 
 /// The signature block of a sample token. The Microsoft Docs samples carry a non-standard `=`
-/// after the payload; if the strict parser refuses that padding, the block is assembled from
-/// the raw text (the signature covers the text exactly as written, padding included).
-///
-/// TODO(token.rs): once `parse_compact` reports such padding as a note instead of an error,
-/// the fallback below goes away.
+/// after the payload, which the parser reads with a note (the signature covers the text exactly
+/// as written, padding included).
 fn sample_block(text: &str) -> SignatureBlock {
-    match parse_compact(text) {
-        Ok(parsed) => parsed
-            .signatures
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| unreachable!("no block")),
-        Err(TokenError::InvalidBase64 {
-            part: TokenPart::Payload,
-            ..
-        }) => {
-            let text = text.trim();
-            let (input, sig) = text
-                .rsplit_once('.')
-                .unwrap_or_else(|| unreachable!("no dot"));
-            let (h, _) = input
-                .split_once('.')
-                .unwrap_or_else(|| unreachable!("no dot"));
-            let header = decode_header(h).unwrap_or_else(|e| unreachable!("{e}"));
-            SignatureBlock {
-                protected_b64: h.to_owned(),
-                params: HeaderParams::from_header(&header),
-                header,
-                signing_input: input.as_bytes().to_vec(),
-                signature_b64: sig.to_owned(),
-            }
-        }
-        Err(e) => unreachable!("sample token does not parse: {e}"),
-    }
+    parse_compact(text)
+        .unwrap_or_else(|e| unreachable!("sample token does not parse: {e}"))
+        .signatures
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| unreachable!("no block"))
 }
 
 #[test]

@@ -40,6 +40,10 @@ pub struct JudgeOptions<'a> {
     /// Publicly known HMAC secrets to try besides the small built-in list (e.g. the lines of a
     /// third-party wordlist the CLI or UI loaded).
     pub weak_secrets: &'a [String],
+    /// Secrets of the public list that the caller's own search found: the web app searches the
+    /// list in slices, apart from the analysis, and passes what it found, so that findings
+    /// name the public list (`weak_secrets::public_search_input`).
+    pub public_secrets: &'a [String],
 }
 
 impl JudgeOptions<'_> {
@@ -48,6 +52,7 @@ impl JudgeOptions<'_> {
         JudgeOptions {
             now,
             weak_secrets: &[],
+            public_secrets: &[],
         }
     }
 }

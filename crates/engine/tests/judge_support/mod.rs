@@ -177,6 +177,8 @@ pub struct Scenario {
     pub verification: Verification,
     pub now: i64,
     pub weak_secrets: Vec<String>,
+    /// Public-list secrets a caller's own search found (`JudgeOptions::public_secrets`).
+    pub public_secrets: Vec<String>,
 }
 
 impl Scenario {
@@ -196,6 +198,7 @@ impl Scenario {
             verification: verified("0/0"),
             now: NOW,
             weak_secrets: Vec::new(),
+            public_secrets: Vec::new(),
         }
     }
 
@@ -244,6 +247,7 @@ impl Scenario {
         let options = JudgeOptions {
             now: self.now,
             weak_secrets: &self.weak_secrets,
+            public_secrets: &self.public_secrets,
         };
         judge::judge_token(&token, &self.verification, &self.sets, &options)
     }

@@ -53,6 +53,67 @@ pub const BUILT_IN_WEAK_SECRETS: &[&str] = &[
     "123456",
 ];
 
+/// How findings name the public list.
+pub const PUBLIC_LIST: &str = "public list (wallarm/jwt-secrets)";
+
+/// What a caller's own search of the public list needs of one token: the page searches the
+/// list (about 104,000 HMACs per token) in slices, apart from the analysis, for the tokens this
+/// returns, and passes what it finds back as `JudgeOptions::public_secrets`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicSearchInput {
+    pub alg: &'static str,
+    pub signing_input: Vec<u8>,
+    pub signature: Vec<u8>,
+}
+
+impl PublicSearchInput {
+    /// True when `secret` signs the token.
+    pub fn signs(&self, secret: &str) -> bool {
+        hmac(self.alg, secret.as_bytes(), &self.signing_input).is_some_and(|m| m == self.signature)
+    }
+}
+
+/// True when the public list would be searched for a token of a report: an HS token that no
+/// trusted key could check and that no list has matched yet. Cheap (no parsing): the page
+/// counts these tokens on every new report.
+pub fn wants_public_search(t: &crate::report::TokenReport) -> bool {
+    matches!(
+        t.signature,
+        Some(crate::report::SignatureOutcome::NoMatchingKey { .. })
+    ) && matches!(
+        t.header.get("alg").and_then(|a| a.as_str()),
+        Some("HS256" | "HS384" | "HS512")
+    ) && !t
+        .findings
+        .iter()
+        .any(|f| f.code == WEAK_HMAC_SECRET.code || f.code == WEAK_SECRET_SEARCH_SKIPPED.code)
+}
+
+/// The search input for a token of a report when [`wants_public_search`] and its signing input
+/// is within [`MAX_PUBLIC_SEARCHED_INPUT`]; None otherwise (the CLI, which has the list built
+/// in, searches it during the analysis).
+pub fn public_search_input(t: &crate::report::TokenReport) -> Option<PublicSearchInput> {
+    if !wants_public_search(t) {
+        return None;
+    }
+    let parsed = crate::token::parse_token(t.token.as_deref()?).ok()?;
+    let block = parsed.primary()?;
+    let alg = match block.header.get("alg")?.as_str()? {
+        "HS256" => "HS256",
+        "HS384" => "HS384",
+        "HS512" => "HS512",
+        _ => return None,
+    };
+    let signature = b64::decode_url(&block.signature_b64).ok()?;
+    (!signature.is_empty() && block.signing_input.len() <= MAX_PUBLIC_SEARCHED_INPUT).then(|| {
+        PublicSearchInput {
+            alg,
+            signing_input: block.signing_input.clone(),
+            signature,
+        }
+    })
+}
+
 /// Longest signing input tried against the built-in and supplied lists (64 KiB: 22 built-in
 /// HMACs of it take about 16 ms in the page).
 pub const MAX_SEARCHED_INPUT: usize = 64 * 1024;
@@ -108,7 +169,7 @@ pub fn find_weak_secret<'a>(
     signature: &[u8],
     extra: &'a [String],
 ) -> Option<(&'a str, &'static str)> {
-    find_in_lists(alg, signing_input, signature, extra, true)
+    find_in_lists(alg, signing_input, signature, extra, &[], true)
 }
 
 /// [`find_weak_secret`], with or without the (long) public list.
@@ -117,15 +178,17 @@ fn find_in_lists<'a>(
     signing_input: &[u8],
     signature: &[u8],
     extra: &'a [String],
+    found_public: &'a [String],
     with_public: bool,
 ) -> Option<(&'a str, &'static str)> {
     let public = public_list()
         .take(if with_public { usize::MAX } else { 0 })
-        .map(|s| (s, "public list (wallarm/jwt-secrets)"));
+        .map(|s| (s, PUBLIC_LIST));
     let candidates = BUILT_IN_WEAK_SECRETS
         .iter()
         .map(|s| (*s, "built-in list"))
         .chain(extra.iter().map(|s| (s.as_str(), "supplied list")))
+        .chain(found_public.iter().map(|s| (s.as_str(), PUBLIC_LIST)))
         .chain(public);
     for (secret, list) in candidates {
         if hmac(alg, secret.as_bytes(), signing_input).is_some_and(|m| m == signature) {
@@ -149,6 +212,7 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
             || f.options
                 .weak_secrets
                 .iter()
+                .chain(f.options.public_secrets)
                 .any(|s| s.as_bytes() == secret.as_slice());
         if listed {
             out.push(WEAK_HMAC_SECRET.finding(
@@ -182,6 +246,7 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
             &block.signing_input,
             &signature,
             f.options.weak_secrets,
+            f.options.public_secrets,
             with_public,
         )
     } else {
