@@ -85,6 +85,11 @@ pub struct CheckArgs {
     /// against besides the built-in and public lists. Repeatable.
     #[arg(long = "weak-secrets", value_name = "FILE")]
     pub weak_secrets: Vec<PathBuf>,
+    /// Do not consult the built-in catalogue of published signing keys: a token naming a key
+    /// no --keys document holds stays unverified, and a --keys document from a catalogued
+    /// endpoint takes no issuer from it.
+    #[arg(long = "no-catalogue")]
+    pub no_catalogue: bool,
 }
 
 /// A verdict that can make `keyhole check` exit with status 1.
