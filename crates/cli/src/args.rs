@@ -51,7 +51,8 @@ A case file is JSON: {\"now\": 1688169600, \"key_sets\": [{\"source\": URL, \"is
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// A case file (JSON), or, with --keys, text files to search for tokens. `-` reads stdin.
+    /// A case file (JSON) or one text file to search for tokens (a log, a HAR file; judged
+    /// against the catalogue), or, with --keys, text files to search. `-` reads stdin.
     pub inputs: Vec<String>,
     /// Trusted key documents (JWKS, JWK, OpenID configuration, PEM, certificate). Repeatable.
     #[arg(long = "keys", value_name = "FILE")]

@@ -84,3 +84,54 @@ fn an_unknown_kid_is_unverified() {
     assert!(t["signing_key"].is_null());
     assert!(!notes(&r).contains(&"catalogue-keys"));
 }
+
+/// `keyhole check proxy.log` with no --keys: the log is text to search (as the page reads a
+/// dropped log), its tokens judged against the catalogue; a broken case file is still one.
+#[test]
+fn a_log_without_keys_is_searched_and_judged_against_the_catalogue() {
+    let dir = std::env::temp_dir().join(format!("keyhole-catalogue-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| unreachable!("{e}"));
+    let log = dir.join("proxy.log");
+    let text = format!(
+        "GET /me HTTP/1.1\nAuthorization: Bearer {}\n\nGET /x HTTP/1.1\nAuthorization: Bearer {}\n",
+        forged(STORM_KID),
+        forged("a-kid-no-catalogue-holds-0000")
+    );
+    std::fs::write(&log, text).unwrap_or_else(|e| unreachable!("{e}"));
+    let path = log.to_string_lossy().into_owned();
+    let run = |extra: &[&str]| {
+        let out = keyhole()
+            .args(["check", &path, "--now", "1700000100"])
+            .args(extra)
+            .output()
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap_or_else(|e| unreachable!("{e}"))
+    };
+    let verdicts = |r: &Value| -> Vec<String> {
+        r["tokens"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t["verdict"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(verdicts(&run(&[])), ["invalid", "unverified"]);
+    assert_eq!(
+        verdicts(&run(&["--no-catalogue"])),
+        ["unverified", "unverified"]
+    );
+    let broken = dir.join("case.json");
+    std::fs::write(&broken, "{ not json").unwrap_or_else(|e| unreachable!("{e}"));
+    let out = keyhole()
+        .args(["check", &broken.to_string_lossy()])
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
