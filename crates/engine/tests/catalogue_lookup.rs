@@ -304,7 +304,9 @@ fn the_real_msa_sample_token_is_judged_against_the_published_key() {
     let key = key.unwrap_or_else(|| unreachable!("the catalogue key is named: {:?}", codes(t)));
     assert_eq!(key.kid.as_deref(), Some(STORM_KID));
     assert!(key.provenance.catalogue.is_some());
-    assert_ne!(t.verdict, Verdict::Unverified, "{:?}", codes(t));
+    // SOURCES.md: the docs-edited sample does not verify against the 1LTMz key.
+    assert_eq!(t.verdict, Verdict::Invalid, "{:?}", codes(t));
+    assert!(codes(t).contains(&"signature-invalid"));
     let without = run(&case(vec![], vec![token]), false);
     assert_eq!(only(&without).verdict, Verdict::Unverified);
 }
@@ -345,4 +347,79 @@ fn real_google_keys_with_their_source_url_take_googles_issuer() {
         assert_eq!(p.scope_evidence.kind, EvidenceKind::Catalogue);
         assert!(p.is_known());
     }
+}
+
+/// A catalogue of one synthetic key (its private half is a committed test key), published at
+/// one endpoint from 2024-01-01 to 2024-03-01 and absent from a snapshot on 2024-04-01, so that
+/// a token it really signed can be judged through the lookup, in and outside that window.
+fn synthetic_catalogue() -> catalogue::Catalogue {
+    let doc = json!({
+        "format": 1,
+        "latest_snapshot": "2024-06-01T00:00:00Z",
+        "endpoints": [{
+            "url": "https://idp.example/keys", "issuer": "https://idp.example", "cloud": null,
+            "archives": [{"id": "a", "source": "test", "url": null, "repository": null,
+                          "path": null, "commit": null, "first": "2023-06-01T00:00:00Z",
+                          "last": "2024-06-01T00:00:00Z", "count": 12}]
+        }],
+        "keys": [{
+            "kid": B2C_SHARED_KEY.kid, "cloud": null, "cloud_from": null, "certificate": null,
+            "publications": [{"endpoint": "https://idp.example/keys", "archive": "a",
+                              "first_seen": "2024-01-01T00:00:00Z",
+                              "last_seen": "2024-03-01T00:00:00Z", "snapshots": 3,
+                              "absent_before": "2023-12-01T00:00:00Z",
+                              "absent_after": "2024-04-01T00:00:00Z"}],
+            "jwk": B2C_SHARED_KEY.jwk(json!({}))
+        }]
+    });
+    catalogue::Catalogue::from_json(&doc.to_string())
+        .unwrap_or_else(|e| unreachable!("synthetic catalogue: {e}"))
+}
+
+#[test]
+fn a_token_a_catalogue_key_verifies_is_judged_with_its_publication_window() {
+    let cat = synthetic_catalogue();
+    let judge = |iat: i64| {
+        let token = B2C_SHARED_KEY.sign(
+            json!({}),
+            &json!({"iss": "https://idp.example", "sub": "1", "iat": iat, "exp": NOW + 3600}),
+        );
+        let c = case(vec![], vec![token]);
+        let mut analysis = Analysis::new(&c, &AnalyzeOptions::at(NOW));
+        analysis.set_catalogue(Some(&cat));
+        analysis.add_case(c.clone());
+        while let Some(slice) = analysis.next_slice(1) {
+            analysis.judge(slice, &JsonWebTokenVerifier);
+        }
+        analysis.finish().tokens.remove(0)
+    };
+    // 2024-02-01: published then.
+    let t = judge(1_706_745_600);
+    assert_eq!(t.verdict, Verdict::Permitted, "{:?}", codes(&t));
+    let key = t.signing_key.as_ref();
+    let key = key.unwrap_or_else(|| unreachable!("the catalogue key"));
+    assert!(key.verified);
+    let evidence = key.provenance.catalogue.as_ref();
+    let evidence = evidence.unwrap_or_else(|| unreachable!("catalogue evidence"));
+    assert!(
+        evidence
+            .explanation
+            .contains("first seen 2024-01-01, last seen 2024-03-01"),
+        "{}",
+        evidence.explanation
+    );
+    assert_eq!(
+        key.provenance.scope,
+        KeyScope::Issuer {
+            issuer: "https://idp.example".to_owned()
+        }
+    );
+    assert!(!codes(&t).contains(&"key-not-published-at-issue"));
+    // 2024-05-01: after a snapshot without it.
+    let t = judge(1_714_521_600);
+    assert!(
+        codes(&t).contains(&"key-not-published-at-issue"),
+        "{:?}",
+        codes(&t)
+    );
 }
