@@ -219,6 +219,22 @@ try {
         assert((await page.$("#public-search-run")) === null, "the search is offered again for a token already searched");
       });
 
+      await check("a key document pasted into the tokens box is recognised and moved to the key sets on request", async () => {
+        const source = JSON.parse(await readFile(join(goldenDir, "clean.json"), "utf8"));
+        const doc = source.key_sets[0].document;
+        const text = typeof doc === "string" ? doc : JSON.stringify(doc);
+        await page.click("#reset");
+        await page.fill("#tokens-input", text);
+        await page.waitForSelector("#move-to-key-sets", { timeout: 15000 });
+        const before = await page.$$eval(".ks-document", (e) => e.length);
+        await page.click("#move-to-key-sets");
+        await page.waitForFunction((n) => document.querySelectorAll(".ks-document").length === n + 1, before);
+        const moved = await page.$$eval(".ks-document", (e) => e[e.length - 1].value);
+        assert(moved === text, "the key set does not hold the pasted document");
+        assert((await page.inputValue("#tokens-input")) === "", "the tokens box still holds the document");
+        assert((await page.$("#move-to-key-sets")) === null, "the offer is still shown");
+      });
+
       await check("no console errors (WebCrypto page)", async () => {
         assert(consoleErrors.length === 0, consoleErrors.join("\n"));
       });

@@ -283,7 +283,8 @@ pub fn app() -> Html {
                     </p>
                 }
                 <div class="inputs">
-                    <TokensPane text={ws.text.clone()} epoch={ws.text_epoch} case_tokens={ws.case_tokens.len()} on_action={on_action.clone()} />
+                    <TokensPane text={ws.text.clone()} epoch={ws.text_epoch} case_tokens={ws.case_tokens.len()}
+                        is_keys={ws.text_is_keys} on_action={on_action.clone()} />
                     <KeySetsPane key_sets={ws.key_sets.clone()} secret={AttrValue::from(ws.hmac_secret.clone())}
                         secret_base64={ws.hmac_base64}
                         secret_issuer={AttrValue::from(ws.hmac_issuer.clone())}

@@ -48,6 +48,9 @@ pub struct Workspace {
     /// Bumped when the text is replaced from outside the tokens pane (a file, a case, reset),
     /// the only times the pane writes it back into its textarea.
     pub text_epoch: u64,
+    /// The tokens pane holds a key document (a JWKS, JWK, OpenID configuration, PEM or
+    /// certificate), not tokens: the pane offers to move it to the key sets.
+    pub text_is_keys: bool,
     /// Tokens listed individually by an opened case file (its `tokens` array).
     pub case_tokens: Rc<Vec<String>>,
     pub key_sets: Vec<KeySetDraft>,
@@ -90,6 +93,7 @@ impl Default for Workspace {
         Workspace {
             text: AttrValue::default(),
             text_epoch: 0,
+            text_is_keys: false,
             case_tokens: Rc::default(),
             key_sets: Vec::new(),
             hmac_secret: String::new(),
@@ -136,6 +140,8 @@ pub enum Action {
     SetSecretIssuer(String),
     /// The analyst's guessed secrets (one per line).
     SetWeakSecrets(String),
+    /// The tokens pane holds a key document: move it into a new key set.
+    MoveTextToKeySet,
     SetAsOf(Option<i64>),
     /// Replace the whole case (opening a case file or a sample).
     LoadCase(Box<CaseFile>),
@@ -163,6 +169,15 @@ pub enum Action {
         searched: Vec<String>,
     },
     Reset,
+}
+
+/// Longest text classified on every edit of the tokens pane: key documents are small, and a
+/// 10 MB pasted HAR file (also JSON) must not be parsed once more while it is being typed in.
+const KEYS_CLASSIFIED_UP_TO: usize = 1 << 20;
+
+/// True when `text` is a key document rather than tokens or text to search.
+fn holds_keys(text: &str) -> bool {
+    text.len() <= KEYS_CLASSIFIED_UP_TO && policy::classify("", text).is_keys()
 }
 
 impl Workspace {
@@ -282,12 +297,22 @@ impl Reducible for Workspace {
         let mut s = (*self).clone();
         match action {
             Action::SetText(t) => {
+                s.text_is_keys = holds_keys(&t);
                 s.text = AttrValue::from(t);
                 s.text_epoch += 1;
                 s.changed();
             }
             Action::TypedText(t) => {
+                s.text_is_keys = holds_keys(&t);
                 s.text = AttrValue::from(t);
+                s.changed();
+            }
+            Action::MoveTextToKeySet => {
+                let document = std::mem::take(&mut s.text).to_string();
+                let issuer = policy::openid_issuer(&document).unwrap_or_default();
+                s.add_key_set(String::new(), issuer, document);
+                s.text_is_keys = false;
+                s.text_epoch += 1;
                 s.changed();
             }
             Action::AddKeySet { source, document } => {
@@ -554,6 +579,23 @@ mod tests {
         assert_eq!(saved.unknown_members, ["comment"]);
         let edited = reduce(s, Action::SetWeakSecrets("a\r\n\nb\n".into()));
         assert_eq!(edited.to_case(0).weak_secrets, ["a", "b"]);
+    }
+
+    /// A JWKS pasted into the tokens pane is recognised and moves to a new key set on request.
+    #[test]
+    fn a_key_document_in_the_tokens_pane_moves_to_the_key_sets() {
+        let jwks = r#"{"keys": [{"kty": "oct", "k": "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0"}]}"#;
+        let s = reduce(Workspace::default(), Action::TypedText(jwks.into()));
+        assert!(s.text_is_keys);
+        let s = reduce(s, Action::MoveTextToKeySet);
+        assert!(!s.text_is_keys && s.text.is_empty());
+        assert_eq!(s.key_sets.len(), 1);
+        assert_eq!(s.key_sets[0].document, jwks);
+        let s = reduce(
+            s,
+            Action::TypedText("Authorization: Bearer eyJhbGciOiJub25lIn0.e30.".into()),
+        );
+        assert!(!s.text_is_keys);
     }
 
     #[test]

@@ -11,6 +11,8 @@ pub struct TokensPaneProps {
     /// `Workspace::text_epoch`: the text is written into the textarea only when this changes.
     pub epoch: u64,
     pub case_tokens: usize,
+    /// The text is a key document, not tokens (`Workspace::text_is_keys`).
+    pub is_keys: bool,
     pub on_action: Callback<Action>,
 }
 
@@ -20,6 +22,7 @@ impl PartialEq for TokensPaneProps {
     fn eq(&self, other: &Self) -> bool {
         self.epoch == other.epoch
             && self.case_tokens == other.case_tokens
+            && self.is_keys == other.is_keys
             && self.on_action == other.on_action
     }
 }
@@ -50,6 +53,12 @@ pub fn tokens_pane(p: &TokensPaneProps) -> Html {
             <textarea id="tokens-input" rows="7" spellcheck="false" autocomplete="off" autocapitalize="off"
                 aria-describedby="tokens-help" placeholder="eyJhbGciOi…   or   Authorization: Bearer eyJ…   or a whole log / HAR"
                 ref={area} {oninput} />
+            if p.is_keys {
+                <p class="keys-in-tokens" role="alert">
+                    { "This is a key document (JWKS, JWK, OpenID configuration, PEM or certificate), not tokens: no token can be found in it. " }
+                    <button type="button" id="move-to-key-sets" onclick={p.on_action.reform(|_| Action::MoveTextToKeySet)}>{ "Move it to the trusted keys" }</button>
+                </p>
+            }
             <p id="tokens-help" class="hint">{ "Every token in the text is found (headers, cookies, URLs, JSON, HAR). Nothing leaves this page. You can also drop files anywhere." }</p>
             if p.case_tokens > 0 {
                 <p class="case-tokens">
