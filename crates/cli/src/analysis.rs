@@ -20,17 +20,22 @@ pub fn default_threads() -> NonZeroUsize {
     std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
 }
 
-/// Analyses `case` with the reference verifier on up to `threads` threads.
+/// Analyses `case` with the reference verifier on up to `threads` threads, consulting the
+/// built-in catalogue of published keys unless `catalogue` is false (`--no-catalogue`).
 pub fn analyze(
     case: CaseFile,
     options: &AnalyzeOptions<'_>,
     threads: NonZeroUsize,
+    catalogue: bool,
 ) -> Result<Report, String> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.get())
         .build()
         .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
     let mut analysis = Analysis::new(&case, options);
+    if !catalogue {
+        analysis.set_catalogue(None);
+    }
     analysis.add_case(case);
     while let Some(slice) = analysis.next_slice(SLICE) {
         let reports: Vec<TokenReport> = {
@@ -66,7 +71,7 @@ mod tests {
             let expected = analyze_with_reference(&case, &options);
             for threads in [1, 2, 5] {
                 let threads = NonZeroUsize::new(threads).unwrap_or(NonZeroUsize::MIN);
-                let got = analyze(case.clone(), &options, threads)
+                let got = analyze(case.clone(), &options, threads, true)
                     .unwrap_or_else(|e| unreachable!("{e}"));
                 let json = serde_json::to_vec_pretty(&got).unwrap_or_else(|e| unreachable!("{e}"));
                 let expected_json =
