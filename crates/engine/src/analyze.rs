@@ -211,7 +211,9 @@ impl<'c, 'a> KeyReading<'c, 'a> {
             seen: HashSet::new(),
             reports: Vec::new(),
         };
-        analysis.set_catalogue(default_catalogue());
+        if self.case.catalogue != Some(false) {
+            analysis.set_catalogue(default_catalogue());
+        }
         analysis
     }
 }
