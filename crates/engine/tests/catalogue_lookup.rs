@@ -174,19 +174,16 @@ fn with_no_key_sets_a_catalogue_kid_is_judged_against_the_catalogue_key() {
         assert!(t.signing_key.is_none());
         assert!(catalogue_note(&report).is_none());
         // The case file's own switch does the same through the plain analysis.
-        let off = CaseFile {
-            catalogue: Some(false),
-            ..forged.clone()
-        };
-        let report = keyhole_engine::analyze_with_reference(&off, &AnalyzeOptions::at(NOW));
-        assert_eq!(only(&report).verdict, Verdict::Unverified, "{kid}");
-        assert!(catalogue_note(&report).is_none());
-        let on = CaseFile {
-            catalogue: Some(true),
-            ..forged.clone()
-        };
-        let report = keyhole_engine::analyze_with_reference(&on, &AnalyzeOptions::at(NOW));
-        assert_eq!(only(&report).verdict, Verdict::Invalid, "{kid}");
+        for (switch, verdict) in [(false, Verdict::Unverified), (true, Verdict::Invalid)] {
+            let switched = CaseFile {
+                catalogue: Some(switch),
+                ..forged.clone()
+            };
+            let report =
+                keyhole_engine::analyze_with_reference(&switched, &AnalyzeOptions::at(NOW));
+            assert_eq!(only(&report).verdict, verdict, "{kid}, catalogue {switch}");
+            assert_eq!(catalogue_note(&report).is_some(), switch);
+        }
     }
     // The Storm-0558 key is published at the consumers endpoint and is a known compromised key.
     let report = run(&case(vec![], vec![google_token(STORM_KID)]), true);
