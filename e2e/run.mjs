@@ -98,7 +98,9 @@ try {
       assert(existsSync(cli), `the keyhole CLI was not found at ${cli} (set KEYHOLE_CLI)`);
       let out;
       try {
-        out = execFileSync(cli, ["check", join(goldenDir, file)], { encoding: "utf8" });
+        // The page does not consult Keyhole's catalogue of published keys yet (issue 14: it is
+        // to load on demand); the CLI does by default, so the comparison turns it off.
+        out = execFileSync(cli, ["check", "--no-catalogue", join(goldenDir, file)], { encoding: "utf8" });
       } catch (e) {
         out = e.stdout; // exit status 1 means "violation found", which is expected
       }

@@ -25,7 +25,9 @@ function cliVerdicts(file) {
   assert(existsSync(cli), `the keyhole CLI was not found at ${cli} (set KEYHOLE_CLI)`);
   let out;
   try {
-    out = execFileSync(cli, ["check", file], { encoding: "utf8", maxBuffer: 1 << 28 });
+    // The page does not consult Keyhole's catalogue of published keys yet (issue 14: it is to
+    // load on demand); the CLI does by default, so the comparison turns it off.
+    out = execFileSync(cli, ["check", "--no-catalogue", file], { encoding: "utf8", maxBuffer: 1 << 28 });
   } catch (e) {
     out = e.stdout; // exit status 1: a violation was found
   }

@@ -69,6 +69,8 @@ pub struct Workspace {
     pub case_name: Option<String>,
     pub case_description: Option<String>,
     pub unknown_members: Vec<String>,
+    /// An opened case file's `catalogue` switch, kept for saving.
+    pub catalogue: Option<bool>,
     /// Secrets of the public list found by the page's search, passed to every analysis
     /// (`AnalyzeOptions::public_secrets`), and the fingerprints of the tokens searched.
     pub public_secrets: Rc<Vec<String>>,
@@ -104,6 +106,7 @@ impl Default for Workspace {
             case_name: None,
             case_description: None,
             unknown_members: Vec::new(),
+            catalogue: None,
             public_secrets: Rc::default(),
             publicly_searched: Rc::default(),
             public_search: None,
@@ -229,6 +232,7 @@ impl Workspace {
             name: self.case_name.clone(),
             description: self.case_description.clone(),
             unknown_members: self.unknown_members.clone(),
+            catalogue: self.catalogue,
         }
     }
 
@@ -416,6 +420,7 @@ impl Reducible for Workspace {
                 s.case_name = case.name.clone();
                 s.case_description = case.description.clone();
                 s.unknown_members = std::mem::take(&mut case.unknown_members);
+                s.catalogue = case.catalogue;
                 s.notice = case
                     .name
                     .clone()

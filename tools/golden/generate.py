@@ -300,7 +300,7 @@ def verdict_contract_case(entra):
     # 15. A genuine token with no problem at all (the control).
     tokens.append(genuine)
     return {
-        "description": "SYNTHETIC. The verdict contract (issue 12): tampered and detached tokens are invalid or unverified, not violations; genuine tokens under weak or published keys, with crit Keyhole does not understand or a non-numeric exp are violations; a token naming the Storm-0558 key that did not sign it gets a warning; the hashed-nonce form verifies; one key published by two clouds' sets is judged the same in any order.",
+        "description": "SYNTHETIC. The verdict contract (issue 12): tampered and detached tokens are invalid or unverified, not violations; genuine tokens under weak or published keys, with crit Keyhole does not understand or a non-numeric exp are violations; a token naming the Storm-0558 key that did not sign it is invalid (no supplied set holds that kid, so it is checked against the published key in Keyhole's catalogue, issue 14); the hashed-nonce form verifies; one key published by two clouds' sets is judged the same in any order.",
         "now": NOW_2026,
         "key_sets": [
             key_set(org, entra),

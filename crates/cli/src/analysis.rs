@@ -21,11 +21,13 @@ pub fn default_threads() -> NonZeroUsize {
     std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
 }
 
-/// Analyses `case` with the reference verifier on up to `threads` threads.
+/// Analyses `case` with the reference verifier on up to `threads` threads, consulting the
+/// built-in catalogue of published keys unless `catalogue` is false (`--no-catalogue`).
 pub fn analyze(
     case: CaseFile,
     options: &AnalyzeOptions<'_>,
     threads: NonZeroUsize,
+    catalogue: bool,
 ) -> Result<Report, String> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.get())
@@ -33,6 +35,9 @@ pub fn analyze(
         .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
     let mut case = case;
     let mut analysis = Analysis::new(&case, options);
+    if !catalogue {
+        analysis.set_catalogue(None);
+    }
     let text = case.text.take();
     analysis.add_case(case);
     if let Some(text) = text {
@@ -73,7 +78,7 @@ mod tests {
             let expected = analyze_with_reference(&case, &options);
             for threads in [1, 2, 5] {
                 let threads = NonZeroUsize::new(threads).unwrap_or(NonZeroUsize::MIN);
-                let got = analyze(case.clone(), &options, threads)
+                let got = analyze(case.clone(), &options, threads, true)
                     .unwrap_or_else(|e| unreachable!("{e}"));
                 let json = serde_json::to_vec_pretty(&got).unwrap_or_else(|e| unreachable!("{e}"));
                 let expected_json =

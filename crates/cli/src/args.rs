@@ -53,7 +53,8 @@ A case file is JSON: {\"now\": 1688169600, \"key_sets\": [{\"source\": URL, \"is
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// A case file (JSON), or, with --keys, text files to search for tokens. `-` reads stdin.
+    /// A case file (JSON) or one text file to search for tokens (a log, a HAR file; judged
+    /// against the catalogue), or, with --keys, text files to search. `-` reads stdin.
     pub inputs: Vec<String>,
     /// Trusted key documents (JWKS, JWK, OpenID configuration, PEM, certificate). Repeatable.
     #[arg(long = "keys", value_name = "FILE")]
@@ -87,6 +88,11 @@ pub struct CheckArgs {
     /// against besides the built-in and public lists. Repeatable.
     #[arg(long = "weak-secrets", value_name = "FILE")]
     pub weak_secrets: Vec<PathBuf>,
+    /// Do not consult the built-in catalogue of published signing keys: a token naming a key
+    /// no --keys document holds stays unverified, and a --keys document from a catalogued
+    /// endpoint takes no issuer from it.
+    #[arg(long = "no-catalogue")]
+    pub no_catalogue: bool,
 }
 
 /// A verdict that can make `keyhole check` exit with status 1.

@@ -55,6 +55,21 @@ fn parse_now(text: &str) -> Result<i64, String> {
 }
 
 /// Builds the case: a case file as given, or (with --keys) keys plus text files.
+/// Whether a lone input (no --keys) is text to search rather than a case file, as the page
+/// classifies a dropped file (`policy::classify`): a log, a HAR file or a token, so that
+/// `keyhole check proxy.log` judges the log's tokens against the catalogue. JSON-looking input
+/// on stdin or in a `.json` file that is neither stays a case file, so that a broken case file
+/// is still reported as one.
+fn is_text_to_search(name: &str, text: &str) -> bool {
+    use keyhole_engine::policy::{classify, InputKind};
+    let json_like = text.trim_start().starts_with(['{', '[']);
+    let case_like_name = name == "-" || name.to_ascii_lowercase().ends_with(".json");
+    matches!(
+        classify(name, text),
+        InputKind::Har | InputKind::Token | InputKind::Text
+    ) && !(json_like && case_like_name)
+}
+
 pub fn build_case(args: &CheckArgs) -> Result<CaseFile, String> {
     let mut case = if args.keys.is_empty() {
         let [name] = args.inputs.as_slice() else {
@@ -64,7 +79,14 @@ pub fn build_case(args: &CheckArgs) -> Result<CaseFile, String> {
             );
         };
         let text = read_input(name)?;
-        CaseFile::from_json(&text).map_err(|e| format!("{name}: {e}"))?
+        if is_text_to_search(name, &text) {
+            CaseFile {
+                text: Some(text),
+                ..CaseFile::default()
+            }
+        } else {
+            CaseFile::from_json(&text).map_err(|e| format!("{name}: {e}"))?
+        }
     } else {
         if args.sources.len() > args.keys.len() || args.issuers.len() > args.keys.len() {
             return Err("more --source/--issuer values than --keys files".to_owned());

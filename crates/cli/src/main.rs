@@ -55,7 +55,12 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
                 eprintln!("keyhole: analysing about {tokens_hint} tokens…");
             }
             let threads = check.threads.unwrap_or_else(analysis::default_threads);
-            let report = analysis::analyze(case, &AnalyzeOptions::at(now()), threads)?;
+            let report = analysis::analyze(
+                case,
+                &AnalyzeOptions::at(now()),
+                threads,
+                !check.no_catalogue,
+            )?;
             if tokens_hint > 1000 {
                 eprintln!("keyhole: done: {} tokens analysed", report.summary.tokens);
             }

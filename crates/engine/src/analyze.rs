@@ -24,13 +24,16 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::case::CaseFile;
+use crate::catalogue::{self, Catalogue};
 use crate::error::TokenError;
 use crate::extract;
 use crate::found::{FoundAt, Note, NoteCode};
 use crate::judge::TokenJudgement;
 use crate::judge::{self, JudgeOptions};
 use crate::keys::{self, KeyEntry, KeySet};
+use crate::model::{Evidence, EvidenceKind};
 use crate::report::{Report, TokenReport};
+use crate::token::SignatureBlock;
 use crate::token::{self, ParsedToken, Payload, TokenKind};
 use crate::verify::{self, PlannedCheck, SignatureVerifier};
 use serde_json::Value;
@@ -177,12 +180,11 @@ impl<'c, 'a> KeyReading<'c, 'a> {
         let base = sets.len();
         sets.extend(self.case.hmac_key_sets(base));
         let now = self.case.now.unwrap_or(self.options.default_now);
-        Analysis {
-            provenance: sets
-                .iter()
-                .map(|s| s.keys.iter().map(|_| OnceLock::new()).collect())
-                .collect(),
+        let mut analysis = Analysis {
+            provenance: Vec::new(),
             sets,
+            catalogue: None,
+            catalogue_keys: OnceLock::new(),
             judge_options: JudgeOptions {
                 now,
                 weak_secrets: self.options.weak_secrets,
@@ -208,8 +210,33 @@ impl<'c, 'a> KeyReading<'c, 'a> {
             queued: 0,
             seen: HashSet::new(),
             reports: Vec::new(),
+        };
+        if self.case.catalogue != Some(false) {
+            analysis.set_catalogue(default_catalogue());
         }
+        analysis
     }
+}
+
+/// The catalogue an analysis consults unless told otherwise: the built-in one when the engine
+/// is built with it (feature `catalogue`); none otherwise (the web app's main module passes the
+/// one it loads on demand to [`Analysis::set_catalogue`]).
+#[cfg(feature = "catalogue")]
+fn default_catalogue() -> Option<&'static Catalogue> {
+    catalogue::embedded().ok()
+}
+
+#[cfg(not(feature = "catalogue"))]
+fn default_catalogue() -> Option<&'static Catalogue> {
+    None
+}
+
+/// The catalogue's keys read as key sets, one key per set (set index = the case's sets + the
+/// key's position in the catalogue), with each key's provenance computed on first need.
+#[derive(Debug)]
+struct CatalogueKeys {
+    sets: Vec<KeySet>,
+    provenance: Vec<OnceLock<judge::KeyProvenance>>,
 }
 
 /// What identifies a signature check: algorithm, key id, signing input, signature.
@@ -220,6 +247,10 @@ type CheckId = (verify::Alg, String, Vec<u8>, Vec<u8>);
 #[derive(Debug)]
 pub struct Analysis<'a> {
     sets: Vec<KeySet>,
+    /// The catalogue of published keys consulted when no supplied key carries the identifier
+    /// a token names (see [`Analysis::set_catalogue`]).
+    catalogue: Option<&'a Catalogue>,
+    catalogue_keys: OnceLock<CatalogueKeys>,
     /// Each key's provenance, computed when a token first names the key
     /// (`[set_index][key_index]`): 10,000 tokens signed by ten keys need ten, not 10,000.
     provenance: Vec<Vec<OnceLock<judge::KeyProvenance>>>,
@@ -295,6 +326,158 @@ impl<'a> Analysis<'a> {
     /// [`Analysis::read_keys`] in one go.
     pub fn new(case: &CaseFile, options: &AnalyzeOptions<'a>) -> Self {
         Analysis::read_keys(case, options).finish()
+    }
+
+    /// Which catalogue of published keys to consult, or none (`keyhole check --no-catalogue`,
+    /// a case file's `"catalogue": false`). By default the built-in one when the engine has it.
+    /// Call it before judging tokens. Besides lookups, a supplied key set whose source is a
+    /// catalogued (non-Microsoft) endpoint and that has no declared issuer takes the issuer
+    /// the catalogue records for that endpoint; without a catalogue it has none.
+    pub fn set_catalogue(&mut self, catalogue: Option<&'a Catalogue>) {
+        self.catalogue = catalogue;
+        self.catalogue_keys = OnceLock::new();
+        for set in &mut self.sets {
+            if set.issuer_from_catalogue {
+                set.declared_issuer = None;
+                set.issuer_from_catalogue = false;
+            }
+            if set.declared_issuer.is_some() {
+                continue;
+            }
+            // Microsoft's endpoints are left to the source-path evidence: their catalogued
+            // issuers are templates or shared by sets that mix key kinds.
+            let issuer = catalogue.zip(set.source.as_deref()).and_then(|(c, src)| {
+                c.endpoint(src)
+                    .filter(|e| e.cloud.is_none())
+                    .and_then(|e| e.issuer.clone())
+            });
+            if let Some(issuer) = issuer {
+                set.declared_issuer = Some(issuer);
+                set.issuer_from_catalogue = true;
+            }
+        }
+        self.provenance = self
+            .sets
+            .iter()
+            .map(|s| s.keys.iter().map(|_| OnceLock::new()).collect())
+            .collect();
+    }
+
+    /// The catalogue this analysis consults, if any.
+    pub fn catalogue(&self) -> Option<&'a Catalogue> {
+        self.catalogue
+    }
+
+    fn catalogue_keys(&self) -> Option<&CatalogueKeys> {
+        let catalogue = self.catalogue?;
+        let base = self.sets.len();
+        Some(self.catalogue_keys.get_or_init(|| {
+            CatalogueKeys {
+                sets: catalogue
+                    .keys
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| catalogue.key_set(base + i, k, None))
+                    .collect(),
+                provenance: catalogue.keys.iter().map(|_| OnceLock::new()).collect(),
+            }
+        }))
+    }
+
+    /// The catalogue keys to check a signature against instead of the supplied ones: when the
+    /// token names a key (kid, x5t, x5t#S256), no supplied key carries that identifier and no
+    /// supplied key verified it (supplied keys always take precedence), the catalogue keys it
+    /// names ([`Catalogue::named_by`]). None when the catalogue has nothing to say.
+    fn catalogue_candidates(
+        &self,
+        block: &SignatureBlock,
+        supplied: &[&KeyEntry],
+        verification: &verify::Verification,
+        iss: Option<&str>,
+    ) -> Option<Vec<&KeyEntry>> {
+        let catalogue = self.catalogue?;
+        if matches!(verification, verify::Verification::Verified { .. }) {
+            return None;
+        }
+        let p = &block.params;
+        let (kid, x5t, s256) = (p.kid.as_deref(), p.x5t.as_deref(), p.x5t_s256.as_deref());
+        if kid.is_none() && x5t.is_none() && s256.is_none() {
+            return None;
+        }
+        let carries = |k: &&KeyEntry| {
+            (kid.is_some() && k.kid.as_deref() == kid)
+                || x5t.is_some_and(|t| {
+                    k.x5t.as_deref() == Some(t)
+                        || k.certificate.as_ref().is_some_and(|c| c.x5t == t)
+                })
+                || s256.is_some_and(|t| {
+                    k.x5t_s256.as_deref() == Some(t)
+                        || k.certificate.as_ref().is_some_and(|c| c.x5t_s256 == t)
+                })
+        };
+        if supplied.iter().any(carries) {
+            return None;
+        }
+        let named = catalogue.named_by(kid, x5t, s256, iss);
+        if named.is_empty() {
+            return None;
+        }
+        let keys = self.catalogue_keys()?;
+        let entries: Vec<&KeyEntry> = named
+            .iter()
+            .filter_map(|&i| keys.sets.get(i)?.keys.first())
+            .collect();
+        (!entries.is_empty()).then_some(entries)
+    }
+
+    /// The provenance of a catalogue key: as for a key set fetched from the endpoint that
+    /// published it, with every part that rests on that endpoint marked as the catalogue's
+    /// (evidence kind `catalogue`), and the publication named with its dates.
+    fn catalogue_provenance(&self, key: &KeyEntry, set: &KeySet) -> Option<judge::KeyProvenance> {
+        let catalogue = self.catalogue?;
+        let position = set.index.checked_sub(self.sets.len())?;
+        let ck = catalogue.keys.get(position)?;
+        let keys = self.catalogue_keys()?;
+        let cell = keys.provenance.get(position)?;
+        Some(
+            cell.get_or_init(|| {
+                let mut p = judge::key_provenance(key, set);
+                let endpoint = set.source.clone().unwrap_or_default();
+                let published = ck.publication_at(&endpoint);
+                let day = |t: catalogue::UtcTime| -> String {
+                    crate::time::format_utc(t.0).chars().take(10).collect()
+                };
+                let window = match published.map(|p| (p.first_seen, p.last_seen)) {
+                    Some((Some(f), Some(l))) => {
+                        format!("first seen {}, last seen {}", day(f), day(l))
+                    }
+                    _ => "seen in an undated observation".to_owned(),
+                };
+                let up_to = catalogue.published_up_to();
+                for e in [&mut p.cloud_evidence, &mut p.scope_evidence] {
+                    if matches!(
+                        e.kind,
+                        EvidenceKind::KeySetSource | EvidenceKind::DeclaredIssuer
+                    ) {
+                        e.kind = EvidenceKind::Catalogue;
+                        e.explanation = format!(
+                            "from Keyhole's catalogue of published keys (endpoint {endpoint}): {}",
+                            e.explanation
+                        );
+                    }
+                }
+                p.catalogue = Some(Evidence {
+                    kind: EvidenceKind::Catalogue,
+                    value: Some(endpoint.clone()),
+                    weak: false,
+                    explanation: format!(
+                        "no supplied key set holds this key: it is from Keyhole's catalogue of published keys (keys published up to {up_to}), published at {endpoint} ({window})"
+                    ),
+                });
+                p
+            })
+            .clone(),
+        )
     }
 
     /// The trusted key sets, in case order (key documents, then HMAC secrets).
@@ -374,7 +557,23 @@ impl<'a> Analysis<'a> {
             let Some(block) = parsed.primary() else {
                 continue;
             };
-            if let verify::Plan::Checks { checks, .. } = verify::plan_checks(block, &trusted) {
+            let mut plans = vec![verify::plan_checks(block, &trusted)];
+            // The catalogue's checks too, when judging will ask them: supplied keys that verify
+            // the token are decided only by the answers, so plan for the case they do not.
+            let undecided = verify::Verification::NoMatchingKey {
+                detail: String::new(),
+            };
+            let iss = parsed
+                .claims()
+                .and_then(|c| c.get("iss"))
+                .and_then(Value::as_str);
+            if let Some(keys) = self.catalogue_candidates(block, &trusted, &undecided, iss) {
+                plans.push(verify::plan_checks(block, &keys));
+            }
+            for plan in plans {
+                let verify::Plan::Checks { checks, .. } = plan else {
+                    continue;
+                };
                 for c in checks {
                     let id = (
                         c.alg,
@@ -440,6 +639,11 @@ impl<'a> Analysis<'a> {
 
     /// `judge::key_provenance(key, set)`, computed once per key of this case's sets.
     fn key_provenance(&self, key: &KeyEntry, set: &KeySet) -> judge::KeyProvenance {
+        if set.index >= self.sets.len() {
+            if let Some(p) = self.catalogue_provenance(key, set) {
+                return p;
+            }
+        }
         let cell = (set.index == key.set_index)
             .then(|| self.sets.get(key.set_index)?.keys.get(key.key_index))
             .flatten()
@@ -451,12 +655,69 @@ impl<'a> Analysis<'a> {
         }
     }
 
-    /// The report: every token judged so far (in case order) plus the key-usage matrix.
+    /// `key-not-published-at-issue` for a token a catalogue key verified: its `iat` outside the
+    /// window in which the key's endpoint was seen publishing it.
+    fn check_publication_window(&self, token: &ParsedToken, judgement: &mut TokenJudgement) {
+        let Some(catalogue) = self.catalogue else {
+            return;
+        };
+        let Some(signing) = judgement.signing_key.as_ref().filter(|k| k.verified) else {
+            return;
+        };
+        if signing.provenance.catalogue.is_none() {
+            return;
+        }
+        let Some(iat) = token
+            .claims()
+            .and_then(|c| c.get("iat"))
+            .and_then(Value::as_f64)
+        else {
+            return;
+        };
+        let position = judge::find_key(
+            self.catalogue_keys().map_or(&[][..], |k| &k.sets[..]),
+            &signing.key_id,
+        )
+        .and_then(|(_, set)| set.index.checked_sub(self.sets.len()));
+        let Some(key) = position.and_then(|i| catalogue.keys.get(i)) else {
+            return;
+        };
+        #[allow(clippy::cast_possible_truncation)]
+        let iat = iat.floor() as i64;
+        if let Some(f) =
+            catalogue::check_publication_window(key, signing.provenance.source.as_deref(), iat)
+        {
+            judgement.findings.push(f);
+        }
+    }
+
+    /// The report: every token judged so far (in case order) plus the key-usage matrix, and a
+    /// note when some verdict rests on the catalogue rather than on a supplied key set.
     pub fn finish(self) -> Report {
         let keys = judge::key_usage(&self.sets, &self.reports);
+        let from_catalogue = self
+            .reports
+            .iter()
+            .filter(|r| {
+                r.signing_key
+                    .as_ref()
+                    .is_some_and(|k| k.provenance.catalogue.is_some())
+            })
+            .count();
+        let mut notes = self.notes;
+        if let (Some(catalogue), 1..) = (self.catalogue, from_catalogue) {
+            notes.push(Note::new(
+                NoteCode::CatalogueKeys,
+                format!(
+                    "{from_catalogue} token{} judged against Keyhole's catalogue of published keys (keys published up to {}), not against a key set you supplied",
+                    if from_catalogue == 1 { " was" } else { "s were" },
+                    catalogue.published_up_to()
+                ),
+            ));
+        }
         let mut report = Report::new(self.judge_options.now, self.reports, keys);
         report.key_sets = self.sets.iter().map(key_set_report).collect();
-        report.notes = self.notes;
+        report.notes = notes;
         report
     }
 }
@@ -483,19 +744,38 @@ impl Judge<'_, '_> {
         let mut report = match parsed {
             Err(e) => TokenReport::malformed(index, &e, found_at),
             Ok(parsed) => {
+                let mut sets: &[KeySet] = &a.sets;
                 let verification = match parsed.primary() {
-                    Some(block) => verify::verify_signature(block, &self.trusted, verifier),
+                    Some(block) => {
+                        let supplied = verify::verify_signature(block, &self.trusted, verifier);
+                        let iss = parsed
+                            .claims()
+                            .and_then(|c| c.get("iss"))
+                            .and_then(Value::as_str);
+                        let from_catalogue = a
+                            .catalogue_candidates(block, &self.trusted, &supplied, iss)
+                            .map(|keys| verify::verify_signature(block, &keys, verifier))
+                            .filter(|v| !matches!(v, verify::Verification::NoMatchingKey { .. }));
+                        match (from_catalogue, a.catalogue_keys()) {
+                            (Some(v), Some(keys)) => {
+                                sets = &keys.sets;
+                                v
+                            }
+                            _ => supplied,
+                        }
+                    }
                     None => verify::Verification::NoMatchingKey {
                         detail: "the token has no signature".to_owned(),
                     },
                 };
-                let judgement = judge::judge_token_with(
+                let mut judgement = judge::judge_token_with(
                     &parsed,
                     &verification,
-                    &a.sets,
+                    sets,
                     &a.judge_options(),
                     &|key, set| a.key_provenance(key, set),
                 );
+                a.check_publication_window(&parsed, &mut judgement);
                 TokenReport::from_parsed(index, *parsed, judgement, found_at)
             }
         };

@@ -49,6 +49,10 @@ pub struct CaseFile {
     /// test HS tokens against (besides the built-in and public lists).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub weak_secrets: Vec<String>,
+    /// Keyhole extension: `false` judges the case without Keyhole's catalogue of published keys
+    /// (as `keyhole check --no-catalogue`); absent or `true` uses it where the engine has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalogue: Option<bool>,
     /// Names of the top-level members Keyhole does not know (filled by [`CaseFile::from_json`]).
     #[serde(skip)]
     pub unknown_members: Vec<String>,
@@ -67,6 +71,7 @@ const KNOWN_MEMBERS: &[&str] = &[
     "text",
     "hmac_secrets",
     "weak_secrets",
+    "catalogue",
 ];
 
 /// One trusted key document with what the analyst knows about it.

@@ -224,6 +224,9 @@ pub enum NoteCode {
     TextNotSearched,
     /// The case file has top-level members Keyhole does not use (they are ignored).
     UnknownCaseMembers,
+    /// Some verdict rests on a key from Keyhole's catalogue of published keys rather than on a
+    /// key set the analyst supplied (the note says how recent the catalogue is).
+    CatalogueKeys,
     // Notes from parsing a token.
     /// A segment carried base64 padding (`=`), which JOSE forbids.
     PaddedSegment,

@@ -159,6 +159,9 @@ pub enum EvidenceKind {
     KeySetSource,
     KeyIssuer,
     DeclaredIssuer,
+    /// Keyhole's catalogue of published keys: the key (or the issuer of its key set's source)
+    /// is known from an endpoint's publication, not from anything the analyst supplied.
+    Catalogue,
     /// Nothing decided this part.
     None,
 }
@@ -199,6 +202,11 @@ pub struct KeyProvenance {
     pub compromised: Option<CompromisedMatch>,
     /// Remarks such as "the v2 /common/ set decides nothing per key".
     pub notes: Vec<String>,
+    /// When the key was not supplied but taken from Keyhole's catalogue of published keys:
+    /// the endpoint that published it and when (kind [`EvidenceKind::Catalogue`]), so that a
+    /// verdict resting on the catalogue always says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalogue: Option<Evidence>,
 }
 
 /// Which identifier matched an entry of the list, for the report.

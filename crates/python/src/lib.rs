@@ -75,7 +75,8 @@ fn check(py: Python<'_>, case: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         .detach(move || -> Result<String, String> {
             let case = CaseFile::from_json(&text).map_err(|e| e.to_string())?;
             let threads = analysis::default_threads();
-            let report = analysis::analyze(case, &AnalyzeOptions::at(clock()), threads)?;
+            // With the built-in catalogue of published keys, as `keyhole check` by default.
+            let report = analysis::analyze(case, &AnalyzeOptions::at(clock()), threads, true)?;
             serde_json::to_string(&report).map_err(|e| format!("cannot render the report: {e}"))
         })
         .map_err(PyValueError::new_err)?;

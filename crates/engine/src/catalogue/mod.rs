@@ -520,6 +520,50 @@ impl Catalogue {
             .collect()
     }
 
+    /// The positions in [`Catalogue::keys`] of the keys a token header names, in the order a
+    /// supplied key set is searched (`kid`, else `x5t`, else `x5t#S256`), keeping only keys
+    /// that cannot be another issuer's: named by a certificate thumbprint, or by a kid of at
+    /// least 16 characters, or published at an endpoint whose issuer is the token's `iss`.
+    /// Short kids (`"1"`, `"key-1"`) are reused by unrelated issuers, and judging a token
+    /// against an unrelated issuer's key would call a genuine token forged.
+    pub fn named_by(
+        &self,
+        kid: Option<&str>,
+        x5t: Option<&str>,
+        x5t_s256: Option<&str>,
+        iss: Option<&str>,
+    ) -> Vec<usize> {
+        let positions = |what: Identifier, value: Option<&str>| -> Vec<usize> {
+            value
+                .and_then(|v| self.index.get(&(what, v.to_owned())))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let by_kid = positions(Identifier::Kid, kid);
+        if !by_kid.is_empty() {
+            let issued_here = |i: &usize| {
+                self.keys.get(*i).is_some_and(|k| {
+                    k.publications.iter().any(|p| {
+                        self.issuer_for_source(&p.endpoint)
+                            .is_some_and(|e| iss.is_some_and(|iss| e == iss))
+                    })
+                })
+            };
+            return by_kid
+                .into_iter()
+                .filter(|i| {
+                    kid.is_some_and(|k| k.chars().count() >= rules::DISTINCTIVE_KID_LEN)
+                        || issued_here(i)
+                })
+                .collect();
+        }
+        let by_x5t = positions(Identifier::X5t, x5t);
+        if !by_x5t.is_empty() {
+            return by_x5t;
+        }
+        positions(Identifier::X5tS256, x5t_s256)
+    }
+
     /// The endpoint with this URL (compared as [`same_endpoint`]).
     pub fn endpoint(&self, url: &str) -> Option<&Endpoint> {
         self.endpoints.iter().find(|e| same_endpoint(&e.url, url))

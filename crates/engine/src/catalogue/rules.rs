@@ -12,7 +12,7 @@ use crate::time;
 /// Kids shorter than this (`"1"`, `"key-1"`) are reused by unrelated issuers, so a supplied key
 /// with such a kid is compared with the catalogue only when its source host published it;
 /// thumbprint- and hash-like kids (Microsoft's 27, Google's 40) are not reused by chance.
-const DISTINCTIVE_KID_LEN: usize = 16;
+pub(super) const DISTINCTIVE_KID_LEN: usize = 16;
 
 const DAY: f64 = 86_400.0;
 

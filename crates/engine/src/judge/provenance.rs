@@ -115,6 +115,17 @@ pub fn key_provenance(key: &KeyEntry, set: &KeySet) -> KeyProvenance {
         not_after: c.not_after,
         sha1_hex: c.sha1_hex.clone(),
     });
+    let mut scope_evidence = scope_evidence;
+    if set.issuer_from_catalogue && scope_evidence.kind == EvidenceKind::DeclaredIssuer {
+        // No issuer was declared: the catalogue's record of the source endpoint supplied it.
+        scope_evidence.kind = EvidenceKind::Catalogue;
+        scope_evidence.explanation = format!(
+            "Keyhole's catalogue of published keys records {} as the issuer of the endpoint {} (no issuer was declared for the key set): {}",
+            scope_evidence.value.as_deref().unwrap_or_default(),
+            set.source.as_deref().unwrap_or_default(),
+            scope.describe()
+        );
+    }
     KeyProvenance {
         key_id: key.id.clone(),
         kid: key.kid.clone(),
@@ -126,6 +137,7 @@ pub fn key_provenance(key: &KeyEntry, set: &KeySet) -> KeyProvenance {
         certificate,
         compromised: compromised::match_key(key),
         notes,
+        catalogue: None,
     }
 }
 

@@ -120,6 +120,7 @@ impl<'a> KeySetReader<'a> {
             index,
             source: source.map(str::to_owned),
             declared_issuer: declared_issuer.map(str::to_owned),
+            issuer_from_catalogue: false,
             kind: DocumentKind::Unrecognised,
             keys: Vec::new(),
             openid: None,

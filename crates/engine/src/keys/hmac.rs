@@ -24,6 +24,7 @@ pub fn hmac_key_set(index: usize, secret: &str, encoding: SecretEncoding) -> Key
         index,
         source: None,
         declared_issuer: None,
+        issuer_from_catalogue: false,
         kind: DocumentKind::HmacSecret,
         keys: Vec::new(),
         openid: None,

@@ -242,6 +242,10 @@ pub struct KeySet {
     pub source: Option<String>,
     /// The issuer the analyst declared for these keys (or filled from an OpenID configuration).
     pub declared_issuer: Option<String>,
+    /// True when `declared_issuer` is the issuer Keyhole's catalogue records for the set's
+    /// source endpoint (no issuer was declared and the source is a catalogued endpoint).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub issuer_from_catalogue: bool,
     pub kind: DocumentKind,
     pub keys: Vec<KeyEntry>,
     pub openid: Option<OpenIdInfo>,

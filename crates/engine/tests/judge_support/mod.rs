@@ -121,6 +121,7 @@ pub fn key_set(
         index,
         source: source.map(str::to_owned),
         declared_issuer: issuer.map(str::to_owned),
+        issuer_from_catalogue: false,
         kind: DocumentKind::Jwks,
         keys,
         openid: None,
