@@ -245,6 +245,17 @@ try {
         await page.waitForSelector(".key-set .field-error", { state: "detached", timeout: 10000 });
       });
 
+      await check("a card's header names the user, the audience and the issue time (UTC)", async () => {
+        const file = join(goldenDir, "storm-0558.json");
+        await pageVerdicts(page, file, cliVerdicts(file).length);
+        const head = await page.textContent(".token-card .token-headline");
+        const claims = JSON.parse(Buffer.from(JSON.parse(await readFile(file, "utf8")).tokens[0].split(".")[1], "base64url"));
+        const iat = new Date(claims.iat * 1000).toISOString().replace(".000Z", "Z");
+        assert(head.includes(`issued ${iat}`), `headline: ${head}`);
+        const aud = Array.isArray(claims.aud) ? claims.aud.join(", ") : claims.aud;
+        assert(!aud || head.includes(aud), `headline: ${head} (aud ${aud})`);
+      });
+
       await check("no console errors (WebCrypto page)", async () => {
         assert(consoleErrors.length === 0, consoleErrors.join("\n"));
       });

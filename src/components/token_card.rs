@@ -159,6 +159,7 @@ pub fn token_card(p: &TokenCardProps) -> Html {
                 <h3 id={heading_id}>{ format!("Token {}", t.index + 1) }</h3>
                 <span class="token-iss"><Clipped text={AttrValue::from(iss.to_owned())} /></span>
             </header>
+            { headline(t) }
             <p class="verdict-reason"><Clipped text={AttrValue::from(t.verdict_reason.clone())} /></p>
             <p class="found-at">{ "Found: " }<Clipped text={AttrValue::from(t.found_at.as_ref().map(ToString::to_string).unwrap_or_default())} />
                 <span class="fingerprint" title="SHA-256 of the token">{ format!(" · SHA-256 {}…", t.fingerprint.get(..16).unwrap_or("")) }</span>
@@ -208,4 +209,32 @@ pub fn token_card(p: &TokenCardProps) -> Html {
             </details>
         </article>
     }
+}
+
+/// Who, for what and when, under the card's heading (see `TokenReport::headline`).
+fn headline(t: &TokenReport) -> Html {
+    let h = t.headline();
+    let mut parts: Vec<Html> = Vec::new();
+    if let Some((claim, user)) = h.user {
+        parts.push(html! { <span class="who" title={claim}>{ format!("{claim} ") }<Clipped text={AttrValue::from(user)} /></span> });
+    }
+    if let Some(aud) = h.audience {
+        parts.push(
+            html! { <span class="aud">{ "for " }<Clipped text={AttrValue::from(aud)} /></span> },
+        );
+    }
+    if let Some(iat) = h.issued_at {
+        parts.push(html! { <span class="iat">{ format!("issued {iat}") }</span> });
+    }
+    if parts.is_empty() {
+        return html! {};
+    }
+    let mut items = Vec::new();
+    for (i, p) in parts.into_iter().enumerate() {
+        if i > 0 {
+            items.push(html! { { " · " } });
+        }
+        items.push(p);
+    }
+    html! { <p class="token-headline">{ for items }</p> }
 }

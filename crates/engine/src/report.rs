@@ -208,7 +208,66 @@ pub struct TokenReport {
     pub fingerprint: String,
 }
 
+/// What a token card's header says besides the verdict, so that a list of cards can be scanned
+/// without opening them: whom the token is about, for which audience, issued when. Claim values
+/// are untrusted text (the page renders them inert).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Headline {
+    /// The user claim and its value: the first of upn, preferred_username, unique_name, email,
+    /// oid and sub that the token has.
+    pub user: Option<(&'static str, String)>,
+    /// `aud` (several joined by ", "), else `appid` or `azp`.
+    pub audience: Option<String>,
+    /// `iat` in UTC.
+    pub issued_at: Option<String>,
+}
+
+/// User claims, most telling first (Entra work accounts carry upn, v2 tokens
+/// preferred_username, v1 unique_name; oid and sub always).
+const USER_CLAIMS: &[&str] = &[
+    "upn",
+    "preferred_username",
+    "unique_name",
+    "email",
+    "oid",
+    "sub",
+];
+
 impl TokenReport {
+    /// See [`Headline`].
+    pub fn headline(&self) -> Headline {
+        let claims = self.claims.as_object();
+        let text = |name: &str| {
+            claims
+                .and_then(|c| c.get(name))
+                .and_then(Value::as_str)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let user = USER_CLAIMS
+            .iter()
+            .find_map(|name| text(name).map(|v| (*name, v)));
+        let audience = match claims.and_then(|c| c.get("aud")) {
+            Some(Value::String(a)) if !a.is_empty() => Some(a.clone()),
+            Some(Value::Array(list)) => {
+                let names: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+                (!names.is_empty()).then(|| names.join(", "))
+            }
+            _ => None,
+        }
+        .or_else(|| text("appid"))
+        .or_else(|| text("azp"));
+        let issued_at = claims
+            .and_then(|c| c.get("iat"))
+            .and_then(Value::as_i64)
+            .map(crate::time::format_utc);
+        Headline {
+            user,
+            audience,
+            issued_at,
+        }
+    }
+
     /// A token that could not be parsed.
     pub fn malformed(index: usize, error: &TokenError, found_at: Option<FoundAt>) -> Self {
         TokenReport {

@@ -265,3 +265,43 @@ fn a_callers_public_list_search_is_asked_for_and_named() {
     let checked = analyze_with_reference(&keyed, &AnalyzeOptions::at(0));
     assert_eq!(public_search_input(&checked.tokens[0]), None);
 }
+
+/// A card's header names the user, the audience and the issue time, from the claims present.
+#[test]
+fn a_token_headline_names_user_audience_and_time() {
+    use keyhole_engine::report::Headline;
+    let b64 = |v: serde_json::Value| keyhole_engine::b64::encode_url(v.to_string().as_bytes());
+    let token = |claims: serde_json::Value| {
+        format!(
+            "{}.{}.c2ln",
+            b64(json!({"alg": "RS256", "kid": "k"})),
+            b64(claims)
+        )
+    };
+    let case = CaseFile {
+        now: Some(0),
+        tokens: vec![
+            token(
+                json!({"upn": "alice@contoso.example", "oid": "o-1", "aud": "https://graph.microsoft.com", "iat": 1686787200}),
+            ),
+            token(json!({"sub": "s-1", "aud": ["api://one", "api://two"]})),
+            token(json!({"oid": "o-2", "appid": "app-1", "aud": ""})),
+            token(json!({"scp": "x"})),
+        ],
+        ..CaseFile::default()
+    };
+    let r = analyze_with_reference(&case, &AnalyzeOptions::at(0));
+    let h: Vec<Headline> = r.tokens.iter().map(|t| t.headline()).collect();
+    assert_eq!(h[0].user, Some(("upn", "alice@contoso.example".to_owned())));
+    assert_eq!(
+        h[0].audience.as_deref(),
+        Some("https://graph.microsoft.com")
+    );
+    assert_eq!(h[0].issued_at.as_deref(), Some("2023-06-15T00:00:00Z"));
+    assert_eq!(h[1].user, Some(("sub", "s-1".to_owned())));
+    assert_eq!(h[1].audience.as_deref(), Some("api://one, api://two"));
+    assert_eq!(h[1].issued_at, None);
+    assert_eq!(h[2].user, Some(("oid", "o-2".to_owned())));
+    assert_eq!(h[2].audience.as_deref(), Some("app-1"));
+    assert_eq!(h[3], Headline::default());
+}
