@@ -363,8 +363,13 @@ impl Reducible for Workspace {
             Action::PublicSearchDone { found, searched } => {
                 s.public_search = None;
                 let mut all = (*s.public_secrets).clone();
-                let new = found.iter().filter(|f| !all.contains(f)).count();
-                all.extend(found.into_iter().filter(|f| !s.public_secrets.contains(f)));
+                let before = all.len();
+                for secret in found {
+                    if !all.contains(&secret) {
+                        all.push(secret);
+                    }
+                }
+                let new = all.len() - before;
                 s.public_secrets = Rc::new(all);
                 let mut done = (*s.publicly_searched).clone();
                 done.extend(searched);

@@ -2,18 +2,14 @@
 //! with no key sets at all, a token naming a catalogue kid is judged against the published key;
 //! `--no-catalogue` leaves it unverified, as a token naming an unknown kid is.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{assert_status, keyhole};
+
 use keyhole_engine::b64;
 use serde_json::{json, Value};
 
 const STORM_KID: &str = "1LTMzakihiRla_8z2BEJVXeWMqo";
-
-fn keyhole() -> Command {
-    match Command::cargo_bin("keyhole") {
-        Ok(c) => c,
-        Err(e) => unreachable!("the keyhole binary is built by cargo test: {e}"),
-    }
-}
 
 /// An RS256 token naming `kid` whose signature is 256 bytes of nothing: forged.
 fn forged(kid: &str) -> String {
@@ -36,12 +32,7 @@ fn check(kid: &str, extra: &[&str]) -> Value {
         .write_stdin(case.to_string())
         .output()
         .unwrap_or_else(|e| unreachable!("{e}"));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_status(&out, 0);
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| unreachable!("not JSON: {e}"))
 }
 
@@ -105,12 +96,7 @@ fn a_log_without_keys_is_searched_and_judged_against_the_catalogue() {
             .args(extra)
             .output()
             .unwrap_or_else(|e| unreachable!("{e}"));
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_status(&out, 0);
         serde_json::from_slice::<Value>(&out.stdout).unwrap_or_else(|e| unreachable!("{e}"))
     };
     let verdicts = |r: &Value| -> Vec<String> {

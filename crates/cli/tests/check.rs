@@ -1,24 +1,16 @@
 //! End-to-end tests of `keyhole check` and `keyhole rules` through the real binary, on the
 //! engine's golden sample cases (synthetic keys, committed in the repository).
 
-use assert_cmd::Command;
+mod common;
+
+use common::{assert_status, json_of, keyhole};
+
 use serde_json::Value;
 
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../engine/golden/cases");
 
-fn keyhole() -> Command {
-    match Command::cargo_bin("keyhole") {
-        Ok(c) => c,
-        Err(e) => unreachable!("the keyhole binary is built by cargo test: {e}"),
-    }
-}
-
 fn case(name: &str) -> String {
     format!("{GOLDEN}/{name}.json")
-}
-
-fn json_of(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| unreachable!("not JSON: {e}"))
 }
 
 #[test]
@@ -48,12 +40,7 @@ fn clean_case_exits_0() {
         .args(["check", &case("clean")])
         .output()
         .unwrap_or_else(|e| unreachable!("{e}"));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_status(&out, 0);
     assert_eq!(json_of(&out)["tokens"][0]["verdict"], "permitted");
 }
 
@@ -112,12 +99,7 @@ fn quick_form_with_keys_source_and_now() {
         .write_stdin(log)
         .output()
         .unwrap_or_else(|e| unreachable!("{e}"));
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_status(&out, 1);
     let r = json_of(&out);
     assert_eq!(r["now"], 1_687_262_400);
     assert_eq!(r["tokens"][0]["found_at"]["locations"][0]["line"], 2);
@@ -243,12 +225,7 @@ fn weak_secrets_from_the_public_list_and_from_a_file() {
         .args(["check", "--keys", &keys, &tokens, "--weak-secrets", &list])
         .output()
         .unwrap_or_else(|e| unreachable!("{e}"));
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_status(&out, 1);
     let r = json_of(&out);
     for (i, list_name) in [
         (0, "public list (wallarm/jwt-secrets)"),

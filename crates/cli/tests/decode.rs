@@ -1,15 +1,10 @@
 //! End-to-end tests of `keyhole decode` through the real binary.
 
-use assert_cmd::Command;
+mod common;
+
+use common::keyhole;
 
 const TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
-
-fn keyhole() -> Command {
-    match Command::cargo_bin("keyhole") {
-        Ok(c) => c,
-        Err(e) => unreachable!("the keyhole binary is built by cargo test: {e}"),
-    }
-}
 
 #[test]
 fn decode_prints_header_and_payload_as_json() {

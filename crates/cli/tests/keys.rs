@@ -1,18 +1,14 @@
 //! End-to-end tests of `keyhole keys` (the built-in catalogue of published signing keys)
 //! through the real binary.
 
-use assert_cmd::Command;
+mod common;
+
+use common::keyhole;
+
 use serde_json::Value;
 
 const STORM: &str = "1LTMzakihiRla_8z2BEJVXeWMqo";
 const COMMON_V2: &str = "https://login.microsoftonline.com/common/discovery/v2.0/keys";
-
-fn keyhole() -> Command {
-    match Command::cargo_bin("keyhole") {
-        Ok(c) => c,
-        Err(e) => unreachable!("the keyhole binary is built by cargo test: {e}"),
-    }
-}
 
 fn json_of(args: &[&str]) -> (i32, Value) {
     let out = keyhole()

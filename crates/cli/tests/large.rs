@@ -3,20 +3,16 @@
 //! whole file is searched (in pieces cut at line ends) and what cannot be searched exits 2.
 //! The logs are generated here, under the target directory, and removed afterwards.
 
+mod common;
+
+use common::keyhole;
+
 use std::io::Write;
 
-use assert_cmd::Command;
 use keyhole_engine::limits::MAX_TEXT_BYTES;
 use serde_json::Value;
 
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../engine/golden/cases");
-
-fn keyhole() -> Command {
-    match Command::cargo_bin("keyhole") {
-        Ok(c) => c,
-        Err(e) => unreachable!("the keyhole binary is built by cargo test: {e}"),
-    }
-}
 
 /// The storm-0558 golden case: its key document (written to a file) and its two tokens.
 fn storm(dir: &std::path::Path) -> (std::path::PathBuf, Vec<String>) {
