@@ -12,6 +12,7 @@
 //! Everything here is pure: dates are arguments, nothing is fetched.
 
 mod rules;
+mod view;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -26,6 +27,7 @@ use crate::keys::{parse_jwk, parse_key_set, KeyEntry, KeyOrigin, KeySet};
 use crate::time;
 
 pub use rules::{check_publication_window, check_supplied_key};
+pub use view::{check_signing_key, timelines, would_consult, KeyTimeline, Signed, Span, Window};
 
 /// The only catalogue format this engine reads.
 pub const FORMAT: u32 = 1;
