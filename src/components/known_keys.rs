@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use keyhole_engine::catalogue::{self, Catalogue, CatalogueKey, Certainty};
+use keyhole_engine::catalogue::{self, Catalogue, CatalogueKey, Certainty, Identifier};
 use keyhole_engine::time::{format_utc, parse_utc};
 use keyhole_engine::Report;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -230,9 +230,13 @@ pub fn known_keys(p: &KnownKeysProps) -> Html {
                 <p id="known-keys-count">{ format!("{} key(s) found", matches.len()) }</p>
             }
             { for matches.iter().take(20).map(|m| {
-                let on: Vec<String> = m.matched_on.iter()
-                    .filter_map(|i| serde_json::to_value(i).ok()?.as_str().map(str::to_owned))
-                    .collect();
+                let on: Vec<&str> = m.matched_on.iter().map(|i| match i {
+                    Identifier::Kid => "kid",
+                    Identifier::X5t => "x5t",
+                    Identifier::X5tS256 => "x5t#S256",
+                    Identifier::Sha1Hex => "SHA-1",
+                    Identifier::Sha256Hex => "SHA-256",
+                }).collect();
                 key_history(c, m.key, on.join(", "))
             }) }
             <div class="known-keys-add">

@@ -233,3 +233,26 @@ fn timelines_place_each_token_against_certificate_and_publication() {
     // Without that catalogue, the same report draws no publication window.
     assert!(catalogue::timelines(&r, None)[0].windows.is_empty());
 }
+
+/// The picture is SVG with every text escaped: a kid is the token's (attacker's) choice.
+#[test]
+fn the_timeline_svg_escapes_what_the_token_chose() {
+    let kid = "<script>alert(1)</script>\"&'";
+    let mut case = supplied_case(kid);
+    case.tokens
+        .push(GLOBAL_KEY.sign(json!({"kid": kid}), &claims(NOW - 86_400 * 3)));
+    let r = run(&case);
+    let lines = catalogue::timelines(&r, Some(cat()));
+    let svg = lines[0].svg("t\"0");
+    assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    assert!(
+        !svg.contains("<script")
+            && svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&amp;&#39;")
+    );
+    assert!(svg.contains(r#"id="t&quot;0""#));
+    assert_eq!(svg.matches("<circle").count(), 2);
+    assert_eq!(
+        svg.matches("tl-permitted").count() + svg.matches("tl-unverified").count(),
+        2
+    );
+}

@@ -185,6 +185,118 @@ fn day(t: i64) -> String {
     time::format_utc(t).chars().take(10).collect()
 }
 
+/// The verdict's name as in the report (`permitted`, `violation`, …), for a CSS class.
+fn verdict_name(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Malformed => "malformed",
+        Verdict::Violation => "violation",
+        Verdict::Invalid => "invalid",
+        Verdict::Unverified => "unverified",
+        Verdict::Permitted => "permitted",
+    }
+}
+
+/// Text for XML content and attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// SVG geometry: a label gutter, then the plot; one row per bar, one for the tokens.
+const GUTTER: f64 = 150.0;
+const PLOT: f64 = 470.0;
+const ROW: f64 = 22.0;
+
+impl KeyTimeline {
+    /// The picture as an SVG element (classes `tl-*` for the page's stylesheet to colour in
+    /// either theme; every text escaped), titled by `id`: the certificate's validity, each
+    /// publication (dashed: not shown absent; solid: seen), and one mark per token's iat (at
+    /// most one per plot column and verdict, so 100,000 tokens stay a few hundred marks),
+    /// ringed when outside the certificate or the publication window.
+    pub fn svg(&self, id: &str) -> String {
+        use std::fmt::Write as _;
+        let mut body = String::new();
+        let mut row = 0.0;
+        let bar = |body: &mut String, span: Span, row: f64, class: &str| {
+            let x0 = span.from.map_or(0.0, |t| self.x(t));
+            let x1 = span.to.map_or(1.0, |t| self.x(t));
+            let _ = write!(
+                body,
+                r#"<rect class="{class}" x="{:.1}" y="{:.1}" width="{:.1}" height="10"/>"#,
+                GUTTER + x0 * PLOT,
+                row * ROW + 6.0,
+                ((x1 - x0) * PLOT).max(2.0)
+            );
+        };
+        let label = |body: &mut String, text: &str, row: f64| {
+            let _ = write!(
+                body,
+                r#"<text class="tl-label" x="4" y="{:.1}">{}</text>"#,
+                row * ROW + 15.0,
+                escape(text)
+            );
+        };
+        if let Some(c) = self.certificate {
+            label(&mut body, "certificate", row);
+            bar(&mut body, c, row, "tl-cert");
+            row += 1.0;
+        }
+        for w in &self.windows {
+            let host = w.endpoint.split('/').nth(2).unwrap_or(&w.endpoint);
+            label(&mut body, &format!("published: {host}"), row);
+            bar(&mut body, w.possible, row, "tl-possible");
+            if w.seen.from.is_some() {
+                bar(&mut body, w.seen, row, "tl-seen");
+            }
+            row += 1.0;
+        }
+        label(&mut body, "tokens (iat)", row);
+        let mut drawn = std::collections::HashSet::new();
+        for s in &self.tokens {
+            let x = (self.x(s.iat) * PLOT).round();
+            let outside = s.outside_certificate || s.outside_publication;
+            #[allow(clippy::cast_possible_truncation)]
+            if !drawn.insert((x as i64, s.verdict, outside)) {
+                continue;
+            }
+            let _ = write!(
+                body,
+                r#"<circle class="tl-token tl-{}{}" cx="{:.1}" cy="{:.1}" r="4"/>"#,
+                verdict_name(s.verdict),
+                if outside { " tl-outside" } else { "" },
+                GUTTER + x,
+                row * ROW + 11.0
+            );
+        }
+        row += 1.0;
+        let axis = row * ROW + 2.0;
+        let (from, to) = (self.axis.from.unwrap_or(0), self.axis.to.unwrap_or(0));
+        let name = self.kid.as_deref().unwrap_or(&self.key_id);
+        format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" class="tl-svg" viewBox="0 0 {w:.0} {h:.0}" role="img" aria-labelledby="{id}" data-tokens="{n}"><title id="{id}">Timeline of key {name}</title>{body}<line class="tl-axis" x1="{GUTTER}" x2="{end}" y1="{axis:.1}" y2="{axis:.1}"/><text class="tl-label" x="{GUTTER}" y="{ty:.1}">{from}</text><text class="tl-label tl-end" x="{end}" y="{ty:.1}">{to}</text></svg>"#,
+            w = GUTTER + PLOT + 10.0,
+            h = axis + 18.0,
+            id = escape(id),
+            n = self.tokens.len(),
+            name = escape(name),
+            end = GUTTER + PLOT,
+            ty = axis + 14.0,
+            from = day(from),
+            to = day(to),
+        )
+    }
+}
+
 /// The catalogue key behind a report's key: the one it was taken from (its set follows the
 /// supplied ones), or for a supplied key, the single catalogue key with its kid when that kid
 /// is distinctive (short kids are reused by unrelated issuers) and no token names a mismatch.
