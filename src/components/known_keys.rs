@@ -37,50 +37,14 @@ fn day(t: i64) -> String {
     format_utc(t).chars().take(10).collect()
 }
 
-fn when(t: Option<catalogue::UtcTime>) -> String {
-    t.map_or_else(|| "date unknown".to_owned(), |t| day(t.0))
-}
-
-/// One catalogue key's history.
+/// One catalogue key's history (the engine's rows).
 fn key_history(c: &Catalogue, key: &CatalogueKey, matched: String) -> Html {
-    let ids = key.identifiers();
     html! {
         <article class="known-key" data-kid={key.kid.clone()}>
             <h3>{ "kid " }<code>{ &key.kid }</code>{ format!(" (matched on {matched})") }</h3>
             <dl class="known-key-facts">
-                <dt>{ "Cloud" }</dt>
-                <dd>{ key.cloud.clone().unwrap_or_else(|| "not a Microsoft key".to_owned()) }</dd>
-                if let Some(cert) = &key.certificate {
-                    <dt>{ "Certificate" }</dt>
-                    <dd>{ format!("{} — valid {} to {}", cert.subject, day(cert.not_before.0), day(cert.not_after.0)) }</dd>
-                }
-                if let Some(x5t) = ids.x5t {
-                    <dt>{ "x5t" }</dt><dd><code>{ x5t }</code></dd>
-                }
-                <dt>{ "Seen" }</dt>
-                <dd>{ format!("first {}, last {}", when(key.first_seen()), when(key.last_seen())) }</dd>
+                { for key.history(c).into_iter().map(|(label, text)| html! { <><dt>{ label }</dt><dd>{ text }</dd></> }) }
             </dl>
-            <table class="known-key-publications">
-                <thead><tr><th scope="col">{ "Endpoint" }</th><th scope="col">{ "Issuer / scope" }</th>
-                    <th scope="col">{ "Seen" }</th><th scope="col">{ "Shown absent" }</th></tr></thead>
-                <tbody>
-                { for key.publications.iter().map(|p| {
-                    let issuer = p.members.get("issuer").and_then(|v| v.as_str()).map(str::to_owned)
-                        .or_else(|| c.endpoint(&p.endpoint).and_then(|e| e.issuer.clone()))
-                        .unwrap_or_default();
-                    let seen = match (p.first_seen, p.last_seen) {
-                        (Some(f), Some(l)) => format!("{} to {}", day(f.0), day(l.0)),
-                        _ => "undated observation".to_owned(),
-                    };
-                    let absent = match (p.absent_before, p.absent_after) {
-                        (None, None) => "never (archive bounds)".to_owned(),
-                        (b, a) => format!("{} / {}", b.map_or("—".to_owned(), |t| day(t.0)), a.map_or("—".to_owned(), |t| day(t.0))),
-                    };
-                    html! { <tr><td><code>{ &p.endpoint }</code></td><td>{ issuer }</td><td>{ seen }</td><td>{ absent }</td></tr> }
-                }) }
-                </tbody>
-            </table>
-            { for key.notes.iter().map(|n| html! { <p class="known-key-note">{ n }</p> }) }
         </article>
     }
 }

@@ -71,6 +71,70 @@ impl AsOf<'_> {
     }
 }
 
+impl CatalogueKey {
+    /// The key's history as (label, text) rows for a page to list: cloud, certificate, x5t,
+    /// first and last sighting, each publication (endpoint, issuer or scope as published, when
+    /// seen, the nearest snapshots without it), and the catalogue's notes.
+    pub fn history(&self, catalogue: &Catalogue) -> Vec<(&'static str, String)> {
+        let when =
+            |t: Option<super::UtcTime>| t.map_or_else(|| "date unknown".to_owned(), |t| day(t.0));
+        let mut rows = vec![(
+            "Cloud",
+            self.cloud
+                .clone()
+                .unwrap_or_else(|| "not a Microsoft key".to_owned()),
+        )];
+        if let Some(c) = &self.certificate {
+            rows.push((
+                "Certificate",
+                format!(
+                    "{}, valid {} to {}",
+                    c.subject,
+                    day(c.not_before.0),
+                    day(c.not_after.0)
+                ),
+            ));
+        }
+        if let Some(x5t) = self.identifiers().x5t {
+            rows.push(("x5t", x5t));
+        }
+        rows.push((
+            "Seen",
+            format!(
+                "first {}, last {}",
+                when(self.first_seen()),
+                when(self.last_seen())
+            ),
+        ));
+        for p in &self.publications {
+            let issuer = p
+                .members
+                .get("issuer")
+                .and_then(Value::as_str)
+                .or_else(|| catalogue.issuer_for_source(&p.endpoint));
+            let seen = match (p.first_seen, p.last_seen) {
+                (Some(f), Some(l)) => format!("seen {} to {}", day(f.0), day(l.0)),
+                _ => "seen, date unknown".to_owned(),
+            };
+            let absent = match (p.absent_before, p.absent_after) {
+                (None, None) => String::new(),
+                (b, a) => format!(
+                    "; absent at {} and {}",
+                    b.map_or_else(|| "no earlier snapshot".to_owned(), |t| day(t.0)),
+                    a.map_or_else(|| "no later snapshot".to_owned(), |t| day(t.0))
+                ),
+            };
+            let issuer = issuer.map(|i| format!("; issuer {i}")).unwrap_or_default();
+            rows.push((
+                "Published at",
+                format!("{}: {seen}{absent}{issuer}", p.endpoint),
+            ));
+        }
+        rows.extend(self.notes.iter().map(|n| ("Note", n.clone())));
+        rows
+    }
+}
+
 /// A stretch of time, Unix seconds; either end may be unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Span {
