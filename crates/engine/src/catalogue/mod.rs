@@ -11,6 +11,7 @@
 //!
 //! Everything here is pure: dates are arguments, nothing is fetched.
 
+mod read;
 mod rules;
 mod view;
 
@@ -307,9 +308,8 @@ pub struct Catalogue {
     index: BTreeMap<(Identifier, String), Vec<usize>>,
 }
 
-#[derive(Deserialize)]
+/// A document's contents, read (`read.rs`).
 struct Document {
-    format: u32,
     latest_snapshot: UtcTime,
     endpoints: Vec<Endpoint>,
     keys: Vec<CatalogueKey>,
@@ -387,18 +387,19 @@ impl AsOf<'_> {
 impl Catalogue {
     /// Reads a catalogue document (`crates/engine/catalogue/keys.json`).
     pub fn from_json(text: &str) -> Result<Catalogue, CatalogueError> {
-        #[derive(Deserialize)]
-        struct Head {
-            format: u32,
-        }
-        let head: Head =
+        let value: Value =
             serde_json::from_str(text).map_err(|e| CatalogueError::Malformed(e.to_string()))?;
-        if head.format != FORMAT {
-            return Err(CatalogueError::UnsupportedFormat { found: head.format });
+        let found = read::format(&value)?;
+        if found != FORMAT {
+            return Err(CatalogueError::UnsupportedFormat { found });
         }
-        let doc: Document =
-            serde_json::from_str(text).map_err(|e| CatalogueError::Malformed(e.to_string()))?;
-        debug_assert_eq!(doc.format, FORMAT);
+        let (latest_snapshot, endpoints, keys) = read::document(&value)?;
+        drop(value);
+        let doc = Document {
+            latest_snapshot,
+            endpoints,
+            keys,
+        };
         for key in &doc.keys {
             for p in &key.publications {
                 let endpoint = doc.endpoints.iter().find(|e| e.url == p.endpoint);
