@@ -256,3 +256,24 @@ fn the_timeline_svg_escapes_what_the_token_chose() {
         2
     );
 }
+
+/// The Known-keys view lists the engine's rows: the Storm-0558 key's certificate, its
+/// publication at the common v2 endpoint with the snapshot that no longer held it, its notes.
+#[test]
+fn a_key_history_says_where_and_when_it_was_published() {
+    let c = cat();
+    let found = c.lookup(STORM_KID);
+    assert_eq!(found.len(), 1);
+    let rows = found[0].key.history(c);
+    let text = |label: &str| -> Vec<&str> {
+        rows.iter()
+            .filter(|(l, _)| *l == label)
+            .map(|(_, t)| t.as_str())
+            .collect()
+    };
+    assert!(text("Certificate")[0].contains("valid 2016-04-05 to 2021-04-04"));
+    assert!(text("Published at").iter().any(|t| t.starts_with(
+        "https://login.microsoftonline.com/common/discovery/v2.0/keys: seen 2016-08-01 to 2023-06-27; gone by 2023-07-05"
+    )));
+    assert!(text("Note").iter().any(|t| t.contains("Storm-0558")));
+}

@@ -116,14 +116,13 @@ impl CatalogueKey {
                 (Some(f), Some(l)) => format!("seen {} to {}", day(f.0), day(l.0)),
                 _ => "seen, date unknown".to_owned(),
             };
-            let absent = match (p.absent_before, p.absent_after) {
-                (None, None) => String::new(),
-                (b, a) => format!(
-                    "; absent at {} and {}",
-                    b.map_or_else(|| "no earlier snapshot".to_owned(), |t| day(t.0)),
-                    a.map_or_else(|| "no later snapshot".to_owned(), |t| day(t.0))
-                ),
-            };
+            let mut absent = String::new();
+            if let Some(b) = p.absent_before {
+                absent.push_str(&format!("; not yet there on {}", day(b.0)));
+            }
+            if let Some(a) = p.absent_after {
+                absent.push_str(&format!("; gone by {}", day(a.0)));
+            }
             let issuer = issuer.map(|i| format!("; issuer {i}")).unwrap_or_default();
             rows.push((
                 "Published at",
