@@ -251,6 +251,11 @@ fn the_timeline_svg_escapes_what_the_token_chose() {
     );
     assert!(svg.contains(r#"id="t&quot;0""#));
     assert_eq!(svg.matches("<circle").count(), 2);
+    let figure = lines[0].figure("t0");
+    assert!(figure.starts_with("<figure") && figure.contains(&lines[0].svg("t0")));
+    assert!(
+        !figure.contains("<script") && figure.matches("<li>").count() == lines[0].describe().len()
+    );
     assert_eq!(
         svg.matches("tl-permitted").count() + svg.matches("tl-unverified").count(),
         2

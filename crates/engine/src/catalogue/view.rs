@@ -281,6 +281,28 @@ const PLOT: f64 = 470.0;
 const ROW: f64 = 22.0;
 
 impl KeyTimeline {
+    /// The timeline as an HTML figure: a caption naming the key, [`KeyTimeline::svg`], and the
+    /// text alternative ([`KeyTimeline::describe`]) as a list; every text escaped.
+    pub fn figure(&self, id: &str) -> String {
+        let name = self.kid.as_deref().unwrap_or(&self.key_id);
+        let items: String = self
+            .describe()
+            .iter()
+            .map(|l| format!("<li>{}</li>", escape(l)))
+            .collect();
+        format!(
+            r#"<figure class="timeline" data-key="{key}"><figcaption>Key <code>{name}</code>{from}</figcaption>{svg}<ul class="tl-text">{items}</ul></figure>"#,
+            key = escape(&self.key_id),
+            name = escape(name),
+            from = if self.from_catalogue {
+                " (from Keyhole's catalogue)"
+            } else {
+                ""
+            },
+            svg = self.svg(id),
+        )
+    }
+
     /// The picture as an SVG element (classes `tl-*` for the page's stylesheet to colour in
     /// either theme; every text escaped), titled by `id`: the certificate's validity, each
     /// publication (dashed: not shown absent; solid: seen), and one mark per token's iat (at
