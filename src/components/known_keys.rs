@@ -93,7 +93,7 @@ pub fn known_keys(p: &KnownKeysProps) -> Html {
                     <button type="button" id="catalogue-load" disabled={*loading} {onclick}>
                         { if *loading { "Loading the catalogue…" } else { "Load the catalogue of published keys" } }
                     </button>
-                    { " (about 0.6 MB, part of this page: nothing is fetched from the network)" }
+                    { " (about 0.6 MB, one of Keyhole's own files, loaded like the page itself; nothing is sent anywhere)" }
                 </p>
             </section>
         };

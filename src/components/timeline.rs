@@ -66,5 +66,5 @@ const LEGEND: &str = concat!(
     r#"<p class="tl-legend"><span class="tl-key tl-key-cert">certificate validity</span>"#,
     r#"<span class="tl-key tl-key-seen">seen published</span>"#,
     r#"<span class="tl-key tl-key-possible">not shown absent</span>"#,
-    r#"<span class="tl-key tl-key-token">a token's iat, by verdict (ringed: outside the certificate or publication)</span></p>"#,
+    r#"<span class="tl-key tl-key-token">a token's iat, by verdict (ringed in the text colour: outside the certificate or publication)</span></p>"#,
 );
