@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use crate::report::{Finding, Report, Severity, TokenReport, Verdict};
+use crate::report::{Finding, KeyReport, KeySetReport, Report, Severity, TokenReport, Verdict};
 use crate::time::format_utc;
 
 /// The verdict word, as used in `data-verdict`, exports and the CLI.
@@ -35,10 +35,7 @@ fn claim_str<'a>(t: &'a TokenReport, name: &str) -> Option<&'a str> {
 fn evidence_line(f: &Finding) -> String {
     f.evidence
         .iter()
-        .map(|(k, v)| match v {
-            Value::String(s) => format!("{k} = {s}"),
-            other => format!("{k} = {other}"),
-        })
+        .map(|(k, v)| format!("{} = {}", k.replace('_', " "), v.words()))
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -129,7 +126,141 @@ fn term(text: &str) -> String {
     out
 }
 
-/// The report as Markdown.
+/// One finding as a sentence with its evidence in words, for a ticket or the clipboard:
+/// `Error consumer-key-for-organization-tenant: key set 1 (…) … . Evidence: key_id = key set 1
+/// (…), kid …; abused_from = 2023-05-15 00:00:00 UTC.` Values are the input's text unescaped:
+/// each output format escapes it.
+pub fn finding_sentence(f: &Finding) -> String {
+    let mut sev = severity_word(f.severity).to_owned();
+    if let Some(first) = sev.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    let message = f.message.trim_end_matches('.');
+    let ev = evidence_line(f);
+    if ev.is_empty() {
+        format!("{sev} {}: {message}.", f.code)
+    } else {
+        format!("{sev} {}: {message}. Evidence: {ev}.", f.code)
+    }
+}
+
+/// What "Copy finding" puts on the clipboard: which token (as the page numbers it, with its
+/// verdict and fingerprint) and the finding's sentence ([`finding_sentence`]).
+pub fn finding_for_clipboard(t: &TokenReport, f: &Finding) -> String {
+    format!(
+        "Keyhole, token {} ({}, SHA-256 {}): {}",
+        t.index + 1,
+        verdict_word(t.verdict),
+        t.fingerprint,
+        finding_sentence(f)
+    )
+}
+
+/// The facts about one token a report lists, as (label, value) in reading order: why the
+/// verdict, its fingerprint (and the token itself unless the export replaced it), user,
+/// audience, issue time in UTC, where it was found, and the signing key by name.
+pub fn token_facts(t: &TokenReport) -> Vec<(&'static str, String)> {
+    let mut out = vec![("verdict", verdict_word(t.verdict).to_owned())];
+    out.push(("why", t.verdict_reason.clone()));
+    if !t.fingerprint.is_empty() {
+        out.push(("fingerprint (SHA-256)", t.fingerprint.clone()));
+    }
+    if let Some(token) = &t.token {
+        out.push(("token", token.clone()));
+    }
+    let h = t.headline();
+    if let Some((claim, user)) = h.user {
+        out.push(("user", format!("{user} ({claim})")));
+    }
+    if let Some(a) = h.audience {
+        out.push(("audience", a));
+    }
+    if let Some(iat) = h.issued_at {
+        out.push(("issued (iat)", iat));
+    }
+    if let Some(iss) = claim_str(t, "iss") {
+        out.push(("issuer", iss.to_owned()));
+    }
+    if let Some(b) = &t.boundary {
+        out.push(("claims", b.description.clone()));
+    }
+    if let Some(found) = &t.found_at {
+        out.push(("found at", found.to_string()));
+    }
+    if let Some(k) = &t.signing_key {
+        let how = if k.verified {
+            "verified the signature"
+        } else {
+            "named, did not verify"
+        };
+        out.push(("signing key", format!("{} ({how})", key_label(k))));
+    }
+    if let Some(e) = &t.error {
+        out.push(("error", e.clone()));
+    }
+    out
+}
+
+fn key_label(k: &crate::report::SigningKeyReport) -> String {
+    if k.name.is_empty() {
+        k.provenance.name()
+    } else {
+        k.name.clone()
+    }
+}
+
+/// A key-matrix row's name (reports written before keys had names fall back to the id).
+pub fn key_report_name(k: &KeyReport) -> String {
+    if k.name.is_empty() {
+        k.provenance.name()
+    } else {
+        k.name.clone()
+    }
+}
+
+/// The flags of a key-matrix row: known-compromised, then its key-level finding codes.
+pub fn key_flags(k: &KeyReport) -> Vec<String> {
+    let mut flags = Vec::new();
+    if let Some(c) = &k.provenance.compromised {
+        flags.push(format!("known-compromised ({})", c.name));
+    }
+    flags.extend(k.findings.iter().map(|f| f.code.clone()));
+    flags
+}
+
+/// A key set as a report lists it: name, source in full, declared issuer, what it was read
+/// as, how many keys, and its problems and warnings.
+fn key_set_lines(s: &KeySetReport) -> (String, Vec<String>) {
+    let mut parts = vec![format!("{} key(s), read as {}", s.keys, s.kind)];
+    if let Some(src) = &s.source {
+        parts.push(format!("source {src}"));
+    }
+    if let Some(iss) = &s.declared_issuer {
+        parts.push(format!("issuer {iss}"));
+    }
+    let mut notes: Vec<String> = s.problems.iter().map(|p| format!("problem: {p}")).collect();
+    notes.extend(s.warnings.iter().map(|w| format!("warning: {w}")));
+    (
+        format!(
+            "{}: {}",
+            crate::model::key_set_name(s.index, None),
+            parts.join(", ")
+        ),
+        notes,
+    )
+}
+
+fn not_permitted(report: &Report) -> impl Iterator<Item = &TokenReport> {
+    report
+        .tokens
+        .iter()
+        .filter(|t| t.verdict != Verdict::Permitted)
+}
+
+/// The report as Markdown fit to attach to a ticket: case summary and analysis time, the key
+/// sets with their sources, every token that is not permitted with its verdict, user, time,
+/// location and findings as sentences, the permitted tokens by fingerprint, and the key matrix
+/// with its flags. Export it through [`crate::export::prepare`] to honour redaction.
 pub fn to_markdown(report: &Report) -> String {
     let s = &report.summary;
     let mut o = String::new();
@@ -140,85 +271,267 @@ pub fn to_markdown(report: &Report) -> String {
         format_utc(report.now),
         report.now
     );
+    let _ = writeln!(o, "## Summary\n");
     let _ = writeln!(
         o,
-        "| tokens | permitted | violation | invalid | unverified | malformed |"
+        "| tokens | permitted | violation | invalid | unverified | malformed | keys |"
     );
-    let _ = writeln!(o, "|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(o, "|---:|---:|---:|---:|---:|---:|---:|");
     let _ = writeln!(
         o,
-        "| {} | {} | {} | {} | {} | {} |\n",
-        s.tokens, s.permitted, s.violation, s.invalid, s.unverified, s.malformed
+        "| {} | {} | {} | {} | {} | {} | {} |\n",
+        s.tokens, s.permitted, s.violation, s.invalid, s.unverified, s.malformed, s.keys
     );
     for n in &report.notes {
         let _ = writeln!(o, "> {}\n", md(&n.message));
     }
-    let _ = writeln!(o, "## Tokens\n");
-    for t in &report.tokens {
+    if !report.key_sets.is_empty() {
+        let _ = writeln!(o, "## Key sets\n");
+        for set in &report.key_sets {
+            let (line, notes) = key_set_lines(set);
+            let _ = writeln!(o, "- {}", md(&line));
+            for n in notes {
+                let _ = writeln!(o, "  - {}", md(&n));
+            }
+        }
+        let _ = writeln!(o);
+    }
+    let _ = writeln!(o, "## Tokens not permitted\n");
+    let mut any = false;
+    for t in not_permitted(report) {
+        any = true;
         let _ = writeln!(
             o,
             "### Token {} — {}\n",
             t.index + 1,
             verdict_word(t.verdict).to_uppercase()
         );
-        let _ = writeln!(o, "{}\n", md(&t.verdict_reason));
-        let _ = writeln!(o, "- fingerprint (SHA-256): `{}`", t.fingerprint);
-        for (label, claim) in [("issuer", "iss"), ("tenant", "tid"), ("audience", "aud")] {
-            if let Some(v) = claim_str(t, claim) {
-                let _ = writeln!(o, "- {label}: {}", md(v));
-            }
-        }
-        if let Some(k) = &t.signing_key {
-            let _ = writeln!(
-                o,
-                "- signing key: {} (kid {}), scope {}, verified: {}",
-                md(&k.key_id),
-                md(k.kid.as_deref().unwrap_or("none")),
-                md(&k.provenance.scope.describe()),
-                k.verified
-            );
-        }
-        if let Some(e) = &t.error {
-            let _ = writeln!(o, "- error: {}", md(e));
+        for (label, value) in token_facts(t).into_iter().skip(1) {
+            let _ = writeln!(o, "- {label}: {}", md(&value));
         }
         if !t.findings.is_empty() {
-            let _ = writeln!(o, "\n| severity | code | finding | evidence |");
-            let _ = writeln!(o, "|---|---|---|---|");
+            let _ = writeln!(o, "\nFindings:\n");
             for f in &t.findings {
-                let _ = writeln!(
-                    o,
-                    "| {} | `{}` | {} | {} |",
-                    severity_word(f.severity),
-                    f.code,
-                    md(&f.message),
-                    md(&evidence_line(f))
-                );
+                let _ = writeln!(o, "1. {}", md(&finding_sentence(f)));
             }
         }
         let _ = writeln!(o);
     }
+    if !any {
+        let _ = writeln!(o, "Every token is permitted.\n");
+    }
+    let permitted: Vec<&TokenReport> = report
+        .tokens
+        .iter()
+        .filter(|t| t.verdict == Verdict::Permitted)
+        .collect();
+    if !permitted.is_empty() {
+        let _ = writeln!(o, "## Permitted tokens\n");
+        for t in permitted {
+            let user = t.headline().user.map(|(_, u)| u).unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "- token {}: SHA-256 {}{}",
+                t.index + 1,
+                t.fingerprint,
+                if user.is_empty() {
+                    String::new()
+                } else {
+                    format!(", user {}", md(&user))
+                }
+            );
+        }
+        let _ = writeln!(o);
+    }
     if !report.keys.is_empty() {
-        let _ = writeln!(o, "## Keys\n");
+        let _ = writeln!(o, "## Keys: who signed for whom\n");
         let _ = writeln!(
             o,
-            "| key | kid | scope | cloud | tokens | tenants | findings |"
+            "| key | may sign for | cloud | tokens verified | tenants seen | clouds seen | flags |"
         );
-        let _ = writeln!(o, "|---|---|---|---|---:|---|---|");
+        let _ = writeln!(o, "|---|---|---|---:|---|---|---|");
         for k in &report.keys {
-            let codes: Vec<&str> = k.findings.iter().map(|f| f.code.as_str()).collect();
+            let clouds: Vec<&str> = k.clouds.iter().map(|c| c.label()).collect();
             let _ = writeln!(
                 o,
                 "| {} | {} | {} | {} | {} | {} | {} |",
-                md(&k.key_id),
-                md(k.kid.as_deref().unwrap_or("")),
+                md(&key_report_name(k)),
                 md(&k.scope.describe()),
                 k.cloud.map(|c| c.label()).unwrap_or("unknown"),
                 k.tokens,
                 md(&k.tenants.join(", ")),
-                codes.join(", ")
+                clouds.join(", "),
+                md(&key_flags(k).join(", "))
             );
         }
+        let flagged: Vec<&Finding> = report.keys.iter().flat_map(|k| &k.findings).collect();
+        if !flagged.is_empty() {
+            let _ = writeln!(o, "\nKey findings:\n");
+            for f in flagged {
+                let _ = writeln!(o, "1. {}", md(&finding_sentence(f)));
+            }
+        }
     }
+    o
+}
+
+/// Escapes text for HTML element content and attribute values, and shows disguising
+/// characters as `<U+XXXX>`.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if is_disguising(c) && c != '\n' => {
+                let _ = write!(out, "&lt;U+{:04X}&gt;", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The stylesheet of the HTML report; its hash is the only style source the report's own CSP
+/// allows.
+const HTML_STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;color:#111;background:#fff}\
+h1,h2,h3{line-height:1.2}table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:.25em .5em;text-align:left;vertical-align:top}\
+code,.mono{font-family:ui-monospace,monospace;overflow-wrap:anywhere}.verdict-violation,.verdict-invalid{color:#8b0000}\
+.verdict-unverified,.verdict-malformed{color:#6b4f00}dt{font-weight:600}dd{margin:0 0 .3em 1.5em;overflow-wrap:anywhere}\
+section.token{border-top:2px solid #999;margin-top:1.5em}@media print{body{margin:0;max-width:none}section.token{break-inside:avoid}}";
+
+/// The report as one self-contained, printable HTML page: the Markdown report's content, no
+/// script, no external resource, every value escaped, and a Content-Security-Policy that
+/// allows nothing but its own stylesheet (by hash), so it passes the page's CSP and any
+/// stricter one. Export it through [`crate::export::prepare`] to honour redaction.
+pub fn to_html(report: &Report) -> String {
+    use sha2::{Digest, Sha256};
+    let style_hash = crate::b64::encode_std(&Sha256::digest(HTML_STYLE.as_bytes()));
+    let s = &report.summary;
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-{style_hash}'; base-uri 'none'; form-action 'none'\">\
+<meta name=\"referrer\" content=\"no-referrer\"><title>Keyhole report</title><style>{HTML_STYLE}</style></head><body>\n"
+    );
+    let _ = writeln!(o, "<h1>Keyhole report</h1>");
+    let _ = writeln!(
+        o,
+        "<p>Analysis time: {} (Unix {})</p>",
+        format_utc(report.now),
+        report.now
+    );
+    let _ = writeln!(o, "<h2>Summary</h2><table><thead><tr><th>tokens</th><th>permitted</th><th>violation</th><th>invalid</th><th>unverified</th><th>malformed</th><th>keys</th></tr></thead>");
+    let _ = writeln!(
+        o,
+        "<tbody><tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr></tbody></table>",
+        s.tokens, s.permitted, s.violation, s.invalid, s.unverified, s.malformed, s.keys
+    );
+    for n in &report.notes {
+        let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(&n.message));
+    }
+    if !report.key_sets.is_empty() {
+        let _ = writeln!(o, "<h2>Key sets</h2><ul>");
+        for set in &report.key_sets {
+            let (line, notes) = key_set_lines(set);
+            let _ = write!(o, "<li>{}", esc(&line));
+            if !notes.is_empty() {
+                let _ = write!(o, "<ul>");
+                for n in notes {
+                    let _ = write!(o, "<li>{}</li>", esc(&n));
+                }
+                let _ = write!(o, "</ul>");
+            }
+            let _ = writeln!(o, "</li>");
+        }
+        let _ = writeln!(o, "</ul>");
+    }
+    let _ = writeln!(o, "<h2>Tokens not permitted</h2>");
+    let mut any = false;
+    for t in not_permitted(report) {
+        any = true;
+        let word = verdict_word(t.verdict);
+        let _ = writeln!(
+            o,
+            "<section class=\"token\"><h3 class=\"verdict-{word}\">Token {} — {}</h3><dl>",
+            t.index + 1,
+            word.to_uppercase()
+        );
+        for (label, value) in token_facts(t).into_iter().skip(1) {
+            let _ = writeln!(
+                o,
+                "<dt>{}</dt><dd class=\"mono\">{}</dd>",
+                esc(label),
+                esc(&value)
+            );
+        }
+        let _ = writeln!(o, "</dl>");
+        if !t.findings.is_empty() {
+            let _ = writeln!(o, "<ol class=\"findings\">");
+            for f in &t.findings {
+                let _ = writeln!(o, "<li>{}</li>", esc(&finding_sentence(f)));
+            }
+            let _ = writeln!(o, "</ol>");
+        }
+        let _ = writeln!(o, "</section>");
+    }
+    if !any {
+        let _ = writeln!(o, "<p>Every token is permitted.</p>");
+    }
+    let permitted: Vec<&TokenReport> = report
+        .tokens
+        .iter()
+        .filter(|t| t.verdict == Verdict::Permitted)
+        .collect();
+    if !permitted.is_empty() {
+        let _ = writeln!(o, "<h2>Permitted tokens</h2><ul>");
+        for t in permitted {
+            let user = t.headline().user.map(|(_, u)| u).unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "<li>token {}: SHA-256 <code>{}</code>{}</li>",
+                t.index + 1,
+                esc(&t.fingerprint),
+                if user.is_empty() {
+                    String::new()
+                } else {
+                    format!(", user {}", esc(&user))
+                }
+            );
+        }
+        let _ = writeln!(o, "</ul>");
+    }
+    if !report.keys.is_empty() {
+        let _ = writeln!(o, "<h2>Keys: who signed for whom</h2><table><thead><tr><th>key</th><th>may sign for</th><th>cloud</th><th>tokens verified</th><th>tenants seen</th><th>clouds seen</th><th>flags</th></tr></thead><tbody>");
+        for k in &report.keys {
+            let clouds: Vec<&str> = k.clouds.iter().map(|c| c.label()).collect();
+            let _ = writeln!(
+                o,
+                "<tr><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&key_report_name(k)),
+                esc(&k.scope.describe()),
+                k.cloud.map(|c| c.label()).unwrap_or("unknown"),
+                k.tokens,
+                esc(&k.tenants.join(", ")),
+                esc(&clouds.join(", ")),
+                esc(&key_flags(k).join(", "))
+            );
+        }
+        let _ = writeln!(o, "</tbody></table>");
+        let flagged: Vec<&Finding> = report.keys.iter().flat_map(|k| &k.findings).collect();
+        if !flagged.is_empty() {
+            let _ = writeln!(o, "<h3>Key findings</h3><ol>");
+            for f in flagged {
+                let _ = writeln!(o, "<li>{}</li>", esc(&finding_sentence(f)));
+            }
+            let _ = writeln!(o, "</ol>");
+        }
+    }
+    let _ = writeln!(o, "</body></html>");
     o
 }
 
@@ -249,6 +562,9 @@ pub fn to_text(report: &Report) -> String {
             t.fingerprint.get(..12).unwrap_or(""),
             term(&t.verdict_reason)
         );
+        if let Some(k) = &t.signing_key {
+            let _ = writeln!(o, "  signing key: {}", term(&key_label(k)));
+        }
         for f in &t.findings {
             let _ = writeln!(
                 o,
@@ -267,9 +583,8 @@ pub fn to_text(report: &Report) -> String {
         for f in &k.findings {
             let _ = writeln!(
                 o,
-                "\nkey {} ({}): {} {}: {}",
-                term(&k.key_id),
-                term(k.kid.as_deref().unwrap_or("no kid")),
+                "\n{}: {} {}: {}",
+                term(&key_report_name(k)),
                 severity_word(f.severity),
                 f.code,
                 term(&f.message)
