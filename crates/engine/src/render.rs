@@ -147,12 +147,16 @@ pub fn finding_sentence(f: &Finding) -> String {
 /// What "Copy finding" puts on the clipboard: which token (as the page numbers it, with its
 /// verdict and fingerprint) and the finding's sentence ([`finding_sentence`]).
 pub fn finding_for_clipboard(t: &TokenReport, f: &Finding) -> String {
+    format!("{}{}", finding_context(t), finding_sentence(f))
+}
+
+/// The start of [`finding_for_clipboard`]: `Keyhole, token 3 (violation, SHA-256 …): `.
+pub fn finding_context(t: &TokenReport) -> String {
     format!(
-        "Keyhole, token {} ({}, SHA-256 {}): {}",
+        "Keyhole, token {} ({}, SHA-256 {}): ",
         t.index + 1,
         verdict_word(t.verdict),
-        t.fingerprint,
-        finding_sentence(f)
+        t.fingerprint
     )
 }
 
