@@ -92,6 +92,19 @@ fn is_disguising(c: char) -> bool {
     c.is_control() || is_invisible_control(c)
 }
 
+/// A token or fingerprint as a code span (copied exactly from a ticket), anything else escaped.
+fn md_value(label: &str, value: &str) -> String {
+    let verbatim = matches!(label, "token" | "fingerprint (SHA-256)")
+        && value.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '+' | '/' | '=')
+        });
+    if verbatim {
+        format!("`{value}`")
+    } else {
+        md(value)
+    }
+}
+
 /// Escapes text for a Markdown table cell or line (pipes, backticks, newlines, markup), and
 /// makes disguising characters visible.
 fn md(text: &str) -> String {
@@ -131,17 +144,30 @@ fn term(text: &str) -> String {
 /// (…), kid …; abused_from = 2023-05-15 00:00:00 UTC.` Values are the input's text unescaped:
 /// each output format escapes it.
 pub fn finding_sentence(f: &Finding) -> String {
+    let (sev, rest) = sentence_parts(f);
+    format!("{sev} {}: {rest}", f.code)
+}
+
+/// The severity word (capitalised) and what follows the code in [`finding_sentence`].
+fn sentence_parts(f: &Finding) -> (String, String) {
     let mut sev = severity_word(f.severity).to_owned();
     if let Some(first) = sev.get_mut(..1) {
         first.make_ascii_uppercase();
     }
     let message = f.message.trim_end_matches('.');
     let ev = evidence_line(f);
-    if ev.is_empty() {
-        format!("{sev} {}: {message}.", f.code)
+    let rest = if ev.is_empty() {
+        format!("{message}.")
     } else {
-        format!("{sev} {}: {message}. Evidence: {ev}.", f.code)
-    }
+        format!("{message}. Evidence: {ev}.")
+    };
+    (sev, rest)
+}
+
+/// [`finding_sentence`] as a Markdown list item's text: the code as code, the rest escaped.
+fn md_sentence(f: &Finding) -> String {
+    let (sev, rest) = sentence_parts(f);
+    format!("{sev} `{}`: {}", f.code, md(&rest))
 }
 
 /// What "Copy finding" puts on the clipboard: which token (as the page numbers it, with its
@@ -311,12 +337,12 @@ pub fn to_markdown(report: &Report) -> String {
             verdict_word(t.verdict).to_uppercase()
         );
         for (label, value) in token_facts(t).into_iter().skip(1) {
-            let _ = writeln!(o, "- {label}: {}", md(&value));
+            let _ = writeln!(o, "- {label}: {}", md_value(label, &value));
         }
         if !t.findings.is_empty() {
             let _ = writeln!(o, "\nFindings:\n");
             for f in &t.findings {
-                let _ = writeln!(o, "1. {}", md(&finding_sentence(f)));
+                let _ = writeln!(o, "1. {}", md_sentence(f));
             }
         }
         let _ = writeln!(o);
@@ -372,7 +398,7 @@ pub fn to_markdown(report: &Report) -> String {
         if !flagged.is_empty() {
             let _ = writeln!(o, "\nKey findings:\n");
             for f in flagged {
-                let _ = writeln!(o, "1. {}", md(&finding_sentence(f)));
+                let _ = writeln!(o, "1. {}", md_sentence(f));
             }
         }
     }
