@@ -280,11 +280,175 @@ fn key_set_lines(s: &KeySetReport) -> (String, Vec<String>) {
     )
 }
 
-fn not_permitted(report: &Report) -> impl Iterator<Item = &TokenReport> {
-    report
-        .tokens
+/// The blocks of a ticket report, written once ([`write_ticket`]) and rendered by each format:
+/// one description of the report's content keeps the Markdown and HTML reports the same (and
+/// the page's code small). Text arguments are unescaped; each sink escapes them.
+trait Sink {
+    /// A heading of `level` (1–3); `verdict` marks a token's heading with its verdict.
+    fn heading(&mut self, level: u8, text: &str, verdict: Option<&str>);
+    fn para(&mut self, text: &str);
+    /// A bulleted list of (text, sub-items).
+    fn bullets(&mut self, items: &[(String, Vec<String>)]);
+    /// Label/value facts; `verbatim` values (tokens, fingerprints) are shown as code.
+    fn facts(&mut self, facts: &[(&'static str, String)]);
+    /// A numbered list of findings, as sentences.
+    fn findings(&mut self, findings: &[&Finding]);
+    /// A table; the first row is the header.
+    fn table(&mut self, rows: &[Vec<String>]);
+}
+
+fn write_ticket(report: &Report, o: &mut dyn Sink) {
+    let s = &report.summary;
+    o.heading(1, "Keyhole report", None);
+    o.para(&format!(
+        "Analysis time: {} (Unix {})",
+        format_utc(report.now),
+        report.now
+    ));
+    o.heading(2, "Summary", None);
+    let head = [
+        "tokens",
+        "permitted",
+        "violation",
+        "invalid",
+        "unverified",
+        "malformed",
+        "keys",
+    ];
+    let counts = [
+        s.tokens,
+        s.permitted,
+        s.violation,
+        s.invalid,
+        s.unverified,
+        s.malformed,
+        s.keys,
+    ];
+    o.table(&[
+        head.iter().map(|h| (*h).to_owned()).collect(),
+        counts.iter().map(ToString::to_string).collect(),
+    ]);
+    for n in &report.notes {
+        o.para(&n.message);
+    }
+    if !report.key_sets.is_empty() {
+        o.heading(2, "Key sets", None);
+        let sets: Vec<(String, Vec<String>)> = report.key_sets.iter().map(key_set_lines).collect();
+        o.bullets(&sets);
+    }
+    o.heading(2, "Tokens not permitted", None);
+    let mut permitted = Vec::new();
+    for t in &report.tokens {
+        if t.verdict == Verdict::Permitted {
+            let user = t.headline().user.map(|(_, u)| format!(", user {u}"));
+            permitted.push((
+                format!(
+                    "token {}: SHA-256 {}{}",
+                    t.index + 1,
+                    t.fingerprint,
+                    user.unwrap_or_default()
+                ),
+                Vec::new(),
+            ));
+            continue;
+        }
+        let word = verdict_word(t.verdict);
+        o.heading(
+            3,
+            &format!("Token {} — {}", t.index + 1, word.to_uppercase()),
+            Some(word),
+        );
+        let facts: Vec<(&'static str, String)> = token_facts(t).into_iter().skip(1).collect();
+        o.facts(&facts);
+        let findings: Vec<&Finding> = t.findings.iter().collect();
+        o.findings(&findings);
+    }
+    if permitted.len() == report.tokens.len() {
+        o.para("Every token is permitted.");
+    }
+    if !permitted.is_empty() {
+        o.heading(2, "Permitted tokens", None);
+        o.bullets(&permitted);
+    }
+    if !report.keys.is_empty() {
+        o.heading(2, "Keys: who signed for whom", None);
+        let mut rows = vec![[
+            "key",
+            "may sign for",
+            "cloud",
+            "tokens verified",
+            "tenants seen",
+            "clouds seen",
+            "flags",
+        ]
         .iter()
-        .filter(|t| t.verdict != Verdict::Permitted)
+        .map(|h| (*h).to_owned())
+        .collect::<Vec<_>>()];
+        for k in &report.keys {
+            let clouds: Vec<&str> = k.clouds.iter().map(|c| c.label()).collect();
+            rows.push(vec![
+                key_report_name(k),
+                k.scope.describe(),
+                k.cloud.map_or("unknown", |c| c.label()).to_owned(),
+                k.tokens.to_string(),
+                k.tenants.join(", "),
+                clouds.join(", "),
+                key_flags(k).join(", "),
+            ]);
+        }
+        o.table(&rows);
+        let flagged: Vec<&Finding> = report.keys.iter().flat_map(|k| &k.findings).collect();
+        if !flagged.is_empty() {
+            o.heading(3, "Key findings", None);
+            o.findings(&flagged);
+        }
+    }
+}
+
+/// The Markdown sink: every input value escaped ([`md`]), tokens and fingerprints as code.
+struct Markdown(String);
+
+impl Sink for Markdown {
+    fn heading(&mut self, level: u8, text: &str, _: Option<&str>) {
+        let _ = writeln!(self.0, "{} {}\n", "#".repeat(level.into()), md(text));
+    }
+    fn para(&mut self, text: &str) {
+        let _ = writeln!(self.0, "{}\n", md(text));
+    }
+    fn bullets(&mut self, items: &[(String, Vec<String>)]) {
+        for (item, subs) in items {
+            let _ = writeln!(self.0, "- {}", md(item));
+            for sub in subs {
+                let _ = writeln!(self.0, "  - {}", md(sub));
+            }
+        }
+        self.0.push('\n');
+    }
+    fn facts(&mut self, facts: &[(&'static str, String)]) {
+        for (label, value) in facts {
+            let _ = writeln!(self.0, "- {label}: {}", md_value(label, value));
+        }
+        self.0.push('\n');
+    }
+    fn findings(&mut self, findings: &[&Finding]) {
+        if findings.is_empty() {
+            return;
+        }
+        for f in findings {
+            let _ = writeln!(self.0, "1. {}", md_sentence(f));
+        }
+        self.0.push('\n');
+    }
+    fn table(&mut self, rows: &[Vec<String>]) {
+        for (i, row) in rows.iter().enumerate() {
+            let cells: Vec<String> = row.iter().map(|c| md(c)).collect();
+            let _ = writeln!(self.0, "| {} |", cells.join(" | "));
+            if i == 0 {
+                let _ = writeln!(self.0, "|{}", "---|".repeat(row.len()));
+            }
+        }
+        self.0.push('\n');
+    }
 }
 
 /// The report as Markdown fit to attach to a ticket: case summary and analysis time, the key
@@ -292,117 +456,9 @@ fn not_permitted(report: &Report) -> impl Iterator<Item = &TokenReport> {
 /// location and findings as sentences, the permitted tokens by fingerprint, and the key matrix
 /// with its flags. Export it through [`crate::export::prepare`] to honour redaction.
 pub fn to_markdown(report: &Report) -> String {
-    let s = &report.summary;
-    let mut o = String::new();
-    let _ = writeln!(o, "# Keyhole report\n");
-    let _ = writeln!(
-        o,
-        "Analysis time: {} (Unix {})\n",
-        format_utc(report.now),
-        report.now
-    );
-    let _ = writeln!(o, "## Summary\n");
-    let _ = writeln!(
-        o,
-        "| tokens | permitted | violation | invalid | unverified | malformed | keys |"
-    );
-    let _ = writeln!(o, "|---:|---:|---:|---:|---:|---:|---:|");
-    let _ = writeln!(
-        o,
-        "| {} | {} | {} | {} | {} | {} | {} |\n",
-        s.tokens, s.permitted, s.violation, s.invalid, s.unverified, s.malformed, s.keys
-    );
-    for n in &report.notes {
-        let _ = writeln!(o, "> {}\n", md(&n.message));
-    }
-    if !report.key_sets.is_empty() {
-        let _ = writeln!(o, "## Key sets\n");
-        for set in &report.key_sets {
-            let (line, notes) = key_set_lines(set);
-            let _ = writeln!(o, "- {}", md(&line));
-            for n in notes {
-                let _ = writeln!(o, "  - {}", md(&n));
-            }
-        }
-        let _ = writeln!(o);
-    }
-    let _ = writeln!(o, "## Tokens not permitted\n");
-    let mut any = false;
-    for t in not_permitted(report) {
-        any = true;
-        let _ = writeln!(
-            o,
-            "### Token {} — {}\n",
-            t.index + 1,
-            verdict_word(t.verdict).to_uppercase()
-        );
-        for (label, value) in token_facts(t).into_iter().skip(1) {
-            let _ = writeln!(o, "- {label}: {}", md_value(label, &value));
-        }
-        if !t.findings.is_empty() {
-            let _ = writeln!(o, "\nFindings:\n");
-            for f in &t.findings {
-                let _ = writeln!(o, "1. {}", md_sentence(f));
-            }
-        }
-        let _ = writeln!(o);
-    }
-    if !any {
-        let _ = writeln!(o, "Every token is permitted.\n");
-    }
-    let permitted: Vec<&TokenReport> = report
-        .tokens
-        .iter()
-        .filter(|t| t.verdict == Verdict::Permitted)
-        .collect();
-    if !permitted.is_empty() {
-        let _ = writeln!(o, "## Permitted tokens\n");
-        for t in permitted {
-            let user = t.headline().user.map(|(_, u)| u).unwrap_or_default();
-            let _ = writeln!(
-                o,
-                "- token {}: SHA-256 {}{}",
-                t.index + 1,
-                t.fingerprint,
-                if user.is_empty() {
-                    String::new()
-                } else {
-                    format!(", user {}", md(&user))
-                }
-            );
-        }
-        let _ = writeln!(o);
-    }
-    if !report.keys.is_empty() {
-        let _ = writeln!(o, "## Keys: who signed for whom\n");
-        let _ = writeln!(
-            o,
-            "| key | may sign for | cloud | tokens verified | tenants seen | clouds seen | flags |"
-        );
-        let _ = writeln!(o, "|---|---|---|---:|---|---|---|");
-        for k in &report.keys {
-            let clouds: Vec<&str> = k.clouds.iter().map(|c| c.label()).collect();
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | {} | {} | {} | {} |",
-                md(&key_report_name(k)),
-                md(&k.scope.describe()),
-                k.cloud.map(|c| c.label()).unwrap_or("unknown"),
-                k.tokens,
-                md(&k.tenants.join(", ")),
-                clouds.join(", "),
-                md(&key_flags(k).join(", "))
-            );
-        }
-        let flagged: Vec<&Finding> = report.keys.iter().flat_map(|k| &k.findings).collect();
-        if !flagged.is_empty() {
-            let _ = writeln!(o, "\nKey findings:\n");
-            for f in flagged {
-                let _ = writeln!(o, "1. {}", md_sentence(f));
-            }
-        }
-    }
-    o
+    let mut o = Markdown(String::new());
+    write_ticket(report, &mut o);
+    o.0
 }
 
 /// Escapes text for HTML element content and attribute values, and shows disguising
@@ -416,7 +472,7 @@ fn esc(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if is_disguising(c) && c != '\n' => {
+            c if is_disguising(c) => {
                 let _ = write!(out, "&lt;U+{:04X}&gt;", c as u32);
             }
             c => out.push(c),
@@ -428,10 +484,69 @@ fn esc(text: &str) -> String {
 /// The stylesheet of the HTML report; its hash is the only style source the report's own CSP
 /// allows.
 const HTML_STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;color:#111;background:#fff}\
-h1,h2,h3{line-height:1.2}table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:.25em .5em;text-align:left;vertical-align:top}\
-code,.mono{font-family:ui-monospace,monospace;overflow-wrap:anywhere}.verdict-violation,.verdict-invalid{color:#8b0000}\
-.verdict-unverified,.verdict-malformed{color:#6b4f00}dt{font-weight:600}dd{margin:0 0 .3em 1.5em;overflow-wrap:anywhere}\
-section.token{border-top:2px solid #999;margin-top:1.5em}@media print{body{margin:0;max-width:none}section.token{break-inside:avoid}}";
+table{border-collapse:collapse}th,td{border:1px solid #999;padding:.25em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}\
+code{overflow-wrap:anywhere}.violation,.invalid{color:#8b0000}.unverified,.malformed{color:#6b4f00}\
+@media print{body{margin:0;max-width:none}}";
+
+/// The HTML sink: every input value escaped ([`esc`]).
+struct Html(String);
+
+impl Sink for Html {
+    fn heading(&mut self, level: u8, text: &str, verdict: Option<&str>) {
+        let class = verdict
+            .map(|v| format!(" class=\"{v}\""))
+            .unwrap_or_default();
+        let _ = writeln!(self.0, "<h{level}{class}>{}</h{level}>", esc(text));
+    }
+    fn para(&mut self, text: &str) {
+        let _ = writeln!(self.0, "<p>{}</p>", esc(text));
+    }
+    fn bullets(&mut self, items: &[(String, Vec<String>)]) {
+        self.0.push_str("<ul>");
+        for (item, subs) in items {
+            let _ = write!(self.0, "<li>{}", esc(item));
+            if !subs.is_empty() {
+                self.bullets(
+                    &subs
+                        .iter()
+                        .map(|s| (s.clone(), Vec::new()))
+                        .collect::<Vec<_>>(),
+                );
+            }
+            self.0.push_str("</li>\n");
+        }
+        self.0.push_str("</ul>\n");
+    }
+    fn facts(&mut self, facts: &[(&'static str, String)]) {
+        self.0.push_str("<table>");
+        for (label, value) in facts {
+            let _ = writeln!(self.0, "<tr><th>{label}</th><td>{}</td></tr>", esc(value));
+        }
+        self.0.push_str("</table>\n");
+    }
+    fn findings(&mut self, findings: &[&Finding]) {
+        if findings.is_empty() {
+            return;
+        }
+        self.0.push_str("<ol>");
+        for f in findings {
+            let _ = writeln!(self.0, "<li>{}</li>", esc(&finding_sentence(f)));
+        }
+        self.0.push_str("</ol>\n");
+    }
+    fn table(&mut self, rows: &[Vec<String>]) {
+        self.0.push_str("<table>");
+        for (i, row) in rows.iter().enumerate() {
+            let tag = if i == 0 { "th" } else { "td" };
+            self.0.push_str("<tr>");
+            for c in row {
+                let _ = write!(self.0, "<{tag}>{}</{tag}>", esc(c));
+            }
+            self.0.push_str("</tr>\n");
+        }
+        self.0.push_str("</table>\n");
+    }
+}
 
 /// The report as one self-contained, printable HTML page: the Markdown report's content, no
 /// script, no external resource, every value escaped, and a Content-Security-Policy that
@@ -440,129 +555,14 @@ section.token{border-top:2px solid #999;margin-top:1.5em}@media print{body{margi
 pub fn to_html(report: &Report) -> String {
     use sha2::{Digest, Sha256};
     let style_hash = crate::b64::encode_std(&Sha256::digest(HTML_STYLE.as_bytes()));
-    let s = &report.summary;
-    let mut o = String::new();
-    let _ = write!(
-        o,
+    let mut o = Html(format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-{style_hash}'; base-uri 'none'; form-action 'none'\">\
 <meta name=\"referrer\" content=\"no-referrer\"><title>Keyhole report</title><style>{HTML_STYLE}</style></head><body>\n"
-    );
-    let _ = writeln!(o, "<h1>Keyhole report</h1>");
-    let _ = writeln!(
-        o,
-        "<p>Analysis time: {} (Unix {})</p>",
-        format_utc(report.now),
-        report.now
-    );
-    let _ = writeln!(o, "<h2>Summary</h2><table><thead><tr><th>tokens</th><th>permitted</th><th>violation</th><th>invalid</th><th>unverified</th><th>malformed</th><th>keys</th></tr></thead>");
-    let _ = writeln!(
-        o,
-        "<tbody><tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr></tbody></table>",
-        s.tokens, s.permitted, s.violation, s.invalid, s.unverified, s.malformed, s.keys
-    );
-    for n in &report.notes {
-        let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(&n.message));
-    }
-    if !report.key_sets.is_empty() {
-        let _ = writeln!(o, "<h2>Key sets</h2><ul>");
-        for set in &report.key_sets {
-            let (line, notes) = key_set_lines(set);
-            let _ = write!(o, "<li>{}", esc(&line));
-            if !notes.is_empty() {
-                let _ = write!(o, "<ul>");
-                for n in notes {
-                    let _ = write!(o, "<li>{}</li>", esc(&n));
-                }
-                let _ = write!(o, "</ul>");
-            }
-            let _ = writeln!(o, "</li>");
-        }
-        let _ = writeln!(o, "</ul>");
-    }
-    let _ = writeln!(o, "<h2>Tokens not permitted</h2>");
-    let mut any = false;
-    for t in not_permitted(report) {
-        any = true;
-        let word = verdict_word(t.verdict);
-        let _ = writeln!(
-            o,
-            "<section class=\"token\"><h3 class=\"verdict-{word}\">Token {} — {}</h3><dl>",
-            t.index + 1,
-            word.to_uppercase()
-        );
-        for (label, value) in token_facts(t).into_iter().skip(1) {
-            let _ = writeln!(
-                o,
-                "<dt>{}</dt><dd class=\"mono\">{}</dd>",
-                esc(label),
-                esc(&value)
-            );
-        }
-        let _ = writeln!(o, "</dl>");
-        if !t.findings.is_empty() {
-            let _ = writeln!(o, "<ol class=\"findings\">");
-            for f in &t.findings {
-                let _ = writeln!(o, "<li>{}</li>", esc(&finding_sentence(f)));
-            }
-            let _ = writeln!(o, "</ol>");
-        }
-        let _ = writeln!(o, "</section>");
-    }
-    if !any {
-        let _ = writeln!(o, "<p>Every token is permitted.</p>");
-    }
-    let permitted: Vec<&TokenReport> = report
-        .tokens
-        .iter()
-        .filter(|t| t.verdict == Verdict::Permitted)
-        .collect();
-    if !permitted.is_empty() {
-        let _ = writeln!(o, "<h2>Permitted tokens</h2><ul>");
-        for t in permitted {
-            let user = t.headline().user.map(|(_, u)| u).unwrap_or_default();
-            let _ = writeln!(
-                o,
-                "<li>token {}: SHA-256 <code>{}</code>{}</li>",
-                t.index + 1,
-                esc(&t.fingerprint),
-                if user.is_empty() {
-                    String::new()
-                } else {
-                    format!(", user {}", esc(&user))
-                }
-            );
-        }
-        let _ = writeln!(o, "</ul>");
-    }
-    if !report.keys.is_empty() {
-        let _ = writeln!(o, "<h2>Keys: who signed for whom</h2><table><thead><tr><th>key</th><th>may sign for</th><th>cloud</th><th>tokens verified</th><th>tenants seen</th><th>clouds seen</th><th>flags</th></tr></thead><tbody>");
-        for k in &report.keys {
-            let clouds: Vec<&str> = k.clouds.iter().map(|c| c.label()).collect();
-            let _ = writeln!(
-                o,
-                "<tr><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&key_report_name(k)),
-                esc(&k.scope.describe()),
-                k.cloud.map(|c| c.label()).unwrap_or("unknown"),
-                k.tokens,
-                esc(&k.tenants.join(", ")),
-                esc(&clouds.join(", ")),
-                esc(&key_flags(k).join(", "))
-            );
-        }
-        let _ = writeln!(o, "</tbody></table>");
-        let flagged: Vec<&Finding> = report.keys.iter().flat_map(|k| &k.findings).collect();
-        if !flagged.is_empty() {
-            let _ = writeln!(o, "<h3>Key findings</h3><ol>");
-            for f in flagged {
-                let _ = writeln!(o, "<li>{}</li>", esc(&finding_sentence(f)));
-            }
-            let _ = writeln!(o, "</ol>");
-        }
-    }
-    let _ = writeln!(o, "</body></html>");
-    o
+    ));
+    write_ticket(report, &mut o);
+    o.0.push_str("</body></html>\n");
+    o.0
 }
 
 /// The report as plain text for a terminal.
