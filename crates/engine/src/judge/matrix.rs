@@ -101,10 +101,7 @@ pub fn key_usage(trusted: &[KeySet], tokens: &[TokenReport]) -> Vec<KeyReport> {
                     evidence([
                         ("key_id", ev::key(&key.id, name.clone())),
                         ("key_cloud", ev::cloud(provenance.cloud)),
-                        (
-                            "clouds",
-                            ev::clouds(&clouds.iter().copied().collect::<Vec<_>>()),
-                        ),
+                        ("clouds", ev::clouds(&clouds)),
                         ("token_indexes", tokens_ev(&token_indexes)),
                     ]),
                 ));
