@@ -1,4 +1,4 @@
-//! Export the report as JSON or Markdown, optionally with personal claims redacted and tokens
+//! Export the report as JSON, a Markdown report for tickets or a printable HTML page, optionally with personal claims redacted and tokens
 //! replaced by their SHA-256 fingerprints. Saved through a local Blob download.
 
 use std::rc::Rc;
@@ -23,6 +23,13 @@ impl PartialEq for ExportBarProps {
     }
 }
 
+#[derive(Clone, Copy)]
+enum Kind {
+    Json,
+    Markdown,
+    Html,
+}
+
 #[function_component(ExportBar)]
 pub fn export_bar(p: &ExportBarProps) -> Html {
     let redact = use_state(|| true);
@@ -31,23 +38,27 @@ pub fn export_bar(p: &ExportBarProps) -> Html {
         redact_personal: *redact,
         fingerprint_tokens: *fingerprint,
     };
-    let export = |markdown: bool| {
+    let export = |kind: Kind| {
         let report = p.report.clone();
         let on_error = p.on_error.clone();
         Callback::from(move |_: MouseEvent| {
             let Some(r) = report.as_ref() else { return };
             let out = prepare(r, options);
-            let result = if markdown {
-                save_text(
+            let result = match kind {
+                Kind::Markdown => save_text(
                     "keyhole-report.md",
                     "text/markdown",
                     &keyhole_engine::render::to_markdown(&out),
-                )
-            } else {
-                match serde_json::to_string_pretty(&out) {
+                ),
+                Kind::Html => save_text(
+                    "keyhole-report.html",
+                    "text/html",
+                    &keyhole_engine::render::to_html(&out),
+                ),
+                Kind::Json => match serde_json::to_string_pretty(&out) {
                     Ok(json) => save_text("keyhole-report.json", "application/json", &json),
                     Err(e) => Err(e.to_string()),
-                }
+                },
             };
             if let Err(e) = result {
                 on_error.emit(format!("Export failed: {e}"));
@@ -62,8 +73,9 @@ pub fn export_bar(p: &ExportBarProps) -> Html {
     let disabled = p.report.is_none();
     html! {
         <section class="export-bar" aria-label="Export">
-            <button type="button" id="export-json" {disabled} onclick={export(false)}>{ "Export JSON" }</button>
-            <button type="button" id="export-md" {disabled} onclick={export(true)}>{ "Export Markdown" }</button>
+            <button type="button" id="export-json" {disabled} onclick={export(Kind::Json)}>{ "Export JSON" }</button>
+            <button type="button" id="export-md" {disabled} onclick={export(Kind::Markdown)}>{ "Export Markdown" }</button>
+            <button type="button" id="export-html" {disabled} onclick={export(Kind::Html)}>{ "Export printable HTML" }</button>
             <label class="inline"><input type="checkbox" id="export-redact" checked={*redact} onchange={toggle(redact.clone())} />{ " Redact personal claims" }</label>
             <label class="inline"><input type="checkbox" id="export-fingerprint" checked={*fingerprint} onchange={toggle(fingerprint.clone())} />{ " Replace tokens by SHA-256 fingerprints" }</label>
         </section>
