@@ -120,7 +120,11 @@ try {
   }
 
   await check("the timeline draws every verifying key's tokens, with a text alternative", async () => {
+    // From an empty page, so that no timeline of the previous case can answer the wait.
+    await page.click("#reset");
+    await page.waitForSelector("#timelines", { state: "detached", timeout: 30000 });
     await page.setInputFiles("input#case-file", join(goldenDir, "storm-0558.json"));
+    await pageVerdicts(page, 2);
     await page.waitForSelector("#timelines figure svg", { timeout: 30000 });
     const figures = await page.$$eval("#timelines figure", (fs) =>
       fs.map((f) => ({
