@@ -60,9 +60,10 @@ pub fn render_request(request: &str) -> Result<String, String> {
     Ok(format.render(&report))
 }
 
-// The reports come from the reference verifier.
-#[cfg(all(test, feature = "rust-crypto"))]
+#[cfg(test)]
 mod tests {
+    // The reports come from the reference verifier.
+    #![cfg(feature = "rust-crypto")]
     use super::*;
     use crate::{analyze_with_reference, AnalyzeOptions, CaseFile};
     #[cfg(target_arch = "wasm32")]
