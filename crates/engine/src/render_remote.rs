@@ -60,24 +60,26 @@ pub fn render_request(request: &str) -> Result<String, String> {
     Ok(format.render(&report))
 }
 
-#[cfg(test)]
+// The reports come from the reference verifier.
+#[cfg(all(test, feature = "rust-crypto"))]
 mod tests {
-    // The reports come from the reference verifier.
-    #![cfg(feature = "rust-crypto")]
     use super::*;
     use crate::{analyze_with_reference, AnalyzeOptions, CaseFile};
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    fn sample_report() -> Report {
+    fn sample_report() -> Result<Report, String> {
         let sample = crate::samples::sample("storm-0558").map(|s| s.case_json());
-        let case = CaseFile::from_json(sample.unwrap_or("{}")).unwrap();
-        analyze_with_reference(&case, &AnalyzeOptions::at(case.now.unwrap_or(0)))
+        let case = CaseFile::from_json(sample.unwrap_or("{}")).map_err(|e| e.to_string())?;
+        Ok(analyze_with_reference(
+            &case,
+            &AnalyzeOptions::at(case.now.unwrap_or(0)),
+        ))
     }
 
     #[test]
     fn a_rendered_request_equals_rendering_the_report_here() {
-        let report = sample_report();
+        let report = sample_report().unwrap();
         assert!(!report.tokens.is_empty());
         let request = encode_request(&report, DocumentFormat::Markdown).unwrap();
         let remote = render_request(&request).unwrap();
