@@ -1,13 +1,17 @@
-//! Export the report as JSON, a Markdown report for tickets or a printable HTML page, optionally with personal claims redacted and tokens
-//! replaced by their SHA-256 fingerprints. Saved through a local Blob download.
+//! Export the report as JSON, a Markdown report for tickets or a printable HTML page, optionally
+//! with personal claims redacted and tokens replaced by their SHA-256 fingerprints. Saved through
+//! a local Blob download. The two documents are rendered by the reference module, loaded on the
+//! first such export, so the start module carries no document renderer.
 
 use std::rc::Rc;
 
 use keyhole_engine::export::{prepare, ExportOptions};
+use keyhole_engine::render_remote::DocumentFormat;
 use keyhole_engine::Report;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::adapters::documents;
 use crate::adapters::download::save_text;
 
 #[derive(Properties)]
@@ -44,25 +48,32 @@ pub fn export_bar(p: &ExportBarProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let Some(r) = report.as_ref() else { return };
             let out = prepare(r, options);
-            let result = match kind {
-                Kind::Markdown => save_text(
-                    "keyhole-report.md",
-                    "text/markdown",
-                    &keyhole_engine::render::to_markdown(&out),
-                ),
-                Kind::Html => save_text(
-                    "keyhole-report.html",
-                    "text/html",
-                    &keyhole_engine::render::to_html(&out),
-                ),
-                Kind::Json => match serde_json::to_string_pretty(&out) {
-                    Ok(json) => save_text("keyhole-report.json", "application/json", &json),
-                    Err(e) => Err(e.to_string()),
-                },
+            let document = match kind {
+                Kind::Markdown => DocumentFormat::Markdown,
+                Kind::Html => DocumentFormat::Html,
+                Kind::Json => {
+                    let saved = serde_json::to_string_pretty(&out)
+                        .map_err(|e| e.to_string())
+                        .and_then(|json| {
+                            save_text("keyhole-report.json", "application/json", &json)
+                        });
+                    if let Err(e) = saved {
+                        on_error.emit(format!("Export failed: {e}"));
+                    }
+                    return;
+                }
             };
-            if let Err(e) = result {
-                on_error.emit(format!("Export failed: {e}"));
-            }
+            // Rendered by the reference module, loaded on the first such export.
+            let on_error = on_error.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let (name, media_type) = document.file();
+                let saved = documents::render(&out, document)
+                    .await
+                    .and_then(|text| save_text(name, media_type, &text));
+                if let Err(e) = saved {
+                    on_error.emit(format!("Export failed: {e}"));
+                }
+            });
         })
     };
     let toggle = |state: UseStateHandle<bool>| {
