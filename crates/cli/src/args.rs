@@ -93,6 +93,11 @@ pub struct CheckArgs {
     /// endpoint takes no issuer from it.
     #[arg(long = "no-catalogue")]
     pub no_catalogue: bool,
+    /// Read tokens from the inputs (files, `-` or none for stdin) line by line and write one
+    /// JSON record per token as it goes (JSON lines), in bounded memory. A line is a JSON
+    /// string (a token), a JSON object with a `token` member, or text to search.
+    #[arg(long)]
+    pub stream: bool,
 }
 
 /// A verdict that can make `keyhole check` exit with status 1.

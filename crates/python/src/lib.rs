@@ -12,8 +12,6 @@
 use std::collections::VecDeque;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use keyhole_engine::found::FoundAt;
-use keyhole_engine::report::TokenReport;
 use keyhole_engine::verify::JsonWebTokenVerifier;
 use keyhole_engine::{Analysis, AnalyzeOptions, CaseFile};
 use pyo3::exceptions::PyValueError;
@@ -31,6 +29,11 @@ mod analysis;
 #[allow(dead_code)]
 #[path = "../../cli/src/search.rs"]
 mod search;
+// The flat record, shared with `keyhole check --stream`.
+#[path = "../../cli/src/record.rs"]
+mod record;
+
+use record::Record;
 
 /// Tokens judged per batch of `check_many`: the CLI's slice, enough to keep every core busy.
 const SLICE: usize = 4096;
@@ -177,46 +180,8 @@ impl Records {
     }
 }
 
-/// One token's flat record: what a DataFrame row or a SQL UDF wants, not the whole report.
-struct Record {
-    index: usize,
-    verdict: Value,
-    codes: Vec<String>,
-    kid: Value,
-    tenant: Option<String>,
-    cloud: Value,
-    iss: Value,
-    aud: Value,
-    iat: Value,
-    fingerprint: String,
-    location: String,
-}
-
+/// The record as a dict (the CLI's `check --stream` writes the same record as a JSON line).
 impl Record {
-    fn of(r: TokenReport) -> Record {
-        let boundary = r.boundary.as_ref();
-        Record {
-            index: r.index,
-            verdict: serde_json::to_value(r.verdict).unwrap_or(Value::Null),
-            codes: r.findings.iter().map(|f| f.code.clone()).collect(),
-            kid: r.header.get("kid").cloned().unwrap_or(Value::Null),
-            tenant: boundary.and_then(|b| b.tenant.clone()),
-            cloud: boundary
-                .and_then(|b| b.cloud)
-                .and_then(|c| serde_json::to_value(c).ok())
-                .unwrap_or(Value::Null),
-            iss: r.claims.get("iss").cloned().unwrap_or(Value::Null),
-            aud: r.claims.get("aud").cloned().unwrap_or(Value::Null),
-            iat: r.claims.get("iat").cloned().unwrap_or(Value::Null),
-            fingerprint: r.fingerprint,
-            location: match &r.found_at {
-                Some(FoundAt::Tokens { index, .. }) => format!("tokens[{index}]"),
-                Some(at) => at.to_string(),
-                None => String::new(),
-            },
-        }
-    }
-
     fn into_dict(self, py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
         let d = PyDict::new(py);
         d.set_item("index", self.index)?;
