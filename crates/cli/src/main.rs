@@ -56,7 +56,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
             }
             let head = input::key_case(&check)?;
             let threads = check.threads.unwrap_or_else(analysis::default_threads);
-            let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
             let outcome = stream::run(
                 head,
                 AnalyzeOptions::at(now()),

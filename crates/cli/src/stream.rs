@@ -20,10 +20,11 @@
 //! prefixed with the input's name when there are several inputs.
 //!
 //! Memory: a batch of tokens (at most [`BATCH`] tokens or [`BATCH_BYTES`] of token text) is
-//! read, its tokens not yet judged are judged on the rayon pool by the engine's
-//! [`Analysis`] (the same judging as `keyhole check`), and its records are written before the
-//! next batch is read. Verdicts of distinct tokens are kept in a cache of at most [`CACHE`]
-//! entries keyed by fingerprint (SHA-256), so a repeated token is judged once; when it is
+//! read; its tokens not yet judged go, each distinct one once, to a thread that judges them on
+//! the rayon pool with the engine's [`Analysis`] (the same judging as `keyhole check`) and
+//! writes the batch's records, while the next batch is read (so at most two batches are held).
+//! Verdicts of distinct tokens are kept in a cache of at most [`CACHE`] entries keyed by
+//! SHA-256 of the token (the record's fingerprint), so a repeated token is judged once; when
 //! full it is emptied and refilled (repeats in logs are mostly near each other). The rest is
 //! the key sets and one line's buffer.
 //!
@@ -34,13 +35,16 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use keyhole_engine::analyze::{Found, TokenInput};
 use keyhole_engine::found::{FoundAt, NoteCode};
+use keyhole_engine::verify::JsonWebTokenVerifier;
 use keyhole_engine::{limits, Analysis, AnalyzeOptions, CaseFile};
 use rayon::prelude::*;
 use serde::Deserialize;
+use sha2::{Digest as _, Sha256};
 
 use crate::args::FailOn;
 use crate::record::Record;
@@ -63,23 +67,86 @@ pub struct Outcome {
     pub failing: bool,
 }
 
-/// A token read but not yet judged, and where it came from.
+/// A token read but not yet judged: what identifies it and where it came from.
 struct Pending {
     text: String,
+    digest: Digest,
     location: String,
 }
 
-/// The stream's state between batches.
-struct Stream<'o, W: Write> {
+/// SHA-256 of the trimmed token: the cache's key (the record's `fingerprint`, unformatted).
+type Digest = [u8; 32];
+
+fn digest(token: &str) -> Digest {
+    Sha256::digest(token.trim().as_bytes()).into()
+}
+
+/// What judges a batch: the keys and options, and the threads. Shared with the thread that
+/// judges one batch while the next is read.
+struct Judger {
     head: CaseFile,
     options: AnalyzeOptions<'static>,
     catalogue: bool,
     pool: rayon::ThreadPool,
+}
+
+impl Judger {
+    /// The records of `tokens`, in order, judged on the pool by a fresh analysis of the keys.
+    fn judge(&self, tokens: Vec<TokenInput>) -> Vec<Record> {
+        if tokens.is_empty() {
+            return Vec::new();
+        }
+        let mut analysis = Analysis::new(&self.head, &self.options);
+        if !self.catalogue {
+            analysis.set_catalogue(None);
+        }
+        analysis.add_found(Found {
+            inputs: tokens,
+            notes: Vec::new(),
+        });
+        let Some(slice) = analysis.next_slice(usize::MAX) else {
+            return Vec::new();
+        };
+        let judge = analysis.judging();
+        self.pool.install(|| {
+            slice
+                .into_tokens()
+                .into_par_iter()
+                .map(|t| Record::of(judge.token(t, &JsonWebTokenVerifier)))
+                .collect()
+        })
+    }
+}
+
+/// Where a token's record comes from once its batch is judged.
+enum Source {
+    /// The cache had it when the batch was sent.
+    Known(Record),
+    /// Its slot among the batch's judged tokens.
+    Judged(usize),
+}
+
+/// A batch being judged and written on another thread while the next one is read.
+struct InFlight {
+    handle: std::thread::JoinHandle<Result<Landed, String>>,
+}
+
+/// What a batch's thread hands back: the verdicts it judged (for the cache) and whether one
+/// of its records fails the run.
+struct Landed {
+    judged: Vec<(Digest, Record)>,
+    failing: bool,
+}
+
+/// The stream's state between batches.
+struct Stream<'o, W: Write + Send + 'static> {
+    judger: Arc<Judger>,
     fail_on: &'o [FailOn],
-    out: W,
-    cache: HashMap<String, Record>,
+    out: Arc<Mutex<W>>,
+    cache: HashMap<Digest, Record>,
     pending: Vec<Pending>,
     pending_bytes: usize,
+    in_flight: Option<InFlight>,
     last_flush: Instant,
     outcome: Outcome,
 }
@@ -99,22 +166,25 @@ pub fn run(
     threads: NonZeroUsize,
     catalogue: bool,
     fail_on: &[FailOn],
-    out: impl Write,
+    out: impl Write + Send + 'static,
 ) -> Result<Outcome, String> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.get())
         .build()
         .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
     let mut stream = Stream {
-        head,
-        options,
-        catalogue,
-        pool,
+        judger: Arc::new(Judger {
+            head,
+            options,
+            catalogue,
+            pool,
+        }),
         fail_on,
-        out,
+        out: Arc::new(Mutex::new(out)),
         cache: HashMap::new(),
         pending: Vec::new(),
         pending_bytes: 0,
+        in_flight: None,
         last_flush: Instant::now(),
         outcome: Outcome::default(),
     };
@@ -139,6 +209,7 @@ pub fn run(
         }
     }
     stream.flush()?;
+    stream.land()?;
     Ok(stream.outcome)
 }
 
@@ -188,7 +259,7 @@ fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Re
     Ok(Line::TooLong(len))
 }
 
-impl<W: Write> Stream<'_, W> {
+impl<W: Write + Send + 'static> Stream<'_, W> {
     fn read(
         &mut self,
         mut reader: BufReader<impl Read>,
@@ -237,7 +308,12 @@ impl<W: Write> Stream<'_, W> {
 
     fn push(&mut self, text: String, location: String) {
         self.pending_bytes += text.len();
-        self.pending.push(Pending { text, location });
+        let digest = digest(&text);
+        self.pending.push(Pending {
+            text,
+            digest,
+            location,
+        });
     }
 
     /// Queues the tokens of one line (see the module's documentation for what a line holds).
@@ -288,94 +364,101 @@ impl<W: Write> Stream<'_, W> {
         }
     }
 
-    /// Judges the pending tokens not in the cache, writes every pending token's record.
+    /// Sends the pending tokens to another thread, which judges those the cache does not know
+    /// (each distinct token once) and writes every record, after the batch sent before has
+    /// landed (so records stay in input order).
     fn flush(&mut self) -> Result<(), String> {
         self.last_flush = Instant::now();
         if self.pending.is_empty() {
             return Ok(());
         }
-        let mut pending = std::mem::take(&mut self.pending);
+        self.land()?;
+        let pending = std::mem::take(&mut self.pending);
         self.pending_bytes = 0;
-        let fingerprints: Vec<String> = self.pool.install(|| {
-            pending
-                .par_iter()
-                .map(|p| keyhole_engine::export::fingerprint(&p.text))
-                .collect()
-        });
-        // Each distinct token not in the cache, judged once: its slot in `todo`.
-        let mut slot_of: HashMap<&str, usize> = HashMap::new();
+        let mut slot_of: HashMap<Digest, usize> = HashMap::new();
         let mut todo: Vec<TokenInput> = Vec::new();
-        for (p, fp) in pending.iter_mut().zip(&fingerprints) {
-            if self.cache.contains_key(fp) || slot_of.contains_key(fp.as_str()) {
-                continue;
-            }
-            slot_of.insert(fp, todo.len());
-            todo.push(TokenInput {
-                text: std::mem::take(&mut p.text),
-                found_at: FoundAt::tokens(0),
-            });
-        }
-        let judged = self.judge(todo);
-        for (p, fp) in pending.iter_mut().zip(&fingerprints) {
-            let held = match slot_of.get(fp.as_str()) {
-                Some(&slot) => judged.get(slot),
-                None => self.cache.get(fp),
+        let mut digests = Vec::new();
+        let mut tokens = Vec::with_capacity(pending.len());
+        for p in pending {
+            let source = if let Some(r) = self.cache.get(&p.digest) {
+                Source::Known(r.clone())
+            } else if let Some(&slot) = slot_of.get(&p.digest) {
+                Source::Judged(slot)
+            } else {
+                slot_of.insert(p.digest, todo.len());
+                digests.push(p.digest);
+                todo.push(TokenInput {
+                    text: p.text,
+                    found_at: FoundAt::tokens(0),
+                });
+                Source::Judged(todo.len() - 1)
             };
-            let Some(held) = held else {
-                return Err("internal error: a token's record went missing".to_owned());
-            };
-            let mut record = held.clone();
-            record.index = self.outcome.tokens;
-            record.location = std::mem::take(&mut p.location);
-            self.outcome.tokens += 1;
-            self.outcome.failing |= self
-                .fail_on
-                .iter()
-                .any(|f| record.verdict.as_str() == Some(fail_word(*f)));
-            serde_json::to_writer(&mut self.out, &record)
-                .map_err(|e| format!("cannot write the output: {e}"))?;
-            self.out
-                .write_all(b"\n")
-                .map_err(|e| format!("cannot write the output: {e}"))?;
+            tokens.push((source, p.location));
         }
-        self.out
-            .flush()
-            .map_err(|e| format!("cannot write the output: {e}"))?;
-        for (fp, slot) in slot_of {
-            if self.cache.len() >= CACHE {
-                self.cache.clear();
-            }
-            if let Some(r) = judged.get(slot) {
-                self.cache.insert(fp.to_owned(), r.clone());
-            }
-        }
+        let first = self.outcome.tokens;
+        self.outcome.tokens += tokens.len();
+        let judger = Arc::clone(&self.judger);
+        let out = Arc::clone(&self.out);
+        let fail_on: Vec<&'static str> = self.fail_on.iter().map(|f| fail_word(*f)).collect();
+        let handle = std::thread::Builder::new()
+            .name("keyhole-batch".to_owned())
+            .spawn(move || {
+                let records = judger.judge(todo);
+                if records.len() != digests.len() {
+                    return Err("internal error: a batch came back incomplete".to_owned());
+                }
+                let mut out = out
+                    .lock()
+                    .map_err(|_| "internal error: the output is poisoned".to_owned())?;
+                let mut failing = false;
+                for (i, (source, location)) in tokens.into_iter().enumerate() {
+                    let mut record = match source {
+                        Source::Known(r) => r,
+                        Source::Judged(slot) => match records.get(slot) {
+                            Some(r) => r.clone(),
+                            None => {
+                                return Err(
+                                    "internal error: a token's record went missing".to_owned()
+                                )
+                            }
+                        },
+                    };
+                    record.index = first + i;
+                    record.location = location;
+                    failing |= fail_on.iter().any(|f| record.verdict.as_str() == Some(f));
+                    serde_json::to_writer(&mut *out, &record)
+                        .map_err(|e| format!("cannot write the output: {e}"))?;
+                    out.write_all(b"\n")
+                        .map_err(|e| format!("cannot write the output: {e}"))?;
+                }
+                out.flush()
+                    .map_err(|e| format!("cannot write the output: {e}"))?;
+                Ok(Landed {
+                    judged: digests.into_iter().zip(records).collect(),
+                    failing,
+                })
+            })
+            .map_err(|e| format!("cannot start a thread: {e}"))?;
+        self.in_flight = Some(InFlight { handle });
         Ok(())
     }
 
-    /// The records of `tokens`, in order, judged on the pool by a fresh analysis of the keys.
-    fn judge(&self, tokens: Vec<TokenInput>) -> Vec<Record> {
-        if tokens.is_empty() {
-            return Vec::new();
-        }
-        let mut analysis = Analysis::new(&self.head, &self.options);
-        if !self.catalogue {
-            analysis.set_catalogue(None);
-        }
-        analysis.add_found(Found {
-            inputs: tokens,
-            notes: Vec::new(),
-        });
-        let Some(slice) = analysis.next_slice(usize::MAX) else {
-            return Vec::new();
+    /// Waits for the batch in flight, if any, and caches its verdicts.
+    fn land(&mut self) -> Result<(), String> {
+        let Some(InFlight { handle }) = self.in_flight.take() else {
+            return Ok(());
         };
-        let judge = analysis.judging();
-        self.pool.install(|| {
-            slice
-                .into_tokens()
-                .into_par_iter()
-                .map(|t| Record::of(judge.token(t, &keyhole_engine::verify::JsonWebTokenVerifier)))
-                .collect()
-        })
+        let landed = handle
+            .join()
+            .map_err(|_| "internal error: judging a batch failed".to_owned())??;
+        self.outcome.failing |= landed.failing;
+        for (digest, record) in landed.judged {
+            if self.cache.len() >= CACHE {
+                self.cache.clear();
+            }
+            self.cache.insert(digest, record);
+        }
+        Ok(())
     }
 }
 
