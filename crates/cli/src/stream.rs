@@ -121,7 +121,7 @@ impl Judger {
 /// Where a token's record comes from once its batch is judged.
 enum Source {
     /// The cache had it when the batch was sent.
-    Known(Record),
+    Known(Box<Record>),
     /// Its slot among the batch's judged tokens.
     Judged(usize),
 }
@@ -381,7 +381,7 @@ impl<W: Write + Send + 'static> Stream<'_, W> {
         let mut tokens = Vec::with_capacity(pending.len());
         for p in pending {
             let source = if let Some(r) = self.cache.get(&p.digest) {
-                Source::Known(r.clone())
+                Source::Known(Box::new(r.clone()))
             } else if let Some(&slot) = slot_of.get(&p.digest) {
                 Source::Judged(slot)
             } else {
@@ -413,7 +413,7 @@ impl<W: Write + Send + 'static> Stream<'_, W> {
                 let mut failing = false;
                 for (i, (source, location)) in tokens.into_iter().enumerate() {
                     let mut record = match source {
-                        Source::Known(r) => r,
+                        Source::Known(r) => *r,
                         Source::Judged(slot) => match records.get(slot) {
                             Some(r) => r.clone(),
                             None => {
