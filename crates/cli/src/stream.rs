@@ -26,7 +26,8 @@
 //! Verdicts of distinct tokens are kept in a cache of at most [`CACHE`] entries keyed by
 //! SHA-256 of the token (the record's fingerprint), so a repeated token is judged once; when
 //! full it is emptied and refilled (repeats in logs are mostly near each other). The rest is
-//! the key sets and one line's buffer.
+//! the key sets and the lines read ahead (a reading thread hands over chunks of at most 1 MB or
+//! one long line, two at a time).
 //!
 //! A fresh [`Analysis`] judges each batch: an analysis keeps every report for its final
 //! report, which a stream must not. Reading three key documents again per batch costs well
@@ -35,8 +36,8 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::num::NonZeroUsize;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
 
 use keyhole_engine::analyze::{Found, TokenInput};
 use keyhole_engine::found::{FoundAt, NoteCode};
@@ -55,8 +56,8 @@ pub const BATCH: usize = 4096;
 pub const BATCH_BYTES: usize = 16 * 1024 * 1024;
 /// Distinct tokens whose records are remembered (about 0.5 KB each).
 pub const CACHE: usize = 65_536;
-/// A batch that has waited this long is judged as soon as the input has nothing buffered, so
-/// that tokens trickling into stdin are answered without waiting for a full batch.
+/// When no line has come for this long, the tokens read so far are judged without waiting for
+/// a full batch (tokens trickling into stdin are answered within about this time).
 const PATIENCE: Duration = Duration::from_millis(100);
 
 /// What a stream run found: whether some line was refused and some verdict was failing.
@@ -147,7 +148,6 @@ struct Stream<'o, W: Write + Send + 'static> {
     pending: Vec<Pending>,
     pending_bytes: usize,
     in_flight: Option<InFlight>,
-    last_flush: Instant,
     outcome: Outcome,
 }
 
@@ -185,7 +185,6 @@ pub fn run(
         pending: Vec::new(),
         pending_bytes: 0,
         in_flight: None,
-        last_flush: Instant::now(),
         outcome: Outcome::default(),
     };
     let stdin = ["-".to_owned()];
@@ -259,46 +258,123 @@ fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Re
     Ok(Line::TooLong(len))
 }
 
+/// A line as the reading thread hands it over.
+enum Event {
+    Line {
+        line_no: usize,
+        /// Bytes before the line in its input (line ends counted as one byte).
+        offset: usize,
+        bytes: Vec<u8>,
+    },
+    TooLong {
+        line_no: usize,
+        len: usize,
+    },
+}
+
+/// Lines handed over together: at most this many, or this many bytes, or what was read before
+/// the input had nothing more buffered (the next read may wait).
+const CHUNK_LINES: usize = 1024;
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// The reading thread: splits `reader` into lines and sends them in chunks, until the end, a
+/// read error, or the receiver hangs up.
+fn read_lines<R: Read>(
+    mut reader: BufReader<R>,
+    tx: &mpsc::SyncSender<Result<Vec<Event>, String>>,
+    name: &str,
+) {
+    let mut buf = Vec::new();
+    let mut line_no = 0usize;
+    let mut offset = 0usize;
+    let mut chunk = Vec::new();
+    let mut chunk_bytes = 0;
+    loop {
+        let line = match read_line(&mut reader, &mut buf, limits::MAX_TEXT_BYTES) {
+            Ok(line) => line,
+            Err(e) => {
+                let _ = tx.send(Err(format!("cannot read {name}: {e}")));
+                return;
+            }
+        };
+        line_no += 1;
+        match line {
+            Line::End => break,
+            Line::TooLong(len) => {
+                chunk.push(Event::TooLong { line_no, len });
+                offset += len + 1;
+            }
+            Line::Read => {
+                let len = buf.len();
+                chunk_bytes += len;
+                chunk.push(Event::Line {
+                    line_no,
+                    offset,
+                    bytes: std::mem::take(&mut buf),
+                });
+                // The line end's bytes are not known exactly (\n or \r\n); offsets count \n.
+                offset += len + 1;
+            }
+        }
+        if chunk.len() >= CHUNK_LINES || chunk_bytes >= CHUNK_BYTES || reader.buffer().is_empty() {
+            chunk_bytes = 0;
+            if tx.send(Ok(std::mem::take(&mut chunk))).is_err() {
+                return;
+            }
+        }
+    }
+    if !chunk.is_empty() {
+        let _ = tx.send(Ok(chunk));
+    }
+}
+
 impl<W: Write + Send + 'static> Stream<'_, W> {
-    fn read(
+    /// Takes the lines of one input, read on a thread of its own, and sends a batch to be
+    /// judged when it is full or when no line has come for [`PATIENCE`].
+    fn read<R: Read + Send + 'static>(
         &mut self,
-        mut reader: BufReader<impl Read>,
+        reader: BufReader<R>,
         prefix: &str,
         name: &str,
     ) -> Result<(), String> {
-        let mut buf = Vec::new();
-        let mut line_no = 0usize;
-        let mut offset = 0usize;
+        let (tx, rx) = mpsc::sync_channel(2);
+        let owned = name.to_owned();
+        let reading = std::thread::Builder::new()
+            .name("keyhole-read".to_owned())
+            .spawn(move || read_lines(reader, &tx, &owned))
+            .map_err(|e| format!("cannot start a thread: {e}"))?;
         loop {
-            let line = read_line(&mut reader, &mut buf, limits::MAX_TEXT_BYTES)
-                .map_err(|e| format!("cannot read {name}: {e}"))?;
-            line_no += 1;
-            match line {
-                Line::End => break,
-                Line::TooLong(len) => {
-                    self.refuse(&format!(
-                        "{prefix}line {line_no} is {len} bytes, over the {}-byte limit for searching one line",
-                        limits::MAX_TEXT_BYTES
-                    ));
-                    offset += len + 1;
+            match rx.recv_timeout(PATIENCE) {
+                Ok(Ok(events)) => {
+                    for event in events {
+                        self.take(event, prefix);
+                        if self.pending.len() >= BATCH || self.pending_bytes >= BATCH_BYTES {
+                            self.flush()?;
+                        }
+                    }
                 }
-                Line::Read => {
-                    let len = buf.len();
-                    self.take_line(&buf, prefix, line_no, offset);
-                    // The line end's bytes are not known exactly (\n or \r\n); offsets count \n.
-                    offset += len + 1;
-                }
-            }
-            // Nothing buffered: the next read may wait (stdin fed a line at a time).
-            let idle = reader.buffer().is_empty();
-            if self.pending.len() >= BATCH
-                || self.pending_bytes >= BATCH_BYTES
-                || (idle && !self.pending.is_empty() && self.last_flush.elapsed() >= PATIENCE)
-            {
-                self.flush()?;
+                Ok(Err(e)) => return Err(e),
+                Err(mpsc::RecvTimeoutError::Timeout) => self.flush()?,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
             }
         }
-        Ok(())
+        reading
+            .join()
+            .map_err(|_| format!("internal error: reading {name} failed"))
+    }
+
+    fn take(&mut self, event: Event, prefix: &str) {
+        match event {
+            Event::TooLong { line_no, len } => self.refuse(&format!(
+                "{prefix}line {line_no} is {len} bytes, over the {}-byte limit for searching one line",
+                limits::MAX_TEXT_BYTES
+            )),
+            Event::Line {
+                line_no,
+                offset,
+                bytes,
+            } => self.take_line(&bytes, prefix, line_no, offset),
+        }
     }
 
     fn refuse(&mut self, why: &str) {
@@ -368,7 +444,6 @@ impl<W: Write + Send + 'static> Stream<'_, W> {
     /// (each distinct token once) and writes every record, after the batch sent before has
     /// landed (so records stay in input order).
     fn flush(&mut self) -> Result<(), String> {
-        self.last_flush = Instant::now();
         if self.pending.is_empty() {
             return Ok(());
         }

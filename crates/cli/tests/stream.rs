@@ -300,3 +300,41 @@ fn stream_refuses_other_formats_and_missing_files() {
     let out = run_stream(&c, &["/nonexistent/keyhole-stream-input"], None);
     assert_status(&out, 2);
 }
+
+#[test]
+fn a_token_fed_to_stdin_is_answered_before_the_input_ends() {
+    use std::io::{BufRead, Write};
+    let c = case("storm-0558");
+    let bin = assert_cmd::cargo::cargo_bin("keyhole");
+    let mut child = std::process::Command::new(bin)
+        .args(["check", "--stream"])
+        .args(&c.args)
+        .arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let mut stdin = child.stdin.take().unwrap_or_else(|| unreachable!());
+    let stdout = child.stdout.take().unwrap_or_else(|| unreachable!());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap_or_default()).is_err() {
+                return;
+            }
+        }
+    });
+    for (i, t) in c.tokens.iter().enumerate() {
+        writeln!(stdin, "{}", json!(t)).unwrap_or_else(|e| unreachable!("{e}"));
+        stdin.flush().unwrap_or_else(|e| unreachable!("{e}"));
+        // Stdin stays open: the record must come anyway (within the stream's patience).
+        let line = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap_or_else(|e| unreachable!("no record for token {i} while stdin is open: {e}"));
+        let r: Value = serde_json::from_str(&line).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(r["index"], i);
+    }
+    drop(stdin);
+    let status = child.wait().unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(status.code(), Some(1));
+}
