@@ -37,6 +37,7 @@ Examples:
       --source https://login.microsoftonline.com/common/discovery/v2.0/keys \\
       --now 2023-06-20T12:00:00Z proxy.log
   cat tokens.txt | keyhole check --keys jwks.json -
+  keyhole check --stream --keys jwks.json tokens.ndjson > verdicts.ndjson
 
 A case file is JSON: {\"now\": 1688169600, \"key_sets\": [{\"source\": URL, \"issuer\": ISS,
 \"document\": JWKS|JWK|OpenID configuration|PEM string}], \"tokens\": [\"eyJ…\"], \"text\": \"…\"}")]
