@@ -100,6 +100,10 @@ for (const name of caseNames) {
     ratio_keyhole_over_jose_wall: k.median / bestWall,
     // Throughput ratio as the issue states the goal (≥ 1.0 means Keyhole is at least as fast).
     throughput_keyhole_vs_jose: bestWall / k.median,
+    // Against each way a Node user writes the batch (issue 17): one await at a time, and every
+    // token at once with Promise.all (spread over libuv's thread pool), from the same run.
+    throughput_keyhole_vs_jose_sequential: jWall.sequential.median / k.median,
+    throughput_keyhole_vs_jose_concurrent: jWall.concurrent.median / k.median,
     throughput_keyhole_threads_1_vs_jose: bestWall / stats(keyhole1.map((r) => r.wall * 1000)).median,
     // The same by CPU time (user + system), steadier than wall time on a shared machine.
     throughput_cpu_keyhole_vs_jose:

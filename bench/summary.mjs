@@ -23,10 +23,10 @@ if (size) {
 
 const cli = json("cli.json");
 if (cli) {
-  out.push("## CLI against jose on Node (whole process, median)", "", "| case | keyhole check wall | keyhole CPU | keyhole peak RSS | jose wall (seq / concurrent) | jose in-process (seq / conc.) | jose CPU (seq / conc.) | jose peak RSS | throughput keyhole ÷ jose (wall / CPU) |", "| --- | --- | --- | --- | --- | --- | --- | --- | ---: |");
+  out.push("## CLI against jose on Node (whole process, median)", "", "| case | keyhole check wall | keyhole CPU | keyhole peak RSS | jose wall (seq / concurrent) | jose in-process (seq / conc.) | jose CPU (seq / conc.) | jose peak RSS | throughput keyhole ÷ jose (wall / CPU) | keyhole ÷ jose wall (seq / Promise.all) |", "| --- | --- | --- | --- | --- | --- | --- | --- | ---: | ---: |");
   for (const [name, c] of Object.entries(cli.cases))
     out.push(
-      `| ${name} | ${ms(c.keyhole_wall_ms)} | ${c.keyhole_cpu_ms.median.toFixed(0)} ms | ${c.keyhole_peak_rss_mb.median.toFixed(1)} MB | ${c.jose_wall_ms.sequential.median.toFixed(0)} / ${c.jose_wall_ms.concurrent.median.toFixed(0)} ms | ${c.jose_in_process_ms.sequential.median.toFixed(0)} / ${c.jose_in_process_ms.concurrent.median.toFixed(0)} ms | ${c.jose_cpu_ms.sequential.median.toFixed(0)} / ${c.jose_cpu_ms.concurrent.median.toFixed(0)} ms | ${c.jose_peak_rss_mb.median.toFixed(1)} MB | ${c.throughput_keyhole_vs_jose.toFixed(2)}× / ${c.throughput_cpu_keyhole_vs_jose.toFixed(2)}× |`,
+      `| ${name} | ${ms(c.keyhole_wall_ms)} | ${c.keyhole_cpu_ms.median.toFixed(0)} ms | ${c.keyhole_peak_rss_mb.median.toFixed(1)} MB | ${c.jose_wall_ms.sequential.median.toFixed(0)} / ${c.jose_wall_ms.concurrent.median.toFixed(0)} ms | ${c.jose_in_process_ms.sequential.median.toFixed(0)} / ${c.jose_in_process_ms.concurrent.median.toFixed(0)} ms | ${c.jose_cpu_ms.sequential.median.toFixed(0)} / ${c.jose_cpu_ms.concurrent.median.toFixed(0)} ms | ${c.jose_peak_rss_mb.median.toFixed(1)} MB | ${c.throughput_keyhole_vs_jose.toFixed(2)}× / ${c.throughput_cpu_keyhole_vs_jose.toFixed(2)}× | ${(c.throughput_keyhole_vs_jose_sequential ?? NaN).toFixed(2)}× / ${(c.throughput_keyhole_vs_jose_concurrent ?? NaN).toFixed(2)}× |`,
     );
   out.push("");
 }

@@ -1,7 +1,11 @@
 """Keyhole: inspect JWTs and judge whether their signing keys were allowed to sign for the
 tenant and cloud they claim. Everything runs locally; nothing is fetched."""
 
-from typing import Any, Iterable, Iterator, List, Mapping, Optional, TypedDict, Union
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, List, Mapping, Optional, TypedDict, Union
+
+if TYPE_CHECKING:
+    import pandas
+    import pyarrow
 
 __version__: str
 
@@ -59,3 +63,29 @@ def check_many(
 
     Raises ValueError when a key set or secret is not a valid case-file key set, a token is not a
     string, or `now` cannot be read."""
+
+def check_arrow(
+    tokens: Iterable[str],
+    key_sets: Iterable[Union[KeySet, Mapping[str, Any]]],
+    now: Union[int, str, None] = None,
+    *,
+    hmac_secrets: Optional[Iterable[Mapping[str, Any]]] = None,
+) -> "pyarrow.Table":
+    """check_many's records as a pyarrow Table, one row per token in input order. Columns:
+    index (int64); verdict, kid, tenant, cloud, iss, aud (string: an `aud` array, or any other
+    non-string claim, as its JSON text); codes (list<string>); iat (int64, whole seconds);
+    fingerprint, location (string).
+
+    Raises ImportError when pyarrow is not installed, ValueError as check_many."""
+
+def check_frame(
+    tokens: Iterable[str],
+    key_sets: Iterable[Union[KeySet, Mapping[str, Any]]],
+    now: Union[int, str, None] = None,
+    *,
+    hmac_secrets: Optional[Iterable[Mapping[str, Any]]] = None,
+) -> "pandas.DataFrame":
+    """check_many's records as a pandas DataFrame with check_arrow's columns (iat as the
+    nullable Int64 dtype, codes as lists of strings).
+
+    Raises ImportError when pandas is not installed, ValueError as check_many."""

@@ -37,6 +37,7 @@ Examples:
       --source https://login.microsoftonline.com/common/discovery/v2.0/keys \\
       --now 2023-06-20T12:00:00Z proxy.log
   cat tokens.txt | keyhole check --keys jwks.json -
+  keyhole check --stream --keys jwks.json tokens.ndjson > verdicts.ndjson
 
 A case file is JSON: {\"now\": 1688169600, \"key_sets\": [{\"source\": URL, \"issuer\": ISS,
 \"document\": JWKS|JWK|OpenID configuration|PEM string}], \"tokens\": [\"eyJ…\"], \"text\": \"…\"}")]
@@ -97,6 +98,11 @@ pub struct CheckArgs {
     /// endpoint takes no issuer from it.
     #[arg(long = "no-catalogue")]
     pub no_catalogue: bool,
+    /// Read tokens from the inputs (files, `-` or none for stdin) line by line and write one
+    /// JSON record per token as it goes (JSON lines), in bounded memory. A line is a JSON
+    /// string (a token), a JSON object with a `token` member, or text to search.
+    #[arg(long)]
+    pub stream: bool,
 }
 
 /// A verdict that can make `keyhole check` exit with status 1.

@@ -88,17 +88,8 @@ pub fn build_case(args: &CheckArgs) -> Result<CaseFile, String> {
             CaseFile::from_json(&text).map_err(|e| format!("{name}: {e}"))?
         }
     } else {
-        if args.sources.len() > args.keys.len() || args.issuers.len() > args.keys.len() {
-            return Err("more --source/--issuer values than --keys files".to_owned());
-        }
         let mut case = CaseFile::default();
-        for (i, path) in args.keys.iter().enumerate() {
-            case.key_sets.push(CaseKeySet {
-                source: args.sources.get(i).cloned(),
-                issuer: args.issuers.get(i).cloned(),
-                document: keyhole_engine::policy::json_or_string(&read_file(path)?),
-            });
-        }
+        add_keys(&mut case, args)?;
         if args.inputs.is_empty() {
             return Err(
                 "no text to search: give text files after --keys, or `-` for stdin".to_owned(),
@@ -112,6 +103,34 @@ pub fn build_case(args: &CheckArgs) -> Result<CaseFile, String> {
         case.text = Some(text);
         case
     };
+    add_options(&mut case, args)?;
+    Ok(case)
+}
+
+/// The case `check --stream` judges every batch of tokens against: the --keys documents,
+/// --now and --weak-secrets, no tokens.
+pub fn key_case(args: &CheckArgs) -> Result<CaseFile, String> {
+    let mut case = CaseFile::default();
+    add_keys(&mut case, args)?;
+    add_options(&mut case, args)?;
+    Ok(case)
+}
+
+fn add_keys(case: &mut CaseFile, args: &CheckArgs) -> Result<(), String> {
+    if args.sources.len() > args.keys.len() || args.issuers.len() > args.keys.len() {
+        return Err("more --source/--issuer values than --keys files".to_owned());
+    }
+    for (i, path) in args.keys.iter().enumerate() {
+        case.key_sets.push(CaseKeySet {
+            source: args.sources.get(i).cloned(),
+            issuer: args.issuers.get(i).cloned(),
+            document: keyhole_engine::policy::json_or_string(&read_file(path)?),
+        });
+    }
+    Ok(())
+}
+
+fn add_options(case: &mut CaseFile, args: &CheckArgs) -> Result<(), String> {
     if let Some(now) = &args.now {
         case.now = Some(parse_now(now)?);
     }
@@ -124,5 +143,5 @@ pub fn build_case(args: &CheckArgs) -> Result<CaseFile, String> {
                 .map(str::to_owned),
         );
     }
-    Ok(case)
+    Ok(())
 }

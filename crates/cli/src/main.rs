@@ -8,7 +8,9 @@ mod analysis;
 mod args;
 mod input;
 mod keys_cmd;
+mod record;
 mod search;
+mod stream;
 mod ticket;
 
 use std::io::Write;
@@ -48,6 +50,36 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
                 .map_err(|e| format!("cannot render JSON: {e}"))?;
             emit(&(json + "\n"))?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Check(check) if check.stream => {
+            if !matches!(check.format, Format::Json) {
+                return Err("--stream writes JSON lines only; drop --format".to_owned());
+            }
+            let head = input::key_case(&check)?;
+            let threads = check.threads.unwrap_or_else(analysis::default_threads);
+            let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+            let outcome = stream::run(
+                head,
+                AnalyzeOptions::at(now()),
+                &check.inputs,
+                threads,
+                !check.no_catalogue,
+                &check.fail_on,
+                out,
+            )?;
+            Ok(if outcome.refused > 0 {
+                eprintln!(
+                    "keyhole: {} line{} refused; {} tokens judged",
+                    outcome.refused,
+                    if outcome.refused == 1 { "" } else { "s" },
+                    outcome.tokens
+                );
+                ExitCode::from(2)
+            } else if outcome.failing {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Check(check) => {
             let case = input::build_case(&check)?;

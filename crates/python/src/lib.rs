@@ -3,7 +3,9 @@
 //! - `check(case)`: a case file (as a dict) in, the report out — the JSON `keyhole check`
 //!   prints for that case, made by the CLI's own analysis code (below), so the same verdicts;
 //! - `check_many(tokens, key_sets, now=None)`: an iterator of one flat record per token, judged
-//!   a slice at a time (memory bounded by the slice, not the input), for DataFrames and UDFs.
+//!   a slice at a time (memory bounded by the slice, not the input), for DataFrames and UDFs;
+//! - `check_arrow(...)` / `check_frame(...)`: the same records as a `pyarrow.Table` or a
+//!   `pandas.DataFrame`, built column by column (each library imported only when asked for).
 //!
 //! Judging runs with the interpreter released (`Python::detach`, PyO3's name for what was
 //! `allow_threads`) on a rayon pool, so other Python threads run meanwhile. Input the engine
@@ -12,11 +14,9 @@
 use std::collections::VecDeque;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use keyhole_engine::found::FoundAt;
-use keyhole_engine::report::TokenReport;
 use keyhole_engine::verify::JsonWebTokenVerifier;
 use keyhole_engine::{Analysis, AnalyzeOptions, CaseFile};
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyImportError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 use rayon::prelude::*;
@@ -31,6 +31,11 @@ mod analysis;
 #[allow(dead_code)]
 #[path = "../../cli/src/search.rs"]
 mod search;
+// The flat record, shared with `keyhole check --stream`.
+#[path = "../../cli/src/record.rs"]
+mod record;
+
+use record::Record;
 
 /// Tokens judged per batch of `check_many`: the CLI's slice, enough to keep every core busy.
 const SLICE: usize = 4096;
@@ -136,6 +141,155 @@ fn check_many(
     })
 }
 
+/// `check_many`'s records as a `pyarrow.Table`, one row per token in input order: index
+/// (int64), verdict, kid, tenant, cloud, iss, aud (strings; an `aud` array and any other
+/// non-string value as its JSON text), codes (list of strings), iat (int64, whole seconds),
+/// fingerprint, location. Raises ImportError when pyarrow is not installed.
+#[pyfunction]
+#[pyo3(signature = (tokens, key_sets, now = None, *, hmac_secrets = None))]
+fn check_arrow<'py>(
+    py: Python<'py>,
+    tokens: &Bound<'py, PyAny>,
+    key_sets: &Bound<'py, PyAny>,
+    now: Option<&Bound<'py, PyAny>>,
+    hmac_secrets: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let pa = import_for(py, "pyarrow", "check_arrow")?;
+    let columns = Columns::judge(check_many(py, tokens, key_sets, now, hmac_secrets)?, py);
+    let table = PyDict::new(py);
+    let typed =
+        |values: Bound<'py, PyAny>, ty: Bound<'py, PyAny>| pa.call_method1("array", (values, ty));
+    let string = pa.call_method0("string")?;
+    let int64 = pa.call_method0("int64")?;
+    for (name, values) in columns.into_lists(py)? {
+        let ty = match name {
+            "index" | "iat" => int64.clone(),
+            "codes" => pa.call_method1("list_", (string.clone(),))?,
+            _ => string.clone(),
+        };
+        table.set_item(name, typed(values, ty)?)?;
+    }
+    pa.call_method1("table", (table,))
+}
+
+/// `check_many`'s records as a `pandas.DataFrame` (the columns of [`check_arrow`]; `iat` is
+/// pandas' nullable Int64, `codes` holds lists). Raises ImportError when pandas is not
+/// installed.
+#[pyfunction]
+#[pyo3(signature = (tokens, key_sets, now = None, *, hmac_secrets = None))]
+fn check_frame<'py>(
+    py: Python<'py>,
+    tokens: &Bound<'py, PyAny>,
+    key_sets: &Bound<'py, PyAny>,
+    now: Option<&Bound<'py, PyAny>>,
+    hmac_secrets: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let pd = import_for(py, "pandas", "check_frame")?;
+    let columns = Columns::judge(check_many(py, tokens, key_sets, now, hmac_secrets)?, py);
+    let frame = PyDict::new(py);
+    for (name, values) in columns.into_lists(py)? {
+        let values = match name {
+            "index" | "iat" => {
+                let kwargs = PyDict::new(py);
+                kwargs.set_item("dtype", if name == "iat" { "Int64" } else { "int64" })?;
+                pd.call_method("array", (values,), Some(&kwargs))?
+            }
+            _ => values,
+        };
+        frame.set_item(name, values)?;
+    }
+    pd.call_method1("DataFrame", (frame,))
+}
+
+/// `import name`, or an ImportError saying which call needs it and how to get it.
+fn import_for<'py>(py: Python<'py>, name: &str, call: &str) -> PyResult<Bound<'py, PyModule>> {
+    py.import(name).map_err(|e| {
+        PyImportError::new_err(format!(
+            "keyhole.{call} needs {name}, which is not installed (pip install {name}): {e}"
+        ))
+    })
+}
+
+/// Every record of a `check_many` run, column by column.
+#[derive(Default)]
+struct Columns {
+    index: Vec<usize>,
+    verdict: Vec<Option<String>>,
+    codes: Vec<Vec<String>>,
+    kid: Vec<Option<String>>,
+    tenant: Vec<Option<String>>,
+    cloud: Vec<Option<String>>,
+    iss: Vec<Option<String>>,
+    aud: Vec<Option<String>>,
+    iat: Vec<Option<i64>>,
+    fingerprint: Vec<String>,
+    location: Vec<String>,
+}
+
+/// A JSON value as a table cell: strings as they are, other values as their JSON text.
+fn cell(v: Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s),
+        other => Some(other.to_string()),
+    }
+}
+
+impl Columns {
+    /// Judges every token of `records` (the interpreter released), column by column.
+    fn judge(mut records: Records, py: Python<'_>) -> Columns {
+        py.detach(|| {
+            let mut c = Columns::default();
+            loop {
+                let batch = records.judge_next_slice();
+                if batch.is_empty() {
+                    return c;
+                }
+                for r in batch {
+                    c.push(r);
+                }
+            }
+        })
+    }
+
+    fn push(&mut self, r: Record) {
+        self.index.push(r.index);
+        self.verdict.push(cell(r.verdict));
+        self.codes.push(r.codes);
+        self.kid.push(cell(r.kid));
+        self.tenant.push(r.tenant);
+        self.cloud.push(cell(r.cloud));
+        self.iss.push(cell(r.iss));
+        self.aud.push(cell(r.aud));
+        #[allow(clippy::cast_possible_truncation)]
+        self.iat.push(r.iat.as_i64().or_else(|| {
+            r.iat
+                .as_f64()
+                .filter(|f| f.is_finite())
+                .map(|f| f.floor() as i64)
+        }));
+        self.fingerprint.push(r.fingerprint);
+        self.location.push(r.location);
+    }
+
+    /// The columns as Python lists, in the records' member order.
+    fn into_lists(self, py: Python<'_>) -> PyResult<Vec<(&'static str, Bound<'_, PyAny>)>> {
+        Ok(vec![
+            ("index", PyList::new(py, self.index)?.into_any()),
+            ("verdict", PyList::new(py, self.verdict)?.into_any()),
+            ("codes", PyList::new(py, self.codes)?.into_any()),
+            ("kid", PyList::new(py, self.kid)?.into_any()),
+            ("tenant", PyList::new(py, self.tenant)?.into_any()),
+            ("cloud", PyList::new(py, self.cloud)?.into_any()),
+            ("iss", PyList::new(py, self.iss)?.into_any()),
+            ("aud", PyList::new(py, self.aud)?.into_any()),
+            ("iat", PyList::new(py, self.iat)?.into_any()),
+            ("fingerprint", PyList::new(py, self.fingerprint)?.into_any()),
+            ("location", PyList::new(py, self.location)?.into_any()),
+        ])
+    }
+}
+
 /// The iterator `check_many` returns: tokens are judged `SLICE` at a time, as it is read.
 #[pyclass(module = "keyhole")]
 struct Records {
@@ -177,46 +331,8 @@ impl Records {
     }
 }
 
-/// One token's flat record: what a DataFrame row or a SQL UDF wants, not the whole report.
-struct Record {
-    index: usize,
-    verdict: Value,
-    codes: Vec<String>,
-    kid: Value,
-    tenant: Option<String>,
-    cloud: Value,
-    iss: Value,
-    aud: Value,
-    iat: Value,
-    fingerprint: String,
-    location: String,
-}
-
+/// The record as a dict (the CLI's `check --stream` writes the same record as a JSON line).
 impl Record {
-    fn of(r: TokenReport) -> Record {
-        let boundary = r.boundary.as_ref();
-        Record {
-            index: r.index,
-            verdict: serde_json::to_value(r.verdict).unwrap_or(Value::Null),
-            codes: r.findings.iter().map(|f| f.code.clone()).collect(),
-            kid: r.header.get("kid").cloned().unwrap_or(Value::Null),
-            tenant: boundary.and_then(|b| b.tenant.clone()),
-            cloud: boundary
-                .and_then(|b| b.cloud)
-                .and_then(|c| serde_json::to_value(c).ok())
-                .unwrap_or(Value::Null),
-            iss: r.claims.get("iss").cloned().unwrap_or(Value::Null),
-            aud: r.claims.get("aud").cloned().unwrap_or(Value::Null),
-            iat: r.claims.get("iat").cloned().unwrap_or(Value::Null),
-            fingerprint: r.fingerprint,
-            location: match &r.found_at {
-                Some(FoundAt::Tokens { index, .. }) => format!("tokens[{index}]"),
-                Some(at) => at.to_string(),
-                None => String::new(),
-            },
-        }
-    }
-
     fn into_dict(self, py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
         let d = PyDict::new(py);
         d.set_item("index", self.index)?;
@@ -266,6 +382,8 @@ fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
 fn keyhole(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(check, m)?)?;
     m.add_function(wrap_pyfunction!(check_many, m)?)?;
+    m.add_function(wrap_pyfunction!(check_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(check_frame, m)?)?;
     m.add_class::<Records>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
