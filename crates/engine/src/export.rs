@@ -22,10 +22,7 @@ pub const REDACTED: &str = "[redacted]";
 
 /// SHA-256 of a token's text, lower-case hex.
 pub fn fingerprint(token: &str) -> String {
-    Sha256::digest(token.trim().as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::b64::hex_lower(&Sha256::digest(token.trim().as_bytes()))
 }
 
 /// A copy of the report with the chosen information removed.

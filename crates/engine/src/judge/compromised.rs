@@ -94,7 +94,7 @@ mod tests {
     fn storm_0558_entry_kid_is_base64url_of_thumbprint_rfc7515_4_1_7() {
         for entry in KNOWN_COMPROMISED {
             let bytes = crate::b64::decode_url(entry.x5t).unwrap_or_default();
-            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            let hex = crate::b64::hex_lower(&bytes);
             assert_eq!(hex, entry.sha1_hex, "{}", entry.name);
             assert!(!entry.sources.is_empty());
         }

@@ -19,9 +19,7 @@ pub struct ParsedCertificate {
     pub material: Result<KeyMaterial, String>,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use crate::b64::hex_lower as hex;
 
 /// Reads a DER X.509 certificate. Thumbprints are over the exact DER bytes given.
 pub fn parse_certificate(der: &[u8]) -> Result<ParsedCertificate, String> {

@@ -183,7 +183,4 @@ fn kid_x5t(f: &Facts<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// Lower-case hex of bytes.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub(crate) use crate::b64::hex_lower as hex;
