@@ -271,6 +271,7 @@ pub fn app() -> Html {
     let report: Option<Rc<Report>> = ws.report.clone();
     html! {
         <div class="app" {ondragover} {ondrop}>
+            <a class="skip-link" href="#summary">{ "Skip to results" }</a>
             <header class="masthead">
                 <h1>{ "Keyhole" }</h1>
                 <p class="tagline">{ "Was this token's signing key allowed to sign for the tenant and cloud it claims? Everything stays in this browser tab." }</p>
@@ -291,14 +292,15 @@ pub fn app() -> Html {
                         weak_secrets={AttrValue::from(ws.weak_secrets.clone())} more_secrets={ws.more_hmac_secrets.len()}
                         on_action={on_action.clone()} />
                 </div>
-                <Summary report={report.clone()} current={ws.is_current()} progress={ws.progress.clone()} verifier={(*verifier).clone()} />
+                <Summary report={report.clone()} current={ws.is_current()} progress={ws.progress.clone()} verifier={(*verifier).clone()}
+                    verdicts={ws.triage.verdicts} on_action={on_action.clone()} />
                 <ExportBar report={report.clone()} on_error={on_action.reform(|m| Action::Notice(Some(m)))} />
                 if let Some(r) = report.clone().filter(|_| ws.is_current()) {
                     <PublicSearch report={r} searched={ws.publicly_searched.clone()}
                         running={ws.public_search} on_action={on_action.clone()} />
                 }
                 if let Some(r) = report {
-                    <TokenList report={r.clone()} />
+                    <TokenList report={r.clone()} triage={ws.triage.clone()} on_action={on_action.clone()} />
                     <KeyMatrix report={r} />
                 }
             </main>

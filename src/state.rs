@@ -6,6 +6,8 @@ use std::rc::Rc;
 
 use keyhole_engine::case::{CaseKeySet, HmacSecret, SecretEncoding};
 use keyhole_engine::policy;
+use keyhole_engine::report::Verdict;
+use keyhole_engine::triage::{Filter, SortBy, VerdictSet};
 use keyhole_engine::{CaseFile, Report};
 use serde_json::Value;
 use yew::{AttrValue, Reducible};
@@ -37,6 +39,21 @@ pub enum Progress {
         done: usize,
         total: usize,
     },
+}
+
+/// How the analyst chose to see the results: the verdicts shown (the summary's counts), the
+/// order and the search. Only the choices: `keyhole_engine::triage` decides what they select.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Triage {
+    pub verdicts: VerdictSet,
+    pub sort: SortBy,
+    pub query: String,
+}
+
+impl Triage {
+    pub fn filter(&self) -> Filter {
+        Filter::new(self.verdicts, &self.query)
+    }
 }
 
 /// Everything on the page that is not derived.
@@ -87,6 +104,8 @@ pub struct Workspace {
     pub progress: Progress,
     /// A message for the analyst about the last file or case they opened.
     pub notice: Option<String>,
+    /// What the result list shows and in which order (not part of the case).
+    pub triage: Triage,
     next_id: u32,
 }
 
@@ -116,6 +135,7 @@ impl Default for Workspace {
             report_revision: 0,
             progress: Progress::Idle,
             notice: None,
+            triage: Triage::default(),
             next_id: 1,
         }
     }
@@ -160,6 +180,12 @@ pub enum Action {
         total: usize,
     },
     Notice(Option<String>),
+    /// Show or stop showing tokens of this verdict (a summary count pressed).
+    ToggleVerdict(Verdict),
+    /// Show every verdict again.
+    ShowAllVerdicts,
+    SortBy(SortBy),
+    Search(String),
     /// The search of the public weak-secret list has searched `done` of `total` tokens.
     PublicSearchProgress {
         done: usize,
@@ -454,6 +480,10 @@ impl Reducible for Workspace {
                 }
             }
             Action::Notice(n) => s.notice = n,
+            Action::ToggleVerdict(v) => s.triage.verdicts = s.triage.verdicts.toggled(v),
+            Action::ShowAllVerdicts => s.triage.verdicts = VerdictSet::ALL,
+            Action::SortBy(by) => s.triage.sort = by,
+            Action::Search(q) => s.triage.query = q,
             Action::Reset => {
                 let revision = s.revision + 1;
                 let text_epoch = s.text_epoch + 1;
@@ -606,6 +636,33 @@ mod tests {
             Action::TypedText("Authorization: Bearer eyJhbGciOiJub25lIn0.e30.".into()),
         );
         assert!(!s.text_is_keys);
+    }
+
+    /// Triage choices select and order results; they are not inputs: the report stays current.
+    #[test]
+    fn triage_choices_do_not_stale_the_report() {
+        let s = reduce(Workspace::default(), Action::SetText("a".into()));
+        let rev = s.revision;
+        let report = Rc::new(Report::new(0, vec![], vec![]));
+        let s = reduce(
+            s,
+            Action::Analysed {
+                revision: rev,
+                report,
+            },
+        );
+        let s = reduce(s, Action::ToggleVerdict(Verdict::Violation));
+        let s = reduce(s, Action::ToggleVerdict(Verdict::Invalid));
+        let s = reduce(s, Action::SortBy(SortBy::Time));
+        let s = reduce(s, Action::Search("alice".into()));
+        assert!(s.is_current());
+        assert!(s.triage.verdicts.contains(Verdict::Violation));
+        let s = reduce(s, Action::ToggleVerdict(Verdict::Violation));
+        assert!(!s.triage.verdicts.contains(Verdict::Violation));
+        assert!(s.triage.verdicts.contains(Verdict::Invalid));
+        assert_eq!(s.triage.filter(), Filter::new(s.triage.verdicts, "ALICE"));
+        let s = reduce(s, Action::ShowAllVerdicts);
+        assert!(s.triage.verdicts.is_all() && s.triage.sort == SortBy::Time);
     }
 
     #[test]
