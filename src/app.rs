@@ -286,7 +286,7 @@ pub fn app() -> Html {
                 <div class="inputs">
                     <TokensPane text={ws.text.clone()} epoch={ws.text_epoch} case_tokens={ws.case_tokens.len()}
                         is_keys={ws.text_is_keys} on_action={on_action.clone()} />
-                    <KeySetsPane key_sets={ws.key_sets.clone()} secret={AttrValue::from(ws.hmac_secret.clone())}
+                    <KeySetsPane key_sets={ws.key_sets.clone()} report={ws.report.clone().filter(|_| ws.is_current())} secret={AttrValue::from(ws.hmac_secret.clone())}
                         secret_base64={ws.hmac_base64}
                         secret_issuer={AttrValue::from(ws.hmac_issuer.clone())}
                         weak_secrets={AttrValue::from(ws.weak_secrets.clone())} more_secrets={ws.more_hmac_secrets.len()}

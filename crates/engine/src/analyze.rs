@@ -742,7 +742,17 @@ impl Judge<'_, '_> {
         let found_at = Some(found_at);
         let a = self.analysis;
         let mut report = match parsed {
-            Err(e) => TokenReport::malformed(index, &e, found_at),
+            Err(e) => {
+                let mut report = TokenReport::malformed(index, &e, found_at);
+                if let Some((header, payload)) = token::truncated_parts(&text) {
+                    report.header = Value::Object(header);
+                    report.notes.push(Note::new(
+                        NoteCode::TruncatedToken,
+                        format!("the payload up to where the token was cut off: {payload}"),
+                    ));
+                }
+                report
+            }
             Ok(parsed) => {
                 let mut sets: &[KeySet] = &a.sets;
                 let verification = match parsed.primary() {

@@ -246,6 +246,8 @@ pub enum NoteCode {
     JsonSerialization,
     /// Anything else parsing noticed.
     Other,
+    /// The token was cut off: what its parts decode to, up to where it ends.
+    TruncatedToken,
 }
 
 #[derive(Deserialize)]

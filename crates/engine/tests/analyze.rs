@@ -305,3 +305,47 @@ fn a_token_headline_names_user_audience_and_time() {
     assert_eq!(h[2].audience.as_deref(), Some("app-1"));
     assert_eq!(h[3], Headline::default());
 }
+
+/// A token cut off inside its payload (a log's line-length limit) is listed as malformed, with
+/// where it was cut, its header and the payload as far as it goes, instead of the text holding
+/// "no token"; a cut token in the tokens array says the same; text with a lone header-like
+/// segment and nothing after it still holds no token.
+#[test]
+fn a_token_cut_inside_its_payload_is_malformed_with_its_decodable_parts() {
+    use keyhole_engine::report::NoteCode;
+    let token = storm().tokens[0].clone();
+    let cut_at = token.find('.').unwrap_or(0) + 41;
+    let cut = &token[..cut_at];
+    let case = CaseFile {
+        text: Some(format!(
+            "2023-06-20T12:00:00Z GET /api Authorization: Bearer {cut}\n"
+        )),
+        tokens: vec![cut.to_owned()],
+        ..CaseFile::default()
+    };
+    let r = analyze_with_reference(&case, &AnalyzeOptions::at(0));
+    assert_eq!(r.tokens.len(), 2, "{:?}", r.notes);
+    for t in &r.tokens {
+        assert_eq!(t.verdict, Verdict::Malformed);
+        let error = t.error.as_deref().unwrap_or_default();
+        assert!(
+            error.contains("cut off")
+                && error.contains(&format!("after {cut_at} characters, inside its payload")),
+            "{error}"
+        );
+        assert_eq!(t.header["alg"], "RS256", "{}", t.header);
+        let note = t.notes.iter().find(|n| n.code == NoteCode::TruncatedToken);
+        let payload = note.map(|n| n.message.as_str()).unwrap_or_default();
+        assert!(payload.contains("{\"aud\""), "{payload}");
+    }
+    assert!(r.notes.iter().all(|n| n.code != NoteCode::NoTokenFound));
+    let header_only = token[..token.find('.').unwrap_or(0)].to_owned();
+    let r = analyze_with_reference(
+        &CaseFile {
+            text: Some(format!("{header_only}. and {header_only}\n")),
+            ..CaseFile::default()
+        },
+        &AnalyzeOptions::at(0),
+    );
+    assert!(r.tokens.is_empty(), "{:?}", r.tokens);
+}
