@@ -145,7 +145,8 @@ try {
   await check("export Markdown and save case download files", async () => {
     const [md] = await Promise.all([page.waitForEvent("download"), page.click("#export-md")]);
     assert((await readFile(await md.path(), "utf8")).startsWith("# Keyhole report"), "markdown export");
-    const [saved] = await Promise.all([page.waitForEvent("download"), page.click("#save-case")]);
+    await page.click("#save-case");
+    const [saved] = await Promise.all([page.waitForEvent("download"), page.click("#save-with-tokens")]);
     const caseFile = JSON.parse(await readFile(await saved.path(), "utf8"));
     assert(caseFile.tokens.length === 2 && caseFile.key_sets.length === 1, "saved case differs");
   });
@@ -334,8 +335,9 @@ try {
     });
 
     await check("triage: a skip link leads to the results", async () => {
-      await page.evaluate(() => document.activeElement?.blur());
+      // A click on the page's top corner starts keyboard navigation from the top.
       await page.evaluate(() => window.scrollTo(0, 0));
+      await page.mouse.click(3, 3);
       await page.keyboard.press("Tab");
       const first = await page.evaluate(() => document.activeElement?.textContent);
       assert(first === "Skip to results", `first Tab stop: ${first}`);
@@ -376,6 +378,42 @@ try {
       assert(notes.includes('{"sub":"cut'), `notes: ${notes}`);
       const head = await card.locator(".token-head").textContent();
       assert(head.includes("203.0.113.9") && head.includes("GET /api"), `header line: ${head}`);
+    });
+
+    await check("saving a case warns that it holds live tokens and offers a copy with fingerprints", async () => {
+      await page.click('button[data-sample="storm-0558"]');
+      await waitForAnalysis(page, "2");
+      await page.click("#save-case");
+      const warning = await page.textContent("#save-warning");
+      assert(warning.includes("live tokens") && warning.includes("2 bearer tokens"), `warning: ${warning}`);
+      const [saved] = await Promise.all([page.waitForEvent("download"), page.click("#save-fingerprinted")]);
+      const text = await readFile(await saved.path(), "utf8");
+      const copy = JSON.parse(text);
+      assert(copy.tokens.length === 2 && copy.tokens.every((t) => /^sha256:[0-9a-f]{64}$/.test(t)), JSON.stringify(copy.tokens));
+      assert(!/eyJ[\w-]+\.eyJ/.test(text), "a token is left in the copy");
+      assert(copy.key_sets.length === 1, "key sets not kept");
+      assert((await page.$$("#save-warning")).length === 0, "the warning stays open");
+      await page.click("#save-case");
+      await page.click("#save-cancel");
+      assert((await page.$$("#save-warning")).length === 0, "cancel did not close the warning");
+    });
+
+    await check("analysis time per token: judged at its log line's time, the note says so; case-wide time gives issued-in-future", async () => {
+      await page.click("#reset");
+      const t0 = Date.UTC(2023, 5, 20, 12, 0, 0) / 1000;
+      const late = makeToken({ sub: "late-user", tid: tenants[0], iat: t0 + 7200 });
+      await page.fill("#as-of", "2023-06-20T12:00");
+      await page.fill("#tokens-input", `2023-06-20T14:00:05Z INFO GET /api Authorization: Bearer ${late}\n`);
+      await waitForAnalysis(page, "1");
+      const before = await page.getAttribute(".token-card", "data-codes");
+      assert(before.includes("issued-in-future"), `case-wide time: ${before}`);
+      await page.check("#judge-at-token");
+      await page.waitForFunction(() => !document.querySelector(".token-card")?.dataset.codes.includes("issued-in-future"), null, { timeout: 10000 });
+      await waitForAnalysis(page, "1");
+      const notes = await page.textContent(".token-card .notes");
+      assert(notes.includes("judged as of 2023-06-20T14:00:05Z, the time of the log line"), `notes: ${notes}`);
+      await page.uncheck("#judge-at-token");
+      await page.click("#as-of-now");
     });
 
     await check("triage screenshots: results at 1440×900 and 1024×768, light and dark", async () => {

@@ -239,13 +239,16 @@ pub fn app() -> Html {
 
     let on_save = {
         let ws = ws.clone();
-        Callback::from(move |_| {
-            let case = ws.to_saved_case();
+        Callback::from(move |fingerprinted: bool| {
+            let mut case = ws.to_saved_case();
+            let mut name = "keyhole-case.json";
+            if fingerprinted {
+                case = case.fingerprinted();
+                name = "keyhole-case-fingerprints.json";
+            }
             let result = serde_json::to_string_pretty(&case)
                 .map_err(|e| e.to_string())
-                .and_then(|json| {
-                    download::save_text("keyhole-case.json", "application/json", &json)
-                });
+                .and_then(|json| download::save_text(name, "application/json", &json));
             if let Err(e) = result {
                 ws.dispatch(Action::Notice(Some(format!("Saving failed: {e}"))));
             }
@@ -277,7 +280,8 @@ pub fn app() -> Html {
                 <p class="tagline">{ "Was this token's signing key allowed to sign for the tenant and cloud it claims? Everything stays in this browser tab." }</p>
             </header>
             <main>
-                <CaseBar as_of={ws.as_of} on_action={on_action.clone()} on_files={on_files} on_save={on_save} />
+                <CaseBar as_of={ws.as_of} on_action={on_action.clone()} on_files={on_files} on_save={on_save}
+                    judge_at_token={ws.judge_at_token} live_tokens={ws.report.as_ref().map_or(ws.case_tokens.len(), |r| r.summary.tokens)} />
                 if let Some(n) = &ws.notice {
                     <p class="notice" role="status">{ n.clone() }
                         <button type="button" class="dismiss" aria-label="Dismiss" onclick={on_action.reform(|_| Action::Notice(None))}>{ "×" }</button>

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use keyhole_engine::case::{CaseKeySet, HmacSecret, SecretEncoding};
+use keyhole_engine::case::{CaseKeySet, HmacSecret, JudgeAt, SecretEncoding};
 use keyhole_engine::policy;
 use keyhole_engine::report::Verdict;
 use keyhole_engine::triage::{Filter, SortBy, VerdictSet};
@@ -96,6 +96,8 @@ pub struct Workspace {
     pub public_search: Option<(usize, usize)>,
     /// "Analyse as of" (Unix seconds, UTC); None means the current time.
     pub as_of: Option<i64>,
+    /// Judge each token at its log line's time, else its iat (case `judge_at: "token"`).
+    pub judge_at_token: bool,
     /// Bumped on every change of the inputs.
     pub revision: u64,
     pub report: Option<Rc<Report>>,
@@ -130,6 +132,7 @@ impl Default for Workspace {
             publicly_searched: Rc::default(),
             public_search: None,
             as_of: None,
+            judge_at_token: false,
             revision: 1,
             report: None,
             report_revision: 0,
@@ -166,6 +169,8 @@ pub enum Action {
     /// The tokens pane holds a key document: move it into a new key set.
     MoveTextToKeySet,
     SetAsOf(Option<i64>),
+    /// Judge each token at its own time (true) or all at the case's one time.
+    SetJudgeAtToken(bool),
     /// Replace the whole case (opening a case file or a sample).
     LoadCase(Box<CaseFile>),
     ClearCaseTokens,
@@ -259,6 +264,7 @@ impl Workspace {
             description: self.case_description.clone(),
             unknown_members: self.unknown_members.clone(),
             catalogue: self.catalogue,
+            judge_at: self.judge_at_token.then_some(JudgeAt::Token),
         }
     }
 
@@ -412,6 +418,10 @@ impl Reducible for Workspace {
                 s.as_of = t;
                 s.changed();
             }
+            Action::SetJudgeAtToken(b) => {
+                s.judge_at_token = b;
+                s.changed();
+            }
             Action::LoadCase(mut case) => {
                 let next_id = s.next_id;
                 let revision = s.revision;
@@ -452,6 +462,7 @@ impl Reducible for Workspace {
                 s.case_description = case.description.clone();
                 s.unknown_members = std::mem::take(&mut case.unknown_members);
                 s.catalogue = case.catalogue;
+                s.judge_at_token = case.judge_at == Some(JudgeAt::Token);
                 s.notice = case
                     .name
                     .clone()
@@ -594,6 +605,12 @@ mod tests {
         assert_eq!(saved.now, Some(42));
         assert_eq!(saved.key_sets[0].document, case.key_sets[0].document);
         assert_eq!(saved.tokens, case.tokens);
+        assert_eq!(saved.judge_at, None);
+        let s = reduce(s, Action::SetJudgeAtToken(true));
+        let saved = s.to_saved_case();
+        assert_eq!(saved.judge_at, Some(JudgeAt::Token));
+        let reopened = reduce(Workspace::default(), Action::LoadCase(Box::new(saved)));
+        assert!(reopened.judge_at_token);
     }
 
     /// Everything of an opened case that the page does not edit field by field is still judged

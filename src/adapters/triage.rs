@@ -48,7 +48,8 @@ pub async fn select(
             ..Cache::default()
         };
     }
-    let index = match cache.borrow().index.clone() {
+    let known = cache.borrow().index.clone();
+    let index = match known {
         Some(i) => i,
         None => {
             let mut builder = IndexBuilder::new(&report);

@@ -112,6 +112,9 @@ pub fn build_case(args: &CheckArgs) -> Result<CaseFile, String> {
         case.text = Some(text);
         case
     };
+    if args.time_per_token {
+        case.judge_at = Some(keyhole_engine::case::JudgeAt::Token);
+    }
     if let Some(now) = &args.now {
         case.now = Some(parse_now(now)?);
     }

@@ -349,3 +349,77 @@ fn a_token_cut_inside_its_payload_is_malformed_with_its_decodable_parts() {
     );
     assert!(r.tokens.is_empty(), "{:?}", r.tokens);
 }
+
+/// With `judge_at: "token"`, a token is judged at its log line's time, else its own iat, else
+/// the case's time, and its notes say which: a log spanning hours makes no "issued in the
+/// future" noise, which the case-wide time does make.
+#[test]
+fn each_token_can_be_judged_at_its_own_time() {
+    use keyhole_engine::case::JudgeAt;
+    use keyhole_engine::report::NoteCode;
+    let t0 = 1_687_262_400; // 2023-06-20T12:00:00Z
+    let unsecured = |claims: String| {
+        format!(
+            "{}.{}.",
+            keyhole_engine::b64::encode_url(br#"{"alg":"none"}"#),
+            keyhole_engine::b64::encode_url(claims.as_bytes())
+        )
+    };
+    let later = unsecured(format!(r#"{{"sub":"late","iat":{}}}"#, t0 + 7200));
+    let case = CaseFile {
+        now: Some(t0),
+        text: Some(format!(
+            "2023-06-20T14:00:05Z INFO GET /api Authorization: Bearer {later}\n"
+        )),
+        tokens: vec![
+            unsecured(format!(r#"{{"sub":"own","iat":{}}}"#, t0 + 3600)),
+            unsecured(r#"{"sub":"none"}"#.to_owned()),
+        ],
+        ..CaseFile::default()
+    };
+    let future = |r: &keyhole_engine::Report, i: usize| {
+        r.tokens[i]
+            .findings
+            .iter()
+            .any(|f| f.code == "issued-in-future")
+    };
+    let judged_at = |r: &keyhole_engine::Report, i: usize| {
+        r.tokens[i]
+            .notes
+            .iter()
+            .find(|n| n.code == NoteCode::JudgedAt)
+            .map(|n| n.message.clone())
+    };
+    let case_wide = analyze_with_reference(&case, &AnalyzeOptions::at(0));
+    assert!(future(&case_wide, 0) && future(&case_wide, 2));
+    assert_eq!(judged_at(&case_wide, 0), None);
+    let per_token = analyze_with_reference(
+        &CaseFile {
+            judge_at: Some(JudgeAt::Token),
+            ..case.clone()
+        },
+        &AnalyzeOptions::at(0),
+    );
+    assert!(!future(&per_token, 0) && !future(&per_token, 2));
+    assert_eq!(
+        judged_at(&per_token, 0).as_deref(),
+        Some("judged as of 2023-06-20T13:00:00Z, its own issue time (iat)")
+    );
+    assert!(judged_at(&per_token, 1)
+        .unwrap_or_default()
+        .starts_with("judged as of 2023-06-20T12:00:00Z, the case's analysis time"));
+    assert_eq!(
+        judged_at(&per_token, 2).as_deref(),
+        Some("judged as of 2023-06-20T14:00:05Z, the time of the log line it was found on")
+    );
+    assert_eq!(per_token.now, t0);
+    let json = serde_json::to_string(&CaseFile {
+        judge_at: Some(JudgeAt::Token),
+        ..CaseFile::default()
+    })
+    .unwrap_or_default();
+    assert!(json.contains(r#""judge_at":"token""#), "{json}");
+    let back = CaseFile::from_json(&json).unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(back.judge_at, Some(JudgeAt::Token));
+    assert!(back.unknown_members.is_empty());
+}
