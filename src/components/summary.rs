@@ -55,21 +55,19 @@ pub fn summary(p: &SummaryProps) -> Html {
     };
     let on = &p.on_action;
     let cell = |verdict: Option<Verdict>, icon: &'static str, label: &'static str, n: usize| {
-        let (class, pressed, action) = match verdict {
-            Some(v) => (
-                format!("verdict-{label}"),
-                p.verdicts.contains(v),
-                Action::ToggleVerdict(v),
-            ),
-            None => (
-                "total".to_owned(),
-                p.verdicts.is_all(),
-                Action::ShowAllVerdicts,
-            ),
+        let (class, pressed) = match verdict {
+            Some(v) => (format!("verdict-{label}"), p.verdicts.contains(v)),
+            None => ("total".to_owned(), p.verdicts.is_all()),
         };
+        // Built in the handler from the (Copy) verdict: cloning an `Action` would bring
+        // `CaseFile`'s deep clone into the page.
+        let onclick = on.reform(move |_| match verdict {
+            Some(v) => Action::ToggleVerdict(v),
+            None => Action::ShowAllVerdicts,
+        });
         html! {
             <button type="button" class={classes!("count", class)} data-filter={label}
-                aria-pressed={pressed.to_string()} onclick={on.reform(move |_| action.clone())}>
+                aria-pressed={pressed.to_string()} {onclick}>
                 <span class="count-icon" aria-hidden="true">{ icon }</span>
                 <span class="count-n">{ n }</span>
                 <span class="count-label">{ label }</span>
