@@ -420,7 +420,7 @@ mod tests {
         assert_eq!(case.live_tokens(), 3);
         let copy = case.fingerprinted();
         let fp = format!("sha256:{}", crate::export::fingerprint(&t));
-        assert_eq!(copy.tokens, [fp.clone()]);
+        assert_eq!(copy.tokens, std::slice::from_ref(&fp));
         assert_eq!(
             copy.text.as_deref(),
             Some(
