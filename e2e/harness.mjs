@@ -2,20 +2,39 @@
 // lines of the error) and a summary line, and the exit status: 1 when any check failed.
 
 /**
+ * How long one check may take before it fails as hung (E2E_CHECK_TIMEOUT_MS overrides). A
+ * browser call without a timeout of its own (page.evaluate) waits forever when the page never
+ * answers; CI must end with a named failure instead.
+ */
+const CHECK_TIMEOUT_MS = Number(process.env.E2E_CHECK_TIMEOUT_MS ?? 20 * 60 * 1000);
+
+/**
  * Checks for one script. `only` (a RegExp, optional) runs just the checks whose names match,
- * for development; CI runs them all.
+ * for development; CI runs them all. `step(label)` records what a check is doing, so a check
+ * that hangs fails naming its last step.
  */
 export function checks({ only = null } = {}) {
   const results = [];
-  async function check(name, fn) {
+  let current = "";
+  function step(label) {
+    current = label;
+  }
+  async function check(name, fn, { timeoutMs = CHECK_TIMEOUT_MS } = {}) {
     if (only && !only.test(name)) return;
+    current = "start";
+    let timer;
+    const hung = new Promise((_, fail) => {
+      timer = setTimeout(() => fail(new Error(`did not finish in ${Math.round(timeoutMs / 1000)} s; last step: ${current}`)), timeoutMs);
+    });
     try {
-      await fn();
+      await Promise.race([fn(), hung]);
       results.push([name, true]);
       console.log(`  ok   ${name}`);
     } catch (e) {
       results.push([name, false]);
       console.log(`  FAIL ${name}\n       ${String(e?.stack ?? e).split("\n").slice(0, 6).join("\n       ")}`);
+    } finally {
+      clearTimeout(timer);
     }
   }
   /** Prints "`label`: N of M checks passed`suffix`" and exits (1 if any check failed). */
@@ -24,7 +43,7 @@ export function checks({ only = null } = {}) {
     console.log(`${label}: ${results.length - failed} of ${results.length} checks passed${suffix}`);
     process.exit(failed ? 1 : 0);
   }
-  return { check, finish };
+  return { check, finish, step };
 }
 
 /** Throws `msg` unless `cond`. */

@@ -16,13 +16,13 @@ pub const CONSUMER_TENANT: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
 pub const TENANT_TEMPLATE: &str = "{tenantid}";
 
 /// True for a GUID in 8-4-4-4-12 hexadecimal form, the only form Entra tenant ids take in tokens.
+/// Called for every token's issuer and tenant, so it allocates nothing.
 pub fn is_guid(s: &str) -> bool {
-    let groups: Vec<&str> = s.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8usize, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
 }
 
 /// Tenant ids compare case-insensitively (GUIDs).
@@ -260,6 +260,13 @@ mod tests {
     fn guid_shape() {
         assert!(is_guid(CONSUMER_TENANT));
         assert!(!is_guid("9188040d-6c67-4c5b-b112-36a304b66dazz"));
+        // Dashes in the wrong places, a missing or extra digit, a group that is one long run.
+        assert!(!is_guid("9188040d6-c67-4c5b-b112-36a304b66dad"));
+        assert!(!is_guid("9188040d-6c67-4c5b-b112-36a304b66da"));
+        assert!(!is_guid("9188040d-6c67-4c5b-b112-36a304b66dadd"));
+        assert!(!is_guid("9188040d06c6704c5b0b112036a304b66dad"));
+        assert!(!is_guid("9188040d-6c67-4c5b-b112-36a304b66dé"));
+        assert!(is_guid("9188040D-6C67-4C5B-B112-36A304B66DAD"));
         assert!(is_consumer_tenant("9188040D-6C67-4C5B-B112-36A304B66DAD"));
     }
 }

@@ -52,21 +52,51 @@ pub enum Plan {
     },
 }
 
-/// Decides what can be decided without cryptography and lists the checks that remain: one per
-/// candidate key that can check the algorithm at all, including keys the policy distrusts
-/// (too short, ROCA, a conflicting `alg`/`use`), so the report can say a genuine token was
-/// signed with a key too weak to trust rather than call it forged.
-pub fn plan_checks(block: &SignatureBlock, keys: &[&KeyEntry]) -> Plan {
+/// What is left to ask once everything that needs no cryptography is decided: the candidate
+/// keys and the inputs, borrowed from the block and the key list. [`plan_checks`] turns it into
+/// owned [`PlannedCheck`]s for a verifier that answers later (WebCrypto); [`verify_signature`]
+/// asks its verifier directly, without copying a key or a signing input per check.
+enum Candidates<'a> {
+    Decided(Verification),
+    Keys {
+        alg: Alg,
+        matched_by: MatchedBy,
+        usable: Vec<&'a KeyEntry>,
+        signature: Vec<u8>,
+        /// The signing input in its hashed-nonce form, when the header has a nonce.
+        hashed: Option<Vec<u8>>,
+        payload_empty: bool,
+    },
+}
+
+impl Candidates<'_> {
+    /// The checks in order: per candidate key, as transmitted, then in the hashed-nonce form.
+    fn each<'s>(
+        &'s self,
+        block: &'s SignatureBlock,
+    ) -> impl Iterator<Item = (&'s KeyEntry, &'s [u8], bool)> + 's {
+        let (usable, hashed) = match self {
+            Candidates::Keys { usable, hashed, .. } => (&usable[..], hashed.as_deref()),
+            Candidates::Decided(_) => (&[][..], None),
+        };
+        usable.iter().flat_map(move |k| {
+            std::iter::once((*k, &block.signing_input[..], false))
+                .chain(hashed.map(|h| (*k, h, true)))
+        })
+    }
+}
+
+fn candidates<'a>(block: &SignatureBlock, keys: &[&'a KeyEntry]) -> Candidates<'a> {
     let params = &block.params;
     if params.enc.is_some() {
-        return Plan::Decided(Verification::Encrypted);
+        return Candidates::Decided(Verification::Encrypted);
     }
     if params.is_unsecured() {
-        return Plan::Decided(Verification::Unsecured);
+        return Candidates::Decided(Verification::Unsecured);
     }
     let name = params.alg.as_deref().unwrap_or_default();
     let Some(alg) = Alg::parse(name) else {
-        return Plan::Decided(Verification::UnsupportedAlgorithm {
+        return Candidates::Decided(Verification::UnsupportedAlgorithm {
             alg: if name.is_empty() {
                 "(no alg in the header)".to_owned()
             } else {
@@ -76,7 +106,7 @@ pub fn plan_checks(block: &SignatureBlock, keys: &[&KeyEntry]) -> Plan {
     };
     let (candidates, matched_by) = select_keys(params, alg, keys);
     if candidates.is_empty() {
-        return Plan::Decided(Verification::NoMatchingKey {
+        return Candidates::Decided(Verification::NoMatchingKey {
             detail: no_key_detail(block, alg, keys),
         });
     }
@@ -86,7 +116,7 @@ pub fn plan_checks(block: &SignatureBlock, keys: &[&KeyEntry]) -> Plan {
         // Report the refused key with the smallest id, whatever the order of the keys.
         let refused = refused.into_iter().min_by(|a, b| key_order(a, b));
         let problem = refused.and_then(|k| key_problems(alg, k).into_iter().next());
-        return Plan::Decided(Verification::AlgorithmDoesNotFitKey {
+        return Candidates::Decided(Verification::AlgorithmDoesNotFitKey {
             key_id: refused.map(|k| k.id.clone()).unwrap_or_default(),
             reason: problem.as_ref().map(|p| p.explain(alg)).unwrap_or_default(),
             problem,
@@ -95,39 +125,65 @@ pub fn plan_checks(block: &SignatureBlock, keys: &[&KeyEntry]) -> Plan {
     let payload_empty = block.signing_input.len() == block.protected_b64.len() + 1;
     let Ok(signature) = b64::decode_url(&block.signature_b64) else {
         // The parser normally refuses this; if it gets here, no key can verify it.
-        return Plan::Decided(Verification::SignatureInvalid {
+        return Candidates::Decided(Verification::SignatureInvalid {
             key_ids: usable.iter().map(|k| k.id.clone()).collect(),
             matched_by,
             verifier: "none (the signature is not base64url)".to_owned(),
         });
     };
-    let hashed = hashed_nonce_header(block).map(|h| h.signing_input);
-    let mut checks = Vec::with_capacity(usable.len() * if hashed.is_some() { 2 } else { 1 });
-    for k in usable {
-        checks.push(PlannedCheck {
-            alg,
-            key_id: k.id.clone(),
-            material: k.material.clone(),
-            signing_input: block.signing_input.clone(),
-            signature: signature.clone(),
-            hashed_nonce: false,
-        });
-        if let Some(input) = &hashed {
-            checks.push(PlannedCheck {
-                alg,
-                key_id: k.id.clone(),
-                material: k.material.clone(),
-                signing_input: input.clone(),
-                signature: signature.clone(),
-                hashed_nonce: true,
-            });
-        }
-    }
-    Plan::Checks {
+    Candidates::Keys {
         alg,
         matched_by,
-        checks,
+        usable,
+        signature,
+        hashed: hashed_nonce_header(block).map(|h| h.signing_input),
         payload_empty,
+    }
+}
+
+/// Decides what can be decided without cryptography and lists the checks that remain: one per
+/// candidate key that can check the algorithm at all, including keys the policy distrusts
+/// (too short, ROCA, a conflicting `alg`/`use`), so the report can say a genuine token was
+/// signed with a key too weak to trust rather than call it forged.
+pub fn plan_checks(block: &SignatureBlock, keys: &[&KeyEntry]) -> Plan {
+    let found = candidates(block, keys);
+    let checks = found
+        .each(block)
+        .map(|(k, input, hashed_nonce)| {
+            (
+                k.id.clone(),
+                k.material.clone(),
+                input.to_vec(),
+                hashed_nonce,
+            )
+        })
+        .collect::<Vec<_>>();
+    match found {
+        Candidates::Decided(v) => Plan::Decided(v),
+        Candidates::Keys {
+            alg,
+            matched_by,
+            signature,
+            payload_empty,
+            ..
+        } => Plan::Checks {
+            alg,
+            matched_by,
+            checks: checks
+                .into_iter()
+                .map(
+                    |(key_id, material, signing_input, hashed_nonce)| PlannedCheck {
+                        alg,
+                        key_id,
+                        material,
+                        signing_input,
+                        signature: signature.clone(),
+                        hashed_nonce,
+                    },
+                )
+                .collect(),
+            payload_empty,
+        },
     }
 }
 
@@ -236,21 +292,38 @@ pub fn conclude(
     verifier_name: &str,
     mut answer: impl FnMut(&PlannedCheck) -> Result<bool, VerifyError>,
 ) -> Verification {
+    conclude_answers(
+        matched_by,
+        checks
+            .iter()
+            .map(|c| (c.key_id.as_str(), c.hashed_nonce, answer(c))),
+        payload_empty,
+        verifier_name,
+    )
+}
+
+/// [`conclude`] over the answers themselves: (key id, hashed-nonce form, answer) per check.
+fn conclude_answers<'k>(
+    matched_by: MatchedBy,
+    answers: impl Iterator<Item = (&'k str, bool, Result<bool, VerifyError>)>,
+    payload_empty: bool,
+    verifier_name: &str,
+) -> Verification {
     let mut verified: Vec<&str> = Vec::new();
     let mut verified_hashed: Vec<&str> = Vec::new();
     let mut tried: Vec<&str> = Vec::new();
     let mut unsupported = None;
     let mut bad_key = None;
-    for check in checks {
-        match answer(check) {
-            Ok(true) if check.hashed_nonce => verified_hashed.push(&check.key_id),
-            Ok(true) => verified.push(&check.key_id),
-            Ok(false) => tried.push(&check.key_id),
+    for (key_id, hashed_nonce, answer) in answers {
+        match answer {
+            Ok(true) if hashed_nonce => verified_hashed.push(key_id),
+            Ok(true) => verified.push(key_id),
+            Ok(false) => tried.push(key_id),
             Err(VerifyError::UnsupportedAlgorithm { alg }) => {
                 unsupported.get_or_insert(alg);
             }
             Err(VerifyError::BadKey { detail }) => {
-                bad_key.get_or_insert((check.key_id.clone(), detail));
+                bad_key.get_or_insert((key_id.to_owned(), detail));
             }
         }
     }
@@ -321,16 +394,24 @@ pub fn verify_signature(
     keys: &[&KeyEntry],
     verifier: &dyn SignatureVerifier,
 ) -> Verification {
-    match plan_checks(block, keys) {
-        Plan::Decided(outcome) => outcome,
-        Plan::Checks {
+    let found = candidates(block, keys);
+    match &found {
+        Candidates::Decided(outcome) => outcome.clone(),
+        Candidates::Keys {
+            alg,
             matched_by,
-            checks,
+            signature,
             payload_empty,
             ..
-        } => conclude(matched_by, &checks, payload_empty, verifier.name(), |c| {
-            verifier.verify(c.alg, &c.material, &c.signing_input, &c.signature)
-        }),
+        } => conclude_answers(
+            *matched_by,
+            found.each(block).map(|(k, input, hashed_nonce)| {
+                let answer = verifier.verify(*alg, &k.material, input, signature);
+                (k.id.as_str(), hashed_nonce, answer)
+            }),
+            *payload_empty,
+            verifier.name(),
+        ),
     }
 }
 
