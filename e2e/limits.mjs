@@ -187,7 +187,15 @@ try {
     await measure(page, "100,000 tokens: sort by tenant", () => page.selectOption("#token-sort", "tenant"), () => shown(100000));
     await measure(page, "100,000 tokens: sort by key", () => page.selectOption("#token-sort", "key"), () => shown(100000));
     await measure(page, "100,000 tokens: filter unverified", () => page.click('#summary [data-filter="unverified"]'), () => shown(100000));
-    await measure(page, "100,000 tokens: filter permitted", () => page.click('#summary [data-filter="permitted"]'), () => shown(0));
+    await measure(
+      page,
+      "100,000 tokens: filter permitted only",
+      async () => {
+        await page.click('#summary [data-filter="permitted"]');
+        await page.click('#summary [data-filter="unverified"]');
+      },
+      () => shown(0),
+    );
     await measure(page, "100,000 tokens: no filter", () => page.click('#summary [data-filter="tokens"]'), () => shown(100000));
     // u4242 and u42420–u42429.
     await measure(page, "100,000 tokens: search", () => page.fill("#token-search", "u4242"), () => shown(11));

@@ -34,6 +34,12 @@ pub async fn select(
     filter: Filter,
     cancelled: impl Fn() -> bool,
 ) -> Result<Option<Rc<Vec<usize>>>, ()> {
+    // The click or keystroke that changed the choices ends first: the list the answer renders
+    // (up to 100 new cards) is a task of its own.
+    tasks::yield_now().await;
+    if cancelled() {
+        return Err(());
+    }
     if sort == SortBy::Case && filter.is_empty() {
         return Ok(None);
     }
