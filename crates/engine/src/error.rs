@@ -100,7 +100,7 @@ impl fmt::Display for TokenError {
                 length,
             } => write!(
                 f,
-                "the token was cut off: it ends after {length} characters, inside its {part}, with {found} of the {expected} dot-separated parts its header calls for (a log's line-length limit or an incomplete copy); the parts that decode are shown"
+                "the token was cut off: it ends after {length} characters, inside its {part}, with {found} of the {expected} dot-separated parts its header calls for (a log's line-length limit or an incomplete copy); its header, and its payload up to the cut, are in the token's details"
             ),
             TokenError::JsonTooDeep { part, limit } => write!(
                 f,
