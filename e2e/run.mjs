@@ -151,6 +151,100 @@ try {
     assert(caseFile.tokens.length === 2 && caseFile.key_sets.length === 1, "saved case differs");
   });
 
+  // --- Evidence, key names, copy finding and the ticket exports (issues 15/16) -------------
+  // The Storm-0558 sample is open. One block, so that other additions merge around it.
+  {
+    const card = page.locator(".token-card").first();
+    const cell = (code, name) => card.locator(`.finding[data-code="${code}"] tr[data-evidence="${name}"] td`);
+    let cliReport;
+    const cliReportOf = () => {
+      if (!cliReport) {
+        let out;
+        try {
+          out = execFileSync(cli, ["check", "--no-catalogue", join(goldenDir, "storm-0558.json")], { encoding: "utf8" });
+        } catch (e) {
+          out = e.stdout;
+        }
+        cliReport = JSON.parse(out);
+      }
+      return cliReport;
+    };
+    const download = async (id) => {
+      const [d] = await Promise.all([page.waitForEvent("download"), page.click(id)]);
+      return readFile(await d.path(), "utf8");
+    };
+
+    await check("evidence shows times in UTC, scopes in words and keys by name, never raw JSON or bare epochs", async () => {
+      assert((await cell("signing-cert-expired-at-issue", "not_after").textContent()).trim() === "2021-04-04 14:43:35 UTC", "not_after is not in UTC");
+      assert((await cell("consumer-key-for-organization-tenant", "key_scope").textContent()).trim() === "Microsoft consumer accounts only", "scope not in words");
+      const cells = await page.$$eval(".evidence td", (els) => els.map((e) => e.textContent.trim()));
+      assert(cells.length > 5, `only ${cells.length} evidence cells`);
+      for (const c of cells) {
+        assert(!/^-?\d{9,11}$/.test(c), `a bare epoch is shown: ${c}`);
+        assert(!c.includes('{"kind"') && !c.includes('"epoch"'), `raw JSON is shown: ${c}`);
+      }
+    });
+
+    await check("a key has one name in the evidence, the key matrix, the JSON and Markdown exports and the CLI", async () => {
+      const name = (await cell("consumer-key-for-organization-tenant", "key_id").textContent()).trim();
+      assert(/^key set 1 \(…\/common\/discovery\/v2\.0\/keys\), kid \S+$/.test(name), `key name: ${name}`);
+      const matrix = await page.$$eval("#key-matrix th.key-name", (els) => els.map((e) => e.textContent.trim()));
+      assert(matrix.includes(name), `the key matrix names ${JSON.stringify(matrix)}`);
+      const message = await card.locator('.finding[data-code="consumer-key-for-organization-tenant"] .finding-message').textContent();
+      assert(message.startsWith(name), `the message does not name the key: ${message}`);
+      const json = JSON.parse(await download("#export-json"));
+      assert(json.tokens[0].signing_key.name === name, `JSON export: ${json.tokens[0].signing_key.name}`);
+      const md = await download("#export-md");
+      assert(md.includes(name.replaceAll("_", "\\_")), "the Markdown export names the key otherwise");
+      assert(cliReportOf().tokens[0].signing_key.name === name, `CLI: ${cliReportOf().tokens[0].signing_key.name}`);
+      const evidence = cliReportOf().tokens[0].findings.find((f) => f.code === "consumer-key-for-organization-tenant").evidence;
+      assert(evidence.key_id.name === name && evidence.key_id.key_id === "0/1", `CLI evidence: ${JSON.stringify(evidence.key_id)}`);
+    });
+
+    await check("Copy finding puts the finding's sentence with its evidence on the clipboard", async () => {
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });
+      const finding = card.locator('.finding[data-code="consumer-key-for-organization-tenant"]');
+      await finding.locator("button.copy-finding").click();
+      await finding.locator('.copy-state:has-text("Copied")').waitFor({ timeout: 5000 });
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      const fp = cliReportOf().tokens[0].fingerprint;
+      assert(copied.startsWith(`Keyhole, token 1 (violation, SHA-256 ${fp}): Error consumer-key-for-organization-tenant: key set 1 (`), `copied: ${copied}`);
+      assert(copied.includes("Evidence: ") && copied.includes("key scope = Microsoft consumer accounts only"), `copied: ${copied}`);
+      assert(!copied.includes('{"kind"'), `copied raw JSON: ${copied}`);
+    });
+
+    await check("the printable HTML export is self-contained, passes its CSP, and redaction changes every export", async () => {
+      const token = cliReportOf().tokens[0].token;
+      const html = await download("#export-html");
+      assert(html.startsWith("<!DOCTYPE html>") && !html.includes("<script") && !/ (src|href)=/.test(html), "the HTML export is not self-contained");
+      assert(!html.includes(token) && html.includes(cliReportOf().tokens[0].fingerprint), "the redacted HTML export holds the token");
+      const redactedMd = await download("#export-md");
+      const viewer = await context.newPage();
+      const violations = [];
+      viewer.on("console", (m) => m.type() === "error" && violations.push(m.text()));
+      await viewer.setContent(html);
+      const styled = await viewer.evaluate(() => getComputedStyle(document.body).maxWidth !== "none");
+      const heading = await viewer.textContent("h1");
+      await viewer.close();
+      assert(styled && heading === "Keyhole report", "the HTML export's own style did not apply");
+      assert(violations.length === 0, `the HTML export broke its CSP: ${violations.join("; ")}`);
+      await page.uncheck("#export-redact");
+      await page.uncheck("#export-fingerprint");
+      try {
+        const md = await download("#export-md");
+        const full = await download("#export-html");
+        assert(md !== redactedMd && md.includes(token), "unredacted Markdown lacks the token");
+        assert(full !== html && full.includes(token), "unredacted HTML lacks the token");
+        const user = cliReportOf().tokens[0].claims.preferred_username;
+        assert(full.includes(user) && !html.includes(user), `the user ${user} is not redacted in HTML only`);
+      } finally {
+        await page.check("#export-redact");
+        await page.check("#export-fingerprint");
+      }
+    });
+  }
+  // --- end of the evidence and exports block -------------------------------------------------
+
   await check("screenshots: light and dark, wide and 1024 px", async () => {
     await page.click('button[data-sample="storm-0558"]');
     await waitForAnalysis(page, "2");

@@ -13,7 +13,9 @@
 //  4. the fallback verifier (crates/rust-verifier: jsonwebtoken, pure Rust) is built as a second
 //     module and written, glue and inlined module together, to keyhole-rust-verifier.js; the
 //     page loads it only when WebCrypto leaves a check unconfirmed (www/boot.js, www/worker.js),
-//     and index.html carries its SRI hash in <meta name="keyhole-rust-verifier">;
+//     and index.html carries its SRI hash in <meta name="keyhole-rust-verifier">; the document
+//     renderers (crates/documents: the Markdown and printable HTML reports) likewise become
+//     keyhole-documents.js, loaded on the first export of such a document;
 //  5. the sample cases (the engine's golden set, crates/engine/golden/cases) become
 //     keyhole-samples.js, loaded when the analyst opens a sample (hash in
 //     <meta name="keyhole-samples">);
@@ -47,7 +49,8 @@ await rm(wasmPath);
 await writeFile(join(dir, "xz-decompress.js"), await xzDecoderScript());
 
 const onDemand = {
-  "keyhole-rust-verifier": await buildRustVerifier(),
+  "keyhole-rust-verifier": await buildModule("keyhole-rust-verifier", "the fallback verifier"),
+  "keyhole-documents": await buildModule("keyhole-documents", "the document renderers"),
   "keyhole-samples": await samplesScript(),
   "keyhole-weak-secrets": await weakSecretsScript(),
 };
@@ -134,31 +137,27 @@ async function xzDecoderScript() {
 }
 
 /**
- * Builds crates/rust-verifier for wasm32 the way Trunk builds the app (profile wasm-release,
- * wasm-bindgen no-modules, wasm-opt -Oz), under its own global name so it cannot clash with the
- * app's `wasm_bindgen`, and returns one classic script: the glue, then the inlined module.
+ * Builds a module crate (crates/rust-verifier, crates/documents) for wasm32 the way Trunk builds
+ * the app (profile wasm-release, wasm-bindgen no-modules, wasm-opt -Oz), under its own global
+ * name (`keyhole_rust_verifier`, …) so it cannot clash with the app's `wasm_bindgen`, and returns
+ * one classic script: the glue, then the inlined module.
  */
-async function buildRustVerifier() {
+async function buildModule(pkg, what) {
   const root = new URL("..", import.meta.url).pathname;
   const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
-  run("cargo", [
-    "build", "--locked", "-p", "keyhole-rust-verifier", "--lib",
-    "--target", "wasm32-unknown-unknown", "--profile", "wasm-release",
-  ]);
+  const global = pkg.replaceAll("-", "_");
+  run("cargo", ["build", "--locked", "-p", pkg, "--lib", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"]);
   const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, "target");
-  const wasmIn = join(targetDir, "wasm32-unknown-unknown/wasm-release/keyhole_rust_verifier.wasm");
-  const out = await mkdtemp(join(tmpdir(), "keyhole-rust-verifier-"));
+  const wasmIn = join(targetDir, `wasm32-unknown-unknown/wasm-release/${global}.wasm`);
+  const out = await mkdtemp(join(tmpdir(), `${pkg}-`));
   try {
-    run("wasm-bindgen", [
-      "--target", "no-modules", "--no-modules-global", "keyhole_rust_verifier",
-      "--no-typescript", "--out-dir", out, wasmIn,
-    ]);
-    const bg = join(out, "keyhole_rust_verifier_bg.wasm");
+    run("wasm-bindgen", ["--target", "no-modules", "--no-modules-global", global, "--no-typescript", "--out-dir", out, wasmIn]);
+    const bg = join(out, `${global}_bg.wasm`);
     run("wasm-opt", ["-Oz", bg, "-o", bg]);
-    const glue = await readFile(join(out, "keyhole_rust_verifier.js"), "utf8");
+    const glue = await readFile(join(out, `${global}.js`), "utf8");
     const module = await readFile(bg);
-    console.log(`inline-wasm: built the fallback verifier (${module.length} bytes of wasm)`);
-    return glue + "\n" + inlinedModule("keyhole-rust-verifier", module);
+    console.log(`inline-wasm: built ${what} (${module.length} bytes of wasm)`);
+    return glue + "\n" + inlinedModule(pkg, module);
   } finally {
     await rm(out, { recursive: true, force: true });
   }

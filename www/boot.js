@@ -33,21 +33,40 @@
     return loading[name];
   }
 
-  // The pure-Rust reference verifier (crates/rust-verifier), a second wasm module: needed only
-  // when WebCrypto leaves a check unconfirmed.
-  var verifier = null;
-  self.keyholeRustVerifier = function (request) {
-    if (!verifier) {
-      verifier = loadOnce("keyhole-rust-verifier").then(function () {
-        /* global keyhole_rust_verifier */
-        return keyhole_rust_verifier({ module_or_path: self.KEYHOLE_WASM["keyhole-rust-verifier"]() });
+  // A wasm module loaded on first use. Its glue declares the module's global name with a
+  // top-level `let` (wasm-bindgen --no-modules-global), which is not a property of `self`, so
+  // the caller passes a function that reads it by name.
+  var modules = {};
+  function wasmModule(name, glue) {
+    if (!modules[name]) {
+      modules[name] = loadOnce(name).then(function () {
+        return glue()({ module_or_path: self.KEYHOLE_WASM[name]() });
       });
-      verifier.catch(function () {
-        verifier = null; // let a later analysis try again
+      modules[name].catch(function () {
+        delete modules[name]; // let a later call try again
       });
     }
-    return verifier.then(function () {
-      return keyhole_rust_verifier.verify_checks(request);
+    return modules[name].then(glue);
+  }
+
+  /* global keyhole_rust_verifier, keyhole_documents */
+  // The pure-Rust reference verifier (crates/rust-verifier): needed only when WebCrypto leaves a
+  // check unconfirmed.
+  self.keyholeRustVerifier = function (request) {
+    return wasmModule("keyhole-rust-verifier", function () {
+      return keyhole_rust_verifier;
+    }).then(function (m) {
+      return m.verify_checks(request);
+    });
+  };
+
+  // The document renderers (crates/documents): needed only when the analyst exports a ticket
+  // report (Markdown or printable HTML).
+  self.keyholeRender = function (request) {
+    return wasmModule("keyhole-documents", function () {
+      return keyhole_documents;
+    }).then(function (m) {
+      return m.render_report(request);
     });
   };
 

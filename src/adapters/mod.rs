@@ -1,8 +1,9 @@
 //! The only place that knows about browser APIs beyond rendering: the clock, files, downloads,
-//! the extraction worker, giving the browser its turn, and the panic screen. Everything else in the app is plain Rust.
+//! the on-demand modules (reference verifier, document rendering), the extraction worker, giving the browser its turn, and the panic screen. Everything else in the app is plain Rust.
 
 pub mod analysis;
 pub mod clock;
+pub mod documents;
 pub mod download;
 pub mod files;
 pub mod on_demand;

@@ -1,13 +1,17 @@
-//! Export the report as JSON or Markdown, optionally with personal claims redacted and tokens
-//! replaced by their SHA-256 fingerprints. Saved through a local Blob download.
+//! Export the report as JSON, a Markdown report for tickets or a printable HTML page, optionally
+//! with personal claims redacted and tokens replaced by their SHA-256 fingerprints. Saved through
+//! a local Blob download. The two documents are rendered by the reference module, loaded on the
+//! first such export, so the start module carries no document renderer.
 
 use std::rc::Rc;
 
 use keyhole_engine::export::{prepare, ExportOptions};
+use keyhole_engine::render_remote::DocumentFormat;
 use keyhole_engine::Report;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::adapters::documents;
 use crate::adapters::download::save_text;
 
 #[derive(Properties)]
@@ -23,6 +27,13 @@ impl PartialEq for ExportBarProps {
     }
 }
 
+#[derive(Clone, Copy)]
+enum Kind {
+    Json,
+    Markdown,
+    Html,
+}
+
 #[function_component(ExportBar)]
 pub fn export_bar(p: &ExportBarProps) -> Html {
     let redact = use_state(|| true);
@@ -31,27 +42,38 @@ pub fn export_bar(p: &ExportBarProps) -> Html {
         redact_personal: *redact,
         fingerprint_tokens: *fingerprint,
     };
-    let export = |markdown: bool| {
+    let export = |kind: Kind| {
         let report = p.report.clone();
         let on_error = p.on_error.clone();
         Callback::from(move |_: MouseEvent| {
             let Some(r) = report.as_ref() else { return };
             let out = prepare(r, options);
-            let result = if markdown {
-                save_text(
-                    "keyhole-report.md",
-                    "text/markdown",
-                    &keyhole_engine::render::to_markdown(&out),
-                )
-            } else {
-                match serde_json::to_string_pretty(&out) {
-                    Ok(json) => save_text("keyhole-report.json", "application/json", &json),
-                    Err(e) => Err(e.to_string()),
+            let document = match kind {
+                Kind::Markdown => DocumentFormat::Markdown,
+                Kind::Html => DocumentFormat::Html,
+                Kind::Json => {
+                    let saved = serde_json::to_string_pretty(&out)
+                        .map_err(|e| e.to_string())
+                        .and_then(|json| {
+                            save_text("keyhole-report.json", "application/json", &json)
+                        });
+                    if let Err(e) = saved {
+                        on_error.emit(format!("Export failed: {e}"));
+                    }
+                    return;
                 }
             };
-            if let Err(e) = result {
-                on_error.emit(format!("Export failed: {e}"));
-            }
+            // Rendered by the reference module, loaded on the first such export.
+            let on_error = on_error.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let (name, media_type) = document.file();
+                let saved = documents::render(&out, document)
+                    .await
+                    .and_then(|text| save_text(name, media_type, &text));
+                if let Err(e) = saved {
+                    on_error.emit(format!("Export failed: {e}"));
+                }
+            });
         })
     };
     let toggle = |state: UseStateHandle<bool>| {
@@ -62,8 +84,9 @@ pub fn export_bar(p: &ExportBarProps) -> Html {
     let disabled = p.report.is_none();
     html! {
         <section class="export-bar" aria-label="Export">
-            <button type="button" id="export-json" {disabled} onclick={export(false)}>{ "Export JSON" }</button>
-            <button type="button" id="export-md" {disabled} onclick={export(true)}>{ "Export Markdown" }</button>
+            <button type="button" id="export-json" {disabled} onclick={export(Kind::Json)}>{ "Export JSON" }</button>
+            <button type="button" id="export-md" {disabled} onclick={export(Kind::Markdown)}>{ "Export Markdown" }</button>
+            <button type="button" id="export-html" {disabled} onclick={export(Kind::Html)}>{ "Export printable HTML" }</button>
             <label class="inline"><input type="checkbox" id="export-redact" checked={*redact} onchange={toggle(redact.clone())} />{ " Redact personal claims" }</label>
             <label class="inline"><input type="checkbox" id="export-fingerprint" checked={*fingerprint} onchange={toggle(fingerprint.clone())} />{ " Replace tokens by SHA-256 fingerprints" }</label>
         </section>

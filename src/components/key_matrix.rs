@@ -3,6 +3,8 @@
 
 use std::rc::Rc;
 
+use keyhole_engine::model::key_set_name;
+use keyhole_engine::render::{key_flags, key_report_name};
 use keyhole_engine::Report;
 use yew::prelude::*;
 
@@ -60,19 +62,17 @@ pub fn key_matrix(p: &KeyMatrixProps) -> Html {
             <button type="button" disabled={!enabled} onclick={Callback::from(move |_| page.set(to))}>{ label }</button>
         }
     };
-    let problems: Vec<(String, String, bool)> = r
+    // Problems name their key (or key set) themselves; warnings are about the whole set.
+    let problems: Vec<(String, bool)> = r
         .key_sets
         .iter()
         .flat_map(|s| {
-            let label = s
-                .source
-                .clone()
-                .unwrap_or_else(|| format!("key set {}", s.index + 1));
-            s.problems
-                .iter()
-                .map(|m| (m.clone(), true))
-                .chain(s.warnings.iter().map(|m| (m.clone(), false)))
-                .map(move |(m, problem)| (label.clone(), m, problem))
+            let label = key_set_name(s.index, s.source.as_deref());
+            s.problems.iter().map(|m| (m.clone(), true)).chain(
+                s.warnings
+                    .iter()
+                    .map(move |m| (format!("{label}: {m}"), false)),
+            )
         })
         .collect();
     html! {
@@ -91,7 +91,7 @@ pub fn key_matrix(p: &KeyMatrixProps) -> Html {
                 <div class="table-scroll">
                 <table id="key-matrix">
                     <thead><tr>
-                        <th scope="col">{ "Key" }</th><th scope="col">{ "kid" }</th><th scope="col">{ "May sign for" }</th>
+                        <th scope="col">{ "Key" }</th><th scope="col">{ "May sign for" }</th>
                         <th scope="col">{ "Cloud" }</th><th scope="col">{ "Tokens verified" }</th>
                         <th scope="col">{ "Tenants seen" }</th><th scope="col">{ "Clouds seen" }</th><th scope="col">{ "Key findings" }</th>
                     </tr></thead>
@@ -100,8 +100,7 @@ pub fn key_matrix(p: &KeyMatrixProps) -> Html {
                         let flagged = !k.findings.is_empty() || k.provenance.compromised.is_some();
                         html! {
                             <tr class={classes!(flagged.then_some("flagged"))} data-key={k.key_id.clone()}>
-                                <th scope="row">{ k.key_id.clone() }</th>
-                                <td><code><Clipped text={AttrValue::from(k.kid.clone().unwrap_or_else(|| "—".to_owned()))} /></code></td>
+                                <th scope="row" class="key-name"><Clipped text={AttrValue::from(key_report_name(k))} /></th>
                                 <td><Clipped text={AttrValue::from(k.scope.describe())} /></td>
                                 <td>{ k.cloud.map(|c| c.label()).unwrap_or("unknown") }</td>
                                 <td class="num">{ k.tokens }</td>
@@ -111,9 +110,8 @@ pub fn key_matrix(p: &KeyMatrixProps) -> Html {
                                 </td>
                                 <td>{ k.clouds.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ") }</td>
                                 <td>
-                                    if k.provenance.compromised.is_some() { <div class="sev-error">{ "✖ known-compromised key" }</div> }
-                                    { for k.findings.iter().map(|f| html!{
-                                        <div class="sev-error" title={f.message.clone()}>{ "✖ " }<code>{ f.code.clone() }</code></div>
+                                    { for key_flags(k).into_iter().map(|flag| html!{
+                                        <div class="sev-error">{ "✖ " }<code>{ flag }</code></div>
                                     }) }
                                 </td>
                             </tr>
@@ -125,8 +123,8 @@ pub fn key_matrix(p: &KeyMatrixProps) -> Html {
             }
             if !problems.is_empty() {
                 <ul class="key-problems">
-                    { for problems.iter().take(PROBLEMS_MAX).map(|(label, m, problem)| html! {
-                        <li class={if *problem { "sev-error" } else { "sev-warning" }}><Clipped text={AttrValue::from(format!("{label}: {m}"))} /></li>
+                    { for problems.iter().take(PROBLEMS_MAX).map(|(m, problem)| html! {
+                        <li class={if *problem { "sev-error" } else { "sev-warning" }}><Clipped text={AttrValue::from(m.clone())} /></li>
                     }) }
                     if problems.len() > PROBLEMS_MAX {
                         <li class="hint">{ format!("… and {} more problems and warnings (see the export)", problems.len() - PROBLEMS_MAX) }</li>

@@ -168,7 +168,7 @@ pub fn token_card(p: &TokenCardProps) -> Html {
                 <span class="fingerprint" title="SHA-256 of the token">{ format!(" · SHA-256 {}…", t.fingerprint.get(..16).unwrap_or("")) }</span>
             </p>
             if let Some(e) = &t.error { <p class="error">{ reveal(e) }</p> }
-            <Findings findings={t.findings.clone()} />
+            <Findings findings={t.findings.clone()} about={AttrValue::from(keyhole_engine::render::finding_context(t))} />
             <details class="token-details" open={*open} {ontoggle}>
                 <summary>{ "Token, header, claims and signing key" }</summary>
                 if *open {

@@ -68,9 +68,13 @@ pub struct CheckArgs {
     /// Analysis time: Unix seconds or UTC like 2023-06-20T12:00:00Z (default: now).
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
-    /// Output format.
+    /// Output format. The Markdown and HTML reports (for tickets) redact personal claims and
+    /// replace tokens by their SHA-256 fingerprints unless --no-redact is given.
     #[arg(long, value_enum, default_value_t = Format::Json)]
     pub format: Format,
+    /// Keep personal claims and the tokens themselves in the Markdown and HTML reports.
+    #[arg(long = "no-redact")]
+    pub no_redact: bool,
     /// Threads that check signatures and judge tokens (default: one per core). The report is
     /// the same whatever the number.
     #[arg(long, value_name = "N")]
@@ -112,5 +116,7 @@ pub enum FailOn {
 pub enum Format {
     Json,
     Markdown,
+    /// A self-contained printable HTML page.
+    Html,
     Text,
 }

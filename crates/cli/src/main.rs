@@ -9,6 +9,7 @@ mod args;
 mod input;
 mod keys_cmd;
 mod search;
+mod ticket;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -97,7 +98,9 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
                         .and_then(|_| out.flush())
                         .map_err(|e| format!("cannot write the output: {e}"))?;
                 }
-                Format::Markdown => emit(&render::to_markdown(&report))?,
+                Format::Markdown | Format::Html => {
+                    emit(&ticket::render(&report, check.format, !check.no_redact))?
+                }
                 Format::Text => emit(&render::to_text(&report))?,
             }
             Ok(exit)

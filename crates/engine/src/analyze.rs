@@ -931,10 +931,22 @@ fn key_set_report(set: &KeySet) -> KeySetReport {
         problems: set
             .problems
             .iter()
-            .map(|p| match (&p.key_index, &p.kid) {
-                (Some(i), Some(kid)) => format!("key #{i} (kid {kid}): {}", p.message),
-                (Some(i), None) => format!("key #{i}: {}", p.message),
-                _ => p.message.clone(),
+            .map(|p| match p.key_index {
+                Some(i) => format!(
+                    "{}: {}",
+                    crate::model::key_name(
+                        &format!("{}/{i}", set.index),
+                        set.source.as_deref(),
+                        p.kid.as_deref(),
+                        false
+                    ),
+                    p.message
+                ),
+                None => format!(
+                    "{}: {}",
+                    crate::model::key_set_name(set.index, set.source.as_deref()),
+                    p.message
+                ),
             })
             .collect(),
         warnings: set.warnings.clone(),

@@ -33,7 +33,9 @@ pub fn prepare(report: &Report, options: ExportOptions) -> Report {
     let mut out = report.clone();
     for t in &mut out.tokens {
         if options.fingerprint_tokens {
-            t.token = None;
+            if let Some(text) = t.token.take() {
+                scrub_locations(t, text.trim());
+            }
         }
         if options.redact_personal {
             if let Value::Object(claims) = &mut t.claims {
@@ -46,6 +48,29 @@ pub fn prepare(report: &Report, options: ExportOptions) -> Report {
         }
     }
     out
+}
+
+/// A token found in a log line's URL (`?access_token=eyJ…`) would survive in the location:
+/// the fingerprint export replaces it there by its fingerprint too.
+fn scrub_locations(t: &mut crate::report::TokenReport, token: &str) {
+    if token.is_empty() {
+        return;
+    }
+    let marker = format!("[token sha256:{}]", t.fingerprint);
+    if let Some(crate::found::FoundAt::Text { locations, .. }) = &mut t.found_at {
+        for log in locations.iter_mut().filter_map(|l| l.log.as_mut()) {
+            for field in [
+                &mut log.url,
+                &mut log.timestamp,
+                &mut log.method,
+                &mut log.client_ip,
+            ] {
+                if let Some(v) = field.as_mut().filter(|v| v.contains(token)) {
+                    *v = v.replace(token, &marker);
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

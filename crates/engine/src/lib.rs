@@ -23,6 +23,7 @@ pub mod limits;
 pub mod model;
 pub mod policy;
 pub mod render;
+pub mod render_remote;
 pub mod report;
 pub mod samples;
 mod small_sort;

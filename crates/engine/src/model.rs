@@ -219,3 +219,253 @@ pub struct CompromisedMatch {
     pub abused_from: i64,
     pub sources: Vec<String>,
 }
+
+/// One value a finding compared, typed so that every reader (the page, the CLI's text, the
+/// exports) can show it in words, while the JSON stays easy for scripts: plain values (text,
+/// numbers, booleans, lists, null) serialise as themselves, and the values people cannot read
+/// raw carry their words beside the machine form — a time `{"epoch", "utc"}`, a key
+/// `{"key_id", "name"}`, a scope `{"scope", "words"}`, a cloud `{"cloud", "words"}`. Values
+/// copied from the token or a key document (a header parameter, a claim, a JWK) stay JSON.
+/// The variants are told apart by shape (serde's untagged form), so the order below matters
+/// for reading a report back: lists come before the object forms, which deny unknown fields
+/// and come before `Json` (only objects from the input are kept as JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum EvidenceValue {
+    /// Absent (JSON null), e.g. a header without `kid`.
+    None,
+    Bool(bool),
+    Number(serde_json::Number),
+    Text(String),
+    /// Before the object forms: serde would read a two-element list as a struct.
+    List(Vec<EvidenceValue>),
+    Time(TimeValue),
+    Key(KeyRef),
+    Scope(ScopeValue),
+    Cloud(CloudValue),
+    /// A value as the token or key document wrote it: shown as compact JSON.
+    Json(serde_json::Value),
+}
+
+/// A point in time: Unix seconds as the token wrote them, and the same instant in UTC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeValue {
+    pub epoch: i64,
+    /// RFC 3339, e.g. `2023-05-15T00:00:00Z`.
+    pub utc: String,
+}
+
+/// A trusted key: its id within the case and the name people know it by ([`key_name`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyRef {
+    pub key_id: String,
+    pub name: String,
+}
+
+/// Which tenants a key may sign for, with the words for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeValue {
+    pub scope: KeyScope,
+    pub words: String,
+}
+
+/// A cloud, with the words for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloudValue {
+    pub cloud: Cloud,
+    pub words: String,
+}
+
+impl EvidenceValue {
+    /// The value for people: times in UTC, keys by name, scopes and clouds in words, lists
+    /// joined by commas; JSON copied from the input as compact JSON.
+    pub fn words(&self) -> String {
+        match self {
+            EvidenceValue::None => "none".to_owned(),
+            EvidenceValue::Bool(true) => "yes".to_owned(),
+            EvidenceValue::Bool(false) => "no".to_owned(),
+            EvidenceValue::Number(n) => n.to_string(),
+            EvidenceValue::Text(s) => s.clone(),
+            EvidenceValue::Time(t) => utc_words(&t.utc),
+            EvidenceValue::Key(k) => k.name.clone(),
+            EvidenceValue::Scope(s) => s.words.clone(),
+            EvidenceValue::Cloud(c) => c.words.clone(),
+            EvidenceValue::List(items) if items.is_empty() => "none".to_owned(),
+            EvidenceValue::List(items) => items
+                .iter()
+                .map(EvidenceValue::words)
+                .collect::<Vec<_>>()
+                .join(", "),
+            EvidenceValue::Json(v) => json_words(v),
+        }
+    }
+
+    /// The JSON form (what the report serialises), for callers that compare with JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// JSON from the input for people: strings bare, lists joined, objects as `name: value` pairs.
+fn json_words(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Null => "none".to_owned(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => {
+            let sep = if items.iter().any(Value::is_object) {
+                " | "
+            } else {
+                ", "
+            };
+            items.iter().map(json_words).collect::<Vec<_>>().join(sep)
+        }
+        Value::Object(map) => map
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| format!("{k}: {}", json_words(v)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+/// `2023-05-15T00:00:00Z` as `2023-05-15 00:00:00 UTC`.
+fn utc_words(rfc3339: &str) -> String {
+    match rfc3339.strip_suffix('Z') {
+        Some(t) => format!("{} UTC", t.replacen('T', " ", 1)),
+        None => rfc3339.to_owned(),
+    }
+}
+
+impl From<&str> for EvidenceValue {
+    fn from(s: &str) -> Self {
+        EvidenceValue::Text(s.to_owned())
+    }
+}
+impl From<String> for EvidenceValue {
+    fn from(s: String) -> Self {
+        EvidenceValue::Text(s)
+    }
+}
+impl From<&String> for EvidenceValue {
+    fn from(s: &String) -> Self {
+        EvidenceValue::Text(s.clone())
+    }
+}
+impl From<bool> for EvidenceValue {
+    fn from(b: bool) -> Self {
+        EvidenceValue::Bool(b)
+    }
+}
+impl From<i64> for EvidenceValue {
+    fn from(n: i64) -> Self {
+        EvidenceValue::Number(n.into())
+    }
+}
+impl From<usize> for EvidenceValue {
+    fn from(n: usize) -> Self {
+        EvidenceValue::Number(n.into())
+    }
+}
+impl<T: Into<EvidenceValue>> From<Option<T>> for EvidenceValue {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(EvidenceValue::None, Into::into)
+    }
+}
+impl<T: Into<EvidenceValue>> From<Vec<T>> for EvidenceValue {
+    fn from(v: Vec<T>) -> Self {
+        EvidenceValue::List(v.into_iter().map(Into::into).collect())
+    }
+}
+impl From<&[&str]> for EvidenceValue {
+    fn from(v: &[&str]) -> Self {
+        EvidenceValue::List(v.iter().map(|s| EvidenceValue::from(*s)).collect())
+    }
+}
+
+/// Longest kid shown whole in a key's name; longer ones (hostile or odd documents) are cut.
+const KID_SHOWN: usize = 48;
+/// Longest source shown in a key's name.
+const SOURCE_SHOWN: usize = 80;
+
+/// The one name of a trusted key, used by the page, findings' messages, evidence, key-set
+/// problems, exports and the CLI's text: the key set as the form numbers it (from 1), the set's
+/// source without its scheme and host, and the kid — `key set 2
+/// (…/consumers/discovery/v2.0/keys), kid 1LTMzakihiRla_8z2BEJVXeWMqo`. A key without a kid is
+/// named by its position in the set (`key 3`, from 1). A key from Keyhole's catalogue of
+/// published keys is in no set of the form, so it is named `catalogue key`.
+///
+/// `key_id` is the report's `"{set}/{index}"` (both from 0).
+pub fn key_name(key_id: &str, source: Option<&str>, kid: Option<&str>, catalogue: bool) -> String {
+    let (set, index) = key_id.split_once('/').unwrap_or((key_id, ""));
+    let from_one = |n: &str| {
+        n.parse::<usize>()
+            .map_or_else(|_| n.to_owned(), |n| (n + 1).to_string())
+    };
+    let mut name = if catalogue {
+        "catalogue key".to_owned()
+    } else {
+        format!("key set {}", from_one(set))
+    };
+    if let Some(s) = source.map(short_source).filter(|s| !s.is_empty()) {
+        name.push_str(&format!(" ({s})"));
+    }
+    match kid {
+        Some(kid) => {
+            name.push_str(", kid ");
+            name.push_str(&clip(kid, KID_SHOWN));
+        }
+        None if !index.is_empty() => {
+            name.push_str(&format!(", key {}", from_one(index)));
+        }
+        None => {}
+    }
+    name
+}
+
+/// The name of a key set as the form numbers it: `key set 2 (…/common/discovery/v2.0/keys)`.
+pub fn key_set_name(index: usize, source: Option<&str>) -> String {
+    match source.map(short_source).filter(|s| !s.is_empty()) {
+        Some(s) => format!("key set {} ({s})", index + 1),
+        None => format!("key set {}", index + 1),
+    }
+}
+
+/// A source URL without scheme and host (`…/common/discovery/v2.0/keys`); the host alone
+/// when there is no path; anything else as written, cut to a readable length.
+fn short_source(source: &str) -> String {
+    let s = source.trim();
+    let shown = match s.split_once("://") {
+        Some((_, rest)) => match rest.find('/') {
+            Some(slash) if rest.len() > slash + 1 => format!("…{}", &rest[slash..]),
+            Some(slash) => rest[..slash].to_owned(),
+            None => rest.to_owned(),
+        },
+        None => s.to_owned(),
+    };
+    clip(&shown, SOURCE_SHOWN)
+}
+
+fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+impl KeyProvenance {
+    /// This key's name ([`key_name`]).
+    pub fn name(&self) -> String {
+        key_name(
+            &self.key_id,
+            self.source.as_deref(),
+            self.kid.as_deref(),
+            self.catalogue.is_some(),
+        )
+    }
+}

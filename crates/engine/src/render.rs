@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use crate::report::{Finding, Report, Severity, TokenReport, Verdict};
+use crate::report::{Finding, KeyReport, KeySetReport, Report, Severity, TokenReport, Verdict};
 use crate::time::format_utc;
 
 /// The verdict word, as used in `data-verdict`, exports and the CLI.
@@ -35,10 +35,7 @@ fn claim_str<'a>(t: &'a TokenReport, name: &str) -> Option<&'a str> {
 fn evidence_line(f: &Finding) -> String {
     f.evidence
         .iter()
-        .map(|(k, v)| match v {
-            Value::String(s) => format!("{k} = {s}"),
-            other => format!("{k} = {other}"),
-        })
+        .map(|(k, v)| format!("{} = {}", k.replace('_', " "), v.words()))
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -95,6 +92,19 @@ fn is_disguising(c: char) -> bool {
     c.is_control() || is_invisible_control(c)
 }
 
+/// A token or fingerprint as a code span (copied exactly from a ticket), anything else escaped.
+fn md_value(label: &str, value: &str) -> String {
+    let verbatim = matches!(label, "token" | "fingerprint (SHA-256)")
+        && value.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '+' | '/' | '=')
+        });
+    if verbatim {
+        format!("`{value}`")
+    } else {
+        md(value)
+    }
+}
+
 /// Escapes text for a Markdown table cell or line (pipes, backticks, newlines, markup), and
 /// makes disguising characters visible.
 fn md(text: &str) -> String {
@@ -129,97 +139,430 @@ fn term(text: &str) -> String {
     out
 }
 
-/// The report as Markdown.
-pub fn to_markdown(report: &Report) -> String {
+/// One finding as a sentence with its evidence in words, for a ticket or the clipboard:
+/// `Error consumer-key-for-organization-tenant: key set 1 (…) … . Evidence: key_id = key set 1
+/// (…), kid …; abused_from = 2023-05-15 00:00:00 UTC.` Values are the input's text unescaped:
+/// each output format escapes it.
+pub fn finding_sentence(f: &Finding) -> String {
+    let (sev, rest) = sentence_parts(f);
+    format!("{sev} {}: {rest}", f.code)
+}
+
+/// The severity word (capitalised) and what follows the code in [`finding_sentence`].
+fn sentence_parts(f: &Finding) -> (String, String) {
+    let mut sev = severity_word(f.severity).to_owned();
+    if let Some(first) = sev.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    let message = f.message.trim_end_matches('.');
+    let ev = evidence_line(f);
+    let rest = if ev.is_empty() {
+        format!("{message}.")
+    } else {
+        format!("{message}. Evidence: {ev}.")
+    };
+    (sev, rest)
+}
+
+/// [`finding_sentence`] as a Markdown list item's text: the code as code, the rest escaped.
+fn md_sentence(f: &Finding) -> String {
+    let (sev, rest) = sentence_parts(f);
+    format!("{sev} `{}`: {}", f.code, md(&rest))
+}
+
+/// What "Copy finding" puts on the clipboard: which token (as the page numbers it, with its
+/// verdict and fingerprint) and the finding's sentence ([`finding_sentence`]).
+pub fn finding_for_clipboard(t: &TokenReport, f: &Finding) -> String {
+    format!("{}{}", finding_context(t), finding_sentence(f))
+}
+
+/// The start of [`finding_for_clipboard`]: `Keyhole, token 3 (violation, SHA-256 …): `.
+pub fn finding_context(t: &TokenReport) -> String {
+    format!(
+        "Keyhole, token {} ({}, SHA-256 {}): ",
+        t.index + 1,
+        verdict_word(t.verdict),
+        t.fingerprint
+    )
+}
+
+/// The facts about one token a report lists, as (label, value) in reading order: why the
+/// verdict, its fingerprint (and the token itself unless the export replaced it), user,
+/// audience, issue time in UTC, where it was found, and the signing key by name.
+pub fn token_facts(t: &TokenReport) -> Vec<(&'static str, String)> {
+    let mut out = vec![("verdict", verdict_word(t.verdict).to_owned())];
+    out.push(("why", t.verdict_reason.clone()));
+    if !t.fingerprint.is_empty() {
+        out.push(("fingerprint (SHA-256)", t.fingerprint.clone()));
+    }
+    if let Some(token) = &t.token {
+        out.push(("token", token.clone()));
+    }
+    let h = t.headline();
+    if let Some((claim, user)) = h.user {
+        out.push(("user", format!("{user} ({claim})")));
+    }
+    if let Some(a) = h.audience {
+        out.push(("audience", a));
+    }
+    if let Some(iat) = h.issued_at {
+        out.push(("issued (iat)", iat));
+    }
+    if let Some(iss) = claim_str(t, "iss") {
+        out.push(("issuer", iss.to_owned()));
+    }
+    if let Some(b) = &t.boundary {
+        out.push(("claims", b.description.clone()));
+    }
+    if let Some(found) = &t.found_at {
+        out.push(("found at", found.to_string()));
+    }
+    if let Some(k) = &t.signing_key {
+        let how = if k.verified {
+            "verified the signature"
+        } else {
+            "named, did not verify"
+        };
+        out.push(("signing key", format!("{} ({how})", key_label(k))));
+    }
+    if let Some(e) = &t.error {
+        out.push(("error", e.clone()));
+    }
+    out
+}
+
+fn key_label(k: &crate::report::SigningKeyReport) -> String {
+    if k.name.is_empty() {
+        k.provenance.name()
+    } else {
+        k.name.clone()
+    }
+}
+
+/// A key-matrix row's name (reports written before keys had names fall back to the id).
+pub fn key_report_name(k: &KeyReport) -> String {
+    if k.name.is_empty() {
+        k.provenance.name()
+    } else {
+        k.name.clone()
+    }
+}
+
+/// The flags of a key-matrix row: known-compromised, then its key-level finding codes.
+pub fn key_flags(k: &KeyReport) -> Vec<String> {
+    let mut flags = Vec::new();
+    if let Some(c) = &k.provenance.compromised {
+        flags.push(format!("known-compromised ({})", c.name));
+    }
+    flags.extend(k.findings.iter().map(|f| f.code.clone()));
+    flags
+}
+
+/// A key set as a report lists it: name, source in full, declared issuer, what it was read
+/// as, how many keys, and its problems and warnings.
+fn key_set_lines(s: &KeySetReport) -> (String, Vec<String>) {
+    let mut parts = vec![format!("{} key(s), read as {}", s.keys, s.kind)];
+    if let Some(src) = &s.source {
+        parts.push(format!("source {src}"));
+    }
+    if let Some(iss) = &s.declared_issuer {
+        parts.push(format!("issuer {iss}"));
+    }
+    let mut notes: Vec<String> = s.problems.iter().map(|p| format!("problem: {p}")).collect();
+    notes.extend(s.warnings.iter().map(|w| format!("warning: {w}")));
+    (
+        format!(
+            "{}: {}",
+            crate::model::key_set_name(s.index, None),
+            parts.join(", ")
+        ),
+        notes,
+    )
+}
+
+/// The blocks of a ticket report, written once ([`write_ticket`]) and rendered by each format:
+/// one description of the report's content keeps the Markdown and HTML reports the same (and
+/// the page's code small). Text arguments are unescaped; each sink escapes them.
+trait Sink {
+    /// A heading of `level` (1–3); `verdict` marks a token's heading with its verdict.
+    fn heading(&mut self, level: u8, text: &str, verdict: Option<&str>);
+    fn para(&mut self, text: &str);
+    /// A bulleted list of (text, sub-items).
+    fn bullets(&mut self, items: &[(String, Vec<String>)]);
+    /// Label/value facts; `verbatim` values (tokens, fingerprints) are shown as code.
+    fn facts(&mut self, facts: &[(&'static str, String)]);
+    /// A numbered list of findings, as sentences.
+    fn findings(&mut self, findings: &[&Finding]);
+    /// A table; the first row is the header.
+    fn table(&mut self, rows: &[Vec<String>]);
+}
+
+fn write_ticket(report: &Report, o: &mut dyn Sink) {
     let s = &report.summary;
-    let mut o = String::new();
-    let _ = writeln!(o, "# Keyhole report\n");
-    let _ = writeln!(
-        o,
-        "Analysis time: {} (Unix {})\n",
+    o.heading(1, "Keyhole report", None);
+    o.para(&format!(
+        "Analysis time: {} (Unix {})",
         format_utc(report.now),
         report.now
-    );
-    let _ = writeln!(
-        o,
-        "| tokens | permitted | violation | invalid | unverified | malformed |"
-    );
-    let _ = writeln!(o, "|---:|---:|---:|---:|---:|---:|");
-    let _ = writeln!(
-        o,
-        "| {} | {} | {} | {} | {} | {} |\n",
-        s.tokens, s.permitted, s.violation, s.invalid, s.unverified, s.malformed
-    );
+    ));
+    o.heading(2, "Summary", None);
+    let head = [
+        "tokens",
+        "permitted",
+        "violation",
+        "invalid",
+        "unverified",
+        "malformed",
+        "keys",
+    ];
+    let counts = [
+        s.tokens,
+        s.permitted,
+        s.violation,
+        s.invalid,
+        s.unverified,
+        s.malformed,
+        s.keys,
+    ];
+    o.table(&[
+        head.iter().map(|h| (*h).to_owned()).collect(),
+        counts.iter().map(ToString::to_string).collect(),
+    ]);
     for n in &report.notes {
-        let _ = writeln!(o, "> {}\n", md(&n.message));
+        o.para(&n.message);
     }
-    let _ = writeln!(o, "## Tokens\n");
+    if !report.key_sets.is_empty() {
+        o.heading(2, "Key sets", None);
+        let sets: Vec<(String, Vec<String>)> = report.key_sets.iter().map(key_set_lines).collect();
+        o.bullets(&sets);
+    }
+    o.heading(2, "Tokens not permitted", None);
+    let mut permitted = Vec::new();
     for t in &report.tokens {
-        let _ = writeln!(
-            o,
-            "### Token {} — {}\n",
-            t.index + 1,
-            verdict_word(t.verdict).to_uppercase()
+        if t.verdict == Verdict::Permitted {
+            let user = t.headline().user.map(|(_, u)| format!(", user {u}"));
+            permitted.push((
+                format!(
+                    "token {}: SHA-256 {}{}",
+                    t.index + 1,
+                    t.fingerprint,
+                    user.unwrap_or_default()
+                ),
+                Vec::new(),
+            ));
+            continue;
+        }
+        let word = verdict_word(t.verdict);
+        o.heading(
+            3,
+            &format!("Token {} — {}", t.index + 1, word.to_uppercase()),
+            Some(word),
         );
-        let _ = writeln!(o, "{}\n", md(&t.verdict_reason));
-        let _ = writeln!(o, "- fingerprint (SHA-256): `{}`", t.fingerprint);
-        for (label, claim) in [("issuer", "iss"), ("tenant", "tid"), ("audience", "aud")] {
-            if let Some(v) = claim_str(t, claim) {
-                let _ = writeln!(o, "- {label}: {}", md(v));
-            }
-        }
-        if let Some(k) = &t.signing_key {
-            let _ = writeln!(
-                o,
-                "- signing key: {} (kid {}), scope {}, verified: {}",
-                md(&k.key_id),
-                md(k.kid.as_deref().unwrap_or("none")),
-                md(&k.provenance.scope.describe()),
-                k.verified
-            );
-        }
-        if let Some(e) = &t.error {
-            let _ = writeln!(o, "- error: {}", md(e));
-        }
-        if !t.findings.is_empty() {
-            let _ = writeln!(o, "\n| severity | code | finding | evidence |");
-            let _ = writeln!(o, "|---|---|---|---|");
-            for f in &t.findings {
-                let _ = writeln!(
-                    o,
-                    "| {} | `{}` | {} | {} |",
-                    severity_word(f.severity),
-                    f.code,
-                    md(&f.message),
-                    md(&evidence_line(f))
-                );
-            }
-        }
-        let _ = writeln!(o);
+        let facts: Vec<(&'static str, String)> = token_facts(t).into_iter().skip(1).collect();
+        o.facts(&facts);
+        let findings: Vec<&Finding> = t.findings.iter().collect();
+        o.findings(&findings);
+    }
+    if permitted.len() == report.tokens.len() {
+        o.para("Every token is permitted.");
+    }
+    if !permitted.is_empty() {
+        o.heading(2, "Permitted tokens", None);
+        o.bullets(&permitted);
     }
     if !report.keys.is_empty() {
-        let _ = writeln!(o, "## Keys\n");
-        let _ = writeln!(
-            o,
-            "| key | kid | scope | cloud | tokens | tenants | findings |"
-        );
-        let _ = writeln!(o, "|---|---|---|---|---:|---|---|");
+        o.heading(2, "Keys: who signed for whom", None);
+        let mut rows = vec![[
+            "key",
+            "may sign for",
+            "cloud",
+            "tokens verified",
+            "tenants seen",
+            "clouds seen",
+            "flags",
+        ]
+        .iter()
+        .map(|h| (*h).to_owned())
+        .collect::<Vec<_>>()];
         for k in &report.keys {
-            let codes: Vec<&str> = k.findings.iter().map(|f| f.code.as_str()).collect();
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | {} | {} | {} | {} |",
-                md(&k.key_id),
-                md(k.kid.as_deref().unwrap_or("")),
-                md(&k.scope.describe()),
-                k.cloud.map(|c| c.label()).unwrap_or("unknown"),
-                k.tokens,
-                md(&k.tenants.join(", ")),
-                codes.join(", ")
-            );
+            let clouds: Vec<&str> = k.clouds.iter().map(|c| c.label()).collect();
+            rows.push(vec![
+                key_report_name(k),
+                k.scope.describe(),
+                k.cloud.map_or("unknown", |c| c.label()).to_owned(),
+                k.tokens.to_string(),
+                k.tenants.join(", "),
+                clouds.join(", "),
+                key_flags(k).join(", "),
+            ]);
+        }
+        o.table(&rows);
+        let flagged: Vec<&Finding> = report.keys.iter().flat_map(|k| &k.findings).collect();
+        if !flagged.is_empty() {
+            o.heading(3, "Key findings", None);
+            o.findings(&flagged);
         }
     }
-    o
+}
+
+/// The Markdown sink: every input value escaped ([`md`]), tokens and fingerprints as code.
+struct Markdown(String);
+
+impl Sink for Markdown {
+    fn heading(&mut self, level: u8, text: &str, _: Option<&str>) {
+        let _ = writeln!(self.0, "{} {}\n", "#".repeat(level.into()), md(text));
+    }
+    fn para(&mut self, text: &str) {
+        let _ = writeln!(self.0, "{}\n", md(text));
+    }
+    fn bullets(&mut self, items: &[(String, Vec<String>)]) {
+        for (item, subs) in items {
+            let _ = writeln!(self.0, "- {}", md(item));
+            for sub in subs {
+                let _ = writeln!(self.0, "  - {}", md(sub));
+            }
+        }
+        self.0.push('\n');
+    }
+    fn facts(&mut self, facts: &[(&'static str, String)]) {
+        for (label, value) in facts {
+            let _ = writeln!(self.0, "- {label}: {}", md_value(label, value));
+        }
+        self.0.push('\n');
+    }
+    fn findings(&mut self, findings: &[&Finding]) {
+        if findings.is_empty() {
+            return;
+        }
+        for f in findings {
+            let _ = writeln!(self.0, "1. {}", md_sentence(f));
+        }
+        self.0.push('\n');
+    }
+    fn table(&mut self, rows: &[Vec<String>]) {
+        for (i, row) in rows.iter().enumerate() {
+            let cells: Vec<String> = row.iter().map(|c| md(c)).collect();
+            let _ = writeln!(self.0, "| {} |", cells.join(" | "));
+            if i == 0 {
+                let _ = writeln!(self.0, "|{}", "---|".repeat(row.len()));
+            }
+        }
+        self.0.push('\n');
+    }
+}
+
+/// The report as Markdown fit to attach to a ticket: case summary and analysis time, the key
+/// sets with their sources, every token that is not permitted with its verdict, user, time,
+/// location and findings as sentences, the permitted tokens by fingerprint, and the key matrix
+/// with its flags. Export it through [`crate::export::prepare`] to honour redaction.
+pub fn to_markdown(report: &Report) -> String {
+    let mut o = Markdown(String::new());
+    write_ticket(report, &mut o);
+    o.0
+}
+
+/// Escapes text for HTML element content and attribute values, and shows disguising
+/// characters as `<U+XXXX>`.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if is_disguising(c) => {
+                let _ = write!(out, "&lt;U+{:04X}&gt;", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The stylesheet of the HTML report; its hash is the only style source the report's own CSP
+/// allows.
+const HTML_STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;color:#111;background:#fff}\
+table{border-collapse:collapse}th,td{border:1px solid #999;padding:.25em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}\
+code{overflow-wrap:anywhere}.violation,.invalid{color:#8b0000}.unverified,.malformed{color:#6b4f00}\
+@media print{body{margin:0;max-width:none}}";
+
+/// The HTML sink: every input value escaped ([`esc`]).
+struct Html(String);
+
+impl Sink for Html {
+    fn heading(&mut self, level: u8, text: &str, verdict: Option<&str>) {
+        let class = verdict
+            .map(|v| format!(" class=\"{v}\""))
+            .unwrap_or_default();
+        let _ = writeln!(self.0, "<h{level}{class}>{}</h{level}>", esc(text));
+    }
+    fn para(&mut self, text: &str) {
+        let _ = writeln!(self.0, "<p>{}</p>", esc(text));
+    }
+    fn bullets(&mut self, items: &[(String, Vec<String>)]) {
+        self.0.push_str("<ul>");
+        for (item, subs) in items {
+            let _ = write!(self.0, "<li>{}", esc(item));
+            if !subs.is_empty() {
+                self.bullets(
+                    &subs
+                        .iter()
+                        .map(|s| (s.clone(), Vec::new()))
+                        .collect::<Vec<_>>(),
+                );
+            }
+            self.0.push_str("</li>\n");
+        }
+        self.0.push_str("</ul>\n");
+    }
+    fn facts(&mut self, facts: &[(&'static str, String)]) {
+        self.0.push_str("<table>");
+        for (label, value) in facts {
+            let _ = writeln!(self.0, "<tr><th>{label}</th><td>{}</td></tr>", esc(value));
+        }
+        self.0.push_str("</table>\n");
+    }
+    fn findings(&mut self, findings: &[&Finding]) {
+        if findings.is_empty() {
+            return;
+        }
+        self.0.push_str("<ol>");
+        for f in findings {
+            let _ = writeln!(self.0, "<li>{}</li>", esc(&finding_sentence(f)));
+        }
+        self.0.push_str("</ol>\n");
+    }
+    fn table(&mut self, rows: &[Vec<String>]) {
+        self.0.push_str("<table>");
+        for (i, row) in rows.iter().enumerate() {
+            let tag = if i == 0 { "th" } else { "td" };
+            self.0.push_str("<tr>");
+            for c in row {
+                let _ = write!(self.0, "<{tag}>{}</{tag}>", esc(c));
+            }
+            self.0.push_str("</tr>\n");
+        }
+        self.0.push_str("</table>\n");
+    }
+}
+
+/// The report as one self-contained, printable HTML page: the Markdown report's content, no
+/// script, no external resource, every value escaped, and a Content-Security-Policy that
+/// allows nothing but its own stylesheet (by hash), so it passes the page's CSP and any
+/// stricter one. Export it through [`crate::export::prepare`] to honour redaction.
+pub fn to_html(report: &Report) -> String {
+    use sha2::{Digest, Sha256};
+    let style_hash = crate::b64::encode_std(&Sha256::digest(HTML_STYLE.as_bytes()));
+    let mut o = Html(format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-{style_hash}'; base-uri 'none'; form-action 'none'\">\
+<meta name=\"referrer\" content=\"no-referrer\"><title>Keyhole report</title><style>{HTML_STYLE}</style></head><body>\n"
+    ));
+    write_ticket(report, &mut o);
+    o.0.push_str("</body></html>\n");
+    o.0
 }
 
 /// The report as plain text for a terminal.
@@ -249,6 +592,9 @@ pub fn to_text(report: &Report) -> String {
             t.fingerprint.get(..12).unwrap_or(""),
             term(&t.verdict_reason)
         );
+        if let Some(k) = &t.signing_key {
+            let _ = writeln!(o, "  signing key: {}", term(&key_label(k)));
+        }
         for f in &t.findings {
             let _ = writeln!(
                 o,
@@ -267,9 +613,8 @@ pub fn to_text(report: &Report) -> String {
         for f in &k.findings {
             let _ = writeln!(
                 o,
-                "\nkey {} ({}): {} {}: {}",
-                term(&k.key_id),
-                term(k.kid.as_deref().unwrap_or("no kid")),
+                "\n{}: {} {}: {}",
+                term(&key_report_name(k)),
                 severity_word(f.severity),
                 f.code,
                 term(&f.message)

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::error::TokenError;
 pub use crate::found::{FoundAt, Note, NoteCode};
+pub use crate::model::EvidenceValue;
 use crate::model::{ClaimedBoundary, Cloud, KeyProvenance, KeyScope};
 
 use crate::verify::{MatchedBy, Verification};
@@ -34,8 +35,21 @@ pub struct Finding {
     pub severity: Severity,
     /// Plain English, quoting the values compared.
     pub message: String,
-    /// The values compared, by name.
-    pub evidence: BTreeMap<String, Value>,
+    /// The values compared, by name (see [`EvidenceValue`] for the JSON shape).
+    pub evidence: BTreeMap<String, EvidenceValue>,
+}
+
+impl Finding {
+    /// The evidence as the report's JSON writes it (an object by name), for callers that read
+    /// it as JSON.
+    pub fn evidence_json(&self) -> Value {
+        Value::Object(
+            self.evidence
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_json()))
+                .collect(),
+        )
+    }
 }
 
 /// The single outcome for a token, in order of precedence: malformed, violation, invalid,
@@ -169,6 +183,9 @@ impl From<&Verification> for SignatureOutcome {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SigningKeyReport {
     pub key_id: String,
+    /// The key's name for people (`crate::model::key_name`).
+    #[serde(default)]
+    pub name: String,
     pub kid: Option<String>,
     /// True only when this key verified the signature.
     pub verified: bool,
@@ -308,6 +325,9 @@ pub struct KeySetReport {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeyReport {
     pub key_id: String,
+    /// The key's name for people (`crate::model::key_name`).
+    #[serde(default)]
+    pub name: String,
     pub kid: Option<String>,
     pub source: Option<String>,
     pub cloud: Option<Cloud>,

@@ -252,7 +252,7 @@ fn a_callers_public_list_search_is_asked_for_and_named() {
         .findings
         .iter()
         .find(|f| f.code == "weak-hmac-secret")
-        .map(|f| f.evidence.get("list").cloned());
+        .map(|f| f.evidence_json().get("list").cloned());
     assert_eq!(f, Some(Some(json!(PUBLIC_LIST))));
     assert_eq!(public_search_input(&after.tokens[0]), None);
     // A token a trusted key checked is never searched.

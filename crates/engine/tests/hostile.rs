@@ -173,9 +173,32 @@ fn assert_terminal_safe(text: &str) {
     }
 }
 
+/// No hostile markup survives in the HTML export: the only elements are the report's own (a
+/// fixed list), so every `<` from input was escaped; and no disguising character is left.
+fn assert_html_inert(html: &str) {
+    const OWN: &[&str] = &[
+        "!DOCTYPE", "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "ul",
+        "ol", "li", "table", "tr", "th", "td",
+    ];
+    for (i, part) in html.split('<').enumerate().skip(1) {
+        let name = part
+            .trim_start_matches('/')
+            .split([' ', '>'])
+            .next()
+            .unwrap_or_default();
+        assert!(
+            OWN.contains(&name),
+            "unexpected markup at element {i}: <{}",
+            part.chars().take(40).collect::<String>()
+        );
+    }
+    assert!(!html.contains('\u{202E}') && !html.contains('\u{200B}'));
+}
+
 fn check_report(report: &Report) {
     assert_round_trips(report);
     assert_markdown_inert(&render::to_markdown(report));
+    assert_html_inert(&render::to_html(report));
 }
 
 #[test]

@@ -338,7 +338,10 @@ fn weak_hmac_secret_with_the_wallarm_list() {
         .iter()
         .find(|f| f.code == "weak-hmac-secret")
         .unwrap_or_else(|| unreachable!());
-    assert_eq!(f.evidence.get("secret"), Some(&Value::String(secret)));
+    assert_eq!(
+        f.evidence_json().get("secret"),
+        Some(&Value::String(secret))
+    );
     assert_eq!(with.verdict, Verdict::Violation);
 }
 

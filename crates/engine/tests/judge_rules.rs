@@ -936,8 +936,8 @@ fn weak_hmac_secret_detects_the_jwt_io_default_token() {
     );
     let f = j.findings.iter().find(|f| f.code == "weak-hmac-secret");
     assert_eq!(
-        f.and_then(|f| f.evidence.get("secret")),
-        Some(&json!("your-256-bit-secret"))
+        f.and_then(|f| f.evidence_json().get("secret").cloned()),
+        Some(json!("your-256-bit-secret"))
     );
 }
 
@@ -950,8 +950,8 @@ fn weak_hmac_secret_uses_the_callers_list() {
     let j = with_list.judge();
     let f = j.findings.iter().find(|f| f.code == "weak-hmac-secret");
     assert_eq!(
-        f.and_then(|f| f.evidence.get("list")),
-        Some(&json!("supplied list"))
+        f.and_then(|f| f.evidence_json().get("list").cloned()),
+        Some(json!("supplied list"))
     );
 }
 
@@ -967,13 +967,13 @@ fn weak_secret_search_stops_at_its_limit_and_says_so() {
         .findings
         .iter()
         .find(|f| f.code == "weak-secret-search-skipped")
-        .map(|f| &f.evidence);
+        .map(|f| f.evidence_json());
     assert_eq!(
-        skipped.and_then(|e| e.get("lists_not_searched")),
+        skipped.as_ref().and_then(|e| e.get("lists_not_searched")),
         Some(&json!(["built-in list"]))
     );
     assert_eq!(
-        skipped.and_then(|e| e.get("limit_bytes")),
+        skipped.as_ref().and_then(|e| e.get("limit_bytes")),
         Some(&json!(65536))
     );
 }

@@ -81,9 +81,12 @@ fn storm_0558_pattern_consumer_key_signing_an_organisation_tenant_token() {
         .find(|f| f.code == "consumer-key-for-organization-tenant")
         .unwrap_or_else(|| unreachable!());
     assert_eq!(f.severity, Severity::Error);
-    assert_eq!(f.evidence.get("token_tenant"), Some(&json!(ORG_TENANT)));
+    assert_eq!(
+        f.evidence_json().get("token_tenant"),
+        Some(&json!(ORG_TENANT))
+    );
     assert!(
-        f.message.contains(ORG_TENANT) && f.message.contains("0/1"),
+        f.message.contains(ORG_TENANT) && f.message.contains("key set 1"),
         "{}",
         f.message
     );
@@ -142,8 +145,12 @@ fn cross_cloud_us_government_key_signing_a_commercial_token() {
         .iter()
         .find(|f| f.code == "cross-cloud-key")
         .unwrap_or_else(|| unreachable!());
-    assert_eq!(f.evidence.get("key_cloud"), Some(&json!("us_government")));
-    assert_eq!(f.evidence.get("token_cloud"), Some(&json!("public")));
+    assert_eq!(
+        f.evidence_json()["key_cloud"]["cloud"],
+        json!("us_government")
+    );
+    assert_eq!(f.evidence_json()["token_cloud"]["cloud"], json!("public"));
+    assert_eq!(f.evidence["key_cloud"].words(), "US Government cloud");
     let p = &j.signing_key.unwrap_or_else(|| unreachable!()).provenance;
     assert_eq!(p.cloud_evidence.kind, EvidenceKind::CloudInstanceName);
 }
@@ -166,7 +173,7 @@ fn clean_token_is_permitted_with_the_reason_and_provenance() {
     assert_eq!(j.verdict, Verdict::Permitted);
     assert!(j.findings.is_empty());
     assert!(
-        j.verdict_reason.contains("0/0") && j.verdict_reason.contains(ORG_TENANT),
+        j.verdict_reason.contains("key set 1") && j.verdict_reason.contains(ORG_TENANT),
         "{}",
         j.verdict_reason
     );
@@ -211,7 +218,7 @@ fn header_key_attack_embedded_jwk_is_a_violation() {
         .iter()
         .find(|f| f.code == "header-embedded-key")
         .unwrap_or_else(|| unreachable!());
-    assert_eq!(f.evidence.get("parameters"), Some(&json!(["jwk"])));
+    assert_eq!(f.evidence_json().get("parameters"), Some(&json!(["jwk"])));
 }
 
 #[test]
@@ -444,7 +451,7 @@ fn key_used_across_tenants_names_the_tenants() {
         .unwrap_or_else(|| unreachable!());
     assert_eq!(f.code, "key-used-across-tenants");
     assert_eq!(
-        f.evidence.get("tenants"),
+        f.evidence_json().get("tenants"),
         Some(&json!([ORG_TENANT, OTHER_TENANT]))
     );
     // The token itself was already a violation (key-tenant-mismatch).

@@ -400,11 +400,11 @@ fn application_key_signing_for_another_application_is_a_violation() {
             .find(|f| f.code == "key-application-mismatch")
             .unwrap_or_else(|| unreachable!());
         assert_eq!(
-            f.evidence.get("key_application"),
+            f.evidence_json().get("key_application"),
             Some(&json!(APP)),
             "{aud}"
         );
-        assert_eq!(f.evidence.get("token_azp"), Some(&json!(OTHER_APP)));
+        assert_eq!(f.evidence_json().get("token_azp"), Some(&json!(OTHER_APP)));
     }
     // Another tenant's token under the application's key.
     let token = APP_KEY.sign(json!({}), &app_claims(TENANT_B, json!(APP)));
@@ -470,7 +470,10 @@ fn ppe_key_signing_a_production_token_is_cross_cloud() {
         .iter()
         .find(|f| f.code == "cross-cloud-key")
         .unwrap_or_else(|| unreachable!());
-    assert_eq!(f.evidence.get("key_cloud"), Some(&json!("preproduction")));
+    assert_eq!(
+        f.evidence_json()["key_cloud"]["cloud"],
+        json!("preproduction")
+    );
     // Not firing: a PPE token under the PPE key.
     let ppe = PPE_KEY.sign(json!({}), &v2_claims("login.windows-ppe.net", TENANT_A));
     expect(
@@ -514,7 +517,10 @@ fn a_bare_key_in_a_us_set_signing_a_public_token_is_unverified_not_a_violation()
         .iter()
         .find(|f| f.code == "weak-key-evidence")
         .unwrap_or_else(|| unreachable!());
-    assert_eq!(f.evidence.get("would_be"), Some(&json!("cross-cloud-key")));
+    assert_eq!(
+        f.evidence_json().get("would_be"),
+        Some(&json!("cross-cloud-key"))
+    );
     // The claimed cloud's own endpoint permits it.
     let t = one(
         vec![key_set(

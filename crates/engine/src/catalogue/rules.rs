@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 
 use super::{same_endpoint, Catalogue, CatalogueKey, Publication, WindowSide};
+use crate::judge::evidence as ev;
 use crate::judge::rules::{evidence, CATALOGUE_KEY_MISMATCH, KEY_NOT_PUBLISHED_AT_ISSUE};
 use crate::keys::KeyEntry;
 use crate::report::Finding;
@@ -102,11 +103,10 @@ pub fn check_publication_window(
     Some(KEY_NOT_PUBLISHED_AT_ISSUE.finding(
         message,
         evidence([
-            ("kid", json!(key.kid)),
-            ("iat", json!(issued_at)),
-            ("iat_utc", json!(when)),
-            ("endpoint", json!(endpoint)),
-            ("windows", Value::Array(windows)),
+            ("kid", (&key.kid).into()),
+            ("iat", ev::time(issued_at)),
+            ("endpoint", endpoint.into()),
+            ("windows", ev::json(Value::Array(windows))),
         ]),
     ))
 }
@@ -165,10 +165,11 @@ pub fn check_supplied_key(
         .iter()
         .flat_map(|k| k.publications.iter().map(|p| p.endpoint.as_str()))
         .collect();
+    let name = crate::model::key_name(&supplied.id, source, Some(kid), false);
     Some(CATALOGUE_KEY_MISMATCH.finding(
         format!(
-            "Supplied key {} has kid {kid}, but the key published under that kid (at {}) has different key material (JWK thumbprint {} supplied, {} published).",
-            supplied.id,
+            "Supplied {}: the key published under kid {kid} (at {}) has different key material (JWK thumbprint {} supplied, {} published).",
+            name,
             endpoints.join(", "),
             supplied.thumbprint.as_deref().unwrap_or("none"),
             compared
@@ -178,11 +179,11 @@ pub fn check_supplied_key(
                 .join(", "),
         ),
         evidence([
-            ("kid", json!(kid)),
-            ("supplied_key", json!(supplied.id)),
-            ("supplied_source", json!(source)),
-            ("supplied_thumbprint", json!(supplied.thumbprint)),
-            ("catalogue_keys", Value::Array(catalogue_keys)),
+            ("kid", kid.into()),
+            ("supplied_key", ev::key(&supplied.id, name.clone())),
+            ("supplied_source", source.into()),
+            ("supplied_thumbprint", supplied.thumbprint.as_deref().into()),
+            ("catalogue_keys", ev::json(Value::Array(catalogue_keys))),
         ]),
     ))
 }

@@ -115,17 +115,17 @@ fn window_rule_fires_outside_the_snapshots_without_the_key() {
     let f = check_publication_window(key, Some(SET_A), t("2024-07-01T00:00:00Z"));
     let f = f.unwrap_or_else(|| unreachable!("fires after the removal"));
     assert_eq!(f.code, "key-not-published-at-issue");
-    assert_eq!(f.evidence["windows"][0]["side"], "after_last_seen");
-    assert_eq!(f.evidence["windows"][0]["snapshot_gap_days"], 9.0);
+    assert_eq!(f.evidence_json()["windows"][0]["side"], "after_last_seen");
+    assert_eq!(f.evidence_json()["windows"][0]["snapshot_gap_days"], 9.0);
     assert_eq!(
-        f.evidence["windows"][0]["absent_after"],
+        f.evidence_json()["windows"][0]["absent_after"],
         "2024-06-10T00:00:00Z"
     );
     assert!(f.message.contains("2024-06-10T00:00:00Z"), "{}", f.message);
     // Before the snapshot that did not hold it yet; without naming the endpoint too.
     let f = check_publication_window(key, None, t("2024-02-01T00:00:00Z"));
     assert_eq!(
-        f.map(|f| f.evidence["windows"][0]["side"].clone()),
+        f.map(|f| f.evidence_json()["windows"][0]["side"].clone()),
         Some(json!("before_first_seen"))
     );
 }
@@ -183,11 +183,14 @@ fn mismatch_rule_fires_on_same_kid_other_material() {
     let f = check_supplied_key(&c, &supplied(LONG_KID, N_B), None);
     let f = f.unwrap_or_else(|| unreachable!("fires"));
     assert_eq!(f.code, "catalogue-key-mismatch");
-    assert_eq!(f.evidence["kid"], LONG_KID);
-    assert_eq!(f.evidence["catalogue_keys"][0]["endpoints"][0], SET_A);
+    assert_eq!(f.evidence_json()["kid"], LONG_KID);
+    assert_eq!(
+        f.evidence_json()["catalogue_keys"][0]["endpoints"][0],
+        SET_A
+    );
     assert_ne!(
-        f.evidence["supplied_thumbprint"],
-        f.evidence["catalogue_keys"][0]["thumbprint"]
+        f.evidence_json()["supplied_thumbprint"],
+        f.evidence_json()["catalogue_keys"][0]["thumbprint"]
     );
     // A short kid counts when the supplied set comes from the host that published it.
     let short = check_supplied_key(&c, &supplied("1", N_B), Some("https://OTHER.example/x"));
@@ -368,7 +371,7 @@ mod embedded_data {
         // A token after the key was replaced.
         let late = check_publication_window(key, Some(COMMON_V2), t("2023-08-01T00:00:00Z"));
         assert_eq!(
-            late.map(|f| f.evidence["windows"][0]["absent_after"].clone()),
+            late.map(|f| f.evidence_json()["windows"][0]["absent_after"].clone()),
             Some(json!("2023-07-05T23:59:59Z"))
         );
         // Undated sources (consumers, nexus.passport.com) leave the window open.

@@ -5,7 +5,8 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::json;
+use crate::judge::evidence as ev;
+use crate::model::EvidenceValue;
 
 use super::provenance::{key_provenance, KeyScope};
 use super::rules::signature::is_published_secret;
@@ -21,6 +22,7 @@ pub fn key_usage(trusted: &[KeySet], tokens: &[TokenReport]) -> Vec<KeyReport> {
     for set in trusted {
         for key in &set.keys {
             let provenance = key_provenance(key, set);
+            let name = provenance.name();
             let mut tenants = BTreeSet::new();
             let mut clouds = BTreeSet::new();
             let mut token_indexes = Vec::new();
@@ -48,18 +50,13 @@ pub fn key_usage(trusted: &[KeySet], tokens: &[TokenReport]) -> Vec<KeyReport> {
             if is_published_secret(key, set) {
                 findings.push(SECRET_KEY_PUBLISHED.finding(
                     format!(
-                        "key {} is a symmetric secret published in a key document{}: anyone who can read the document can sign tokens it verifies",
-                        key.id,
-                        set.source
-                            .as_deref()
-                            .map(|s| format!(" ({s})"))
-                            .unwrap_or_default()
+                        "{name} is a symmetric secret published in a key document: anyone who can read the document can sign tokens it verifies"
                     ),
                     evidence([
-                        ("key_id", json!(key.id)),
-                        ("kid", json!(key.kid)),
-                        ("source", json!(set.source)),
-                        ("token_indexes", json!(token_indexes)),
+                        ("key_id", ev::key(&key.id, name.clone())),
+                        ("kid", key.kid.as_deref().into()),
+                        ("source", set.source.as_deref().into()),
+                        ("token_indexes", tokens_ev(&token_indexes)),
                     ]),
                 ));
             }
@@ -67,41 +64,51 @@ pub fn key_usage(trusted: &[KeySet], tokens: &[TokenReport]) -> Vec<KeyReport> {
                 && provenance.scope != KeyScope::AnyOrganization
                 && !provenance.scope_evidence.weak
             {
-                findings.push(KEY_USED_ACROSS_TENANTS.finding(
-                    format!(
-                        "key {} (scope: {}) verified tokens for {} tenants: {}",
-                        key.id,
-                        provenance.scope.describe(),
-                        tenants.len(),
-                        tenants.join(", ")
+                findings.push(
+                    KEY_USED_ACROSS_TENANTS.finding(
+                        format!(
+                            "{} (scope: {}) verified tokens for {} tenants: {}",
+                            name,
+                            provenance.scope.describe(),
+                            tenants.len(),
+                            tenants.join(", ")
+                        ),
+                        evidence([
+                            ("key_id", ev::key(&key.id, name.clone())),
+                            ("scope", ev::scope(&provenance.scope)),
+                            (
+                                "tenants",
+                                tenants
+                                    .iter()
+                                    .map(|t| t.as_str())
+                                    .collect::<Vec<_>>()
+                                    .into(),
+                            ),
+                            ("token_indexes", tokens_ev(&token_indexes)),
+                        ]),
                     ),
-                    evidence([
-                        ("key_id", json!(key.id)),
-                        ("scope", json!(provenance.scope)),
-                        ("tenants", json!(tenants)),
-                        ("token_indexes", json!(token_indexes)),
-                    ]),
-                ));
+                );
             }
             if clouds.len() > 1 {
                 let labels: Vec<&str> = clouds.iter().map(|c| c.label()).collect();
                 findings.push(KEY_USED_ACROSS_CLOUDS.finding(
                     format!(
-                        "key {} verified tokens of {} clouds: {}",
-                        key.id,
+                        "{} verified tokens of {} clouds: {}",
+                        name,
                         clouds.len(),
                         labels.join(", ")
                     ),
                     evidence([
-                        ("key_id", json!(key.id)),
-                        ("key_cloud", json!(provenance.cloud)),
-                        ("clouds", json!(clouds)),
-                        ("token_indexes", json!(token_indexes)),
+                        ("key_id", ev::key(&key.id, name.clone())),
+                        ("key_cloud", ev::cloud(provenance.cloud)),
+                        ("clouds", ev::clouds(&clouds)),
+                        ("token_indexes", tokens_ev(&token_indexes)),
                     ]),
                 ));
             }
             rows.push(KeyReport {
                 key_id: key.id.clone(),
+                name,
                 kid: key.kid.clone(),
                 source: set.source.clone(),
                 cloud: provenance.cloud,
@@ -116,4 +123,14 @@ pub fn key_usage(trusted: &[KeySet], tokens: &[TokenReport]) -> Vec<KeyReport> {
         }
     }
     rows
+}
+
+/// Tokens as the page and the exports number them (from 1).
+fn tokens_ev(indexes: &[usize]) -> EvidenceValue {
+    EvidenceValue::List(
+        indexes
+            .iter()
+            .map(|i| EvidenceValue::Text(format!("token {}", i + 1)))
+            .collect(),
+    )
 }

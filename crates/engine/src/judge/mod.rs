@@ -15,6 +15,7 @@
 pub mod boundary;
 pub mod clouds;
 pub mod compromised;
+pub mod evidence;
 pub mod matrix;
 pub mod provenance;
 pub mod rules;
@@ -285,6 +286,7 @@ fn provenance_disagreement(judged: &[(Named<'_>, TokenJudgement)]) -> Option<Fin
             let mut o = serde_json::Map::new();
             let s = |v: &str| serde_json::Value::String(v.to_owned());
             o.insert("key_id".into(), s(&p.key_id));
+            o.insert("name".into(), s(&p.name()));
             o.insert("source".into(), s(p.source.as_deref().unwrap_or("")));
             o.insert("cloud".into(), s(p.cloud.map_or("unknown", |c| c.label())));
             o.insert("cloud_evidence".into(), s(&p.cloud_evidence.explanation));
@@ -304,9 +306,8 @@ fn provenance_disagreement(judged: &[(Named<'_>, TokenJudgement)]) -> Option<Fin
         .iter()
         .map(|p| {
             format!(
-                "{} ({}): {}, {}",
-                p.key_id,
-                p.source.as_deref().unwrap_or("no source"),
+                "{}: {}, {}",
+                p.name(),
                 p.cloud.map_or("cloud unknown", |c| c.label()),
                 p.scope.describe()
             )
@@ -320,7 +321,7 @@ fn provenance_disagreement(judged: &[(Named<'_>, TokenJudgement)]) -> Option<Fin
             provs.len(),
             described.join("; ")
         ),
-        rules::evidence([("key_sets", serde_json::Value::Array(sets))]),
+        rules::evidence([("key_sets", evidence::json(serde_json::Value::Array(sets)))]),
     ))
 }
 
@@ -372,6 +373,7 @@ fn judge_with_key(
         }
         SigningKeyReport {
             key_id: n.key.id.clone(),
+            name: provenance.name(),
             kid: n.key.kid.clone(),
             verified: n.verified,
             matched_by: n.matched_by.map(Into::into),

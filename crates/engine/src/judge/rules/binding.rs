@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::{evidence, opt, Facts, RuleInfo};
 use super::{
@@ -22,8 +22,10 @@ use super::{
     TOKEN_VERSION_ISSUER_MISMATCH, UNKNOWN_KEY_PROVENANCE, WEAK_KEY_EVIDENCE,
 };
 use crate::judge::boundary::{str_claim, ClaimedBoundary};
+use crate::judge::evidence as ev;
 use crate::judge::provenance::{Evidence, KeyScope};
 use crate::judge::tenants::{is_guid, same_tenant, IssuerFamily, IssuerForm};
+use crate::model::EvidenceValue;
 use crate::report::{Finding, Severity};
 
 /// Whether the verifying key's scope covers the token's claimed boundary.
@@ -41,10 +43,11 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) -> Coverage {
     let (Some(key), Some(prov), true) = (f.key, f.provenance, f.key_verified) else {
         return Coverage::Unknown("the signature was not verified with a trusted key".to_owned());
     };
+    let name = f.key_name(key);
     let Some(iss) = b.iss.as_deref() else {
         out.push(MISSING_ISSUER.finding(
             "the token has no \"iss\" claim, so its boundary cannot be compared with the key's scope".to_owned(),
-            evidence([("key_id", json!(key.id))]),
+            evidence([("key_id", f.key_ev(key))]),
         ));
         return Coverage::Unknown("the token names no issuer".to_owned());
     };
@@ -60,26 +63,26 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) -> Coverage {
     if !unknown_parts.is_empty() {
         out.push(UNKNOWN_KEY_PROVENANCE.finding(
             format!(
-                "the {} of verifying key {} could not be established ({}), so whether it may sign for {} cannot be judged",
+                "the {} of the verifying key, {}, could not be established ({}), so whether it may sign for {} cannot be judged",
                 unknown_parts.join(" and "),
-                key.id,
+                name,
                 if *scope == KeyScope::Unknown { prov.scope_evidence.explanation.as_str() } else { prov.cloud_evidence.explanation.as_str() },
                 b.description
             ),
             evidence([
-                ("key_id", json!(key.id)),
-                ("unknown", json!(unknown_parts)),
+                ("key_id", f.key_ev(key)),
+                ("unknown", unknown_parts.clone().into()),
                 ("key_set_source", opt(prov.source.as_deref())),
             ]),
         ));
     }
     let before = out.len();
-    let key_ev = |extra: [(&str, Value); 2]| {
+    let key_ev = |extra: [(&str, EvidenceValue); 2]| {
         let mut e = evidence([
-            ("key_id", json!(key.id)),
-            ("key_scope", json!(scope)),
-            ("scope_evidence", json!(prov.scope_evidence.explanation)),
-            ("token_iss", json!(iss)),
+            ("key_id", f.key_ev(key)),
+            ("key_scope", ev::scope(scope)),
+            ("scope_evidence", (&prov.scope_evidence.explanation).into()),
+            ("token_iss", iss.into()),
             ("token_tid", opt(b.tid.as_deref())),
         ]);
         e.extend(extra.into_iter().map(|(k, v)| (k.to_owned(), v)));
@@ -91,14 +94,14 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) -> Coverage {
                     unjudged: &mut Vec<String>,
                     rule: &RuleInfo,
                     message: String,
-                    ev: BTreeMap<String, Value>,
+                    ev: BTreeMap<String, EvidenceValue>,
                     weak: Option<&Evidence>| {
         match weak.filter(|e| e.weak) {
             None => out.push(rule.finding(message, ev)),
             Some(e) => {
                 let mut ev = ev;
-                ev.insert("would_be".to_owned(), json!(rule.code));
-                ev.insert("weak_evidence".to_owned(), json!(e.explanation));
+                ev.insert("would_be".to_owned(), rule.code.into());
+                ev.insert("weak_evidence".to_owned(), (&e.explanation).into());
                 out.push(WEAK_KEY_EVIDENCE.finding(
                     format!(
                         "{message} — but only weak evidence says so ({}), so this is not called {}: the boundary is left unjudged",
@@ -107,8 +110,8 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) -> Coverage {
                     ev,
                 ));
                 unjudged.push(format!(
-                    "only weak evidence ({}) places key {} outside {}",
-                    e.explanation, key.id, b.description
+                    "only weak evidence ({}) places {} outside {}",
+                    e.explanation, name, b.description
                 ));
             }
         }
@@ -120,12 +123,12 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) -> Coverage {
             &mut unjudged,
             &CONSUMER_KEY_FOR_ORGANIZATION_TENANT,
             format!(
-                "key {} is a Microsoft consumer-account key ({}) but verified a token for organisational tenant {} (iss \"{iss}\"): the Storm-0558 pattern",
-                key.id,
+                "{} is a Microsoft consumer-account key ({}) but verified a token for organisational tenant {} (iss \"{iss}\"): the Storm-0558 pattern",
+                name,
                 prov.scope_evidence.explanation,
                 b.tenant.as_deref().unwrap_or("?")
             ),
-            key_ev([("token_tenant", opt(b.tenant.as_deref())), ("consumer_tenant", json!(crate::judge::tenants::CONSUMER_TENANT))]),
+            key_ev([("token_tenant", opt(b.tenant.as_deref())), ("consumer_tenant", crate::judge::tenants::CONSUMER_TENANT.into())]),
             scope_ev,
         ),
         (Some(_), KeyScope::AnyOrganization | KeyScope::Tenant { .. } | KeyScope::Application { .. })
@@ -136,12 +139,12 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) -> Coverage {
                 &mut unjudged,
                 &ORGANIZATION_KEY_FOR_CONSUMER_TENANT,
                 format!(
-                    "key {} may sign for {} ({}) but verified a token for the consumer tenant (iss \"{iss}\")",
-                    key.id,
+                    "{} may sign for {} ({}) but verified a token for the consumer tenant (iss \"{iss}\")",
+                    name,
                     scope.describe(),
                     prov.scope_evidence.explanation
                 ),
-                key_ev([("token_tenant", opt(b.tenant.as_deref())), ("token_consumer", json!(true))]),
+                key_ev([("token_tenant", opt(b.tenant.as_deref())), ("token_consumer", true.into())]),
                 scope_ev,
             );
         }
@@ -151,8 +154,8 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) -> Coverage {
                 out,
                 &mut unjudged,
                 &KEY_TENANT_MISMATCH,
-                format!("key {} belongs to tenant {tenant} only but verified a token for tenant {t}", key.id),
-                key_ev([("key_tenant", json!(tenant)), ("token_tenant", json!(t))]),
+                format!("{} belongs to tenant {tenant} only but verified a token for tenant {t}", name),
+                key_ev([("key_tenant", tenant.into()), ("token_tenant", t.as_str().into())]),
                 scope_ev,
             ),
             TenantMatch::Unjudged(why) => unjudged.push(why),
@@ -165,16 +168,16 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) -> Coverage {
                         out,
                         &mut unjudged,
                         &KEY_TENANT_MISMATCH,
-                        format!("key {} belongs to application {application} of tenant {tenant} only but verified a token for tenant {t}", key.id),
-                        key_ev([("key_tenant", json!(tenant)), ("token_tenant", json!(t))]),
+                        format!("{} belongs to application {application} of tenant {tenant} only but verified a token for tenant {t}", name),
+                        key_ev([("key_tenant", tenant.into()), ("token_tenant", t.as_str().into())]),
                         scope_ev,
                     ),
                     TenantMatch::Unjudged(why) => unjudged.push(why),
                 }
             }
             let aud = f.claims.and_then(|c| c.get("aud")).cloned().unwrap_or(Value::Null);
-            let app_ev = |named: Value| {
-                let mut e = key_ev([("key_application", json!(application)), ("token_aud", aud.clone())]);
+            let app_ev = |named: EvidenceValue| {
+                let mut e = key_ev([("key_application", application.into()), ("token_aud", ev::json(aud.clone()))]);
                 e.insert("token_appid".to_owned(), opt(str_claim(f.claims, "appid")));
                 e.insert("token_azp".to_owned(), opt(str_claim(f.claims, "azp")));
                 e.insert("aud_applications".to_owned(), named);
@@ -187,23 +190,23 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) -> Coverage {
                     &mut unjudged,
                     &KEY_APPLICATION_MISMATCH,
                     format!(
-                        "key {} signs for application {application} only ({}) but verified a token whose audience names application {}",
-                        key.id,
+                        "{} signs for application {application} only ({}) but verified a token whose audience names application {}",
+                        name,
                         prov.scope_evidence.explanation,
                         named.join(", ")
                     ),
-                    app_ev(json!(named)),
+                    app_ev(named.clone().into()),
                     scope_ev,
                 ),
                 AppMatch::Unnamed => {
                     out.push(KEY_APPLICATION_UNVERIFIABLE.finding(
                         format!(
-                            "key {} signs for application {application} only, but the token's audience {} names no application id, so whether it is that application's token cannot be judged",
-                            key.id, aud
+                            "{} signs for application {application} only, but the token's audience {} names no application id, so whether it is that application's token cannot be judged",
+                            name, aud
                         ),
-                        app_ev(json!([])),
+                        app_ev(EvidenceValue::List(Vec::new())),
                     ));
-                    unjudged.push(format!("the token's audience names no application id to compare with key {}'s application {application}", key.id));
+                    unjudged.push(format!("the token's audience names no application id to compare with the application {application} of {}", name));
                 }
             }
         }
@@ -211,8 +214,8 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) -> Coverage {
             out,
             &mut unjudged,
             &KEY_ISSUER_MISMATCH,
-            format!("key {} is bound to issuer \"{issuer}\" but verified a token of issuer \"{iss}\"", key.id),
-            key_ev([("key_issuer", json!(issuer)), ("token_issuer", json!(iss))]),
+            format!("{} is bound to issuer \"{issuer}\" but verified a token of issuer \"{iss}\"", name),
+            key_ev([("key_issuer", issuer.into()), ("token_issuer", iss.into())]),
             scope_ev,
         ),
         (None, s) if s.is_microsoft() => conflict(
@@ -220,11 +223,11 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) -> Coverage {
             &mut unjudged,
             &KEY_ISSUER_MISMATCH,
             format!(
-                "key {} is a Microsoft key ({}) but verified a token of the non-Microsoft issuer \"{iss}\"",
-                key.id,
+                "{} is a Microsoft key ({}) but verified a token of the non-Microsoft issuer \"{iss}\"",
+                name,
                 scope.describe()
             ),
-            key_ev([("key_issuer", json!("a Microsoft cloud issuer")), ("token_issuer", json!(iss))]),
+            key_ev([("key_issuer", "a Microsoft cloud issuer".into()), ("token_issuer", iss.into())]),
             scope_ev,
         ),
         _ => {}
@@ -240,13 +243,13 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) -> Coverage {
                 &mut unjudged,
                 &CROSS_CLOUD_KEY,
                 format!(
-                    "key {} belongs to the {} ({}) but verified a token whose {token_host} is in the {}",
-                    key.id,
+                    "{} belongs to the {} ({}) but verified a token whose {token_host} is in the {}",
+                    name,
                     kc.label(),
                     prov.cloud_evidence.explanation,
                     tc.label()
                 ),
-                key_ev([("key_cloud", json!(kc)), ("token_cloud", json!(tc))]),
+                key_ev([("key_cloud", ev::cloud(Some(kc))), ("token_cloud", ev::cloud(Some(tc)))]),
                 Some(&prov.cloud_evidence),
             );
         }
@@ -259,17 +262,17 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) -> Coverage {
         .count();
     if errors > 0 {
         return Coverage::NotCovered(format!(
-            "key {}'s scope ({}) does not cover {}",
-            key.id,
+            "the scope of {} ({}) does not cover {}",
+            name,
             scope.describe(),
             b.description
         ));
     }
     if !unknown_parts.is_empty() {
         return Coverage::Unknown(format!(
-            "the {} of key {} is unknown",
+            "the {} of {} is unknown",
             unknown_parts.join(" and "),
-            key.id
+            name
         ));
     }
     if !unjudged.is_empty() {
@@ -279,8 +282,8 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) -> Coverage {
         return Coverage::Unknown(format!("the token (iss \"{iss}\") names no tenant"));
     }
     Coverage::Covered(format!(
-        "key {} ({}{}) covers {}",
-        key.id,
+        "{} ({}{}) covers {}",
+        name,
         scope.describe(),
         prov.cloud
             .filter(|_| scope.is_microsoft())
@@ -372,8 +375,8 @@ fn claims_only(f: &Facts<'_>, out: &mut Vec<Finding>) {
                 ),
                 evidence([
                     ("iss", opt(b.iss.as_deref())),
-                    ("iss_tenant", json!(m.tenant)),
-                    ("tid", json!(tid)),
+                    ("iss_tenant", (&m.tenant).into()),
+                    ("tid", tid.into()),
                 ]),
             ));
         }

@@ -1,7 +1,8 @@
 //! Rules on the (untrusted) header alone: `alg: none`, keys the token brings along, encrypted
 //! tokens, algorithms nobody can check, and inconsistent key references.
 
-use serde_json::{json, Value};
+use crate::judge::evidence as ev;
+use crate::model::EvidenceValue;
 use sha1::{Digest, Sha1};
 
 use super::{evidence, opt, Facts};
@@ -44,7 +45,7 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if let Verification::UnsupportedAlgorithm { alg } = f.verification {
         out.push(UNSUPPORTED_ALGORITHM.finding(
             format!("the algorithm \"{alg}\" is not supported, so the signature was not checked"),
-            evidence([("alg", json!(alg))]),
+            evidence([("alg", alg.into())]),
         ));
     }
     kid_x5t(f, out);
@@ -104,9 +105,9 @@ fn crit(f: &Facts<'_>, out: &mut Vec<Finding>) {
             problems.join("; ")
         ),
         evidence([
-            ("crit", value.clone()),
-            ("problems", json!(problems)),
-            ("understood", json!(UNDERSTOOD_CRITICAL)),
+            ("crit", ev::json(value.clone())),
+            ("problems", problems.into()),
+            ("understood", UNDERSTOOD_CRITICAL.into()),
         ]),
     ));
 }
@@ -154,13 +155,13 @@ fn embedded_key(f: &Facts<'_>, out: &mut Vec<Finding>) {
             }
         ),
         evidence([
-            ("parameters", json!(found)),
+            ("parameters", found.into()),
             ("jku", opt(p.jku.as_deref())),
             ("x5u", opt(p.x5u.as_deref())),
-            ("jwk", p.jwk.clone().unwrap_or(Value::Null)),
+            ("jwk", p.jwk.clone().map_or(EvidenceValue::None, ev::json)),
             (
                 "x5c_is_trusted_key_certificate",
-                x5c_is_trusted_cert.map_or(Value::Null, Value::Bool),
+                x5c_is_trusted_cert.into(),
             ),
         ]),
     ));
@@ -176,7 +177,7 @@ fn kid_x5t(f: &Facts<'_>, out: &mut Vec<Finding>) {
         if kid != x5t {
             out.push(HEADER_KID_X5T_MISMATCH.finding(
                 format!("the header's kid \"{kid}\" differs from its x5t \"{x5t}\"; Microsoft sets both to the certificate thumbprint"),
-                evidence([("kid", json!(kid)), ("x5t", json!(x5t))]),
+                evidence([("kid", kid.into()), ("x5t", x5t.into())]),
             ));
         }
     }

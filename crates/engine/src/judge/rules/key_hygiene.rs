@@ -4,7 +4,7 @@
 //! key that did not sign the token says nothing about it. Key strength is the verifier's
 //! policy (`verify::fit`), reported in `signature.rs`.
 
-use serde_json::json;
+use crate::judge::evidence as ev;
 
 use super::{evidence, opt, Facts};
 use super::{JWK_CERT_MISMATCH, KNOWN_COMPROMISED_KEY, NAMES_COMPROMISED_KEY};
@@ -32,18 +32,18 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
         if !disagree.is_empty() {
             out.push(JWK_CERT_MISMATCH.finding(
                 format!(
-                    "trusted key {} disagrees with its own certificate ({}): {}",
-                    key.id,
+                    "{} disagrees with its own certificate ({}): {}",
+                    f.key_name(key),
                     cert.subject,
                     disagree.join("; ")
                 ),
                 evidence([
-                    ("key_id", json!(key.id)),
+                    ("key_id", f.key_ev(key)),
                     ("jwk_x5t", opt(key.x5t.as_deref())),
-                    ("certificate_x5t", json!(cert.x5t)),
+                    ("certificate_x5t", (&cert.x5t).into()),
                     ("jwk_x5t_s256", opt(key.x5t_s256.as_deref())),
-                    ("certificate_x5t_s256", json!(cert.x5t_s256)),
-                    ("public_key_matches_jwk", json!(cert.public_key_matches_jwk)),
+                    ("certificate_x5t_s256", (&cert.x5t_s256).into()),
+                    ("public_key_matches_jwk", cert.public_key_matches_jwk.into()),
                 ]),
             ));
         }
@@ -92,12 +92,12 @@ fn compromised_key(f: &Facts<'_>, out: &mut Vec<Finding>) {
     out.push(rule.finding(
         message,
         evidence([
-            ("matched_on", json!(m.matched_on)),
-            ("value", json!(m.value)),
-            ("incident", json!(m.name)),
-            ("iat", json!(iat)),
-            ("abused_from", json!(m.abused_from)),
-            ("sources", json!(m.sources)),
+            ("matched_on", (&m.matched_on).into()),
+            ("value", (&m.value).into()),
+            ("incident", (&m.name).into()),
+            ("iat", iat.map(ev::time).into()),
+            ("abused_from", ev::time(m.abused_from)),
+            ("sources", m.sources.clone().into()),
         ]),
     ));
 }

@@ -21,6 +21,7 @@ use super::boundary::ClaimedBoundary;
 use super::provenance::KeyProvenance;
 use super::JudgeOptions;
 use crate::keys::{KeyEntry, KeySet};
+use crate::model::EvidenceValue;
 use crate::report::{Finding, Severity};
 use crate::token::{HeaderParams, ParsedToken};
 use crate::verify::Verification;
@@ -48,7 +49,7 @@ pub struct RuleInfo {
 
 impl RuleInfo {
     /// A finding of this rule with a message quoting the values and the evidence map.
-    pub fn finding(&self, message: String, evidence: BTreeMap<String, Value>) -> Finding {
+    pub fn finding(&self, message: String, evidence: BTreeMap<String, EvidenceValue>) -> Finding {
         Finding {
             code: self.code.to_owned(),
             severity: self.severity,
@@ -59,13 +60,15 @@ impl RuleInfo {
 }
 
 /// Builds an evidence map from name/value pairs.
-pub fn evidence<const N: usize>(pairs: [(&str, Value); N]) -> BTreeMap<String, Value> {
+pub fn evidence<const N: usize>(
+    pairs: [(&str, EvidenceValue); N],
+) -> BTreeMap<String, EvidenceValue> {
     pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
 
-/// A JSON string or null for an optional value.
-pub(crate) fn opt(v: Option<&str>) -> Value {
-    v.map_or(Value::Null, |s| Value::String(s.to_owned()))
+/// Text, or none, for an optional value.
+pub(crate) fn opt(v: Option<&str>) -> EvidenceValue {
+    v.into()
 }
 
 macro_rules! rule {
@@ -319,6 +322,54 @@ impl Facts<'_> {
     /// The header algorithm, if any.
     pub fn alg(&self) -> Option<&str> {
         self.params.and_then(|p| p.alg.as_deref())
+    }
+
+    /// The name of `key` for messages ([`crate::judge::evidence::name_of`]).
+    pub fn key_name(&self, key: &KeyEntry) -> String {
+        let set = self
+            .key_set
+            .filter(|s| s.index == key.set_index)
+            .or_else(|| self.trusted.iter().find(|s| s.index == key.set_index));
+        crate::judge::evidence::name_of(key, set, self.provenance)
+    }
+
+    /// `key` as evidence, by id and name.
+    pub fn key_ev(&self, key: &KeyEntry) -> EvidenceValue {
+        crate::judge::evidence::key(&key.id, self.key_name(key))
+    }
+
+    /// The name of the key with case id `id`; a key in none of the trusted sets (Keyhole's
+    /// catalogue) is named without a set.
+    pub fn key_name_by_id(&self, id: &str) -> String {
+        match crate::judge::find_key(self.trusted, id) {
+            Some((k, _)) => self.key_name(k),
+            None => match self.provenance.filter(|p| p.key_id == id) {
+                Some(p) => p.name(),
+                None => crate::model::key_name(id, None, None, true),
+            },
+        }
+    }
+
+    /// The key with case id `id` as evidence.
+    pub fn key_ev_by_id(&self, id: &str) -> EvidenceValue {
+        crate::judge::evidence::key(id, self.key_name_by_id(id))
+    }
+
+    /// Keys by case id, as evidence.
+    pub fn keys_ev<S: AsRef<str>>(&self, ids: impl IntoIterator<Item = S>) -> EvidenceValue {
+        EvidenceValue::List(
+            ids.into_iter()
+                .map(|id| self.key_ev_by_id(id.as_ref()))
+                .collect(),
+        )
+    }
+
+    /// Keys by case id, named and joined for a message.
+    pub fn keys_named<S: AsRef<str>>(&self, ids: impl IntoIterator<Item = S>) -> String {
+        ids.into_iter()
+            .map(|id| self.key_name_by_id(id.as_ref()))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 

@@ -2,8 +2,6 @@
 //! not repeated here: each [`KeyPolicyProblem`] the verifier's policy (`verify::fit`) finds with the
 //! key that verified the token becomes one finding, under the problem's own code.
 
-use serde_json::json;
-
 use super::{evidence, opt, rule, Facts};
 use super::{
     AMBIGUOUS_KEY_ID, DETACHED_PAYLOAD, HASHED_NONCE_SIGNATURE, KEY_NOT_IN_TRUSTED_SET,
@@ -24,14 +22,14 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
         } => {
             out.push(SIGNATURE_INVALID.finding(
                 format!(
-                    "the signature does not verify with the matching trusted key{} {} (checked by {verifier})",
+                    "the signature does not verify with the matching trusted key{}: {} (checked by {verifier})",
                     if key_ids.len() == 1 { "" } else { "s" },
-                    key_ids.join(", ")
+                    f.keys_named(key_ids)
                 ),
                 evidence([
-                    ("key_ids", json!(key_ids)),
+                    ("key_ids", f.keys_ev(key_ids)),
                     ("alg", opt(f.alg())),
-                    ("verifier", json!(verifier)),
+                    ("verifier", verifier.into()),
                 ]),
             ));
         }
@@ -47,7 +45,7 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
                     ("kid", opt(p.and_then(|p| p.kid.as_deref()))),
                     ("x5t", opt(p.and_then(|p| p.x5t.as_deref()))),
                     ("alg", opt(f.alg())),
-                    ("detail", json!(detail)),
+                    ("detail", detail.into()),
                 ]),
             ));
         }
@@ -69,12 +67,12 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
                     ),
                     evidence([
                         ("alg", opt(f.alg())),
-                        ("key_id", json!(key_id)),
+                        ("key_id", f.key_ev_by_id(key_id)),
                         ("kty", opt(key.map(|k| k.kty.as_str()))),
                         ("crv", opt(key.and_then(|k| curve(&k.material)))),
                         ("key_alg", opt(key.and_then(|k| k.alg.as_deref()))),
                         ("problem", opt(problem.as_ref().map(KeyPolicyProblem::code))),
-                        ("reason", json!(reason)),
+                        ("reason", reason.into()),
                     ]),
                 ));
             }
@@ -101,17 +99,17 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
             };
             out.push(r.finding(
                 format!(
-                    "trusted key {} verified the signature, but it must not be trusted for {alg}: {}",
-                    key.id,
+                    "{} verified the signature, but it must not be trusted for {alg}: {}",
+                    f.key_name(key),
                     problem.explain(alg)
                 ),
                 evidence([
-                    ("key_id", json!(key.id)),
-                    ("alg", json!(alg.as_str())),
-                    ("problem", json!(problem.code())),
-                    ("detail", json!(problem.explain(alg))),
+                    ("key_id", f.key_ev(key)),
+                    ("alg", alg.as_str().into()),
+                    ("problem", problem.code().into()),
+                    ("detail", problem.explain(alg).into()),
                     ("use", opt(key.use_.as_deref())),
-                    ("key_ops", json!(key.key_ops)),
+                    ("key_ops", key.key_ops.clone().into()),
                     ("key_alg", opt(key.alg.as_deref())),
                 ]),
             ));
@@ -120,17 +118,17 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if let Some(set) = f.key_set.filter(|s| is_published_secret(key, s)) {
         out.push(SECRET_KEY_PUBLISHED.finding(
             format!(
-                "the signature verifies with trusted key {}, a symmetric secret published in a key document{}: anyone who can read that document can sign such tokens",
-                key.id,
+                "the signature verifies with {}, a symmetric secret published in a key document{}: anyone who can read that document can sign such tokens",
+                f.key_name(key),
                 set.source
                     .as_deref()
                     .map(|s| format!(" ({s})"))
                     .unwrap_or_default()
             ),
             evidence([
-                ("key_id", json!(key.id)),
+                ("key_id", f.key_ev(key)),
                 ("kid", opt(key.kid.as_deref())),
-                ("origin", json!(format!("{:?}", key.origin).to_ascii_lowercase())),
+                ("origin", format!("{:?}", key.origin).to_ascii_lowercase().into()),
                 ("source", opt(set.source.as_deref())),
             ]),
         ));
@@ -162,8 +160,8 @@ fn hashed_nonce(f: &Facts<'_>, out: &mut Vec<Finding>) {
     out.push(HASHED_NONCE_SIGNATURE.finding(
         "the signature verifies over the header with its nonce replaced by base64url(SHA-256(nonce)), as Microsoft signs Graph and Teams/Skype access tokens (meant for the resource, not for the client to validate)".to_owned(),
         evidence([
-            ("header_as_transmitted", json!(transmitted)),
-            ("header_as_signed", json!(signed.header_json)),
+            ("header_as_transmitted", transmitted.into()),
+            ("header_as_signed", (&signed.header_json).into()),
         ]),
     ));
 }
@@ -222,14 +220,14 @@ fn ambiguous_key_id(f: &Facts<'_>, out: &mut Vec<Finding>) {
             distinct.len(),
             quoted(p.and_then(|p| p.kid.as_deref())),
             quoted(p.and_then(|p| p.x5t.as_deref())),
-            key_ids.join(", ")
+            f.keys_named(key_ids.iter().copied())
         ),
         evidence([
             ("kid", opt(p.and_then(|p| p.kid.as_deref()))),
             ("x5t", opt(p.and_then(|p| p.x5t.as_deref()))),
-            ("key_ids", json!(key_ids)),
-            ("distinct_keys", json!(distinct.len())),
-            ("thumbprints", json!(thumbprints)),
+            ("key_ids", f.keys_ev(key_ids.iter().copied())),
+            ("distinct_keys", distinct.len().into()),
+            ("thumbprints", thumbprints.into()),
         ]),
     ));
 }

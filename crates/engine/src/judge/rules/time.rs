@@ -2,7 +2,7 @@
 //! the clock), and the signing certificate's validity at the moment the token says it was issued.
 //! No leeway is applied: the analyst sees exact values and decides what a small skew means.
 
-use serde_json::json;
+use crate::judge::evidence as ev;
 
 use super::{evidence, Facts};
 use super::{
@@ -55,10 +55,10 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
         if let Some(t) = issued {
             let ev = || {
                 evidence([
-                    (which, json!(t)),
-                    ("not_before", json!(cert.not_before)),
-                    ("not_after", json!(cert.not_after)),
-                    ("certificate_subject", json!(cert.subject)),
+                    (which, ev::time(t)),
+                    ("not_before", ev::time(cert.not_before)),
+                    ("not_after", ev::time(cert.not_after)),
+                    ("certificate_subject", (&cert.subject).into()),
                 ])
             };
             if t > cert.not_after {
@@ -91,7 +91,7 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
                 show_time(exp),
                 show_time(now)
             ),
-            evidence([("exp", json!(exp)), ("now", json!(now))]),
+            evidence([("exp", ev::time(exp)), ("now", ev::time(now))]),
         ));
     }
     if let Some(nbf) = nbf.filter(|n| *n > now) {
@@ -101,7 +101,7 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
                 show_time(nbf),
                 show_time(now)
             ),
-            evidence([("nbf", json!(nbf)), ("now", json!(now))]),
+            evidence([("nbf", ev::time(nbf)), ("now", ev::time(now))]),
         ));
     }
     if let Some(iat) = iat.filter(|i| *i > now) {
@@ -111,7 +111,7 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
                 show_time(iat),
                 show_time(now)
             ),
-            evidence([("iat", json!(iat)), ("now", json!(now))]),
+            evidence([("iat", ev::time(iat)), ("now", ev::time(now))]),
         ));
     }
 }
@@ -138,7 +138,7 @@ fn invalid_time_claims(f: &Facts<'_>, out: &mut Vec<Finding>) {
             described.join(", ")
         ),
         bad.iter()
-            .map(|(n, v)| ((*n).to_owned(), (*v).clone()))
+            .map(|(n, v)| ((*n).to_owned(), ev::json((*v).clone())))
             .collect(),
     ));
 }

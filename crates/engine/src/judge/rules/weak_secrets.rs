@@ -18,7 +18,6 @@
 //! [`MAX_PUBLIC_SEARCHED_INPUT`] (the public list), and says so with `weak-secret-search-skipped`.
 
 use hmac::{Hmac, Mac};
-use serde_json::json;
 use sha2::{Sha256, Sha384, Sha512};
 
 use super::{evidence, Facts, WEAK_HMAC_SECRET, WEAK_SECRET_SEARCH_SKIPPED};
@@ -217,10 +216,10 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
         if listed {
             out.push(WEAK_HMAC_SECRET.finding(
                 format!(
-                    "the trusted {alg} secret of key {} is on a list of publicly known secrets",
-                    f.key.map_or("?", |k| k.id.as_str())
+                    "the trusted {alg} secret ({}) is on a list of publicly known secrets",
+                    f.key.map_or_else(|| "?".to_owned(), |k| f.key_name(k))
                 ),
-                evidence([("alg", json!(alg)), ("matched_on", json!("trusted secret"))]),
+                evidence([("alg", alg.into()), ("matched_on", "trusted secret".into())]),
             ));
         }
         return;
@@ -256,10 +255,10 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
         out.push(WEAK_HMAC_SECRET.finding(
             format!("the {alg} signature verifies with the publicly known secret \"{secret}\" ({list}): anyone can forge this token"),
             evidence([
-                ("alg", json!(alg)),
-                ("secret", json!(secret)),
-                ("list", json!(list)),
-                ("matched_on", json!("token signature")),
+                ("alg", alg.into()),
+                ("secret", secret.into()),
+                ("list", list.into()),
+                ("matched_on", "token signature".into()),
             ]),
         ));
         return;
@@ -288,10 +287,10 @@ pub(crate) fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
             skipped.join(", ")
         ),
         evidence([
-            ("alg", json!(alg)),
-            ("signing_input_bytes", json!(len)),
-            ("limit_bytes", json!(limit)),
-            ("lists_not_searched", json!(skipped)),
+            ("alg", alg.into()),
+            ("signing_input_bytes", len.into()),
+            ("limit_bytes", limit.into()),
+            ("lists_not_searched", skipped.into()),
         ]),
     ));
 }

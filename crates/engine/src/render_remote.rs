@@ -1,0 +1,122 @@
+//! Documents rendered elsewhere: the web app's start module carries no document renderers
+//! (the ticket reports: Markdown, printable HTML); it sends its report, already prepared for export (redaction,
+//! fingerprints: [`crate::export::prepare`]), to the reference module (`crates/rust-verifier`,
+//! loaded on demand), which renders it with this same engine. The request is JSON, like
+//! [`crate::verify::remote`]'s, so both sides are plain engine code and tested natively.
+
+use serde::{Deserialize, Serialize};
+
+use crate::report::Report;
+
+/// The documents a report can be rendered as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocumentFormat {
+    /// Markdown, to attach to a ticket.
+    Markdown,
+    /// A self-contained printable HTML page.
+    Html,
+}
+
+impl DocumentFormat {
+    /// The file name and media type a saved document gets.
+    pub fn file(self) -> (&'static str, &'static str) {
+        match self {
+            DocumentFormat::Markdown => ("keyhole-report.md", "text/markdown"),
+            DocumentFormat::Html => ("keyhole-report.html", "text/html"),
+        }
+    }
+
+    fn render(self, report: &Report) -> String {
+        match self {
+            DocumentFormat::Markdown => crate::render::to_markdown(report),
+            DocumentFormat::Html => crate::render::to_html(report),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct RequestOut<'a> {
+    format: DocumentFormat,
+    report: &'a Report,
+}
+
+#[derive(Deserialize)]
+struct RequestIn {
+    format: DocumentFormat,
+    report: Report,
+}
+
+/// The request asking for `report` as a `format` document.
+pub fn encode_request(report: &Report, format: DocumentFormat) -> Result<String, String> {
+    serde_json::to_string(&RequestOut { format, report })
+        .map_err(|e| format!("the report could not be written for rendering: {e}"))
+}
+
+/// Renders the document a request (from [`encode_request`]) asks for.
+pub fn render_request(request: &str) -> Result<String, String> {
+    let RequestIn { format, report } = serde_json::from_str(request)
+        .map_err(|e| format!("the rendering request is not readable: {e}"))?;
+    Ok(format.render(&report))
+}
+
+// The reports come from the reference verifier.
+#[cfg(all(test, feature = "rust-crypto"))]
+mod tests {
+    use super::*;
+    use crate::{analyze_with_reference, AnalyzeOptions, CaseFile};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn sample_report() -> Result<Report, String> {
+        let sample = crate::samples::sample("storm-0558").map(|s| s.case_json());
+        let case = CaseFile::from_json(sample.unwrap_or("{}")).map_err(|e| e.to_string())?;
+        Ok(analyze_with_reference(
+            &case,
+            &AnalyzeOptions::at(case.now.unwrap_or(0)),
+        ))
+    }
+
+    #[test]
+    fn a_rendered_request_equals_rendering_the_report_here() {
+        let report = sample_report().unwrap();
+        assert!(!report.tokens.is_empty());
+        let request = encode_request(&report, DocumentFormat::Markdown).unwrap();
+        let remote = render_request(&request).unwrap();
+        assert_eq!(remote, crate::render::to_markdown(&report));
+        assert!(remote.starts_with("# Keyhole report"));
+        let request = encode_request(&report, DocumentFormat::Html).unwrap();
+        assert_eq!(
+            render_request(&request).unwrap(),
+            crate::render::to_html(&report)
+        );
+    }
+
+    #[test]
+    fn unreadable_requests_are_errors_that_say_so() {
+        for bad in [
+            "",
+            "{",
+            r#"{"format":"pdf","report":{}}"#,
+            r#"{"format":"markdown"}"#,
+        ] {
+            let err = render_request(bad).unwrap_err();
+            assert!(
+                err.starts_with("the rendering request is not readable"),
+                "{bad}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn formats_name_their_files() {
+        assert_eq!(
+            DocumentFormat::Markdown.file(),
+            ("keyhole-report.md", "text/markdown")
+        );
+        assert_eq!(
+            DocumentFormat::Html.file(),
+            ("keyhole-report.html", "text/html")
+        );
+    }
+}
