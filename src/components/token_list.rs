@@ -52,7 +52,13 @@ struct Selection {
     sort: SortBy,
     filter: keyhole_engine::triage::Filter,
     positions: Option<Rc<Vec<usize>>>,
+    /// Only the first [`FIRST_CARDS`] cards are rendered yet: a new selection's page of 100
+    /// cards is built in two tasks, so that neither blocks the page for long.
+    partial: bool,
 }
+
+/// Cards rendered in the first task after a new selection.
+const FIRST_CARDS: usize = 20;
 
 #[function_component(TokenList)]
 pub fn token_list(p: &TokenListProps) -> Html {
@@ -87,12 +93,26 @@ pub fn token_list(p: &TokenListProps) -> Html {
                     )
                     .await;
                     if let Ok(positions) = result {
-                        selection.set(Some(Selection {
+                        let partial = positions.is_some();
+                        let done = Selection {
                             report,
                             sort,
                             filter,
                             positions,
+                            partial: false,
+                        };
+                        if !partial {
+                            selection.set(Some(done));
+                            return;
+                        }
+                        selection.set(Some(Selection {
+                            partial: true,
+                            ..done.clone()
                         }));
+                        crate::adapters::tasks::yield_now().await;
+                        if generation.get() == run {
+                            selection.set(Some(done));
+                        }
                     }
                 });
             },
@@ -103,8 +123,14 @@ pub fn token_list(p: &TokenListProps) -> Html {
     let current = selection
         .as_ref()
         .filter(|s| Rc::ptr_eq(&s.report.0, &p.report));
-    let ready = current.is_some_and(|s| s.sort == p.triage.sort && s.filter == filter);
+    let ready =
+        current.is_some_and(|s| !s.partial && s.sort == p.triage.sort && s.filter == filter);
     let positions = current.and_then(|s| s.positions.clone());
+    let cards = if current.is_some_and(|s| s.partial) {
+        FIRST_CARDS
+    } else {
+        PAGE
+    };
     let total = positions.as_ref().map_or(all, |v| v.len());
     let pages = total.div_ceil(PAGE).max(1);
     let at = (*page).min(pages - 1);
@@ -116,11 +142,11 @@ pub fn token_list(p: &TokenListProps) -> Html {
     };
     let on = &p.on_action;
     let shown: Vec<&keyhole_engine::report::TokenReport> = match &positions {
-        None => p.report.tokens.iter().skip(at * PAGE).take(PAGE).collect(),
+        None => p.report.tokens.iter().skip(at * PAGE).take(cards).collect(),
         Some(v) => v
             .iter()
             .skip(at * PAGE)
-            .take(PAGE)
+            .take(cards)
             .filter_map(|&i| p.report.tokens.get(i))
             .collect(),
     };
