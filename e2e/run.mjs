@@ -355,7 +355,8 @@ try {
 
     await check("triage: the summary counts filter the 10,000-token list, by mouse and keyboard, with aria-pressed", async () => {
       await page.setInputFiles("input#case-file", join(dir, "triage.json"));
-      await waitForAnalysis(page, "10000");
+      // The page held 10,000 other tokens before: wait for this case's own counts.
+      await page.waitForSelector('#summary[data-total="10000"][data-violation="1000"]', { timeout: 60000 });
       await shown(10000);
       const s = await summaryOf();
       assert(Number(s.violation) === 1000 && Number(s.malformed) === 1000, JSON.stringify(s));
@@ -512,7 +513,7 @@ try {
 
     await check("triage screenshots: results at 1440×900 and 1024×768, light and dark", async () => {
       await page.setInputFiles("input#case-file", join(dir, "triage.json"));
-      await waitForAnalysis(page, "10000");
+      await page.waitForSelector('#summary[data-total="10000"][data-violation="1000"]', { timeout: 60000 });
       await page.click('#summary [data-filter="violation"]');
       await shown(1000);
       for (const scheme of ["light", "dark"]) {
