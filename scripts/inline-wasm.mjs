@@ -22,7 +22,11 @@
 //  6. the public list of known JWT HMAC secrets (crates/engine/weak-secrets/public.txt,
 //     wallarm/jwt-secrets, MIT) becomes keyhole-weak-secrets.js, loaded when the analyst asks
 //     for the public list to be searched (hash in <meta name="keyhole-weak-secrets">);
-//  7. offline.html is the same page without integrity attributes, for opening from disk:
+//  7. Keyhole's catalogue of published signing keys (crates/engine/catalogue/keys.json, generated
+//     by tools/catalogue/generate.py; sources in SOURCES.md there) becomes keyhole-catalogue.js,
+//     loaded when the analyst asks for it (hash in <meta name="keyhole-catalogue">): the page's
+//     engine is built without it (its start budget) and reads this same JSON;
+//  8. offline.html is the same page without integrity attributes, for opening from disk:
 //     Chromium refuses SRI-checked resources from file:// (they cannot be CORS-fetched).
 // Reads and writes $TRUNK_STAGING_DIR (Trunk sets it for hooks).
 import { execFileSync } from "node:child_process";
@@ -53,6 +57,7 @@ const onDemand = {
   "keyhole-documents": await buildModule("keyhole-documents", "the document renderers"),
   "keyhole-samples": await samplesScript(),
   "keyhole-weak-secrets": await weakSecretsScript(),
+  "keyhole-catalogue": await catalogueScript(),
 };
 
 const indexPath = join(dir, "index.html");
@@ -183,5 +188,15 @@ async function samplesScript() {
   return (
     "// Keyhole's sample cases (crates/engine/golden/cases), loaded when a sample is opened.\n" +
     `self.KEYHOLE_SAMPLES = ${JSON.stringify(samples)};\n`
+  );
+}
+
+/** The catalogue of published keys as a classic script defining `self.KEYHOLE_CATALOGUE` (its JSON text). */
+async function catalogueScript() {
+  const json = await readFile(new URL("../crates/engine/catalogue/keys.json", import.meta.url).pathname, "utf8");
+  return (
+    "// Keyhole's catalogue of published signing keys (crates/engine/catalogue/keys.json: public keys and\n" +
+    "// the dates public archives saw them published; sources in crates/engine/catalogue/SOURCES.md).\n" +
+    `self.KEYHOLE_CATALOGUE = ${JSON.stringify(json)};\n`
   );
 }

@@ -20,8 +20,10 @@ use crate::components::case_bar::CaseBar;
 use crate::components::export_bar::ExportBar;
 use crate::components::key_matrix::KeyMatrix;
 use crate::components::key_sets_pane::KeySetsPane;
+use crate::components::known_keys::KnownKeys;
 use crate::components::public_search::PublicSearch;
 use crate::components::summary::Summary;
+use crate::components::timeline::Timelines;
 use crate::components::token_list::TokenList;
 use crate::components::tokens_pane::TokensPane;
 use crate::state::{refuse_file, Action, Workspace};
@@ -303,9 +305,12 @@ pub fn app() -> Html {
                     <PublicSearch report={r} searched={ws.publicly_searched.clone()}
                         running={ws.public_search} on_action={on_action.clone()} />
                 }
+                <KnownKeys report={report.clone()} loaded={crate::adapters::catalogue::for_page().is_some()}
+                    consulted={ws.catalogue != Some(false)} on_action={on_action.clone()} />
                 if let Some(r) = report {
                     <TokenList report={r.clone()} triage={ws.triage.clone()} on_action={on_action.clone()} />
-                    <KeyMatrix report={r} />
+                    <KeyMatrix report={r.clone()} />
+                    <Timelines report={r} loaded={crate::adapters::catalogue::for_page().is_some()} />
                 }
             </main>
             <footer class="footer">

@@ -7,11 +7,14 @@
 use js_sys::JSON;
 use wasm_bindgen::prelude::*;
 
-use keyhole_engine::{AnalyzeOptions, CaseFile};
+use keyhole_engine::{Analysis, AnalyzeOptions, CaseFile};
 
-/// Analyses a case file given as a JS object (`{now?, key_sets?, tokens?, text?}`); the promise
-/// resolves to the report (signatures checked as in the app: WebCrypto, then the reference
-/// verifier for anything it cannot decide). Rejects with a string when the case is not usable.
+/// Analyses a case file given as a JS object (`{now?, key_sets?, tokens?, text?, catalogue?}`);
+/// the promise resolves to the report (signatures checked as in the app: WebCrypto, then the
+/// reference verifier for anything it cannot decide). Like `keyhole check`, it consults Keyhole's
+/// catalogue of published keys (loaded on first use, from this page) unless the case says
+/// `"catalogue": false` (as `--no-catalogue`). Rejects with a string when the case is not usable
+/// or the catalogue cannot be loaded.
 #[wasm_bindgen]
 pub async fn analyze(case: JsValue) -> Result<JsValue, JsValue> {
     let text: String = JSON::stringify(&case)
@@ -19,8 +22,23 @@ pub async fn analyze(case: JsValue) -> Result<JsValue, JsValue> {
         .into();
     let case: CaseFile = serde_json::from_str(&text)
         .map_err(|e| JsValue::from_str(&format!("not a usable case file: {e}")))?;
+    let catalogue = match case.catalogue {
+        Some(false) => None,
+        _ => Some(
+            crate::adapters::catalogue::load()
+                .await
+                .map_err(|e| JsValue::from_str(&format!("the key catalogue: {e}")))?,
+        ),
+    };
     let options = AnalyzeOptions::at(crate::adapters::clock::now());
-    let (report, _) = crate::adapters::verification::analyze(case, &options, &mut |_, _| {}).await;
+    let mut analysis = Analysis::new(&case, &options);
+    analysis.set_catalogue(catalogue);
+    analysis.add_case(case);
+    let Some((report, _)) =
+        crate::adapters::verification::run_slices(analysis, &mut |_, _| {}, &|| false).await
+    else {
+        return Err(JsValue::from_str("the analysis stopped"));
+    };
     let json = serde_json::to_string(&report)
         .map_err(|e| JsValue::from_str(&format!("cannot return the report: {e}")))?;
     JSON::parse(&json)

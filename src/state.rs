@@ -203,6 +203,11 @@ pub enum Action {
         searched: Vec<String>,
     },
     Reset,
+    /// Keyhole's catalogue of published keys is loaded in the page (issue 14): analyse again,
+    /// consulting it.
+    CatalogueLoaded,
+    /// Consult the catalogue in this case or not (the case file's `"catalogue"` switch).
+    SetCatalogue(bool),
 }
 
 /// Longest text classified on every edit of the tokens pane: key documents are small, and a
@@ -495,6 +500,11 @@ impl Reducible for Workspace {
             Action::ShowAllVerdicts => s.triage.verdicts = VerdictSet::ALL,
             Action::SortBy(by) => s.triage.sort = by,
             Action::Search(q) => s.triage.query = q,
+            Action::CatalogueLoaded => s.changed(),
+            Action::SetCatalogue(on) => {
+                s.catalogue = (!on).then_some(false);
+                s.changed();
+            }
             Action::Reset => {
                 let revision = s.revision + 1;
                 let text_epoch = s.text_epoch + 1;
@@ -717,6 +727,20 @@ mod tests {
         assert_eq!(refuse_file("case.json", r#"{"tokens":[["a"]]}"#), None);
         let log = "[2026-11-26 09:00] INFO Authorization: Bearer x\n".repeat(1000);
         assert_eq!(refuse_file("x.log", &log), None);
+    }
+
+    /// The catalogue switch is the case file's: off is saved as `"catalogue": false`, on as
+    /// absent (the default); loading the catalogue analyses the case again.
+    #[test]
+    fn the_catalogue_switch_is_saved_with_the_case() {
+        let s = reduce(Workspace::default(), Action::SetCatalogue(false));
+        assert_eq!(s.to_saved_case().catalogue, Some(false));
+        let r = s.revision;
+        let s = reduce(s, Action::SetCatalogue(true));
+        assert_eq!(s.to_saved_case().catalogue, None);
+        assert!(s.revision > r);
+        let r = s.revision;
+        assert!(reduce(s, Action::CatalogueLoaded).revision > r);
     }
 
     #[test]

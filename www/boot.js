@@ -88,6 +88,15 @@
     });
   };
 
+  // Keyhole's catalogue of published signing keys (about 0.56 MB of JSON), needed only when the
+  // analyst asks for it (src/adapters/catalogue.rs).
+  self.keyholeCatalogue = function () {
+    return loadOnce("keyhole-catalogue").then(function () {
+      if (typeof self.KEYHOLE_CATALOGUE !== "string") throw new Error("the key catalogue is empty");
+      return self.KEYHOLE_CATALOGUE;
+    });
+  };
+
   try {
     // What unpacking the module needs: WebAssembly, web streams and the xz decoder, whose script
     // (ES2022 class fields, optional chaining) fails to load on older engines.

@@ -29,6 +29,9 @@ pub async fn run(
         }
     }
     let mut analysis = reading.finish();
+    if case.catalogue != Some(false) {
+        analysis.set_catalogue(super::catalogue::for_page());
+    }
     if found.is_some() {
         case.text = None;
     }

@@ -2,6 +2,7 @@
 //! the on-demand modules (reference verifier, document rendering), the extraction worker, giving the browser its turn, and the panic screen. Everything else in the app is plain Rust.
 
 pub mod analysis;
+pub mod catalogue;
 pub mod clock;
 pub mod documents;
 pub mod download;

@@ -823,6 +823,15 @@ impl Judge<'_, '_> {
                         a.key_provenance(key, set)
                     });
                 a.check_publication_window(&parsed, &mut judgement);
+                // `catalogue-key-mismatch`: the supplied key the token names is not the one
+                // published under its kid.
+                if let Some(c) = a.catalogue {
+                    let sets = &a.sets;
+                    let signing = judgement.signing_key.as_ref();
+                    judgement
+                        .findings
+                        .extend(catalogue::check_signing_key(c, sets, signing));
+                }
                 let mut report = TokenReport::from_parsed(index, *parsed, judgement, found_at);
                 if let Some((at, basis)) = judged_at {
                     report.notes.push(Note::new(

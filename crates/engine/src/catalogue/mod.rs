@@ -11,7 +11,9 @@
 //!
 //! Everything here is pure: dates are arguments, nothing is fetched.
 
+mod read;
 mod rules;
+mod view;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -26,6 +28,7 @@ use crate::keys::{parse_jwk, parse_key_set, KeyEntry, KeyOrigin, KeySet};
 use crate::time;
 
 pub use rules::{check_publication_window, check_supplied_key};
+pub use view::{check_signing_key, timelines, would_consult, KeyTimeline, Signed, Span, Window};
 
 /// The only catalogue format this engine reads.
 pub const FORMAT: u32 = 1;
@@ -305,9 +308,8 @@ pub struct Catalogue {
     index: BTreeMap<(Identifier, String), Vec<usize>>,
 }
 
-#[derive(Deserialize)]
+/// A document's contents, read (`read.rs`).
 struct Document {
-    format: u32,
     latest_snapshot: UtcTime,
     endpoints: Vec<Endpoint>,
     keys: Vec<CatalogueKey>,
@@ -385,18 +387,19 @@ impl AsOf<'_> {
 impl Catalogue {
     /// Reads a catalogue document (`crates/engine/catalogue/keys.json`).
     pub fn from_json(text: &str) -> Result<Catalogue, CatalogueError> {
-        #[derive(Deserialize)]
-        struct Head {
-            format: u32,
-        }
-        let head: Head =
+        let value: Value =
             serde_json::from_str(text).map_err(|e| CatalogueError::Malformed(e.to_string()))?;
-        if head.format != FORMAT {
-            return Err(CatalogueError::UnsupportedFormat { found: head.format });
+        let found = read::format(&value)?;
+        if found != FORMAT {
+            return Err(CatalogueError::UnsupportedFormat { found });
         }
-        let doc: Document =
-            serde_json::from_str(text).map_err(|e| CatalogueError::Malformed(e.to_string()))?;
-        debug_assert_eq!(doc.format, FORMAT);
+        let (latest_snapshot, endpoints, keys) = read::document(&value)?;
+        drop(value);
+        let doc = Document {
+            latest_snapshot,
+            endpoints,
+            keys,
+        };
         for key in &doc.keys {
             for p in &key.publications {
                 let endpoint = doc.endpoints.iter().find(|e| e.url == p.endpoint);

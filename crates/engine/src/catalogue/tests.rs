@@ -21,6 +21,10 @@ fn t(s: &str) -> i64 {
 /// without it at 2024-02-20 and 2024-06-10 (the archive runs 2024-01-01 .. 2024-12-31); kid
 /// "1" (another key) at SET_B, in that archive's first and last snapshots.
 fn synthetic() -> Catalogue {
+    Catalogue::from_json(&synthetic_json()).unwrap_or_else(|e| unreachable!("{e}"))
+}
+
+fn synthetic_json() -> String {
     let doc = json!({
         "format": 1,
         "about": "test",
@@ -49,7 +53,7 @@ fn synthetic() -> Catalogue {
              "jwk": {"kty": "RSA", "kid": "1", "n": N_A, "e": "AQAB"}}
         ]
     });
-    Catalogue::from_json(&doc.to_string()).unwrap_or_else(|e| unreachable!("{e}"))
+    doc.to_string()
 }
 
 fn codes(f: Option<crate::report::Finding>) -> Vec<String> {
@@ -438,4 +442,30 @@ mod embedded_data {
         }
         assert!(with_cert > 200, "{with_cert}");
     }
+}
+
+/// The document is read member by member (read.rs): a missing or mistyped member is a typed
+/// error naming where it is; missing optional members read as None, as serde would.
+#[test]
+fn a_malformed_member_is_named() {
+    let mut doc: serde_json::Value = serde_json::from_str(&synthetic_json()).unwrap_or_default();
+    doc["keys"][0]["publications"][0]
+        .as_object_mut()
+        .map(|p| p.remove("archive"));
+    let err = Catalogue::from_json(&doc.to_string());
+    assert!(
+        matches!(&err, Err(CatalogueError::Malformed(m)) if m == "catalogue.keys[0].publications[0]: missing field `archive`"),
+        "{err:?}"
+    );
+    let mut doc: serde_json::Value = serde_json::from_str(&synthetic_json()).unwrap_or_default();
+    doc["endpoints"][1]["archives"][0]["count"] = json!("two");
+    assert!(matches!(
+        Catalogue::from_json(&doc.to_string()),
+        Err(CatalogueError::Malformed(m)) if m.ends_with("archives[0].count: expected a count")
+    ));
+    let mut doc: serde_json::Value = serde_json::from_str(&synthetic_json()).unwrap_or_default();
+    doc["keys"][1].as_object_mut().map(|k| k.remove("cloud"));
+    let read = Catalogue::from_json(&doc.to_string()).unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(read.keys[1].cloud, None);
+    assert_eq!(read, synthetic());
 }

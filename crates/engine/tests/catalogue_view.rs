@@ -1,0 +1,284 @@
+//! What the page shows from the catalogue, computed by the engine (crate::catalogue's `view`):
+//! the tokens that would consult it, `catalogue-key-mismatch` in the judgement of a whole case,
+//! an endpoint's keys as of a date added as a key set, and the per-key timeline. Tokens are
+//! signed at test time with the committed synthetic keys (families_support); the catalogue is
+//! the built-in one.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod families_support;
+
+use families_support::*;
+use keyhole_engine::catalogue::{self, Catalogue};
+use keyhole_engine::report::{Report, Verdict};
+use keyhole_engine::{analyze_with_reference, AnalyzeOptions, CaseFile};
+use serde_json::{json, Value};
+
+/// The Storm-0558 key's kid (a real, catalogued kid); the tests give it synthetic material.
+const STORM_KID: &str = "1LTMzakihiRla_8z2BEJVXeWMqo";
+const CONSUMERS_V2: &str = "https://login.microsoftonline.com/consumers/discovery/v2.0/keys";
+
+fn cat() -> &'static Catalogue {
+    catalogue::embedded().unwrap_or_else(|e| unreachable!("{e}"))
+}
+
+fn claims(iat: i64) -> Value {
+    json!({"iss": "https://idp.example", "aud": "api://x", "sub": "s", "iat": iat, "nbf": iat, "exp": iat + 3600})
+}
+
+fn run(case: &CaseFile) -> Report {
+    analyze_with_reference(case, &AnalyzeOptions::at(NOW))
+}
+
+fn codes(r: &Report, i: usize) -> Vec<String> {
+    r.tokens[i]
+        .findings
+        .iter()
+        .map(|f| f.code.clone())
+        .collect()
+}
+
+/// A token signed with the synthetic global key under `kid`, and a key set holding that key
+/// under the same kid (supplied by the analyst, from an unrelated source).
+fn supplied_case(kid: &str) -> CaseFile {
+    let token = GLOBAL_KEY.sign(json!({"kid": kid}), &claims(NOW - 60));
+    let mut jwk = GLOBAL_KEY.jwk(json!({}));
+    jwk["kid"] = json!(kid);
+    CaseFile {
+        now: Some(NOW),
+        tokens: vec![token],
+        key_sets: vec![key_set("https://idp.example/keys", jwks(vec![jwk]))],
+        ..CaseFile::default()
+    }
+}
+
+#[test]
+fn a_supplied_key_under_a_published_kid_with_other_material_is_a_mismatch() {
+    let r = run(&supplied_case(STORM_KID));
+    let key = r.tokens[0].signing_key.as_ref();
+    assert!(key.is_some_and(|k| k.verified && k.provenance.catalogue.is_none()));
+    assert!(codes(&r, 0).contains(&"catalogue-key-mismatch".to_owned()));
+    let f = r.tokens[0]
+        .findings
+        .iter()
+        .find(|f| f.code == "catalogue-key-mismatch");
+    let evidence = f.map(|f| serde_json::to_value(&f.evidence).unwrap_or_default());
+    assert_eq!(
+        evidence.as_ref().and_then(|e| e.get("kid")),
+        Some(&json!(STORM_KID))
+    );
+    assert!(evidence
+        .and_then(|e| e.get("catalogue_keys").cloned())
+        .is_some_and(|k| k.to_string().contains(CONSUMERS_V2)));
+}
+
+#[test]
+fn no_mismatch_without_the_catalogue_or_for_an_unpublished_kid() {
+    let mut off = supplied_case(STORM_KID);
+    off.catalogue = Some(false);
+    assert!(!codes(&run(&off), 0).contains(&"catalogue-key-mismatch".to_owned()));
+    let unknown = run(&supplied_case("synthetic-kid-never-published-0001"));
+    assert!(!codes(&unknown, 0).contains(&"catalogue-key-mismatch".to_owned()));
+    // The verdict itself does not move: the warning informs, the supplied key decides.
+    let on = run(&supplied_case(STORM_KID));
+    assert_eq!(on.tokens[0].verdict, run(&off).tokens[0].verdict);
+}
+
+/// With no key set, a token naming a catalogued kid would consult the catalogue (and does,
+/// once it is there); one naming an unknown kid would be offered it but finds nothing.
+#[test]
+fn would_consult_names_tokens_whose_key_no_supplied_set_holds() {
+    let storm = GLOBAL_KEY.sign(json!({"kid": STORM_KID}), &claims(NOW - 60));
+    let unknown = GLOBAL_KEY.sign(
+        json!({"kid": "synthetic-kid-never-published-0002"}),
+        &claims(NOW - 60),
+    );
+    let anonymous = GLOBAL_KEY.sign(json!({}), &claims(NOW - 60)).replace(
+        &keyhole_engine::b64::encode_url(
+            json!({"alg": "RS256", "typ": "JWT", "kid": GLOBAL_KEY.kid})
+                .to_string()
+                .as_bytes(),
+        ),
+        &keyhole_engine::b64::encode_url(json!({"alg": "RS256"}).to_string().as_bytes()),
+    );
+    let case = CaseFile {
+        now: Some(NOW),
+        tokens: vec![storm, unknown, anonymous],
+        catalogue: Some(false),
+        ..CaseFile::default()
+    };
+    let without = run(&case);
+    assert_eq!(catalogue::would_consult(&without, None), vec![0, 1]);
+    assert_eq!(catalogue::would_consult(&without, Some(cat())), vec![0]);
+    // Consulted: the forged Storm-0558 token is invalid, with provenance from the catalogue.
+    let with = run(&CaseFile {
+        catalogue: None,
+        ..case
+    });
+    assert_eq!(with.tokens[0].verdict, Verdict::Invalid);
+    assert!(catalogue::would_consult(&with, None)
+        .iter()
+        .all(|&i| i != 0));
+    assert_eq!(with.tokens[1].verdict, Verdict::Unverified);
+}
+
+#[test]
+fn an_endpoint_as_of_a_date_becomes_a_key_set_that_verifies_its_keys() {
+    let t = |s: &str| keyhole_engine::time::parse_utc(s).unwrap_or_default();
+    let Some(as_of) = cat().as_of(
+        "https://login.microsoftonline.com/common/discovery/v2.0/keys",
+        t("2023-06-01T00:00:00Z"),
+    ) else {
+        unreachable!("the common v2 endpoint is catalogued")
+    };
+    let doc = as_of.document();
+    let kids: Vec<&str> = doc["keys"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|k| k["kid"].as_str())
+        .collect();
+    assert!(kids.contains(&STORM_KID), "{kids:?}");
+    // Two years later the key is gone from that endpoint.
+    let later = cat().as_of(
+        "https://login.microsoftonline.com/common/discovery/v2.0/keys",
+        t("2025-06-01T00:00:00Z"),
+    );
+    assert!(later.is_some_and(|a| a.document().to_string().find(STORM_KID).is_none()));
+}
+
+/// The timeline of a supplied key: tokens in iat order, the axis spanning them, nothing about
+/// publication (not in the catalogue); then the real Microsoft docs sample (2018) against the
+/// catalogue's Storm-0558 key: inside its certificate and its publication window.
+#[test]
+fn timelines_place_each_token_against_certificate_and_publication() {
+    let mut case = supplied_case("synthetic-kid-never-published-0003");
+    let first = case.tokens[0].clone();
+    let later = GLOBAL_KEY.sign(
+        json!({"kid": "synthetic-kid-never-published-0003"}),
+        &claims(NOW - 86_400 * 30),
+    );
+    case.tokens = vec![first, later];
+    let r = run(&case);
+    let lines = catalogue::timelines(&r, Some(cat()));
+    assert_eq!(lines.len(), 1);
+    let line = &lines[0];
+    assert!(!line.from_catalogue && line.windows.is_empty());
+    assert_eq!(
+        line.tokens.iter().map(|s| s.index).collect::<Vec<_>>(),
+        vec![1, 0]
+    );
+    assert!(line.x(line.tokens[0].iat) < line.x(line.tokens[1].iat));
+    assert!(line.x(line.tokens[0].iat) > 0.0 && line.x(line.tokens[1].iat) < 1.0);
+    assert!(line.describe()[0].starts_with("Signed 2 tokens"));
+    // Only keys that verified a token have a timeline.
+    let none = run(&CaseFile {
+        catalogue: Some(false),
+        key_sets: Vec::new(),
+        ..case
+    });
+    assert!(catalogue::timelines(&none, Some(cat())).is_empty());
+
+    // A catalogue holding the synthetic key, seen at its endpoint from NOW - 100 days to
+    // NOW - 10 days and gone at NOW - 5 days: a token from NOW - 50 days lies inside, one from
+    // NOW - 1 minute after it (key-not-published-at-issue).
+    let at = keyhole_engine::time::format_utc;
+    let day = 86_400;
+    let endpoint = "https://idp.example/keys";
+    let kid = "synthetic-catalogued-kid-0004";
+    let mut jwk = GLOBAL_KEY.jwk(json!({}));
+    jwk["kid"] = json!(kid);
+    let doc = json!({"format": 1, "latest_snapshot": at(NOW),
+        "endpoints": [{"url": endpoint, "issuer": "https://idp.example", "cloud": null,
+            "archives": [{"id": "a", "source": "test", "url": null, "repository": null,
+                "path": null, "commit": null, "first": at(NOW - 200 * day), "last": at(NOW), "count": 30}]}],
+        "keys": [{"kid": kid, "cloud": null, "cloud_from": null, "certificate": null, "jwk": jwk,
+            "publications": [{"endpoint": endpoint, "archive": "a",
+                "first_seen": at(NOW - 100 * day), "last_seen": at(NOW - 10 * day), "snapshots": 9,
+                "absent_before": at(NOW - 120 * day), "absent_after": at(NOW - 5 * day)}]}]});
+    let synthetic = Catalogue::from_json(&doc.to_string()).unwrap_or_else(|e| unreachable!("{e}"));
+    let case = CaseFile {
+        now: Some(NOW),
+        tokens: vec![
+            GLOBAL_KEY.sign(json!({"kid": kid}), &claims(NOW - 60)),
+            GLOBAL_KEY.sign(json!({"kid": kid}), &claims(NOW - 50 * day)),
+        ],
+        ..CaseFile::default()
+    };
+    let options = AnalyzeOptions::at(NOW);
+    let mut analysis = keyhole_engine::Analysis::new(&case, &options);
+    analysis.set_catalogue(Some(&synthetic));
+    analysis.add_case(case);
+    while let Some(slice) = analysis.next_slice(10) {
+        analysis.judge(slice, &keyhole_engine::verify::JsonWebTokenVerifier);
+    }
+    let r = analysis.finish();
+    let lines = catalogue::timelines(&r, Some(&synthetic));
+    assert_eq!(lines.len(), 1, "{:?}", r.tokens[0].signature);
+    let line = &lines[0];
+    assert!(line.from_catalogue && line.certificate.is_none());
+    assert_eq!(line.windows.len(), 1);
+    assert_eq!(line.windows[0].seen.from, Some(NOW - 100 * day));
+    assert_eq!(line.windows[0].possible.to, Some(NOW - 5 * day));
+    let outside: Vec<(usize, bool)> = line
+        .tokens
+        .iter()
+        .map(|s| (s.index, s.outside_publication))
+        .collect();
+    assert_eq!(outside, vec![(1, false), (0, true)]);
+    assert!(line.x(NOW - 120 * day) > 0.0 && line.x(NOW - 60) < 1.0);
+    assert!(line
+        .describe()
+        .iter()
+        .any(|l| l.starts_with("1 token(s) issued outside the publication window")));
+    // Without that catalogue, the same report draws no publication window.
+    assert!(catalogue::timelines(&r, None)[0].windows.is_empty());
+}
+
+/// The picture is SVG with every text escaped: a kid is the token's (attacker's) choice.
+#[test]
+fn the_timeline_svg_escapes_what_the_token_chose() {
+    let kid = "<script>alert(1)</script>\"&'";
+    let mut case = supplied_case(kid);
+    case.tokens
+        .push(GLOBAL_KEY.sign(json!({"kid": kid}), &claims(NOW - 86_400 * 3)));
+    let r = run(&case);
+    let lines = catalogue::timelines(&r, Some(cat()));
+    let svg = lines[0].svg("t\"0");
+    assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    assert!(
+        !svg.contains("<script")
+            && svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&amp;&#39;")
+    );
+    assert!(svg.contains(r#"id="t&quot;0""#));
+    assert_eq!(svg.matches("<circle").count(), 2);
+    let figure = lines[0].figure("t0");
+    assert!(figure.starts_with("<figure") && figure.contains(&lines[0].svg("t0")));
+    assert!(
+        !figure.contains("<script") && figure.matches("<li>").count() == lines[0].describe().len()
+    );
+    assert_eq!(
+        svg.matches("tl-permitted").count() + svg.matches("tl-unverified").count(),
+        2
+    );
+}
+
+/// The Known-keys view lists the engine's rows: the Storm-0558 key's certificate, its
+/// publication at the common v2 endpoint with the snapshot that no longer held it, its notes.
+#[test]
+fn a_key_history_says_where_and_when_it_was_published() {
+    let c = cat();
+    let found = c.lookup(STORM_KID);
+    assert_eq!(found.len(), 1);
+    let rows = found[0].key.history(c);
+    let text = |label: &str| -> Vec<&str> {
+        rows.iter()
+            .filter(|(l, _)| *l == label)
+            .map(|(_, t)| t.as_str())
+            .collect()
+    };
+    assert!(text("Certificate")[0].contains("valid 2016-04-05 to 2021-04-04"));
+    assert!(text("Published at").iter().any(|t| t.starts_with(
+        "https://login.microsoftonline.com/common/discovery/v2.0/keys: seen 2016-08-01 to 2023-06-27; gone by 2023-07-05"
+    )));
+    assert!(text("Note").iter().any(|t| t.contains("Storm-0558")));
+}
