@@ -179,6 +179,29 @@ try {
     assert(s.unverified === "100000", JSON.stringify(s));
     const pager = await page.textContent(".token-list .pager");
     assert(pager.includes("of 100000"), `pager: ${pager}`);
+    // Triage on the whole case (issue 15): each sort, the verdict filter and the search walk all
+    // 100,000 tokens, the first of them also reads every token once (sort keys, search text).
+    const shown = (n) => page.waitForSelector(`.token-list[data-shown="${n}"]`, { timeout: 120000 });
+    await measure(page, "100,000 tokens: sort by time (index built)", () => page.selectOption("#token-sort", "time"), () => shown(100000));
+    await measure(page, "100,000 tokens: sort by severity", () => page.selectOption("#token-sort", "severity"), () => shown(100000));
+    await measure(page, "100,000 tokens: sort by tenant", () => page.selectOption("#token-sort", "tenant"), () => shown(100000));
+    await measure(page, "100,000 tokens: sort by key", () => page.selectOption("#token-sort", "key"), () => shown(100000));
+    await measure(page, "100,000 tokens: filter unverified", () => page.click('#summary [data-filter="unverified"]'), () => shown(100000));
+    await measure(
+      page,
+      "100,000 tokens: filter permitted only",
+      async () => {
+        await page.click('#summary [data-filter="permitted"]');
+        await page.click('#summary [data-filter="unverified"]');
+      },
+      () => shown(0),
+    );
+    await measure(page, "100,000 tokens: no filter", () => page.click('#summary [data-filter="tokens"]'), () => shown(100000));
+    // u4242 and u42420–u42429.
+    await measure(page, "100,000 tokens: search", () => page.fill("#token-search", "u4242"), () => shown(11));
+    const first = await page.getAttribute(".token-card >> nth=0", "data-index");
+    assert(first === "4242", `the search's first card is token ${first}`);
+    await measure(page, "100,000 tokens: clear search", () => page.click("#triage-clear"), () => shown(100000));
     await page.close();
   });
 

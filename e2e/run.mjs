@@ -4,7 +4,8 @@
 // UI-versus-CLI comparison of the golden cases. Prints one line per check; exits 1 on failure.
 import { createHmac } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { mkdir, readdir, readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { serveDir } from "./serve.mjs";
@@ -27,7 +28,8 @@ function makeToken(claims, header = {}) {
   return `${head}.${body}.${sig}`;
 }
 
-const { check, finish } = checks();
+// E2E_ONLY=regex runs only the matching checks (for development; CI runs them all).
+const { check, finish } = checks({ only: process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : null });
 async function waitForAnalysis(page, total) {
   const sel = total === undefined ? "#summary[data-total]" : `#summary[data-total="${total}"]`;
   await page.waitForSelector(sel, { timeout: 20000 });
@@ -143,7 +145,8 @@ try {
   await check("export Markdown and save case download files", async () => {
     const [md] = await Promise.all([page.waitForEvent("download"), page.click("#export-md")]);
     assert((await readFile(await md.path(), "utf8")).startsWith("# Keyhole report"), "markdown export");
-    const [saved] = await Promise.all([page.waitForEvent("download"), page.click("#save-case")]);
+    await page.click("#save-case");
+    const [saved] = await Promise.all([page.waitForEvent("download"), page.click("#save-with-tokens")]);
     const caseFile = JSON.parse(await readFile(await saved.path(), "utf8"));
     assert(caseFile.tokens.length === 2 && caseFile.key_sets.length === 1, "saved case differs");
   });
@@ -327,6 +330,208 @@ try {
     console.log(`       main-thread long tasks (ms): ${JSON.stringify(longTasks)}`);
     assert(longTasks.every((d) => d <= 200), `the main thread was blocked for ${Math.max(...longTasks)} ms`);
   });
+
+  // ── Issue 15: triage and errors where they happen (helper/triage) ──────────────────────────
+  {
+    /** Waits until the token list shows `n` tokens for the current choices. */
+    const shown = (n) => page.waitForSelector(`.token-list[data-shown="${n}"]`, { timeout: 30000 });
+    const cardsIn = (sel = ".token-card") => page.$$eval(sel, (e) => e.map((c) => ({ index: Number(c.dataset.index), verdict: c.dataset.verdict })));
+    const none = (claims) => `${b64url(JSON.stringify({ alg: "none", typ: "JWT" }))}.${b64url(JSON.stringify(claims))}.`;
+    const tenants = ["aaaaaaaa-0000-0000-0000-000000000000", "bbbbbbbb-0000-0000-0000-000000000000"];
+    // 10,000 tokens: every tenth unsecured (violation), every tenth + 1 signed with another secret
+    // (invalid with the case's secret), every tenth + 2 cut short (malformed), the rest signed
+    // with the case's secret; iat descends, so sorting by time reverses the case.
+    const triageTokens = Array.from({ length: 10000 }, (_, i) => {
+      const claims = { sub: `user-${i}`, tid: tenants[i % 2], iat: 1700000000 + (10000 - i) * 60 };
+      if (i % 10 === 0) return none(claims);
+      if (i % 10 === 1) return makeToken(claims).replace(/\.[^.]+$/, ".c2lnbmF0dXJlLW9mLWFub3RoZXItc2VjcmV0LXh4eHh4eHh4eHg");
+      if (i % 10 === 2) return "eyJhbGciOiJIUzI1NiJ9.!!!.x";
+      return makeToken(claims);
+    });
+    const triageCase = { name: "triage", now: 1700000000, tokens: triageTokens, hmac_secrets: [{ value: "e2e-secret-at-least-32-bytes-long!" }] };
+    const dir = await mkdtemp(join(tmpdir(), "keyhole-e2e-"));
+    await writeFile(join(dir, "triage.json"), JSON.stringify(triageCase));
+    const summaryOf = () => page.$eval("#summary", (e) => ({ ...e.dataset }));
+
+    await check("triage: the summary counts filter the 10,000-token list, by mouse and keyboard, with aria-pressed", async () => {
+      await page.setInputFiles("input#case-file", join(dir, "triage.json"));
+      // The page held 10,000 other tokens before: wait for this case's own counts.
+      await page.waitForSelector('#summary[data-total="10000"][data-violation="1000"]', { timeout: 60000 });
+      await shown(10000);
+      const s = await summaryOf();
+      assert(Number(s.violation) === 1000 && Number(s.malformed) === 1000, JSON.stringify(s));
+      await page.click('#summary [data-filter="violation"]');
+      await shown(s.violation);
+      assert((await page.getAttribute('#summary [data-filter="violation"]', "aria-pressed")) === "true", "not pressed");
+      assert((await page.getAttribute('#summary [data-filter="tokens"]', "aria-pressed")) === "false", "all still pressed");
+      let cards = await cardsIn();
+      assert(cards.length === 100 && cards.every((c) => c.verdict === "violation"), JSON.stringify(cards.slice(0, 3)));
+      // Keyboard: focus the invalid count and press Space: violations and invalid tokens together.
+      await page.focus('#summary [data-filter="invalid"]');
+      await page.keyboard.press("Space");
+      await shown(Number(s.violation) + Number(s.invalid));
+      cards = await cardsIn();
+      assert(cards.every((c) => c.verdict === "violation" || c.verdict === "invalid"), "other verdicts shown");
+      assert(cards[1].verdict === "invalid", `case order keeps token 1 (invalid) second: ${JSON.stringify(cards.slice(0, 2))}`);
+      await page.focus('#summary [data-filter="tokens"]');
+      await page.keyboard.press("Enter");
+      await shown(10000);
+      assert((await page.getAttribute('#summary [data-filter="violation"]', "aria-pressed")) === "false", "still pressed");
+    });
+
+    await check("triage: sorting by severity, time, key and tenant orders the 10,000 tokens", async () => {
+      await page.selectOption("#token-sort", "severity");
+      await shown(10000);
+      let cards = await cardsIn();
+      assert(cards[0].verdict === "violation" && cards[0].index === 0, JSON.stringify(cards[0]));
+      await page.selectOption("#token-sort", "time");
+      await shown(10000);
+      cards = await cardsIn();
+      // The latest token has the earliest iat; malformed tokens (no iat) come last.
+      assert(cards[0].index === 9999 && cards[1].index === 9998, JSON.stringify(cards.slice(0, 2)));
+      const iats = await page.$$eval(".token-card .iat", (e) => e.slice(0, 2).map((x) => x.textContent));
+      assert(iats[0] < iats[1], `iat order: ${iats}`);
+      await page.selectOption("#token-sort", "tenant");
+      await shown(10000);
+      const heads = await page.$$eval(".token-card", (e) => e.map((c) => c.dataset.index));
+      assert(heads.every((i) => Number(i) % 2 === 0), "tenant aaaa… (even tokens) first");
+      await page.selectOption("#token-sort", "key");
+      await shown(10000);
+      await page.selectOption("#token-sort", "case");
+      await shown(10000);
+      assert((await cardsIn())[0].index === 0, "back to case order");
+    });
+
+    await check("triage: the search finds a user, a tenant and a code; permitted cards start collapsed; headers say who, when and where", async () => {
+      await page.fill("#token-search", "USER-4243");
+      await shown(1);
+      let cards = await cardsIn();
+      assert(cards.length === 1 && cards[0].index === 4243, JSON.stringify(cards));
+      const head = await page.textContent(".token-card .token-head");
+      assert(head.includes("sub user-4243") && head.includes("issued ") && head.includes("tokens[4243]"), `header: ${head}`);
+      await page.fill("#token-search", "alg-none");
+      await shown(1000);
+      await page.fill("#token-search", "bbbbbbbb-0000");
+      await shown(5000);
+      await page.click("#triage-clear");
+      await shown(10000);
+      assert((await page.inputValue("#token-search")) === "", "search not cleared");
+      // Paging stays.
+      const pager = await page.textContent(".token-list .pager");
+      assert(pager.includes("of 10000"), pager);
+      await page.click('#summary [data-filter="unverified"]');
+      await page.click('#summary [data-filter="permitted"]');
+      const n = Number((await summaryOf()).unverified) + Number((await summaryOf()).permitted);
+      await shown(n);
+      const open = await page.$$eval(".token-card", (e) => e.map((c) => [c.dataset.verdict, c.querySelector("details").open]));
+      assert(open.every(([v, o]) => v !== "permitted" || !o), `a permitted card is open: ${JSON.stringify(open.slice(0, 3))}`);
+      await page.click('#summary [data-filter="tokens"]');
+      await shown(10000);
+    });
+
+    await check("triage: a skip link leads to the results", async () => {
+      // A click on the page's top corner starts keyboard navigation from the top.
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.mouse.click(3, 3);
+      await page.keyboard.press("Tab");
+      const first = await page.evaluate(() => document.activeElement?.textContent);
+      assert(first === "Skip to results", `first Tab stop: ${first}`);
+      await page.keyboard.press("Enter");
+      const at = await page.evaluate(() => document.activeElement?.id);
+      assert(at === "summary", `focus after the skip link: ${at}`);
+    });
+
+    await check("errors where they happen: a key set's unreadable key is said inside that key set", async () => {
+      await page.click("#reset");
+      await page.fill("#tokens-input", token);
+      await waitForAnalysis(page, "1");
+      await page.click("#add-key-set");
+      await page.click("#add-key-set");
+      const bad = JSON.stringify({ keys: [{ kty: "RSA", kid: "broken-key", n: "!!", e: "AQAB" }] });
+      await page.fill(".key-set >> nth=1 >> .ks-document", bad);
+      const problem = await page.waitForSelector(".key-set >> nth=1 >> .key-set-problems li", { timeout: 10000 });
+      const text = await problem.textContent();
+      assert(text.includes("broken-key"), `problem: ${text}`);
+      assert((await page.$$(".key-set >> nth=0 >> .key-set-problems")).length === 0, "the empty key set shows a problem");
+      assert((await page.getAttribute(".key-set >> nth=1 >> .ks-document", "aria-invalid")) === "true", "document not marked invalid");
+      await page.click(".key-set >> nth=1 >> button.remove");
+      await page.click(".key-set >> nth=0 >> button.remove");
+    });
+
+    await check("errors where they happen: a token cut inside its payload is listed as malformed, with where it was cut and its header", async () => {
+      const full = makeToken({ sub: "cut-user", tid: tenants[0] });
+      const cut = full.slice(0, full.indexOf(".") + 20);
+      await page.fill("#tokens-input", `2026-11-26T09:00:00Z 203.0.113.9 GET /api Authorization: Bearer ${cut}\n`);
+      await waitForAnalysis(page, "1");
+      const card = page.locator(".token-card").first();
+      assert((await card.getAttribute("data-verdict")) === "malformed", "not malformed");
+      const error = await card.locator(".error").textContent();
+      assert(error.includes("cut off") && error.includes(`after ${cut.length} characters, inside its payload`), `error: ${error}`);
+      const header = await card.locator(".decoded-header").textContent();
+      assert(header.includes('"kid": "e2e-key"'), `header: ${header}`);
+      const notes = await card.locator(".notes").textContent();
+      assert(notes.includes('{"sub":"cut'), `notes: ${notes}`);
+      const head = await card.locator(".token-head").textContent();
+      assert(head.includes("203.0.113.9") && head.includes("GET /api"), `header line: ${head}`);
+    });
+
+    await check("saving a case warns that it holds live tokens and offers a copy with fingerprints", async () => {
+      await page.click('button[data-sample="storm-0558"]');
+      await waitForAnalysis(page, "2");
+      await page.click("#save-case");
+      const warning = await page.textContent("#save-warning");
+      assert(warning.includes("live tokens") && warning.includes("2 bearer tokens"), `warning: ${warning}`);
+      const [saved] = await Promise.all([page.waitForEvent("download"), page.click("#save-fingerprinted")]);
+      const text = await readFile(await saved.path(), "utf8");
+      const copy = JSON.parse(text);
+      assert(copy.tokens.length === 2 && copy.tokens.every((t) => /^sha256:[0-9a-f]{64}$/.test(t)), JSON.stringify(copy.tokens));
+      assert(!/eyJ[\w-]+\.eyJ/.test(text), "a token is left in the copy");
+      assert(copy.key_sets.length === 1, "key sets not kept");
+      assert((await page.$$("#save-warning")).length === 0, "the warning stays open");
+      await page.click("#save-case");
+      await page.click("#save-cancel");
+      assert((await page.$$("#save-warning")).length === 0, "cancel did not close the warning");
+    });
+
+    await check("analysis time per token: judged at its log line's time, the note says so; case-wide time gives issued-in-future", async () => {
+      await page.click("#reset");
+      const t0 = Date.UTC(2023, 5, 20, 12, 0, 0) / 1000;
+      const late = makeToken({ sub: "late-user", tid: tenants[0], iat: t0 + 7200 });
+      await page.fill("#as-of", "2023-06-20T12:00");
+      await page.fill("#tokens-input", `2023-06-20T14:00:05Z INFO GET /api Authorization: Bearer ${late}\n`);
+      await waitForAnalysis(page, "1");
+      const before = await page.getAttribute(".token-card", "data-codes");
+      assert(before.includes("issued-in-future"), `case-wide time: ${before}`);
+      await page.check("#judge-at-token");
+      await page.waitForFunction(() => !document.querySelector(".token-card")?.dataset.codes.includes("issued-in-future"), null, { timeout: 10000 });
+      await waitForAnalysis(page, "1");
+      const notes = await page.textContent(".token-card .notes");
+      assert(notes.includes("judged as of 2023-06-20T14:00:05Z, the time of the log line"), `notes: ${notes}`);
+      await page.uncheck("#judge-at-token");
+      await page.click("#as-of-now");
+    });
+
+    await check("triage screenshots: results at 1440×900 and 1024×768, light and dark", async () => {
+      await page.setInputFiles("input#case-file", join(dir, "triage.json"));
+      await page.waitForSelector('#summary[data-total="10000"][data-violation="1000"]', { timeout: 60000 });
+      await page.click('#summary [data-filter="violation"]');
+      await shown(1000);
+      for (const scheme of ["light", "dark"]) {
+        await page.emulateMedia({ colorScheme: scheme });
+        for (const [w, h] of [[1440, 900], [1024, 768]]) {
+          await page.setViewportSize({ width: w, height: h });
+          await page.locator("#summary").evaluate((e) => e.scrollIntoView());
+          await page.screenshot({ path: join(outDir, `triage-${scheme}-${w}.png`) });
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+          assert(!overflow, `the page scrolls horizontally at ${w} px (${scheme})`);
+        }
+      }
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.click('#summary [data-filter="tokens"]');
+    });
+  }
+  // ── end of issue 15 (helper/triage) ────────────────────────────────────────────────────────
 
   await check("an injected fetch, image and sendBeacon to another origin are blocked by the CSP", async () => {
     const outcome = await page.evaluate(async () => {

@@ -241,13 +241,16 @@ pub fn app() -> Html {
 
     let on_save = {
         let ws = ws.clone();
-        Callback::from(move |_| {
-            let case = ws.to_saved_case();
+        Callback::from(move |fingerprinted: bool| {
+            let mut case = ws.to_saved_case();
+            let mut name = "keyhole-case.json";
+            if fingerprinted {
+                case = case.fingerprinted();
+                name = "keyhole-case-fingerprints.json";
+            }
             let result = serde_json::to_string_pretty(&case)
                 .map_err(|e| e.to_string())
-                .and_then(|json| {
-                    download::save_text("keyhole-case.json", "application/json", &json)
-                });
+                .and_then(|json| download::save_text(name, "application/json", &json));
             if let Err(e) = result {
                 ws.dispatch(Action::Notice(Some(format!("Saving failed: {e}"))));
             }
@@ -273,12 +276,14 @@ pub fn app() -> Html {
     let report: Option<Rc<Report>> = ws.report.clone();
     html! {
         <div class="app" {ondragover} {ondrop}>
+            <a class="skip-link" href="#summary">{ "Skip to results" }</a>
             <header class="masthead">
                 <h1>{ "Keyhole" }</h1>
                 <p class="tagline">{ "Was this token's signing key allowed to sign for the tenant and cloud it claims? Everything stays in this browser tab." }</p>
             </header>
             <main>
-                <CaseBar as_of={ws.as_of} on_action={on_action.clone()} on_files={on_files} on_save={on_save} />
+                <CaseBar as_of={ws.as_of} on_action={on_action.clone()} on_files={on_files} on_save={on_save}
+                    judge_at_token={ws.judge_at_token} live_tokens={ws.report.as_ref().map_or(ws.case_tokens.len(), |r| r.summary.tokens)} />
                 if let Some(n) = &ws.notice {
                     <p class="notice" role="status">{ n.clone() }
                         <button type="button" class="dismiss" aria-label="Dismiss" onclick={on_action.reform(|_| Action::Notice(None))}>{ "×" }</button>
@@ -287,13 +292,14 @@ pub fn app() -> Html {
                 <div class="inputs">
                     <TokensPane text={ws.text.clone()} epoch={ws.text_epoch} case_tokens={ws.case_tokens.len()}
                         is_keys={ws.text_is_keys} on_action={on_action.clone()} />
-                    <KeySetsPane key_sets={ws.key_sets.clone()} secret={AttrValue::from(ws.hmac_secret.clone())}
+                    <KeySetsPane key_sets={ws.key_sets.clone()} report={ws.report.clone().filter(|_| ws.is_current())} secret={AttrValue::from(ws.hmac_secret.clone())}
                         secret_base64={ws.hmac_base64}
                         secret_issuer={AttrValue::from(ws.hmac_issuer.clone())}
                         weak_secrets={AttrValue::from(ws.weak_secrets.clone())} more_secrets={ws.more_hmac_secrets.len()}
                         on_action={on_action.clone()} />
                 </div>
-                <Summary report={report.clone()} current={ws.is_current()} progress={ws.progress.clone()} verifier={(*verifier).clone()} />
+                <Summary report={report.clone()} current={ws.is_current()} progress={ws.progress.clone()} verifier={(*verifier).clone()}
+                    verdicts={ws.triage.verdicts} on_action={on_action.clone()} />
                 <ExportBar report={report.clone()} on_error={on_action.reform(|m| Action::Notice(Some(m)))} />
                 if let Some(r) = report.clone().filter(|_| ws.is_current()) {
                     <PublicSearch report={r} searched={ws.publicly_searched.clone()}
@@ -302,7 +308,7 @@ pub fn app() -> Html {
                 <KnownKeys report={report.clone()} loaded={crate::adapters::catalogue::for_page().is_some()}
                     consulted={ws.catalogue != Some(false)} on_action={on_action.clone()} />
                 if let Some(r) = report {
-                    <TokenList report={r.clone()} />
+                    <TokenList report={r.clone()} triage={ws.triage.clone()} on_action={on_action.clone()} />
                     <KeyMatrix report={r.clone()} />
                     <Timelines report={r} loaded={crate::adapters::catalogue::for_page().is_some()} />
                 }

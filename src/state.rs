@@ -4,8 +4,10 @@
 
 use std::rc::Rc;
 
-use keyhole_engine::case::{CaseKeySet, HmacSecret, SecretEncoding};
+use keyhole_engine::case::{CaseKeySet, HmacSecret, JudgeAt, SecretEncoding};
 use keyhole_engine::policy;
+use keyhole_engine::report::Verdict;
+use keyhole_engine::triage::{Filter, SortBy, VerdictSet};
 use keyhole_engine::{CaseFile, Report};
 use serde_json::Value;
 use yew::{AttrValue, Reducible};
@@ -37,6 +39,21 @@ pub enum Progress {
         done: usize,
         total: usize,
     },
+}
+
+/// How the analyst chose to see the results: the verdicts shown (the summary's counts), the
+/// order and the search. Only the choices: `keyhole_engine::triage` decides what they select.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Triage {
+    pub verdicts: VerdictSet,
+    pub sort: SortBy,
+    pub query: String,
+}
+
+impl Triage {
+    pub fn filter(&self) -> Filter {
+        Filter::new(self.verdicts, &self.query)
+    }
 }
 
 /// Everything on the page that is not derived.
@@ -79,6 +96,8 @@ pub struct Workspace {
     pub public_search: Option<(usize, usize)>,
     /// "Analyse as of" (Unix seconds, UTC); None means the current time.
     pub as_of: Option<i64>,
+    /// Judge each token at its log line's time, else its iat (case `judge_at: "token"`).
+    pub judge_at_token: bool,
     /// Bumped on every change of the inputs.
     pub revision: u64,
     pub report: Option<Rc<Report>>,
@@ -87,6 +106,8 @@ pub struct Workspace {
     pub progress: Progress,
     /// A message for the analyst about the last file or case they opened.
     pub notice: Option<String>,
+    /// What the result list shows and in which order (not part of the case).
+    pub triage: Triage,
     next_id: u32,
 }
 
@@ -111,11 +132,13 @@ impl Default for Workspace {
             publicly_searched: Rc::default(),
             public_search: None,
             as_of: None,
+            judge_at_token: false,
             revision: 1,
             report: None,
             report_revision: 0,
             progress: Progress::Idle,
             notice: None,
+            triage: Triage::default(),
             next_id: 1,
         }
     }
@@ -146,6 +169,8 @@ pub enum Action {
     /// The tokens pane holds a key document: move it into a new key set.
     MoveTextToKeySet,
     SetAsOf(Option<i64>),
+    /// Judge each token at its own time (true) or all at the case's one time.
+    SetJudgeAtToken(bool),
     /// Replace the whole case (opening a case file or a sample).
     LoadCase(Box<CaseFile>),
     ClearCaseTokens,
@@ -160,6 +185,12 @@ pub enum Action {
         total: usize,
     },
     Notice(Option<String>),
+    /// Show or stop showing tokens of this verdict (a summary count pressed).
+    ToggleVerdict(Verdict),
+    /// Show every verdict again.
+    ShowAllVerdicts,
+    SortBy(SortBy),
+    Search(String),
     /// The search of the public weak-secret list has searched `done` of `total` tokens.
     PublicSearchProgress {
         done: usize,
@@ -238,6 +269,7 @@ impl Workspace {
             description: self.case_description.clone(),
             unknown_members: self.unknown_members.clone(),
             catalogue: self.catalogue,
+            judge_at: self.judge_at_token.then_some(JudgeAt::Token),
         }
     }
 
@@ -391,6 +423,10 @@ impl Reducible for Workspace {
                 s.as_of = t;
                 s.changed();
             }
+            Action::SetJudgeAtToken(b) => {
+                s.judge_at_token = b;
+                s.changed();
+            }
             Action::LoadCase(mut case) => {
                 let next_id = s.next_id;
                 let revision = s.revision;
@@ -431,6 +467,7 @@ impl Reducible for Workspace {
                 s.case_description = case.description.clone();
                 s.unknown_members = std::mem::take(&mut case.unknown_members);
                 s.catalogue = case.catalogue;
+                s.judge_at_token = case.judge_at == Some(JudgeAt::Token);
                 s.notice = case
                     .name
                     .clone()
@@ -459,6 +496,10 @@ impl Reducible for Workspace {
                 }
             }
             Action::Notice(n) => s.notice = n,
+            Action::ToggleVerdict(v) => s.triage.verdicts = s.triage.verdicts.toggled(v),
+            Action::ShowAllVerdicts => s.triage.verdicts = VerdictSet::ALL,
+            Action::SortBy(by) => s.triage.sort = by,
+            Action::Search(q) => s.triage.query = q,
             Action::CatalogueLoaded => s.changed(),
             Action::SetCatalogue(on) => {
                 s.catalogue = (!on).then_some(false);
@@ -574,6 +615,12 @@ mod tests {
         assert_eq!(saved.now, Some(42));
         assert_eq!(saved.key_sets[0].document, case.key_sets[0].document);
         assert_eq!(saved.tokens, case.tokens);
+        assert_eq!(saved.judge_at, None);
+        let s = reduce(s, Action::SetJudgeAtToken(true));
+        let saved = s.to_saved_case();
+        assert_eq!(saved.judge_at, Some(JudgeAt::Token));
+        let reopened = reduce(Workspace::default(), Action::LoadCase(Box::new(saved)));
+        assert!(reopened.judge_at_token);
     }
 
     /// Everything of an opened case that the page does not edit field by field is still judged
@@ -616,6 +663,33 @@ mod tests {
             Action::TypedText("Authorization: Bearer eyJhbGciOiJub25lIn0.e30.".into()),
         );
         assert!(!s.text_is_keys);
+    }
+
+    /// Triage choices select and order results; they are not inputs: the report stays current.
+    #[test]
+    fn triage_choices_do_not_stale_the_report() {
+        let s = reduce(Workspace::default(), Action::SetText("a".into()));
+        let rev = s.revision;
+        let report = Rc::new(Report::new(0, vec![], vec![]));
+        let s = reduce(
+            s,
+            Action::Analysed {
+                revision: rev,
+                report,
+            },
+        );
+        let s = reduce(s, Action::ToggleVerdict(Verdict::Violation));
+        let s = reduce(s, Action::ToggleVerdict(Verdict::Invalid));
+        let s = reduce(s, Action::SortBy(SortBy::Time));
+        let s = reduce(s, Action::Search("alice".into()));
+        assert!(s.is_current());
+        assert!(s.triage.verdicts.contains(Verdict::Violation));
+        let s = reduce(s, Action::ToggleVerdict(Verdict::Violation));
+        assert!(!s.triage.verdicts.contains(Verdict::Violation));
+        assert!(s.triage.verdicts.contains(Verdict::Invalid));
+        assert_eq!(s.triage.filter(), Filter::new(s.triage.verdicts, "ALICE"));
+        let s = reduce(s, Action::ShowAllVerdicts);
+        assert!(s.triage.verdicts.is_all() && s.triage.sort == SortBy::Time);
     }
 
     #[test]

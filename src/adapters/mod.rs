@@ -11,6 +11,7 @@ pub mod on_demand;
 pub mod panic_screen;
 pub mod rust_verifier;
 pub mod tasks;
+pub mod triage;
 pub mod verification;
 pub mod webcrypto;
 pub mod worker;

@@ -1,10 +1,13 @@
-//! Counts per verdict. `#summary` carries data attributes for automated tests, set only when
+//! Counts per verdict, each a toggle that shows only tokens of the verdicts pressed (none
+//! pressed shows all). `#summary` carries data attributes for automated tests, set only when
 //! the report describes the current inputs.
 
+use keyhole_engine::report::Verdict;
+use keyhole_engine::triage::VerdictSet;
 use keyhole_engine::Report;
 use yew::prelude::*;
 
-use crate::state::Progress;
+use crate::state::{Action, Progress};
 
 #[derive(Properties)]
 pub struct SummaryProps {
@@ -12,6 +15,9 @@ pub struct SummaryProps {
     pub current: bool,
     pub progress: Progress,
     pub verifier: AttrValue,
+    /// The verdicts the token list shows.
+    pub verdicts: VerdictSet,
+    pub on_action: Callback<Action>,
 }
 
 /// The report by pointer (see `TokenListProps`), the rest by value.
@@ -21,6 +27,8 @@ impl PartialEq for SummaryProps {
             && self.current == other.current
             && self.progress == other.progress
             && self.verifier == other.verifier
+            && self.verdicts == other.verdicts
+            && self.on_action == other.on_action
     }
 }
 
@@ -28,7 +36,7 @@ impl PartialEq for SummaryProps {
 pub fn summary(p: &SummaryProps) -> Html {
     let Some(r) = p.report.as_ref() else {
         return html! {
-            <section id="summary" class="summary" aria-live="polite" aria-busy="true">
+            <section id="summary" class="summary" tabindex="-1" aria-live="polite" aria-busy="true">
                 <p class="hint">{ "Analysing…" }</p>
             </section>
         };
@@ -45,30 +53,42 @@ pub fn summary(p: &SummaryProps) -> Html {
             p.verifier
         ),
     };
-    let cell = |class: &'static str, icon: &'static str, label: &'static str, n: usize| {
+    let on = &p.on_action;
+    let cell = |verdict: Option<Verdict>, icon: &'static str, label: &'static str, n: usize| {
+        let (class, pressed) = match verdict {
+            Some(v) => (format!("verdict-{label}"), p.verdicts.contains(v)),
+            None => ("total".to_owned(), p.verdicts.is_all()),
+        };
+        // Built in the handler from the (Copy) verdict: cloning an `Action` would bring
+        // `CaseFile`'s deep clone into the page.
+        let onclick = on.reform(move |_| match verdict {
+            Some(v) => Action::ToggleVerdict(v),
+            None => Action::ShowAllVerdicts,
+        });
         html! {
-            <div class={classes!("count", class)}>
+            <button type="button" class={classes!("count", class)} data-filter={label}
+                aria-pressed={pressed.to_string()} {onclick}>
                 <span class="count-icon" aria-hidden="true">{ icon }</span>
                 <span class="count-n">{ n }</span>
                 <span class="count-label">{ label }</span>
-            </div>
+            </button>
         }
     };
     let attr = |n: usize| p.current.then(|| AttrValue::from(n.to_string()));
     html! {
-        <section id="summary" class="summary" aria-live="polite" aria-busy={(!p.current).to_string()}
+        <section id="summary" class="summary" tabindex="-1" aria-live="polite" aria-busy={(!p.current).to_string()}
             data-total={attr(s.tokens)} data-permitted={attr(s.permitted)}
             data-violation={attr(s.violation)} data-invalid={attr(s.invalid)}
             data-unverified={attr(s.unverified)}
             data-malformed={attr(s.malformed)}>
             <h2 class="visually-hidden">{ "Summary" }</h2>
-            <div class="counts">
-                { cell("total", "#", "tokens", s.tokens) }
-                { cell("verdict-violation", "✖", "violation", s.violation) }
-                { cell("verdict-invalid", "⊘", "invalid", s.invalid) }
-                { cell("verdict-unverified", "?", "unverified", s.unverified) }
-                { cell("verdict-permitted", "✔", "permitted", s.permitted) }
-                { cell("verdict-malformed", "⚠", "malformed", s.malformed) }
+            <div class="counts" role="group" aria-label="Show tokens by verdict (press several to combine)">
+                { cell(None, "#", "tokens", s.tokens) }
+                { cell(Some(Verdict::Violation), "✖", "violation", s.violation) }
+                { cell(Some(Verdict::Invalid), "⊘", "invalid", s.invalid) }
+                { cell(Some(Verdict::Unverified), "?", "unverified", s.unverified) }
+                { cell(Some(Verdict::Permitted), "✔", "permitted", s.permitted) }
+                { cell(Some(Verdict::Malformed), "⚠", "malformed", s.malformed) }
             </div>
             <p class="status">{ status }</p>
             if !r.notes.is_empty() {

@@ -6,6 +6,7 @@ use keyhole_engine::judge::provenance::Evidence;
 use keyhole_engine::render::verdict_word;
 use keyhole_engine::report::{SignatureOutcome, TokenReport, Verdict};
 use keyhole_engine::time::format_utc;
+use keyhole_engine::triage::where_found;
 use serde_json::Value;
 use yew::prelude::*;
 
@@ -17,6 +18,9 @@ use super::reveal::{clip, reveal, Clipped, CLIP_CHARS};
 pub struct TokenCardProps {
     pub token: TokenReport,
     pub now: i64,
+    /// The first card of the page: its details start open unless the token is permitted.
+    #[prop_or_default]
+    pub first: bool,
 }
 
 fn verdict_icon(v: Verdict) -> &'static str {
@@ -135,11 +139,11 @@ pub fn token_card(p: &TokenCardProps) -> Html {
         .map(|f| f.code.as_str())
         .collect::<Vec<_>>()
         .join(" ");
-    let iss = t.claims.get("iss").and_then(Value::as_str).unwrap_or("");
     let heading_id = format!("token-{}-title", t.index);
     // The details are built only while open: a page of 100 cards renders in a third of the
-    // time, and a 10,000-token report shows its first page sooner.
-    let open = use_state(|| t.index == 0);
+    // time, and a 10,000-token report shows its first page sooner. A permitted token needs no
+    // second look: its card starts collapsed.
+    let open = use_state(|| p.first && t.verdict != Verdict::Permitted);
     let ontoggle = {
         let open = open.clone();
         Callback::from(move |e: Event| {
@@ -157,9 +161,8 @@ pub fn token_card(p: &TokenCardProps) -> Html {
                     <span aria-hidden="true">{ verdict_icon(t.verdict) }</span>{ " " }{ word.to_uppercase() }
                 </span>
                 <h3 id={heading_id}>{ format!("Token {}", t.index + 1) }</h3>
-                <span class="token-iss"><Clipped text={AttrValue::from(iss.to_owned())} /></span>
+                { headline(t) }
             </header>
-            { headline(t) }
             <p class="verdict-reason"><Clipped text={AttrValue::from(t.verdict_reason.clone())} /></p>
             <p class="found-at">{ "Found: " }<Clipped text={AttrValue::from(t.found_at.as_ref().map(ToString::to_string).unwrap_or_default())} />
                 <span class="fingerprint" title="SHA-256 of the token">{ format!(" · SHA-256 {}…", t.fingerprint.get(..16).unwrap_or("")) }</span>
@@ -211,7 +214,8 @@ pub fn token_card(p: &TokenCardProps) -> Html {
     }
 }
 
-/// Who, for what and when, under the card's heading (see `TokenReport::headline`).
+/// Who, for what, when and where, beside the card's heading (see `TokenReport::headline` and
+/// `triage::where_found`); the issuer when the token names no user or audience.
 fn headline(t: &TokenReport) -> Html {
     let h = t.headline();
     let mut parts: Vec<Html> = Vec::new();
@@ -223,8 +227,19 @@ fn headline(t: &TokenReport) -> Html {
             html! { <span class="aud">{ "for " }<Clipped text={AttrValue::from(aud)} /></span> },
         );
     }
+    if parts.is_empty() {
+        if let Some(iss) = t.claims.get("iss").and_then(Value::as_str) {
+            parts.push(html! { <span class="token-iss">{ "from " }<Clipped text={AttrValue::from(iss.to_owned())} /></span> });
+        }
+    }
     if let Some(iat) = h.issued_at {
         parts.push(html! { <span class="iat">{ format!("issued {iat}") }</span> });
+    }
+    let at = t.found_at.as_ref().map(where_found).unwrap_or_default();
+    if !at.is_empty() {
+        parts.push(
+            html! { <span class="where">{ "at " }<Clipped text={AttrValue::from(at)} /></span> },
+        );
     }
     if parts.is_empty() {
         return html! {};

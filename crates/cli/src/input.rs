@@ -131,6 +131,9 @@ fn add_keys(case: &mut CaseFile, args: &CheckArgs) -> Result<(), String> {
 }
 
 fn add_options(case: &mut CaseFile, args: &CheckArgs) -> Result<(), String> {
+    if args.time_per_token {
+        case.judge_at = Some(keyhole_engine::case::JudgeAt::Token);
+    }
     if let Some(now) = &args.now {
         case.now = Some(parse_now(now)?);
     }

@@ -190,6 +190,7 @@ impl<'c, 'a> KeyReading<'c, 'a> {
                 weak_secrets: self.options.weak_secrets,
                 public_secrets: self.options.public_secrets,
             },
+            per_token_time: self.case.judge_at == Some(crate::case::JudgeAt::Token),
             weak_secrets: if self.case.weak_secrets.is_empty() {
                 Vec::new()
             } else {
@@ -255,6 +256,8 @@ pub struct Analysis<'a> {
     /// (`[set_index][key_index]`): 10,000 tokens signed by ten keys need ten, not 10,000.
     provenance: Vec<Vec<OnceLock<judge::KeyProvenance>>>,
     judge_options: JudgeOptions<'a>,
+    /// Each token is judged at its own time (case `judge_at: "token"`, see [`token_time`]).
+    per_token_time: bool,
     /// The caller's weak secrets and the case's own `weak_secrets`, when the case has some
     /// (else the caller's are used as they are, uncopied).
     weak_secrets: Vec<String>,
@@ -722,6 +725,36 @@ impl<'a> Analysis<'a> {
     }
 }
 
+/// The time to judge a token at, and why, when each token is judged at its own time: its log
+/// line's timestamp (the first location that shows a readable one), else its `iat`, else the
+/// case's time `now`.
+fn token_time(found_at: Option<&FoundAt>, token: &ParsedToken, now: i64) -> (i64, &'static str) {
+    let logged = match found_at {
+        Some(FoundAt::Text { locations, .. }) => locations
+            .iter()
+            .filter_map(|l| l.log.as_ref()?.timestamp.as_deref())
+            .find_map(crate::time::parse_log_time),
+        _ => None,
+    };
+    if let Some(t) = logged {
+        return (t, "the time of the log line it was found on");
+    }
+    let iat = token
+        .claims()
+        .and_then(|c| c.get("iat"))
+        .and_then(Value::as_f64)
+        .filter(|t| t.is_finite() && t.abs() < 1e15);
+    match iat {
+        // Whole seconds: the time rules compare seconds.
+        #[allow(clippy::cast_possible_truncation)]
+        Some(t) => (t.floor() as i64, "its own issue time (iat)"),
+        None => (
+            now,
+            "the case's analysis time (no log-line time and no iat to judge it at)",
+        ),
+    }
+}
+
 /// Judges single tokens against an [`Analysis`]'s keys (see [`Analysis::judging`]).
 #[derive(Debug)]
 pub struct Judge<'s, 'a> {
@@ -742,7 +775,17 @@ impl Judge<'_, '_> {
         let found_at = Some(found_at);
         let a = self.analysis;
         let mut report = match parsed {
-            Err(e) => TokenReport::malformed(index, &e, found_at),
+            Err(e) => {
+                let mut report = TokenReport::malformed(index, &e, found_at);
+                if let Some((header, payload)) = token::truncated_parts(&text) {
+                    report.header = Value::Object(header);
+                    report.notes.push(Note::new(
+                        NoteCode::TruncatedToken,
+                        format!("the payload up to where the token was cut off: {payload}"),
+                    ));
+                }
+                report
+            }
             Ok(parsed) => {
                 let mut sets: &[KeySet] = &a.sets;
                 let verification = match parsed.primary() {
@@ -768,13 +811,17 @@ impl Judge<'_, '_> {
                         detail: "the token has no signature".to_owned(),
                     },
                 };
-                let mut judgement = judge::judge_token_with(
-                    &parsed,
-                    &verification,
-                    sets,
-                    &a.judge_options(),
-                    &|key, set| a.key_provenance(key, set),
-                );
+                let mut options = a.judge_options();
+                let judged_at = a
+                    .per_token_time
+                    .then(|| token_time(found_at.as_ref(), &parsed, options.now));
+                if let Some((at, _)) = &judged_at {
+                    options.now = *at;
+                }
+                let mut judgement =
+                    judge::judge_token_with(&parsed, &verification, sets, &options, &|key, set| {
+                        a.key_provenance(key, set)
+                    });
                 a.check_publication_window(&parsed, &mut judgement);
                 // `catalogue-key-mismatch`: the supplied key the token names is not the one
                 // published under its kid.
@@ -785,7 +832,14 @@ impl Judge<'_, '_> {
                         .findings
                         .extend(catalogue::check_signing_key(c, sets, signing));
                 }
-                TokenReport::from_parsed(index, *parsed, judgement, found_at)
+                let mut report = TokenReport::from_parsed(index, *parsed, judgement, found_at);
+                if let Some((at, basis)) = judged_at {
+                    report.notes.push(Note::new(
+                        NoteCode::JudgedAt,
+                        format!("judged as of {}, {basis}", crate::time::format_utc(at)),
+                    ));
+                }
+                report
             }
         };
         report.fingerprint = crate::export::fingerprint(&text);

@@ -53,6 +53,12 @@ pub struct CaseFile {
     /// (as `keyhole check --no-catalogue`); absent or `true` uses it where the engine has it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalogue: Option<bool>,
+    /// Keyhole extension: the time each token is judged at. Absent or `"case"`: the case's one
+    /// analysis time (`now`); `"token"`: each token at the time of its log line when the line
+    /// shows one, else at its own `iat` (a log spanning hours then makes no "issued in the
+    /// future" noise); each token's notes say which (`judged-at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge_at: Option<JudgeAt>,
     /// Names of the top-level members Keyhole does not know (filled by [`CaseFile::from_json`]).
     #[serde(skip)]
     pub unknown_members: Vec<String>,
@@ -72,7 +78,19 @@ const KNOWN_MEMBERS: &[&str] = &[
     "hmac_secrets",
     "weak_secrets",
     "catalogue",
+    "judge_at",
 ];
+
+/// The time tokens are judged at (see [`CaseFile::judge_at`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JudgeAt {
+    /// The case's one analysis time.
+    #[default]
+    Case,
+    /// Each token's log-line time, else its `iat`.
+    Token,
+}
 
 /// One trusted key document with what the analyst knows about it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -222,6 +240,60 @@ impl CaseFile {
     }
 }
 
+/// The word a saved case puts where a token was: `sha256:` and the token's fingerprint.
+pub const FINGERPRINT_PREFIX: &str = "sha256:";
+
+impl CaseFile {
+    /// How many bearer tokens saving this case would write: the `tokens` array, and the compact
+    /// tokens in `text` (each occurrence). Anyone holding the file can replay them until they
+    /// expire.
+    pub fn live_tokens(&self) -> usize {
+        let in_text = self
+            .text
+            .as_deref()
+            .map_or(0, |t| crate::extract::compact_token_ranges(t).len());
+        self.tokens
+            .iter()
+            .filter(|t| !t.starts_with(FINGERPRINT_PREFIX))
+            .count()
+            + in_text
+    }
+
+    /// A copy to share: every token (in `tokens`, and each compact token in `text`, in place)
+    /// replaced by `sha256:` and its fingerprint (`export::fingerprint`, as the report's), so
+    /// the copy still says which tokens the case held, and that they were there, but holds none
+    /// that can be replayed. Key sets and HMAC secrets are kept as they are.
+    pub fn fingerprinted(&self) -> CaseFile {
+        let replace = |t: &str| format!("{FINGERPRINT_PREFIX}{}", crate::export::fingerprint(t));
+        let text = self.text.as_deref().map(|text| {
+            let mut out = String::with_capacity(text.len());
+            let mut at = 0;
+            for (range, token) in crate::extract::compact_token_ranges(text) {
+                out.push_str(text.get(at..range.start).unwrap_or(""));
+                out.push_str(&replace(&token));
+                at = range.end;
+            }
+            out.push_str(text.get(at..).unwrap_or(""));
+            out
+        });
+        CaseFile {
+            tokens: self
+                .tokens
+                .iter()
+                .map(|t| {
+                    if t.starts_with(FINGERPRINT_PREFIX) {
+                        t.clone()
+                    } else {
+                        replace(t)
+                    }
+                })
+                .collect(),
+            text,
+            ..self.clone()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,5 +392,46 @@ mod tests {
             .problems
             .first()
             .is_some_and(|p| p.message.contains("hmac_secrets[1]")));
+    }
+
+    /// Saving a case can leave its tokens out: the copy names each by fingerprint, in the
+    /// tokens array and in place in the text (percent-encoded ones too), and holds none.
+    #[test]
+    fn a_fingerprinted_copy_holds_no_token() {
+        let t = format!(
+            "{}.{}.{}",
+            b64::encode_url(br#"{"alg":"HS256"}"#),
+            b64::encode_url(br#"{"sub":"x"}"#),
+            b64::encode_url(b"sig")
+        );
+        let case = CaseFile {
+            tokens: vec![t.clone()],
+            text: Some(format!(
+                "GET /?id_token={} HTTP/1.1\nAuthorization: Bearer {t}\nno token here\n",
+                t.replace('.', "%2E")
+            )),
+            hmac_secrets: vec![HmacSecret {
+                value: "kept".into(),
+                encoding: SecretEncoding::Utf8,
+                issuer: None,
+            }],
+            ..CaseFile::default()
+        };
+        assert_eq!(case.live_tokens(), 3);
+        let copy = case.fingerprinted();
+        let fp = format!("sha256:{}", crate::export::fingerprint(&t));
+        assert_eq!(copy.tokens, std::slice::from_ref(&fp));
+        assert_eq!(
+            copy.text.as_deref(),
+            Some(
+                format!(
+                    "GET /?id_token={fp} HTTP/1.1\nAuthorization: Bearer {fp}\nno token here\n"
+                )
+                .as_str()
+            )
+        );
+        assert_eq!(copy.live_tokens(), 0);
+        assert_eq!(copy.hmac_secrets, case.hmac_secrets);
+        assert_eq!(copy.fingerprinted(), copy);
     }
 }

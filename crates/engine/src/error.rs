@@ -35,14 +35,38 @@ impl fmt::Display for TokenPart {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TokenError {
     Empty,
-    TooLarge { bytes: usize, limit: usize },
-    WrongSegmentCount { found: usize },
-    InvalidBase64 { part: TokenPart, detail: String },
-    InvalidJson { part: TokenPart, detail: String },
+    TooLarge {
+        bytes: usize,
+        limit: usize,
+    },
+    WrongSegmentCount {
+        found: usize,
+    },
+    InvalidBase64 {
+        part: TokenPart,
+        detail: String,
+    },
+    InvalidJson {
+        part: TokenPart,
+        detail: String,
+    },
     HeaderNotObject,
     MissingAlg,
-    InvalidJsonSerialization { detail: String },
-    JsonTooDeep { part: TokenPart, limit: usize },
+    InvalidJsonSerialization {
+        detail: String,
+    },
+    JsonTooDeep {
+        part: TokenPart,
+        limit: usize,
+    },
+    /// A token cut short: its header reads, but it ends inside `part`, with `found` of the
+    /// `expected` dot-separated parts, after `length` characters.
+    Truncated {
+        part: TokenPart,
+        found: usize,
+        expected: usize,
+        length: usize,
+    },
 }
 
 impl fmt::Display for TokenError {
@@ -69,6 +93,15 @@ impl fmt::Display for TokenError {
             TokenError::InvalidJsonSerialization { detail } => {
                 write!(f, "not a valid JWS JSON serialization: {detail}")
             }
+            TokenError::Truncated {
+                part,
+                found,
+                expected,
+                length,
+            } => write!(
+                f,
+                "the token was cut off: it ends after {length} characters, inside its {part}, with {found} of the {expected} dot-separated parts its header calls for (a log's line-length limit or an incomplete copy); its header, and its payload up to the cut, are in the token's details"
+            ),
             TokenError::JsonTooDeep { part, limit } => write!(
                 f,
                 "the {part} nests JSON objects or arrays deeper than {limit} levels; this is refused as hostile input"

@@ -246,6 +246,11 @@ pub enum NoteCode {
     JsonSerialization,
     /// Anything else parsing noticed.
     Other,
+    /// The token was cut off: what its parts decode to, up to where it ends.
+    TruncatedToken,
+    /// The time a token was judged at, when each token is judged at its own time (case
+    /// `judge_at: "token"`): its log line's, its `iat`, or the case's when it has neither.
+    JudgedAt,
 }
 
 #[derive(Deserialize)]

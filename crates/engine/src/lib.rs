@@ -29,6 +29,7 @@ pub mod samples;
 mod small_sort;
 pub mod time;
 pub mod token;
+pub mod triage;
 pub mod verify;
 
 #[cfg(feature = "rust-crypto")]

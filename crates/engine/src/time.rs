@@ -106,6 +106,73 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Parses a log line's timestamp as `extract` records it into Unix seconds: ISO 8601 with a
+/// `T` or a space, an optional fraction (`.123` or `,123`) and an optional `Z` or `±hh[:mm]`
+/// offset (none means UTC), in `[…]` or not; or an access log's `10/Oct/2000:13:55:36 -0700`.
+pub fn parse_log_time(text: &str) -> Option<i64> {
+    let t = text
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim();
+    if let Some(clf) = parse_clf(t) {
+        return Some(clf);
+    }
+    let (body, offset) = split_offset(t)?;
+    let body = body.replacen(',', ".", 1);
+    parse_utc(&body).map(|v| v - offset)
+}
+
+/// The time without its zone, and the zone's offset east of UTC in seconds.
+fn split_offset(t: &str) -> Option<(&str, i64)> {
+    if let Some(body) = t.strip_suffix('Z') {
+        return Some((body, 0));
+    }
+    // A zone starts at the last sign after the date's own dashes (position 10).
+    let sign_at = t
+        .char_indices()
+        .skip(10)
+        .filter(|(_, c)| *c == '+' || *c == '-')
+        .map(|(i, _)| i)
+        .last();
+    let Some(at) = sign_at else {
+        return Some((t, 0));
+    };
+    let zone = t.get(at + 1..)?.trim().replace(':', "");
+    if zone.len() != 4 && zone.len() != 2 {
+        return None;
+    }
+    let hh: i64 = zone.get(..2)?.parse().ok()?;
+    let mm: i64 = if zone.len() == 4 {
+        zone.get(2..)?.parse().ok()?
+    } else {
+        0
+    };
+    let sign = if t.get(at..at + 1) == Some("-") {
+        -1
+    } else {
+        1
+    };
+    Some((t.get(..at)?.trim_end(), sign * (hh * 3600 + mm * 60)))
+}
+
+/// `dd/Mon/yyyy:hh:mm:ss ±hhmm`.
+fn parse_clf(t: &str) -> Option<i64> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (date, rest) = t.split_once(':')?;
+    let mut d = date.split('/');
+    let day = d.next()?;
+    let month = d.next()?;
+    let year = d.next()?;
+    let m = MONTHS.iter().position(|x| *x == month)? + 1;
+    let (clock, zone) = rest.split_once(' ').unwrap_or((rest, "+0000"));
+    let iso = format!("{year}-{m:02}-{day}T{clock}{}", zone.trim());
+    let (body, offset) = split_offset(&iso)?;
+    parse_utc(body).map(|v| v - offset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,5 +265,32 @@ mod tests {
         assert_eq!(relative(0, 7200), "2 hours before the analysis time");
         assert_eq!(relative(86_400 * 3, 0), "3 days after the analysis time");
         assert_eq!(relative(0, 1), "1 second before the analysis time");
+    }
+
+    #[test]
+    fn log_timestamps_in_their_usual_shapes_read_as_utc() {
+        let utc = parse_utc("2023-06-20T12:00:00Z");
+        assert!(utc.is_some());
+        for text in [
+            "2023-06-20T12:00:00Z",
+            "2023-06-20T12:00:00.123Z",
+            "2023-06-20 12:00:00,123",
+            "[2023-06-20T12:00:00]",
+            "2023-06-20T14:00:00+02:00",
+            "2023-06-20T07:30:00-0430",
+            "20/Jun/2023:12:00:00 +0000",
+            "[20/Jun/2023:05:00:00 -0700]",
+        ] {
+            assert_eq!(parse_log_time(text), utc, "{text}");
+        }
+        for bad in [
+            "",
+            "yesterday",
+            "2023-02-30T00:00:00Z",
+            "20/Foo/2023:12:00:00 +0000",
+            "2023-06-20T12:00:00+2",
+        ] {
+            assert_eq!(parse_log_time(bad), None, "{bad}");
+        }
     }
 }

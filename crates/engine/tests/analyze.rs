@@ -305,3 +305,121 @@ fn a_token_headline_names_user_audience_and_time() {
     assert_eq!(h[2].audience.as_deref(), Some("app-1"));
     assert_eq!(h[3], Headline::default());
 }
+
+/// A token cut off inside its payload (a log's line-length limit) is listed as malformed, with
+/// where it was cut, its header and the payload as far as it goes, instead of the text holding
+/// "no token"; a cut token in the tokens array says the same; text with a lone header-like
+/// segment and nothing after it still holds no token.
+#[test]
+fn a_token_cut_inside_its_payload_is_malformed_with_its_decodable_parts() {
+    use keyhole_engine::report::NoteCode;
+    let token = storm().tokens[0].clone();
+    let cut_at = token.find('.').unwrap_or(0) + 41;
+    let cut = &token[..cut_at];
+    let case = CaseFile {
+        text: Some(format!(
+            "2023-06-20T12:00:00Z GET /api Authorization: Bearer {cut}\n"
+        )),
+        tokens: vec![cut.to_owned()],
+        ..CaseFile::default()
+    };
+    let r = analyze_with_reference(&case, &AnalyzeOptions::at(0));
+    assert_eq!(r.tokens.len(), 2, "{:?}", r.notes);
+    for t in &r.tokens {
+        assert_eq!(t.verdict, Verdict::Malformed);
+        let error = t.error.as_deref().unwrap_or_default();
+        assert!(
+            error.contains("cut off")
+                && error.contains(&format!("after {cut_at} characters, inside its payload")),
+            "{error}"
+        );
+        assert_eq!(t.header["alg"], "RS256", "{}", t.header);
+        let note = t.notes.iter().find(|n| n.code == NoteCode::TruncatedToken);
+        let payload = note.map(|n| n.message.as_str()).unwrap_or_default();
+        assert!(payload.contains("{\"aud\""), "{payload}");
+    }
+    assert!(r.notes.iter().all(|n| n.code != NoteCode::NoTokenFound));
+    let header_only = token[..token.find('.').unwrap_or(0)].to_owned();
+    let r = analyze_with_reference(
+        &CaseFile {
+            text: Some(format!("{header_only}. and {header_only}\n")),
+            ..CaseFile::default()
+        },
+        &AnalyzeOptions::at(0),
+    );
+    assert!(r.tokens.is_empty(), "{:?}", r.tokens);
+}
+
+/// With `judge_at: "token"`, a token is judged at its log line's time, else its own iat, else
+/// the case's time, and its notes say which: a log spanning hours makes no "issued in the
+/// future" noise, which the case-wide time does make.
+#[test]
+fn each_token_can_be_judged_at_its_own_time() {
+    use keyhole_engine::case::JudgeAt;
+    use keyhole_engine::report::NoteCode;
+    let t0 = 1_687_262_400; // 2023-06-20T12:00:00Z
+    let unsecured = |claims: String| {
+        format!(
+            "{}.{}.",
+            keyhole_engine::b64::encode_url(br#"{"alg":"none"}"#),
+            keyhole_engine::b64::encode_url(claims.as_bytes())
+        )
+    };
+    let later = unsecured(format!(r#"{{"sub":"late","iat":{}}}"#, t0 + 7200));
+    let case = CaseFile {
+        now: Some(t0),
+        text: Some(format!(
+            "2023-06-20T14:00:05Z INFO GET /api Authorization: Bearer {later}\n"
+        )),
+        tokens: vec![
+            unsecured(format!(r#"{{"sub":"own","iat":{}}}"#, t0 + 3600)),
+            unsecured(r#"{"sub":"none"}"#.to_owned()),
+        ],
+        ..CaseFile::default()
+    };
+    let future = |r: &keyhole_engine::Report, i: usize| {
+        r.tokens[i]
+            .findings
+            .iter()
+            .any(|f| f.code == "issued-in-future")
+    };
+    let judged_at = |r: &keyhole_engine::Report, i: usize| {
+        r.tokens[i]
+            .notes
+            .iter()
+            .find(|n| n.code == NoteCode::JudgedAt)
+            .map(|n| n.message.clone())
+    };
+    let case_wide = analyze_with_reference(&case, &AnalyzeOptions::at(0));
+    assert!(future(&case_wide, 0) && future(&case_wide, 2));
+    assert_eq!(judged_at(&case_wide, 0), None);
+    let per_token = analyze_with_reference(
+        &CaseFile {
+            judge_at: Some(JudgeAt::Token),
+            ..case.clone()
+        },
+        &AnalyzeOptions::at(0),
+    );
+    assert!(!future(&per_token, 0) && !future(&per_token, 2));
+    assert_eq!(
+        judged_at(&per_token, 0).as_deref(),
+        Some("judged as of 2023-06-20T13:00:00Z, its own issue time (iat)")
+    );
+    assert!(judged_at(&per_token, 1)
+        .unwrap_or_default()
+        .starts_with("judged as of 2023-06-20T12:00:00Z, the case's analysis time"));
+    assert_eq!(
+        judged_at(&per_token, 2).as_deref(),
+        Some("judged as of 2023-06-20T14:00:05Z, the time of the log line it was found on")
+    );
+    assert_eq!(per_token.now, t0);
+    let json = serde_json::to_string(&CaseFile {
+        judge_at: Some(JudgeAt::Token),
+        ..CaseFile::default()
+    })
+    .unwrap_or_default();
+    assert!(json.contains(r#""judge_at":"token""#), "{json}");
+    let back = CaseFile::from_json(&json).unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(back.judge_at, Some(JudgeAt::Token));
+    assert!(back.unknown_members.is_empty());
+}

@@ -825,3 +825,18 @@ fn real_microsoft_sample_tokens_are_found_in_a_paste() {
         assert!(parse_token(&found[0].token).is_ok(), "{file}");
     }
 }
+
+/// A JWS cut off inside its payload (a log line's length limit) is found, to be listed as
+/// malformed; a JWS header followed by an empty part, or a JWE header with a part or two, is not.
+#[test]
+fn a_jws_cut_inside_its_payload_is_found() {
+    let t = jws("rita");
+    let cut = &t[..t.find('.').unwrap_or(0) + 9];
+    let found = extract(&format!("GET /x Authorization: Bearer {cut}\nnext line\n"));
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].token, cut);
+    let header = &t[..t.find('.').unwrap_or(0)];
+    assert!(extract(&format!("{header}. then")).is_empty());
+    let jwe = format!("{}.{}", enc(r#"{"alg":"dir","enc":"A128GCM"}"#), enc("a"));
+    assert!(extract(&jwe).is_empty());
+}

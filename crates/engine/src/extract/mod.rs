@@ -82,6 +82,14 @@ use std::fmt;
 use serde::Serialize;
 
 pub use crate::found::{Location, LocationContext, LogLine};
+
+/// Every compact token in `text`: its byte range (covering any percent-escapes) and the token.
+pub(crate) fn compact_token_ranges(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    scan::find_compact(text)
+        .into_iter()
+        .map(|c| (c.start..c.end, c.token))
+        .collect()
+}
 use crate::limits;
 use crate::token;
 use json::{JsonHit, Step};

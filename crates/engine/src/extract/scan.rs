@@ -101,7 +101,8 @@ pub(crate) fn find_compact(text: &str) -> Vec<Candidate> {
             last = c;
             i += len;
         }
-        if dots < 2 {
+        // Two dots at least, or one: a token cut off inside its payload (`header.payl`).
+        if dots < 1 {
             continue;
         }
         if encoded {
@@ -138,6 +139,14 @@ fn scan_run(run: &str, raw: impl Fn(usize) -> usize, out: &mut Vec<Candidate>) {
             // A token over the size limit is still a candidate (its header was read): parsing
             // refuses it with `TokenError::TooLarge`, so the analyst sees it listed as refused
             // and why, instead of "no token was found".
+            // A JWS cut off inside its payload (the run ends after its header and part of its
+            // payload) is a candidate too: parsing lists it as malformed with
+            // `TokenError::Truncated` and the parts that decode. (A JWE cut short is not: its
+            // header alone is common in documentation.)
+            let cut = segments
+                .get(i + 1)
+                .filter(|&&(s, e)| want == 3 && i + 2 == segments.len() && e > s);
+            let last = last.or(cut);
             if let (Some(&(s, _)), Some(&(_, e))) = (first, last) {
                 if let Some(token) = run.get(s..e) {
                     out.push(Candidate {

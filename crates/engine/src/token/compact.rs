@@ -10,8 +10,54 @@ pub fn parse_compact(text: &str) -> Result<ParsedToken, TokenError> {
     match parts.as_slice() {
         [h, p, s] => parse_compact_jws(raw, h, p, s),
         [h, k, iv, c, t] => parse_compact_jwe(raw, h, [k, iv, c, t]),
-        other => Err(TokenError::WrongSegmentCount { found: other.len() }),
+        other => {
+            Err(truncation(raw, other)
+                .unwrap_or(TokenError::WrongSegmentCount { found: other.len() }))
+        }
     }
+}
+
+/// The parts a compact token has, from its header: 5 when it names `enc` (JWE), else 3.
+fn parts_called_for(header: &Map<String, Value>) -> usize {
+    if header.get("enc").is_some_and(Value::is_string) {
+        5
+    } else {
+        3
+    }
+}
+
+/// A JWS cut off inside its payload: two parts, the header reads (it names an `alg` and no
+/// `enc`), the payload part is not empty. (A JWE cut short stays a wrong segment count.)
+fn truncation(raw: &str, parts: &[&str]) -> Option<TokenError> {
+    let [h, p] = parts else { return None };
+    let header = decode_header(h.trim_end_matches('=')).ok()?;
+    header.get("alg")?.as_str()?;
+    if parts_called_for(&header) != 3 || p.is_empty() {
+        return None;
+    }
+    Some(TokenError::Truncated {
+        part: TokenPart::Payload,
+        found: 2,
+        expected: 3,
+        length: raw.chars().count(),
+    })
+}
+
+/// What a cut-off token still shows: its header, and its payload decoded up to where it was
+/// cut (the longest prefix that is whole base64url, as text). None unless `text` is a
+/// [`TokenError::Truncated`] JWS.
+pub fn truncated_parts(text: &str) -> Option<(Map<String, Value>, String)> {
+    let raw = checked_raw(text).ok()?;
+    let parts: Vec<&str> = raw.split('.').collect();
+    truncation(raw, &parts)?;
+    let (h, p) = (parts.first()?, parts.get(1)?);
+    let header = decode_header(h.trim_end_matches('=')).ok()?;
+    // Base64url decodes in groups of 4 characters; a cut inside a group may leave 1–3 over.
+    let whole = p.get(..p.len() - p.len() % 4).unwrap_or("");
+    let bytes = b64::decode_url(p)
+        .or_else(|_| b64::decode_url(whole))
+        .unwrap_or_default();
+    Some((header, String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 fn parse_compact_jws(raw: &str, h: &str, p: &str, s: &str) -> Result<ParsedToken, TokenError> {

@@ -34,7 +34,7 @@ mod json;
 #[cfg(test)]
 mod tests;
 
-pub use compact::parse_compact;
+pub use compact::{parse_compact, truncated_parts};
 pub use json::parse_json_serialization;
 
 /// The three shapes a token can take.

@@ -417,3 +417,40 @@ fn rfc7515_section_2_padding_in_compact_segments_is_read_and_noted() {
         })
     ));
 }
+
+#[test]
+fn a_jws_cut_inside_its_payload_is_a_truncation_with_its_decodable_parts() {
+    let payload = enc(r#"{"sub":"someone","tid":"t"}"#);
+    let cut = format!("{}.{}", enc(r#"{"alg":"RS256","kid":"k"}"#), &payload[..13]);
+    match parse_compact(&cut) {
+        Err(TokenError::Truncated {
+            part,
+            found,
+            expected,
+            length,
+        }) => {
+            assert_eq!((part, found, expected), (TokenPart::Payload, 2, 3));
+            assert_eq!(length, cut.len());
+        }
+        other => unreachable!("{other:?}"),
+    }
+    let (header, start) = truncated_parts(&cut).unwrap_or_default();
+    assert_eq!(header.get("kid").and_then(Value::as_str), Some("k"));
+    assert_eq!(start, r#"{"sub":"so"#[..start.len()]);
+    assert!(start.starts_with(r#"{"sub""#), "{start}");
+    // Two parts without a readable header, or a JWE header, stay a wrong segment count.
+    for other in [
+        format!("{}.{}", enc("not json"), payload),
+        format!("{}.{}", enc(r#"{"alg":"dir","enc":"A128GCM"}"#), payload),
+        format!("{}.", enc(r#"{"alg":"RS256"}"#)),
+    ] {
+        assert!(
+            matches!(
+                parse_compact(&other),
+                Err(TokenError::WrongSegmentCount { found: 2 })
+            ),
+            "{other}"
+        );
+        assert!(truncated_parts(&other).is_none());
+    }
+}
