@@ -53,6 +53,7 @@ async fn token_card_carries_verdict_and_codes_for_the_storm_sample() {
     let props = TokenCardProps {
         token: report.tokens[0].clone(),
         now: report.now,
+        first: true,
     };
     yew::Renderer::<TokenCard>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -85,6 +86,8 @@ async fn summary_sets_data_attributes_only_when_current() {
         current: true,
         progress: Progress::Idle,
         verifier: "test".into(),
+        verdicts: keyhole_engine::triage::VerdictSet::ALL,
+        on_action: yew::Callback::noop(),
     };
     yew::Renderer::<Summary>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -100,6 +103,8 @@ async fn summary_sets_data_attributes_only_when_current() {
         current: false,
         progress: Progress::Idle,
         verifier: "test".into(),
+        verdicts: keyhole_engine::triage::VerdictSet::ALL,
+        on_action: yew::Callback::noop(),
     };
     yew::Renderer::<Summary>::with_root_and_props(stale.clone(), props).render();
     settle().await;
@@ -126,6 +131,7 @@ async fn hostile_claims_render_as_inert_text_with_invisible_characters_marked() 
     let props = TokenCardProps {
         token: report.tokens[0].clone(),
         now: 0,
+        first: true,
     };
     yew::Renderer::<TokenCard>::with_root_and_props(root.clone(), props).render();
     settle().await;
