@@ -3,7 +3,6 @@
 
 use std::rc::Rc;
 
-use keyhole_engine::model::key_set_name;
 use keyhole_engine::render::{key_flags, key_report_name};
 use keyhole_engine::Report;
 use yew::prelude::*;
@@ -12,9 +11,8 @@ use super::reveal::Clipped;
 
 /// Keys per page: a 10,000-key JWKS must not put 10,000 rows in the page at once.
 pub const KEYS_PER_PAGE: usize = 100;
-/// Tenants listed per key, and key-set problems listed, before "and N more".
+/// Tenants listed per key before "and N more".
 const LIST_MAX: usize = 20;
-const PROBLEMS_MAX: usize = 100;
 
 #[derive(Properties)]
 pub struct KeyMatrixProps {
@@ -62,19 +60,6 @@ pub fn key_matrix(p: &KeyMatrixProps) -> Html {
             <button type="button" disabled={!enabled} onclick={Callback::from(move |_| page.set(to))}>{ label }</button>
         }
     };
-    // Problems name their key (or key set) themselves; warnings are about the whole set.
-    let problems: Vec<(String, bool)> = r
-        .key_sets
-        .iter()
-        .flat_map(|s| {
-            let label = key_set_name(s.index, s.source.as_deref());
-            s.problems.iter().map(|m| (m.clone(), true)).chain(
-                s.warnings
-                    .iter()
-                    .map(move |m| (format!("{label}: {m}"), false)),
-            )
-        })
-        .collect();
     html! {
         <section class="key-matrix" aria-labelledby="keys-title">
             <h2 id="keys-title">{ "Keys: who signed for whom" }</h2>
@@ -120,16 +105,6 @@ pub fn key_matrix(p: &KeyMatrixProps) -> Html {
                     </tbody>
                 </table>
                 </div>
-            }
-            if !problems.is_empty() {
-                <ul class="key-problems">
-                    { for problems.iter().take(PROBLEMS_MAX).map(|(m, problem)| html! {
-                        <li class={if *problem { "sev-error" } else { "sev-warning" }}><Clipped text={AttrValue::from(m.clone())} /></li>
-                    }) }
-                    if problems.len() > PROBLEMS_MAX {
-                        <li class="hint">{ format!("… and {} more problems and warnings (see the export)", problems.len() - PROBLEMS_MAX) }</li>
-                    }
-                </ul>
             }
         </section>
     }
