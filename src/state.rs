@@ -632,7 +632,7 @@ mod tests {
                 "hmac_secrets": [{"value": "first-secret"}, {"value": "c2Vjb25k", "encoding": "base64", "issuer": "https://b.example"}],
                 "weak_secrets": ["guess-1", "guess-2"]}"#,
         )
-        .unwrap_or_else(|e| unreachable!("{e}"));
+        .unwrap();
         let s = reduce(
             Workspace::default(),
             Action::LoadCase(Box::new(case.clone())),

@@ -1,6 +1,7 @@
 //! Component tests in headless Chromium (wasm-bindgen-test): the components render what the
 //! engine decided, hostile values stay inert, and the test hooks (`data-verdict`, `data-codes`,
 //! `#summary` data attributes) are present.
+#![cfg(test)]
 #![cfg(target_arch = "wasm32")]
 
 use std::rc::Rc;
@@ -17,12 +18,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn host() -> web_sys::Element {
     let doc = web_sys::window()
         .and_then(|w| w.document())
-        .unwrap_or_else(|| unreachable!("a browser test has a document"));
-    let el = doc.create_element("div").unwrap_or_else(|_| unreachable!());
-    doc.body()
-        .unwrap_or_else(|| unreachable!())
-        .append_child(&el)
-        .unwrap_or_else(|_| unreachable!());
+        .expect("a browser test has a document");
+    let el = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&el).unwrap();
     el
 }
 
@@ -36,7 +34,7 @@ fn report_of(case: &CaseFile) -> Report {
 
 fn sample_report(name: &str) -> Report {
     let json = sample(name).map(|s| s.case_json()).unwrap_or_default();
-    report_of(&CaseFile::from_json(json).unwrap_or_else(|e| unreachable!("{e}")))
+    report_of(&CaseFile::from_json(json).unwrap())
 }
 
 fn attr(root: &web_sys::Element, selector: &str, name: &str) -> Option<String> {
@@ -155,12 +153,10 @@ async fn hostile_claims_render_as_inert_text_with_invisible_characters_marked() 
 #[wasm_bindgen_test]
 async fn the_panic_screen_shows_the_error_as_text_with_a_reset_button() {
     keyhole_app::adapters::panic_screen::show("boom <img src=x onerror=alert(1)>");
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .unwrap_or_else(|| unreachable!());
+    let doc = web_sys::window().and_then(|w| w.document()).unwrap();
     let panel = doc
         .get_element_by_id("fatal-error")
-        .unwrap_or_else(|| unreachable!("the error panel is shown"));
+        .expect("the error panel is shown");
     assert!(panel
         .text_content()
         .unwrap_or_default()
@@ -186,10 +182,10 @@ async fn webcrypto_agrees_with_jsonwebtoken_on_every_sample_check() {
     // The page's batch verifier, as index.html loads it.
     js_sys::Function::new_no_args(include_str!("../www/webcrypto.js"))
         .call0(&wasm_bindgen::JsValue::NULL)
-        .unwrap_or_else(|e| unreachable!("www/webcrypto.js: {e:?}"));
+        .unwrap_or_else(|e| panic!("www/webcrypto.js: {e:?}"));
     let mut checks = Vec::new();
     for s in keyhole_engine::samples::SAMPLES {
-        let case = CaseFile::from_json(s.case_json()).unwrap_or_else(|e| unreachable!("{e}"));
+        let case = CaseFile::from_json(s.case_json()).unwrap();
         let mut analysis =
             keyhole_engine::Analysis::new(&case, &keyhole_engine::AnalyzeOptions::at(0));
         analysis.add_case(case);
@@ -210,7 +206,7 @@ async fn webcrypto_agrees_with_jsonwebtoken_on_every_sample_check() {
     checks.extend(tampered);
     let answers = keyhole_app::adapters::webcrypto::answer_all(&checks)
         .await
-        .unwrap_or_else(|e| unreachable!("{e}"));
+        .unwrap();
     let mut algs = std::collections::BTreeSet::new();
     for (c, a) in checks.iter().zip(&answers) {
         let reference = JsonWebTokenVerifier

@@ -2,6 +2,7 @@
 //! tokens" and exit 0 for a 40 MB log — a CI pipeline read that as "no violations". Now the
 //! whole file is searched (in pieces cut at line ends) and what cannot be searched exits 2.
 //! The logs are generated here, under the target directory, and removed afterwards.
+#![cfg(test)]
 
 mod common;
 
@@ -16,12 +17,10 @@ const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../engine/golden/case
 
 /// The storm-0558 golden case: its key document (written to a file) and its two tokens.
 fn storm(dir: &std::path::Path) -> (std::path::PathBuf, Vec<String>) {
-    let text = std::fs::read_to_string(format!("{GOLDEN}/storm-0558.json"))
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    let c: Value = serde_json::from_str(&text).unwrap_or_else(|e| unreachable!("{e}"));
+    let text = std::fs::read_to_string(format!("{GOLDEN}/storm-0558.json")).unwrap();
+    let c: Value = serde_json::from_str(&text).unwrap();
     let keys = dir.join("large-keys.json");
-    std::fs::write(&keys, c["key_sets"][0]["document"].to_string())
-        .unwrap_or_else(|e| unreachable!("{e}"));
+    std::fs::write(&keys, c["key_sets"][0]["document"].to_string()).unwrap();
     let tokens = c["tokens"]
         .as_array()
         .map(|a| {
@@ -58,16 +57,13 @@ fn a_log_over_the_search_limit_is_searched_whole() {
         unreachable!("storm-0558 has two tokens");
     };
     let log_path = dir.join("large-proxy.log");
-    let mut log = std::io::BufWriter::new(
-        std::fs::File::create(&log_path).unwrap_or_else(|e| unreachable!("{e}")),
-    );
+    let mut log = std::io::BufWriter::new(std::fs::File::create(&log_path).unwrap());
     let mut bytes = 0;
     let mut line = 0;
     let mut put = |text: String, bytes: &mut usize, line: &mut u64| {
         *bytes += text.len();
         *line += 1;
-        log.write_all(text.as_bytes())
-            .unwrap_or_else(|e| unreachable!("{e}"));
+        log.write_all(text.as_bytes()).unwrap();
     };
     // `first` on line 2 and again near the end; `second` only near the end.
     put(filler(0), &mut bytes, &mut line);
@@ -97,7 +93,7 @@ fn a_log_over_the_search_limit_is_searched_whole() {
     );
     let first_again = line;
 
-    log.flush().unwrap_or_else(|e| unreachable!("{e}"));
+    log.flush().unwrap();
     drop(log);
     assert!(bytes > MAX_TEXT_BYTES, "the log must exceed the limit");
 
@@ -112,12 +108,12 @@ fn a_log_over_the_search_limit_is_searched_whole() {
         ])
         .arg(&log_path)
         .output()
-        .unwrap_or_else(|e| unreachable!("{e}"));
+        .unwrap();
     let _ = std::fs::remove_file(&log_path);
     let stderr = String::from_utf8_lossy(&out.stderr);
     // storm-0558's tokens are violations: exit 1, not 0 ("nothing found") nor 2 (refused).
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| unreachable!("{e}"));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["summary"]["tokens"], 2, "{stderr}");
     assert!(
         r["notes"].as_array().is_none_or(|n| n.is_empty()),
@@ -171,11 +167,11 @@ fn a_line_that_cannot_be_searched_exits_2() {
         ])
         .write_stdin(text)
         .output()
-        .unwrap_or_else(|e| unreachable!("{e}"));
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("not searched"), "{stderr}");
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| unreachable!("{e}"));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["summary"]["tokens"], 1);
     assert_eq!(r["notes"][0]["code"], "text-not-searched");
     assert!(
@@ -191,9 +187,8 @@ fn a_line_that_cannot_be_searched_exits_2() {
 #[test]
 fn a_case_files_large_text_is_searched_whole() {
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    let text = std::fs::read_to_string(format!("{GOLDEN}/storm-0558.json"))
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    let mut c: Value = serde_json::from_str(&text).unwrap_or_else(|e| unreachable!("{e}"));
+    let text = std::fs::read_to_string(format!("{GOLDEN}/storm-0558.json")).unwrap();
+    let mut c: Value = serde_json::from_str(&text).unwrap();
     let token = c["tokens"][0].as_str().unwrap_or_default().to_owned();
     c["tokens"] = Value::Array(Vec::new());
     let mut log = String::with_capacity(MAX_TEXT_BYTES + 200_000);
@@ -205,16 +200,12 @@ fn a_case_files_large_text_is_searched_whole() {
     log.push_str(&format!("Authorization: Bearer {token}\n"));
     c["text"] = Value::String(log);
     let path = dir.join("large-case.json");
-    std::fs::write(&path, c.to_string()).unwrap_or_else(|e| unreachable!("{e}"));
-    let out = keyhole()
-        .arg("check")
-        .arg(&path)
-        .output()
-        .unwrap_or_else(|e| unreachable!("{e}"));
+    std::fs::write(&path, c.to_string()).unwrap();
+    let out = keyhole().arg("check").arg(&path).output().unwrap();
     let _ = std::fs::remove_file(&path);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| unreachable!("{e}"));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["summary"]["tokens"], 1);
     assert_eq!(
         lines_of(&r["tokens"][0]["found_at"]["locations"]),

@@ -2,6 +2,7 @@
 //! strings, JSON objects with a `token` member, text to search), one JSON record per token in
 //! input order, and each record's verdict and codes those of the whole-case `keyhole check` on
 //! the golden cases' tokens. Inputs are generated here, under the target directory.
+#![cfg(test)]
 
 mod common;
 
@@ -32,18 +33,18 @@ struct Case {
 
 fn dir() -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("stream");
-    std::fs::create_dir_all(&d).unwrap_or_else(|e| unreachable!("{e}"));
+    std::fs::create_dir_all(&d).unwrap();
     d
 }
 
 fn write(path: &Path, text: &str) {
-    std::fs::write(path, text).unwrap_or_else(|e| unreachable!("{e}"));
+    std::fs::write(path, text).unwrap();
 }
 
 fn case(name: &str) -> Case {
     let path = PathBuf::from(format!("{GOLDEN}/{name}.json"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| unreachable!("{e}"));
-    let c: Value = serde_json::from_str(&text).unwrap_or_else(|e| unreachable!("{e}"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let c: Value = serde_json::from_str(&text).unwrap();
     let mut args = Vec::new();
     for (i, set) in c["key_sets"].as_array().into_iter().flatten().enumerate() {
         let keys = dir().join(format!("{name}-keys-{i}.json"));
@@ -81,7 +82,7 @@ fn whole(c: &Case) -> Vec<(String, Value, Value)> {
     let out = keyhole()
         .args(["check", &c.path.display().to_string()])
         .output()
-        .unwrap_or_else(|e| unreachable!("{e}"));
+        .unwrap();
     assert!(matches!(out.status.code(), Some(0 | 1)), "{}", c.name);
     json_of(&out)["tokens"]
         .as_array()
@@ -106,7 +107,7 @@ fn whole(c: &Case) -> Vec<(String, Value, Value)> {
 fn records(out: &std::process::Output) -> Vec<Value> {
     String::from_utf8_lossy(&out.stdout)
         .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| unreachable!("not JSON: {e}: {l}")))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {e}: {l}")))
         .collect()
 }
 
@@ -130,7 +131,7 @@ fn run_stream(c: &Case, inputs: &[&str], stdin: Option<String>) -> std::process:
     if let Some(s) = stdin {
         cmd.write_stdin(s);
     }
-    cmd.output().unwrap_or_else(|e| unreachable!("{e}"))
+    cmd.output().unwrap()
 }
 
 fn expected_status(expected: &[(String, Value, Value)]) -> i32 {
@@ -284,7 +285,7 @@ fn fail_on_and_several_inputs() {
         .args(&c.args)
         .args([&a, &b])
         .output()
-        .unwrap_or_else(|e| unreachable!("{e}"));
+        .unwrap();
     assert_status(&out, i32::from(verdicts.iter().any(|v| *v == "malformed")));
 }
 
@@ -295,7 +296,7 @@ fn stream_refuses_other_formats_and_missing_files() {
         .args(["check", "--stream", "--format", "text"])
         .args(&c.args)
         .output()
-        .unwrap_or_else(|e| unreachable!("{e}"));
+        .unwrap();
     assert_status(&out, 2);
     let out = run_stream(&c, &["/nonexistent/keyhole-stream-input"], None);
     assert_status(&out, 2);
@@ -313,9 +314,9 @@ fn a_token_fed_to_stdin_is_answered_before_the_input_ends() {
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    let mut stdin = child.stdin.take().unwrap_or_else(|| unreachable!());
-    let stdout = child.stdout.take().unwrap_or_else(|| unreachable!());
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in std::io::BufReader::new(stdout).lines() {
@@ -325,16 +326,16 @@ fn a_token_fed_to_stdin_is_answered_before_the_input_ends() {
         }
     });
     for (i, t) in c.tokens.iter().enumerate() {
-        writeln!(stdin, "{}", json!(t)).unwrap_or_else(|e| unreachable!("{e}"));
-        stdin.flush().unwrap_or_else(|e| unreachable!("{e}"));
+        writeln!(stdin, "{}", json!(t)).unwrap();
+        stdin.flush().unwrap();
         // Stdin stays open: the record must come anyway (within the stream's patience).
         let line = rx
             .recv_timeout(std::time::Duration::from_secs(20))
-            .unwrap_or_else(|e| unreachable!("no record for token {i} while stdin is open: {e}"));
-        let r: Value = serde_json::from_str(&line).unwrap_or_else(|e| unreachable!("{e}"));
+            .unwrap_or_else(|e| panic!("no record for token {i} while stdin is open: {e}"));
+        let r: Value = serde_json::from_str(&line).unwrap();
         assert_eq!(r["index"], i);
     }
     drop(stdin);
-    let status = child.wait().unwrap_or_else(|e| unreachable!("{e}"));
+    let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(1));
 }

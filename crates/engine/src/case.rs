@@ -315,7 +315,7 @@ mod tests {
                 "tokens": ["a.b.c"], "text": "see a.b.c",
                 "hmac_secrets": [{"value": "c2VjcmV0", "encoding": "base64"}, {"value": "x"}]}"#,
         )
-        .unwrap_or_else(|e| unreachable!("{e}"));
+        .unwrap();
         assert_eq!(c.now, Some(1688169600));
         assert_eq!(c.key_sets.len(), 2);
         assert_eq!(c.key_sets.get(1).map(|k| k.source.clone()), Some(None));
@@ -334,7 +334,7 @@ mod tests {
     #[test]
     fn unknown_members_are_kept_and_named() {
         let c = CaseFile::from_json("{\n \"token\": [], \"comment\": \"incident 42\", \"now\": 5}")
-            .unwrap_or_else(|e| unreachable!("{e}"));
+            .unwrap();
         assert_eq!(c.unknown_members, ["comment", "token"]);
         assert_eq!(c.now, Some(5));
         let note = c.unknown_members_note().unwrap_or_default();
@@ -343,8 +343,8 @@ mod tests {
             "{note}"
         );
         assert_eq!(CaseFile::default().unknown_members_note(), None);
-        let known = CaseFile::from_json(r#"{"now": 1, "tokens": [], "weak_secrets": ["x"]}"#)
-            .unwrap_or_else(|e| unreachable!("{e}"));
+        let known =
+            CaseFile::from_json(r#"{"now": 1, "tokens": [], "weak_secrets": ["x"]}"#).unwrap();
         assert!(known.unknown_members.is_empty());
     }
 
@@ -370,10 +370,10 @@ mod tests {
             r#"{"hmac_secrets": [{"value": "s3cr3t", "issuer": "https://issuer.example"},
                                  {"value": "@@", "encoding": "base64"}]}"#,
         )
-        .unwrap_or_else(|e| unreachable!("{e}"));
+        .unwrap();
         let sets = c.hmac_key_sets(2);
         assert_eq!(sets.len(), 2);
-        let first = sets.first().unwrap_or_else(|| unreachable!());
+        let first = sets.first().unwrap();
         assert_eq!(first.index, 2);
         assert_eq!(
             first.declared_issuer.as_deref(),
@@ -386,7 +386,7 @@ mod tests {
                 secret: b"s3cr3t".to_vec()
             })
         );
-        let second = sets.get(1).unwrap_or_else(|| unreachable!());
+        let second = sets.get(1).unwrap();
         assert!(second.keys.is_empty());
         assert!(second
             .problems

@@ -343,9 +343,8 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn round_trip(found: &FoundAt) -> serde_json::Value {
-        let v = serde_json::to_value(found).unwrap_or_else(|e| unreachable!("{e}"));
-        let back: FoundAt =
-            serde_json::from_value(v.clone()).unwrap_or_else(|e| unreachable!("{e}"));
+        let v = serde_json::to_value(found).unwrap();
+        let back: FoundAt = serde_json::from_value(v.clone()).unwrap();
         assert_eq!(&back, found);
         v
     }

@@ -3,6 +3,7 @@
 //! the catalogue named as the provenance and in a report note. Synthetic tokens are signed at
 //! test time with the committed synthetic keys (families_support); real keys and tokens come
 //! from ../shared through the fixture helper only.
+#![cfg(test)]
 #![cfg(feature = "catalogue")]
 
 mod common;
@@ -82,7 +83,7 @@ fn a_google_kid() -> String {
                 .any(|p| catalogue::same_endpoint(&p.endpoint, GOOGLE_KEYS))
         })
         .map(|k| k.kid.clone())
-        .unwrap_or_else(|| unreachable!("the catalogue holds Google keys"))
+        .expect("the catalogue holds Google keys")
 }
 
 #[test]
@@ -102,7 +103,7 @@ fn a_set_from_a_catalogued_endpoint_takes_its_issuer() {
         "the key set report shows the issuer it took"
     );
     let p = &t.signing_key.as_ref().map(|k| &k.provenance);
-    let p = p.unwrap_or_else(|| unreachable!("a signing key"));
+    let p = p.expect("a signing key");
     assert_eq!(p.scope_evidence.kind, EvidenceKind::Catalogue);
     assert!(p.scope_evidence.explanation.contains(GOOGLE_KEYS));
     assert!(p.catalogue.is_none(), "the key itself was supplied");
@@ -151,11 +152,11 @@ fn with_no_key_sets_a_catalogue_kid_is_judged_against_the_catalogue_key() {
         assert_eq!(t.verdict, Verdict::Invalid, "{kid}: {:?}", codes(t));
         assert!(codes(t).contains(&"signature-invalid"), "{:?}", codes(t));
         let key = t.signing_key.as_ref();
-        let key = key.unwrap_or_else(|| unreachable!("{kid}: the catalogue key is named"));
+        let key = key.unwrap_or_else(|| panic!("{kid}: the catalogue key is named"));
         assert_eq!(key.kid.as_deref(), Some(kid.as_str()));
         assert!(!key.verified);
         let evidence = key.provenance.catalogue.as_ref();
-        let evidence = evidence.unwrap_or_else(|| unreachable!("{kid}: catalogue evidence"));
+        let evidence = evidence.unwrap_or_else(|| panic!("{kid}: catalogue evidence"));
         assert_eq!(evidence.kind, EvidenceKind::Catalogue);
         let endpoint = evidence.value.as_deref().unwrap_or_default();
         assert!(endpoint.starts_with("https://"), "{endpoint}");
@@ -163,7 +164,7 @@ fn with_no_key_sets_a_catalogue_kid_is_judged_against_the_catalogue_key() {
         assert!(evidence
             .explanation
             .contains("keys published up to 2026-07"));
-        let note = catalogue_note(&report).unwrap_or_else(|| unreachable!("{kid}: a note"));
+        let note = catalogue_note(&report).unwrap_or_else(|| panic!("{kid}: a note"));
         assert!(note.contains("keys published up to 2026-07"), "{note}");
 
         // --no-catalogue / "catalogue": false: unverified, as without the catalogue.
@@ -188,7 +189,7 @@ fn with_no_key_sets_a_catalogue_kid_is_judged_against_the_catalogue_key() {
     // The Storm-0558 key is published at the consumers endpoint and is a known compromised key.
     let report = run(&case(vec![], vec![google_token(STORM_KID)]), true);
     let p = &only(&report).signing_key.as_ref().map(|k| &k.provenance);
-    let p = p.unwrap_or_else(|| unreachable!("a signing key"));
+    let p = p.expect("a signing key");
     assert_eq!(p.scope, KeyScope::Consumer);
     assert!(p.compromised.is_some());
     assert!(p
@@ -227,7 +228,7 @@ fn a_short_catalogue_kid_counts_only_for_its_own_issuer() {
                     .iter()
                     .any(|p| cat.issuer_for_source(&p.endpoint).is_some())
         })
-        .unwrap_or_else(|| unreachable!("the catalogue holds short kids"));
+        .expect("the catalogue holds short kids");
     let issuer = short
         .publications
         .iter()
@@ -261,7 +262,7 @@ fn supplied_key_sets_take_precedence_over_the_catalogue() {
     let report = run(&supplied, true);
     let t = only(&report);
     let key = t.signing_key.as_ref();
-    let key = key.unwrap_or_else(|| unreachable!("the supplied key"));
+    let key = key.expect("the supplied key");
     assert!(key.verified);
     assert_eq!(key.key_id, "0/0");
     assert!(key.provenance.catalogue.is_none());
@@ -312,7 +313,7 @@ fn the_real_msa_sample_token_is_judged_against_the_published_key() {
     let report = run(&case(vec![], vec![token.clone()]), true);
     let t = only(&report);
     let key = t.signing_key.as_ref();
-    let key = key.unwrap_or_else(|| unreachable!("the catalogue key is named: {:?}", codes(t)));
+    let key = key.unwrap_or_else(|| panic!("the catalogue key is named: {:?}", codes(t)));
     assert_eq!(key.kid.as_deref(), Some(STORM_KID));
     assert!(key.provenance.catalogue.is_some());
     // SOURCES.md: the docs-edited sample does not verify against the 1LTMz key.
@@ -384,7 +385,7 @@ fn synthetic_catalogue() -> catalogue::Catalogue {
         }]
     });
     catalogue::Catalogue::from_json(&doc.to_string())
-        .unwrap_or_else(|e| unreachable!("synthetic catalogue: {e}"))
+        .unwrap_or_else(|e| panic!("synthetic catalogue: {e}"))
 }
 
 #[test]
@@ -408,10 +409,10 @@ fn a_token_a_catalogue_key_verifies_is_judged_with_its_publication_window() {
     let t = judge(1_706_745_600);
     assert_eq!(t.verdict, Verdict::Permitted, "{:?}", codes(&t));
     let key = t.signing_key.as_ref();
-    let key = key.unwrap_or_else(|| unreachable!("the catalogue key"));
+    let key = key.expect("the catalogue key");
     assert!(key.verified);
     let evidence = key.provenance.catalogue.as_ref();
-    let evidence = evidence.unwrap_or_else(|| unreachable!("catalogue evidence"));
+    let evidence = evidence.expect("catalogue evidence");
     assert!(
         evidence
             .explanation

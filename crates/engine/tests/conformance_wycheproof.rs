@@ -10,6 +10,7 @@
 //! is "invalid".
 //! `acceptable` cases may go either way. Deliberate disagreements are listed in `*_EXCEPTIONS`
 //! with their reason, and each has a named test pinning the behaviour.
+#![cfg(test)]
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
@@ -154,7 +155,7 @@ fn run_file(file: &str, exceptions: &[(u64, &str, &str)], expected_count: usize)
 
 fn case(file: &str, tc_id: u64) -> Option<Case> {
     let found = cases(file)?.into_iter().find(|c| c.tc_id == tc_id);
-    Some(found.unwrap_or_else(|| unreachable!("{file} has no tcId {tc_id}")))
+    Some(found.unwrap_or_else(|| panic!("{file} has no tcId {tc_id}")))
 }
 
 fn outcomes(c: &Case) -> Vec<Verification> {

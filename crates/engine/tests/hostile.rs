@@ -10,6 +10,7 @@
 //! report; the Markdown export escapes markup so a hostile value cannot become a link, an image
 //! or HTML in a ticket; and the terminal rendering writes no control characters. Rendering
 //! inert text in the browser is proved by the end-to-end tests, not here.
+#![cfg(test)]
 
 use hmac::{Hmac, Mac};
 use keyhole_engine::b64;
@@ -104,7 +105,7 @@ fn b64json(v: &Value) -> String {
 /// An HS256 token over `header` and `claims`, signed with [`SECRET`].
 fn hs256(header: &Value, claims: &Value) -> String {
     let input = format!("{}.{}", b64json(header), b64json(claims));
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET).unwrap_or_else(|e| unreachable!("{e}"));
+    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET).unwrap();
     mac.update(input.as_bytes());
     format!("{input}.{}", b64::encode_url(&mac.finalize().into_bytes()))
 }
@@ -139,8 +140,8 @@ fn case_with(key_sets: Vec<CaseKeySet>, tokens: Vec<String>, text: Option<String
 
 /// Serialises the report, reads it back, and requires the same report.
 fn assert_round_trips(report: &Report) -> String {
-    let text = serde_json::to_string(report).unwrap_or_else(|e| unreachable!("{e}"));
-    let back: Report = serde_json::from_str(&text).unwrap_or_else(|e| unreachable!("{e}"));
+    let text = serde_json::to_string(report).unwrap();
+    let back: Report = serde_json::from_str(&text).unwrap();
     assert!(back == *report, "the report changed through JSON");
     text
 }
@@ -205,13 +206,13 @@ fn check_report(report: &Report) {
 fn hostile_header_and_claim_values_are_kept_verbatim_by_the_parser() {
     for (name, v) in hostile() {
         let token = hs256(&hostile_header(&v, &v), &hostile_claims(&v));
-        let parsed = parse_token(&token).unwrap_or_else(|e| unreachable!("{name}: {e}"));
-        let block = parsed.primary().unwrap_or_else(|| unreachable!("{name}"));
+        let parsed = parse_token(&token).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let block = parsed.primary().unwrap_or_else(|| panic!("{name}"));
         assert_eq!(block.params.kid.as_deref(), Some(v.as_str()), "{name}: kid");
         assert_eq!(block.params.typ.as_deref(), Some(v.as_str()), "{name}: typ");
         assert_eq!(block.params.x5t.as_deref(), Some(v.as_str()), "{name}: x5t");
         assert_eq!(block.params.crit, Some(vec![v.clone()]), "{name}: crit");
-        let claims = parsed.claims().unwrap_or_else(|| unreachable!("{name}"));
+        let claims = parsed.claims().unwrap_or_else(|| panic!("{name}"));
         assert_eq!(claims.get("name"), Some(&json!(v)), "{name}: claim");
         assert_eq!(
             claims.get(&v),
@@ -233,10 +234,7 @@ fn hostile_tokens_and_keys_analyse_to_reports_that_round_trip() {
         let case = case_with(vec![keys], vec![token.clone()], None);
         let report = analyze_with_reference(&case, &AnalyzeOptions::at(NOW));
         check_report(&report);
-        let t = report
-            .tokens
-            .first()
-            .unwrap_or_else(|| unreachable!("{name}"));
+        let t = report.tokens.first().unwrap_or_else(|| panic!("{name}"));
         assert_ne!(t.verdict, Verdict::Malformed, "{name}: {:?}", t.error);
         assert_eq!(
             t.header.get("kid"),
@@ -252,17 +250,14 @@ fn hostile_tokens_and_keys_analyse_to_reports_that_round_trip() {
         let key = t
             .signing_key
             .as_ref()
-            .unwrap_or_else(|| unreachable!("{name}: no key"));
+            .unwrap_or_else(|| panic!("{name}: no key"));
         assert!(key.verified, "{name}: the oct key must verify the token");
         assert_eq!(
             key.kid.as_deref(),
             Some(v.as_str()),
             "{name}: key kid verbatim"
         );
-        let set = report
-            .key_sets
-            .first()
-            .unwrap_or_else(|| unreachable!("{name}"));
+        let set = report.key_sets.first().unwrap_or_else(|| panic!("{name}"));
         assert_eq!(
             set.source.as_deref(),
             Some(v.as_str()),
@@ -290,10 +285,7 @@ fn hostile_key_alg_use_and_key_ops_are_read_and_never_widen_what_a_key_may_verif
             &AnalyzeOptions::at(NOW),
         );
         check_report(&report);
-        let t = report
-            .tokens
-            .first()
-            .unwrap_or_else(|| unreachable!("{name}"));
+        let t = report.tokens.first().unwrap_or_else(|| panic!("{name}"));
         assert_ne!(
             t.verdict,
             Verdict::Permitted,
@@ -330,15 +322,15 @@ fn hostile_names_in_pasted_text_become_locations_that_round_trip() {
             "{line}: Bearer {token}\nhttps://a.example/?{line}={token}\nCookie: {line}={token}\n{{\"{}\": \"{token}\"}}\n",
             line.replace(['"', '\\'], "_")
         );
-        let found = extract_tokens(&text).unwrap_or_else(|e| unreachable!("{name}: {e}"));
+        let found = extract_tokens(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(found.len(), 1, "{name}: one distinct token");
-        let f = found.first().unwrap_or_else(|| unreachable!("{name}"));
+        let f = found.first().unwrap_or_else(|| panic!("{name}"));
         assert_eq!(
             f.count, 4,
             "{name}: every occurrence found: {:?}",
             f.locations
         );
-        let json = serde_json::to_value(f).unwrap_or_else(|e| unreachable!("{e}"));
+        let json = serde_json::to_value(f).unwrap();
         assert!(json.is_object(), "{name}");
         for loc in &f.locations {
             assert!(text.get(loc.offset..loc.offset + loc.length) == Some(token.as_str()));
@@ -393,8 +385,7 @@ fn hostile_certificate_subjects_are_read_or_refused_with_a_problem() {
         "ad\u{200B}min\u{200B}\u{200B}xxx",
         "javascript:x(1)//",
     ] {
-        let (mut document, cert) =
-            certificate_with_organisation(org).unwrap_or_else(|| unreachable!("sample"));
+        let (mut document, cert) = certificate_with_organisation(org).expect("sample");
         // As x5c in the JWKS, and as a PEM document.
         if let Some(slot) = document.pointer_mut("/keys/0/x5c/0") {
             *slot = json!(cert);
@@ -406,7 +397,7 @@ fn hostile_certificate_subjects_are_read_or_refused_with_a_problem() {
             if let Some(info) = set.keys.first().and_then(|k| k.certificate.as_ref()) {
                 assert!(info.subject.contains("CN="), "{org:?}: {}", info.subject);
             }
-            serde_json::to_string(&set).unwrap_or_else(|e| unreachable!("{e}"));
+            serde_json::to_string(&set).unwrap();
             let case = case_with(
                 vec![CaseKeySet {
                     source: None,
@@ -435,7 +426,7 @@ fn a_one_megabyte_claim_is_refused_as_too_large_and_a_large_one_is_processed() {
         &json!({"alg": "HS256", "kid": "k"}),
         &json!({ "name": long }),
     );
-    let parsed = parse_token(&token).unwrap_or_else(|e| unreachable!("{e}"));
+    let parsed = parse_token(&token).unwrap();
     assert_eq!(
         parsed.claims().and_then(|c| c.get("name")),
         Some(&json!(long))
@@ -555,7 +546,7 @@ fn deeply_nested_json_in_a_case_or_pasted_text_never_overflows_the_stack() {
             "[".repeat(depth.min(100_000)),
             "]".repeat(depth.min(100_000))
         );
-        let found = extract_tokens(&text).unwrap_or_else(|e| unreachable!("{e}"));
+        let found = extract_tokens(&text).unwrap();
         assert_eq!(found.len(), 1);
         // A key document given as JSON text nested deeply.
         let set = parse_key_set(0, None, None, &json!(nested(depth.min(100_000))));
@@ -587,8 +578,7 @@ fn lone_surrogates_in_json_are_typed_errors() {
     // Bytes that are not UTF-8 in a payload are binary, shown by length only.
     let header = b64json(&json!({"alg": "HS256"}));
     let payload = b64::encode_url(&[0xff, 0xfe, b'<', 0x80]);
-    let parsed =
-        parse_token(&format!("{header}.{payload}.")).unwrap_or_else(|e| unreachable!("{e}"));
+    let parsed = parse_token(&format!("{header}.{payload}.")).unwrap();
     assert!(parsed.claims().is_none());
     let case = r#"{"tokens": ["\ud800"]}"#;
     assert!(CaseFile::from_json(case).is_err());

@@ -1,5 +1,6 @@
 //! Key provenance: each part decided by the first available evidence, in the order issue 4 fixes,
 //! and the evidence recorded (domain.md B.5 "Consequences for rules").
+#![cfg(test)]
 
 mod judge_support;
 
@@ -203,7 +204,7 @@ fn certificate_window_and_compromised_match_are_recorded() {
         p.certificate.as_ref().map(|c| c.not_after),
         Some(1_893_456_000)
     );
-    let m = p.compromised.unwrap_or_else(|| unreachable!());
+    let m = p.compromised.unwrap();
     assert_eq!(m.matched_on, "certificate SHA-1");
     assert!(m.sources.iter().any(|s| s.contains("microsoft.com")));
 }

@@ -2,6 +2,7 @@
 //! never copied into the repository). The key-document parser is developed separately, so the
 //! keys are read here with a minimal adapter that keeps only the JWK members the provenance uses
 //! (kid, x5t, issuer, cloud_instance_name); certificates are not parsed in this file.
+#![cfg(test)]
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
@@ -21,12 +22,12 @@ use keyhole_engine::verify::{MatchedBy, Verification};
 use serde_json::Value;
 
 fn read(dir: &Path, rel: &str) -> String {
-    std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| unreachable!("{rel}: {e}"))
+    std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
 /// Minimal JWKS adapter: one bare `KeyEntry` per JWK, with kid/x5t/use/issuer/cloud_instance_name.
 fn jwks(dir: &Path, rel: &str, index: usize, source: &str) -> KeySet {
-    let doc: Value = serde_json::from_str(&read(dir, rel)).unwrap_or_else(|e| unreachable!("{e}"));
+    let doc: Value = serde_json::from_str(&read(dir, rel)).unwrap();
     let keys: Vec<KeyEntry> = doc["keys"]
         .as_array()
         .map(|a| a.as_slice())
@@ -107,9 +108,9 @@ fn storm_0558_consumers_set_2016_and_a_2023_token_naming_its_kid() {
         .findings
         .iter()
         .find(|f| f.code == "names-compromised-key")
-        .unwrap_or_else(|| unreachable!("{:?}", j.findings));
+        .unwrap_or_else(|| panic!("{:?}", j.findings));
     assert!(!f.message.contains("documentation sample"), "{}", f.message);
-    let key = j.signing_key.unwrap_or_else(|| unreachable!());
+    let key = j.signing_key.unwrap();
     assert!(!key.verified);
     assert_eq!(key.provenance.scope, KeyScope::Consumer);
     assert_eq!(key.provenance.cloud, Some(Cloud::Public));
@@ -171,7 +172,7 @@ fn msdocs_v2_sample_token_names_the_storm_key_before_the_abuse_window() {
         .findings
         .iter()
         .find(|f| f.code == "names-compromised-key")
-        .unwrap_or_else(|| unreachable!());
+        .unwrap();
     assert!(f.message.contains("documentation sample"), "{}", f.message);
 }
 
@@ -242,7 +243,7 @@ fn a_us_key_from_the_global_set_signing_a_commercial_token_is_cross_cloud() {
         .iter()
         .find(|k| k.cloud_instance_name.as_deref() == Some("microsoftonline.us"))
         .map(|k| k.id.clone())
-        .unwrap_or_else(|| unreachable!());
+        .unwrap();
     let mut s = Scenario::clean();
     s.sets = vec![set];
     s.verification = verified(&us_key);
@@ -295,17 +296,11 @@ fn weak_hmac_secret_with_the_wallarm_list() {
         .map(str::to_owned)
         .collect();
     assert!(list.len() > 100_000);
-    let secret = list
-        .iter()
-        .rev()
-        .find(|s| s.len() > 12)
-        .cloned()
-        .unwrap_or_else(|| unreachable!());
+    let secret = list.iter().rev().find(|s| s.len() > 12).cloned().unwrap();
     let header = b64::encode_url(br#"{"alg":"HS256","typ":"JWT"}"#);
     let payload = b64::encode_url(br#"{"iss":"https://issuer.example","sub":"u"}"#);
     let input = format!("{header}.{payload}");
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
-        .unwrap_or_else(|e| unreachable!("{e}"));
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(input.as_bytes());
     let token = parse(&format!(
         "{input}.{}",
@@ -337,7 +332,7 @@ fn weak_hmac_secret_with_the_wallarm_list() {
         .findings
         .iter()
         .find(|f| f.code == "weak-hmac-secret")
-        .unwrap_or_else(|| unreachable!());
+        .unwrap();
     assert_eq!(
         f.evidence_json().get("secret"),
         Some(&Value::String(secret))
@@ -352,7 +347,7 @@ fn committed_public_weak_secret_list_is_the_generators_output() {
     let Some(path) = fixture("fixtures/vectors/weak-secrets/wallarm_jwt.secrets.list") else {
         return;
     };
-    let raw = std::fs::read(path).unwrap_or_else(|e| unreachable!("{e}"));
+    let raw = std::fs::read(path).unwrap();
     let text = String::from_utf8_lossy(&raw)
         .replace("\r\n", "\n")
         .replace('\r', "\n");
@@ -368,7 +363,7 @@ fn committed_public_weak_secret_list_is_the_generators_output() {
         env!("CARGO_MANIFEST_DIR"),
         "/weak-secrets/public.txt"
     ))
-    .unwrap_or_else(|e| unreachable!("{e}"));
+    .unwrap();
     assert!(
         committed == want,
         "weak-secrets/public.txt is stale: run tools/weak-secrets/generate.py"

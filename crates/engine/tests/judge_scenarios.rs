@@ -2,6 +2,7 @@
 //! signing an organisational-tenant token), a cross-cloud token (US Government key, commercial
 //! issuer), a clean token, header-key attacks, plus the verdict ladder and the report shape.
 //! Tokens are synthetic: the signature outcome is given to the judgement, not computed.
+#![cfg(test)]
 
 mod judge_support;
 
@@ -79,7 +80,7 @@ fn storm_0558_pattern_consumer_key_signing_an_organisation_tenant_token() {
         .findings
         .iter()
         .find(|f| f.code == "consumer-key-for-organization-tenant")
-        .unwrap_or_else(|| unreachable!());
+        .unwrap();
     assert_eq!(f.severity, Severity::Error);
     assert_eq!(
         f.evidence_json().get("token_tenant"),
@@ -90,7 +91,7 @@ fn storm_0558_pattern_consumer_key_signing_an_organisation_tenant_token() {
         "{}",
         f.message
     );
-    let key = j.signing_key.unwrap_or_else(|| unreachable!());
+    let key = j.signing_key.unwrap();
     assert!(key.verified);
     assert_eq!(key.provenance.scope, KeyScope::Consumer);
     assert_eq!(key.provenance.scope_evidence.kind, EvidenceKind::KeyIssuer);
@@ -104,7 +105,7 @@ fn storm_0558_pattern_is_caught_from_the_certificate_subject_when_the_key_has_no
         k.issuer = None;
     }
     let j = s.judge();
-    let key = j.signing_key.as_ref().unwrap_or_else(|| unreachable!());
+    let key = j.signing_key.as_ref().unwrap();
     assert_eq!(key.provenance.scope, KeyScope::Consumer);
     assert_eq!(
         key.provenance.scope_evidence.kind,
@@ -144,14 +145,14 @@ fn cross_cloud_us_government_key_signing_a_commercial_token() {
         .findings
         .iter()
         .find(|f| f.code == "cross-cloud-key")
-        .unwrap_or_else(|| unreachable!());
+        .unwrap();
     assert_eq!(
         f.evidence_json()["key_cloud"]["cloud"],
         json!("us_government")
     );
     assert_eq!(f.evidence_json()["token_cloud"]["cloud"], json!("public"));
     assert_eq!(f.evidence["key_cloud"].words(), "US Government cloud");
-    let p = &j.signing_key.unwrap_or_else(|| unreachable!()).provenance;
+    let p = &j.signing_key.unwrap().provenance;
     assert_eq!(p.cloud_evidence.kind, EvidenceKind::CloudInstanceName);
 }
 
@@ -162,7 +163,7 @@ fn cross_cloud_from_the_certificate_subject_when_cloud_instance_name_is_absent()
     s.key().certificate = Some(certificate("CN=login.microsoftonline.us"));
     let j = s.judge();
     assert!(j.findings.iter().any(|f| f.code == "cross-cloud-key"));
-    let p = &j.signing_key.unwrap_or_else(|| unreachable!()).provenance;
+    let p = &j.signing_key.unwrap().provenance;
     assert_eq!(p.cloud, Some(Cloud::UsGovernment));
     assert_eq!(p.cloud_evidence.kind, EvidenceKind::CertificateSubject);
 }
@@ -177,7 +178,7 @@ fn clean_token_is_permitted_with_the_reason_and_provenance() {
         "{}",
         j.verdict_reason
     );
-    let key = j.signing_key.unwrap_or_else(|| unreachable!());
+    let key = j.signing_key.unwrap();
     assert_eq!(key.provenance.scope, KeyScope::AnyOrganization);
     assert_eq!(key.provenance.cloud, Some(Cloud::Public));
     assert_eq!(j.boundary.cloud, Some(Cloud::Public));
@@ -217,7 +218,7 @@ fn header_key_attack_embedded_jwk_is_a_violation() {
         .findings
         .iter()
         .find(|f| f.code == "header-embedded-key")
-        .unwrap_or_else(|| unreachable!());
+        .unwrap();
     assert_eq!(f.evidence_json().get("parameters"), Some(&json!(["jwk"])));
 }
 
@@ -279,7 +280,7 @@ fn a_bare_key_on_the_mixed_v2_common_set_decides_nothing() {
     )];
     let j = s.judge();
     assert_eq!(j.verdict, Verdict::Unverified);
-    let p = j.signing_key.unwrap_or_else(|| unreachable!()).provenance;
+    let p = j.signing_key.unwrap().provenance;
     assert_eq!(p.scope, KeyScope::Unknown);
     assert!(
         p.notes.iter().any(|n| n.contains("/common/")),
@@ -375,7 +376,7 @@ fn sample_report() -> Report {
 #[test]
 fn report_has_the_issue_4_shape_and_round_trips() {
     let report = sample_report();
-    let v: Value = serde_json::to_value(&report).unwrap_or_else(|e| unreachable!("{e}"));
+    let v: Value = serde_json::to_value(&report).unwrap();
     let t0 = &v["tokens"][0];
     for field in [
         "verdict",
@@ -404,7 +405,7 @@ fn report_has_the_issue_4_shape_and_round_trips() {
     assert_eq!(k0["clouds"], json!(["public"]));
     assert_eq!(v["summary"]["permitted"], json!(2));
     assert_eq!(v["summary"]["malformed"], json!(1));
-    let back: Report = serde_json::from_value(v).unwrap_or_else(|e| unreachable!("{e}"));
+    let back: Report = serde_json::from_value(v).unwrap();
     assert_eq!(back, report);
     assert!(!report.has_violation());
 }
@@ -421,17 +422,11 @@ fn key_matrix_counts_only_tokens_the_key_verified() {
     let tokens = vec![storm.report(0), unverified.report(1)];
     let keys = judge::key_usage(&storm.sets, &tokens);
     assert_eq!(keys.len(), 2);
-    let storm_row = keys
-        .iter()
-        .find(|k| k.key_id == "0/1")
-        .unwrap_or_else(|| unreachable!());
+    let storm_row = keys.iter().find(|k| k.key_id == "0/1").unwrap();
     assert_eq!(storm_row.tokens, 1);
     assert_eq!(storm_row.token_indexes, vec![0]);
     assert_eq!(storm_row.scope, KeyScope::Consumer);
-    let entra_row = keys
-        .iter()
-        .find(|k| k.key_id == "0/0")
-        .unwrap_or_else(|| unreachable!());
+    let entra_row = keys.iter().find(|k| k.key_id == "0/0").unwrap();
     assert_eq!(entra_row.tokens, 0);
 }
 
@@ -445,10 +440,7 @@ fn key_used_across_tenants_names_the_tenants() {
     second.claims = v2_claims(OTHER_TENANT);
     let tokens = vec![tenant_key.report(0), second.report(1)];
     let keys = judge::key_usage(&tenant_key.sets, &tokens);
-    let f = keys
-        .first()
-        .and_then(|k| k.findings.first())
-        .unwrap_or_else(|| unreachable!());
+    let f = keys.first().and_then(|k| k.findings.first()).unwrap();
     assert_eq!(f.code, "key-used-across-tenants");
     assert_eq!(
         f.evidence_json().get("tenants"),

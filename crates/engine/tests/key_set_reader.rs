@@ -3,6 +3,7 @@
 //! building a key (JWK, PEM public key, PKCS#1, certificate, DER, HMAC secret) computes the
 //! key's facts once, when it is read. Documents come from the golden cases (always present),
 //! the real Microsoft fixtures (../shared, when present) and are generated here.
+#![cfg(test)]
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
@@ -29,7 +30,7 @@ const GOLDEN: [&str; 5] = [
 fn golden_documents() -> Vec<Value> {
     GOLDEN
         .iter()
-        .map(|text| CaseFile::from_json(text).unwrap_or_else(|e| unreachable!("{e}")))
+        .map(|text| CaseFile::from_json(text).unwrap())
         .flat_map(|case| case.key_sets.into_iter().map(|ks| ks.document))
         .collect()
 }
@@ -38,7 +39,7 @@ fn real_documents() -> Vec<Value> {
     let Some(dir) = common::fixture("fixtures/real") else {
         return Vec::new();
     };
-    let dir = std::fs::read_dir(&dir).unwrap_or_else(|e| unreachable!("{}: {e}", dir.display()));
+    let dir = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let mut names: Vec<PathBuf> = dir
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -53,7 +54,7 @@ fn real_documents() -> Vec<Value> {
 }
 
 fn pem(label: &str, der: &[u8]) -> String {
-    encode_string(label, LineEnding::LF, der).unwrap_or_else(|e| unreachable!("{e}"))
+    encode_string(label, LineEnding::LF, der).unwrap()
 }
 
 /// Every `x5c[0]` certificate (DER) and every RSA JWK of the golden cases.
@@ -322,10 +323,7 @@ fn rsa_jwks_len(doc: &Value) -> usize {
 fn only_key(set: KeySet) -> KeyEntry {
     assert!(set.problems.is_empty(), "{:?}", set.problems);
     assert_eq!(set.keys.len(), 1);
-    set.keys
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| unreachable!())
+    set.keys.into_iter().next().unwrap()
 }
 
 #[test]
@@ -351,10 +349,7 @@ fn every_way_of_building_a_key_computes_its_facts_once() {
                 o.remove("e");
             }
             let set = parse_key_set(0, None, None, &bare);
-            set.keys
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| unreachable!())
+            set.keys.into_iter().next().unwrap()
         }),
         ("pem spki", read(Value::from(pem("PUBLIC KEY", &g.spki)))),
         (

@@ -2,6 +2,7 @@
 //! PKCS#1), bare base64 DER, JSON text, JWKs that disagree with their certificate, and key
 //! selection by `x5t` / `x5t#S256` through a certificate. Certificates come from the real
 //! Microsoft fixtures (../shared, read at test time); other keys are generated here.
+#![cfg(test)]
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
@@ -26,17 +27,14 @@ fn x5c0(jwk: &Value) -> String {
 }
 
 fn pem(label: &str, der: &[u8]) -> String {
-    encode_string(label, LineEnding::LF, der).unwrap_or_else(|e| unreachable!("{e}"))
+    encode_string(label, LineEnding::LF, der).unwrap()
 }
 
 fn one_key(doc: &Value) -> KeyEntry {
     let set = parse_key_set(0, None, None, doc);
     assert!(set.problems.is_empty(), "{:?}", set.problems);
     assert_eq!(set.keys.len(), 1, "{doc}");
-    set.keys
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| unreachable!())
+    set.keys.into_iter().next().unwrap()
 }
 
 #[test]
@@ -51,7 +49,7 @@ fn pem_certificate_yields_the_same_key_as_the_jwk() {
         .keys
         .first()
         .cloned()
-        .unwrap_or_else(|| unreachable!("{:?}", set.problems));
+        .unwrap_or_else(|| panic!("{:?}", set.problems));
     assert_eq!(key.origin, KeyOrigin::Certificate);
     assert_eq!(key.id, "1/0");
     assert_eq!(key.material, from_jwk.material);
@@ -92,8 +90,7 @@ fn spki_and_pkcs1_pem_public_keys_equal_the_jwk() {
 #[test]
 fn generated_ec_and_ed25519_spki_pem_keys_are_read() {
     // P-256 key from a fixed scalar; SPKI = fixed ecPublicKey/prime256v1 prefix + SEC1 point.
-    let sk =
-        p256::ecdsa::SigningKey::from_slice(&[3u8; 32]).unwrap_or_else(|e| unreachable!("{e}"));
+    let sk = p256::ecdsa::SigningKey::from_slice(&[3u8; 32]).unwrap();
     let point = sk.verifying_key().to_encoded_point(false);
     let mut der = vec![
         0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08,

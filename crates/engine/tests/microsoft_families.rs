@@ -2,6 +2,7 @@
 //! genuine ones seen in public code (docs/microsoft-identity.md), signed at test time, run
 //! through `analyze_with_reference` with key sets carrying the URLs and metadata their real
 //! counterparts have. Each family has a case that must pass and one that must not.
+#![cfg(test)]
 
 mod families_support;
 
@@ -94,14 +95,14 @@ fn sharepoint_acs_token_under_the_tenantid_template_key_is_permitted() {
         vec![key_set(COMMON_V2_KEYS, jwks(vec![global_jwk()]))],
         vec![token],
     );
-    let t = report.tokens.first().unwrap_or_else(|| unreachable!());
+    let t = report.tokens.first().unwrap();
     expect(
         t,
         Verdict::Permitted,
         &[],
         &["key-issuer-mismatch", "missing-issuer"],
     );
-    let b = t.boundary.as_ref().unwrap_or_else(|| unreachable!());
+    let b = t.boundary.as_ref().unwrap();
     assert_eq!(b.tenant.as_deref(), Some(TENANT_A));
     assert_eq!(b.cloud, Some(Cloud::Public));
     assert!(report
@@ -197,7 +198,7 @@ fn b2c_user_flow_key_shared_by_two_tenants_is_permitted_for_both() {
         .keys
         .iter()
         .find(|k| k.tokens == 4)
-        .unwrap_or_else(|| unreachable!("{:?}", report.keys));
+        .unwrap_or_else(|| panic!("{:?}", report.keys));
     assert_eq!(key.tenants.len(), 3);
     assert!(key.findings.is_empty(), "{:?}", key.findings);
     assert_eq!(key.scope, KeyScope::AnyOrganization);
@@ -302,7 +303,7 @@ fn external_id_token_under_the_global_keys_is_permitted() {
             &[],
             &["key-issuer-mismatch", "unknown-key-provenance"],
         );
-        let b = t.boundary.as_ref().unwrap_or_else(|| unreachable!());
+        let b = t.boundary.as_ref().unwrap();
         assert_eq!(b.cloud, Some(Cloud::Public), "{source}");
         assert_eq!(b.tenant.as_deref(), Some(TENANT_C), "{source}");
     }
@@ -366,12 +367,7 @@ fn application_key_signing_for_its_application_is_permitted() {
                 &[],
                 &["key-application-mismatch", "key-application-unverifiable"],
             );
-            let scope = &t
-                .signing_key
-                .as_ref()
-                .unwrap_or_else(|| unreachable!())
-                .provenance
-                .scope;
+            let scope = &t.signing_key.as_ref().unwrap().provenance.scope;
             assert_eq!(
                 scope,
                 &KeyScope::Application {
@@ -398,7 +394,7 @@ fn application_key_signing_for_another_application_is_a_violation() {
             .findings
             .iter()
             .find(|f| f.code == "key-application-mismatch")
-            .unwrap_or_else(|| unreachable!());
+            .unwrap();
         assert_eq!(
             f.evidence_json().get("key_application"),
             Some(&json!(APP)),
@@ -469,7 +465,7 @@ fn ppe_key_signing_a_production_token_is_cross_cloud() {
         .findings
         .iter()
         .find(|f| f.code == "cross-cloud-key")
-        .unwrap_or_else(|| unreachable!());
+        .unwrap();
     assert_eq!(
         f.evidence_json()["key_cloud"]["cloud"],
         json!("preproduction")
@@ -516,7 +512,7 @@ fn a_bare_key_in_a_us_set_signing_a_public_token_is_unverified_not_a_violation()
         .findings
         .iter()
         .find(|f| f.code == "weak-key-evidence")
-        .unwrap_or_else(|| unreachable!());
+        .unwrap();
     assert_eq!(
         f.evidence_json().get("would_be"),
         Some(&json!("cross-cloud-key"))
@@ -596,7 +592,7 @@ fn a_key_in_standard_base64_is_read_with_a_warning_and_verifies() {
         vec![key_set(COMMON_V2_KEYS, jwks(vec![broken, jwk]))],
         vec![token],
     );
-    let set = report.key_sets.first().unwrap_or_else(|| unreachable!());
+    let set = report.key_sets.first().unwrap();
     assert_eq!(set.keys, 1);
     assert_eq!(set.problems.len(), 1, "{:?}", set.problems);
     assert!(
@@ -608,11 +604,11 @@ fn a_key_in_standard_base64_is_read_with_a_warning_and_verifies() {
         .warnings
         .iter()
         .find(|w| w.starts_with("non-conformant-key-encoding"))
-        .unwrap_or_else(|| unreachable!("{:?}", set.warnings));
+        .unwrap_or_else(|| panic!("{:?}", set.warnings));
     assert!(
         warning.contains(GLOBAL_KEY.kid) && warning.contains("\"n\""),
         "{warning}"
     );
-    let t = report.tokens.first().unwrap_or_else(|| unreachable!());
+    let t = report.tokens.first().unwrap();
     expect(t, Verdict::Permitted, &[], &[]);
 }

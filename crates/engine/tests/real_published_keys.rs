@@ -8,6 +8,7 @@
 //! The expected cloud and scope are derived here from the key's published members, not from the
 //! engine: `cloud_instance_name` first, else the certificate subject's host, and the key's
 //! `issuer` (or a consumer certificate subject) for the scope.
+#![cfg(test)]
 
 mod common;
 
@@ -49,11 +50,7 @@ struct Endpoint {
 
 fn endpoints(data: &Value) -> BTreeMap<String, Endpoint> {
     let mut by_endpoint: BTreeMap<String, Endpoint> = BTreeMap::new();
-    for k in data
-        .get("keys")
-        .and_then(Value::as_array)
-        .unwrap_or_else(|| unreachable!("no keys"))
-    {
+    for k in data.get("keys").and_then(Value::as_array).expect("no keys") {
         let endpoint = k
             .get("endpoint")
             .and_then(Value::as_str)
@@ -171,15 +168,13 @@ fn paypals_x25519_key_agreement_key_is_read_but_never_verifies_a_signature() {
     };
     let endpoints = endpoints(&data);
     let endpoint = "https://api.paypal.com/v1/oauth2/certs";
-    let e = endpoints
-        .get(endpoint)
-        .unwrap_or_else(|| unreachable!("no PayPal keys"));
+    let e = endpoints.get(endpoint).expect("no PayPal keys");
     let set = read(0, endpoint, e);
     let x25519 = set
         .keys
         .iter()
         .find(|k| k.kty == "OKP")
-        .unwrap_or_else(|| unreachable!("the X25519 key was not read: {:?}", set.problems));
+        .unwrap_or_else(|| panic!("the X25519 key was not read: {:?}", set.problems));
     let kid = x25519.kid.clone().unwrap_or_default();
     // An EdDSA token naming it: X25519 is a key-agreement curve (RFC 8037 §3.1), so the
     // algorithm does not fit the key and the signature is never checked with it.
@@ -204,7 +199,7 @@ fn paypals_x25519_key_agreement_key_is_read_but_never_verifies_a_signature() {
         &case,
         &keyhole_engine::AnalyzeOptions::at(1_717_200_000),
     );
-    let t = report.tokens.first().unwrap_or_else(|| unreachable!());
+    let t = report.tokens.first().unwrap();
     assert!(
         t.findings.iter().any(|f| f.code == "alg-key-type-mismatch"),
         "{:?}",
@@ -225,7 +220,7 @@ fn the_real_b2c_user_flow_key_binds_to_no_tenant_and_a_custom_policy_set_would()
         None,
         &doc,
     );
-    let key = user_flow.keys.first().unwrap_or_else(|| unreachable!());
+    let key = user_flow.keys.first().unwrap();
     let p = key_provenance(key, &user_flow);
     assert_eq!(p.scope, KeyScope::AnyOrganization);
     assert!(!p.scope_evidence.weak);
@@ -238,7 +233,7 @@ fn the_real_b2c_user_flow_key_binds_to_no_tenant_and_a_custom_policy_set_would()
         None,
         &doc,
     );
-    let key = custom.keys.first().unwrap_or_else(|| unreachable!());
+    let key = custom.keys.first().unwrap();
     assert_eq!(
         key_provenance(key, &custom).scope,
         KeyScope::Tenant {

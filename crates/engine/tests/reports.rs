@@ -17,7 +17,7 @@ use serde_json::Value;
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 fn report_of(case_json: &str) -> Report {
-    let case = CaseFile::from_json(case_json).unwrap_or_else(|e| unreachable!("{e}"));
+    let case = CaseFile::from_json(case_json).unwrap();
     analyze_with_reference(&case, &AnalyzeOptions::at(case.now.unwrap_or(0)))
 }
 
@@ -168,7 +168,7 @@ fn key_set_problems_name_the_key_as_the_form_does() {
             {"source": "https://login.microsoftonline.com/consumers/discovery/v2.0/keys",
              "document": {"keys": [{"kty": "RSA", "kid": "broken", "n": "!!", "e": "AQAB"}]}}]}"#,
     )
-    .unwrap_or_else(|e| unreachable!("{e}"));
+    .unwrap();
     let r = analyze_with_reference(&case, &AnalyzeOptions::at(0));
     let problems = &r.key_sets[1].problems;
     assert_eq!(problems.len(), 1, "{problems:?}");
@@ -296,7 +296,7 @@ fn a_finding_sentence_carries_its_evidence_in_words() {
         .findings
         .iter()
         .find(|f| f.code == "signing-cert-expired-at-issue")
-        .unwrap_or_else(|| unreachable!());
+        .unwrap();
     let s = finding_sentence(f);
     assert!(
         s.starts_with("Error signing-cert-expired-at-issue: the token's iat"),
@@ -309,7 +309,7 @@ fn a_finding_sentence_carries_its_evidence_in_words() {
         .findings
         .iter()
         .find(|f| f.code == "consumer-key-for-organization-tenant")
-        .unwrap_or_else(|| unreachable!());
+        .unwrap();
     let s = finding_for_clipboard(t, f);
     assert!(s.starts_with(&format!("Keyhole, token 1 (violation, SHA-256 {}): Error consumer-key-for-organization-tenant: key set 1 (…/common/discovery/v2.0/keys), kid ", t.fingerprint)), "{s}");
     assert!(

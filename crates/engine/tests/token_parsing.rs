@@ -3,6 +3,7 @@
 //! payload and the exact signing-input bytes each vector gives; verification is tested
 //! elsewhere. Reads the read-only fixtures in ../shared (through `common::fixture`: a visible skip when they
 //! are absent, a failure under `CI=true`).
+#![cfg(test)]
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
@@ -23,11 +24,11 @@ fn load(rel: &str) -> Option<Value> {
 fn s<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key)
         .and_then(Value::as_str)
-        .unwrap_or_else(|| unreachable!("missing string {key}"))
+        .unwrap_or_else(|| panic!("missing string {key}"))
 }
 
 fn parse(text: &str, what: &str) -> ParsedToken {
-    parse_token(text).unwrap_or_else(|e| unreachable!("{what}: {e}"))
+    parse_token(text).unwrap_or_else(|e| panic!("{what}: {e}"))
 }
 
 /// The payload as the parser should show it, from the vector's UTF-8 payload text.
@@ -47,7 +48,7 @@ fn example<'a>(examples: &'a [Value], id: &str) -> &'a Value {
     examples
         .iter()
         .find(|e| e.get("id").and_then(Value::as_str) == Some(id))
-        .unwrap_or_else(|| unreachable!("no example {id}"))
+        .unwrap_or_else(|| panic!("no example {id}"))
 }
 
 #[test]
@@ -72,7 +73,7 @@ fn rfc7515_appendix_a1_to_a5_compact_header_payload_and_signing_input() {
         assert_eq!(sig.signing_input, s(e, "signing_input").as_bytes(), "{id}");
         assert_eq!(sig.signature_b64, s(e, "signature_b64u"), "{id}");
         let header: Value = serde_json::from_str(s(e, "protected_header_utf8"))
-            .unwrap_or_else(|err| unreachable!("{id}: {err}"));
+            .unwrap_or_else(|err| panic!("{id}: {err}"));
         assert_eq!(Value::Object(sig.header.clone()), header, "{id}");
         assert_eq!(t.payload, expected_payload(s(e, "payload_utf8")), "{id}");
         assert_eq!(sig.params.alg.as_deref(), Some(s(e, "alg")), "{id}");
@@ -153,7 +154,7 @@ fn rfc7515_section_4_1_11_crit_is_reported_on_an_unsecured_token() {
     let e = examples
         .iter()
         .find(|e| s(e, "id").contains("4.1.11"))
-        .unwrap_or_else(|| unreachable!("no crit example"));
+        .expect("no crit example");
     let t = parse(s(e, "compact"), "crit");
     assert_eq!(t.kind, TokenKind::Unsecured);
     let crit = t.signatures[0].params.crit.clone().unwrap_or_default();
@@ -525,15 +526,15 @@ fn real_microsoft_sample_tokens_parse() {
         return;
     };
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| unreachable!("{}: {e}", dir.display()))
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "jwt"))
         .collect();
     files.sort();
     assert_eq!(files.len(), 2);
     for path in files {
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| unreachable!("{}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let what = path.display().to_string();
         let t = parse(&text, &what);
         assert_eq!(t.kind, TokenKind::Jws, "{what}");

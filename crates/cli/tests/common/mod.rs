@@ -14,7 +14,7 @@ pub fn keyhole() -> Command {
 
 /// The report (or other JSON) a run printed on stdout.
 pub fn json_of(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| unreachable!("not JSON: {e}"))
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON: {e}"))
 }
 
 /// Asserts a run's exit status, showing what it said on stderr when it differs.

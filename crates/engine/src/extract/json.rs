@@ -328,9 +328,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn cand_at(text: &str, needle: &str) -> Candidate {
-        let start = text
-            .find(needle)
-            .unwrap_or_else(|| unreachable!("{needle}"));
+        let start = text.find(needle).unwrap_or_else(|| panic!("{needle}"));
         Candidate {
             start,
             end: start + needle.len(),

@@ -502,8 +502,7 @@ mod tests {
             }
         }
         for seed in 1u8..=12 {
-            let k = p256::ecdsa::SigningKey::from_slice(&[seed; 32])
-                .unwrap_or_else(|e| unreachable!("{e}"));
+            let k = p256::ecdsa::SigningKey::from_slice(&[seed; 32]).unwrap();
             let v = k.verifying_key();
             agree(
                 "P-256",
@@ -511,8 +510,7 @@ mod tests {
                 v.to_encoded_point(true).as_bytes(),
                 &|b| p256::ecdsa::VerifyingKey::from_sec1_bytes(b).is_ok(),
             );
-            let k = p384::ecdsa::SigningKey::from_slice(&[seed; 48])
-                .unwrap_or_else(|e| unreachable!("{e}"));
+            let k = p384::ecdsa::SigningKey::from_slice(&[seed; 48]).unwrap();
             let v = k.verifying_key();
             agree(
                 "P-384",
@@ -522,8 +520,7 @@ mod tests {
             );
             let mut scalar = [seed; 66];
             scalar[0] = 0;
-            let k = p521::ecdsa::SigningKey::from_slice(&scalar)
-                .unwrap_or_else(|e| unreachable!("{e}"));
+            let k = p521::ecdsa::SigningKey::from_slice(&scalar).unwrap();
             let v = p521::ecdsa::VerifyingKey::from(&k);
             agree(
                 "P-521",

@@ -24,7 +24,7 @@ pub fn rsa_public(jwk: &Value) -> rsa::RsaPublicKey {
         rsa::BigUint::from_bytes_be(&part("n")),
         rsa::BigUint::from_bytes_be(&part("e")),
     )
-    .unwrap_or_else(|e| unreachable!("{e}"))
+    .unwrap()
 }
 
 /// The RSA public key of a JWK as DER `SubjectPublicKeyInfo` and PKCS#1 `RSAPublicKey`.
@@ -32,12 +32,8 @@ pub fn rsa_spki_and_pkcs1_der(jwk: &Value) -> (Vec<u8>, Vec<u8>) {
     use rsa::pkcs1::EncodeRsaPublicKey;
     use rsa::pkcs8::EncodePublicKey;
     let public = rsa_public(jwk);
-    let spki = public
-        .to_public_key_der()
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    let pkcs1 = public
-        .to_pkcs1_der()
-        .unwrap_or_else(|e| unreachable!("{e}"));
+    let spki = public.to_public_key_der().unwrap();
+    let pkcs1 = public.to_pkcs1_der().unwrap();
     (spki.as_bytes().to_vec(), pkcs1.as_bytes().to_vec())
 }
 
@@ -89,13 +85,13 @@ pub fn fixture(rel: &str) -> Option<PathBuf> {
 /// The text of the fixture file `rel` (see [`fixture`]); `None` after a visible skip.
 pub fn fixture_text(rel: &str) -> Option<String> {
     let path = fixture(rel)?;
-    Some(std::fs::read_to_string(&path).unwrap_or_else(|e| unreachable!("{}: {e}", path.display())))
+    Some(std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
 }
 
 /// The fixture file `rel` parsed as JSON (see [`fixture`]); `None` after a visible skip.
 pub fn fixture_json(rel: &str) -> Option<Value> {
     let text = fixture_text(rel)?;
-    Some(serde_json::from_str(&text).unwrap_or_else(|e| unreachable!("{rel}: {e}")))
+    Some(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{rel}: {e}")))
 }
 
 /// Some fixture fields hold JSON as a string (e.g. `"\"eyJ…\""` or `"{\"kty\":…}"`).
@@ -116,7 +112,7 @@ pub fn unwrap_json(v: &Value) -> Value {
 pub fn blocks_of(jws: &Value, detached: Option<&str>) -> Vec<SignatureBlock> {
     match unwrap_json(jws) {
         Value::String(compact) => {
-            let parsed = parse_compact(&compact).unwrap_or_else(|e| unreachable!("{compact}: {e}"));
+            let parsed = parse_compact(&compact).unwrap_or_else(|e| panic!("{compact}: {e}"));
             parsed
                 .signatures
                 .into_iter()
@@ -149,7 +145,7 @@ pub fn blocks_of(jws: &Value, detached: Option<&str>) -> Vec<SignatureBlock> {
                     let mut header = if protected_b64.is_empty() {
                         Map::new()
                     } else {
-                        decode_header(&protected_b64).unwrap_or_else(|e| unreachable!("{e}"))
+                        decode_header(&protected_b64).unwrap()
                     };
                     if let Some(Value::Object(unprotected)) = s.get("header") {
                         for (k, v) in unprotected {
@@ -219,7 +215,7 @@ impl SignatureVerifier for Recording {
                 .append(true)
                 .open(&path)
                 .and_then(|mut f| writeln!(f, "{{\"check\":{one},\"jsonwebtoken\":{said}}}"))
-                .unwrap_or_else(|e| unreachable!("{path}: {e}"));
+                .unwrap_or_else(|e| panic!("{path}: {e}"));
         }
         answer
     }
