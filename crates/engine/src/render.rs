@@ -466,19 +466,26 @@ pub fn to_markdown(report: &Report) -> String {
 fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if is_disguising(c) => {
-                let _ = write!(out, "&lt;U+{:04X}&gt;", c as u32);
-            }
-            c => out.push(c),
+        if is_disguising(c) {
+            let _ = write!(out, "&lt;U+{:04X}&gt;", c as u32);
+        } else {
+            push_markup_escaped(&mut out, c);
         }
     }
     out
+}
+
+/// Appends `c` escaped for HTML/XML element content and attribute values (the HTML report and
+/// the engine-drawn SVG timelines).
+pub(crate) fn push_markup_escaped(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&#39;"),
+        c => out.push(c),
+    }
 }
 
 /// The stylesheet of the HTML report; its hash is the only style source the report's own CSP

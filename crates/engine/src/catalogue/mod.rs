@@ -368,18 +368,11 @@ impl AsOf<'_> {
     /// its source and its issuer as the declared issuer, so provenance reads them as it reads a
     /// key set the analyst fetched from that endpoint.
     pub fn key_set(&self, index: usize) -> KeySet {
-        let keys: Vec<Value> = self
-            .keys
-            .iter()
-            .map(|k| Value::Object(k.key.jwk_at(Some(&self.endpoint.url))))
-            .collect();
-        let mut doc = Map::new();
-        doc.insert("keys".to_owned(), Value::Array(keys));
         parse_key_set(
             index,
             Some(&self.endpoint.url),
             self.endpoint.issuer.as_deref(),
-            &Value::Object(doc),
+            &self.document(),
         )
     }
 }
