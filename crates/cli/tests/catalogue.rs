@@ -89,7 +89,7 @@ fn a_log_without_keys_is_searched_and_judged_against_the_catalogue() {
         forged(STORM_KID),
         forged("a-kid-no-catalogue-holds-0000")
     );
-    std::fs::write(&log, text).unwrap();
+    common::write_file(&log, text);
     let path = log.to_string_lossy().into_owned();
     let run = |extra: &[&str]| {
         let out = keyhole()
@@ -114,7 +114,7 @@ fn a_log_without_keys_is_searched_and_judged_against_the_catalogue() {
         ["unverified", "unverified"]
     );
     let broken = dir.join("case.json");
-    std::fs::write(&broken, "{ not json").unwrap();
+    common::write_file(&broken, "{ not json");
     let out = keyhole()
         .args(["check", &broken.to_string_lossy()])
         .output()

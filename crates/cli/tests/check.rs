@@ -78,7 +78,7 @@ fn quick_form_with_keys_source_and_now() {
         serde_json::from_str(&std::fs::read_to_string(case("storm-0558")).unwrap_or_default())
             .unwrap_or(Value::Null);
     let keys = dir.join("keys.json");
-    std::fs::write(&keys, c["key_sets"][0]["document"].to_string()).unwrap();
+    common::write_file(&keys, c["key_sets"][0]["document"].to_string());
     let log = format!(
         "GET /mail HTTP/1.1\nAuthorization: Bearer {}\n",
         c["tokens"][0].as_str().unwrap_or_default()
@@ -144,7 +144,7 @@ fn rules_lists_every_code() {
 fn temp_file(name: &str, content: &str) -> String {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
     let path = dir.join(name);
-    std::fs::write(&path, content).unwrap();
+    common::write_file(&path, content);
     path.display().to_string()
 }
 

@@ -20,7 +20,7 @@ fn storm(dir: &std::path::Path) -> (std::path::PathBuf, Vec<String>) {
     let text = std::fs::read_to_string(format!("{GOLDEN}/storm-0558.json")).unwrap();
     let c: Value = serde_json::from_str(&text).unwrap();
     let keys = dir.join("large-keys.json");
-    std::fs::write(&keys, c["key_sets"][0]["document"].to_string()).unwrap();
+    common::write_file(&keys, c["key_sets"][0]["document"].to_string());
     let tokens = c["tokens"]
         .as_array()
         .map(|a| {
@@ -200,7 +200,7 @@ fn a_case_files_large_text_is_searched_whole() {
     log.push_str(&format!("Authorization: Bearer {token}\n"));
     c["text"] = Value::String(log);
     let path = dir.join("large-case.json");
-    std::fs::write(&path, c.to_string()).unwrap();
+    common::write_file(&path, c.to_string());
     let out = keyhole().arg("check").arg(&path).output().unwrap();
     let _ = std::fs::remove_file(&path);
     let stderr = String::from_utf8_lossy(&out.stderr);

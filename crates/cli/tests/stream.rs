@@ -38,7 +38,7 @@ fn dir() -> PathBuf {
 }
 
 fn write(path: &Path, text: &str) {
-    std::fs::write(path, text).unwrap();
+    common::write_file(path, text);
 }
 
 fn case(name: &str) -> Case {

@@ -23,16 +23,18 @@ fn token(sub: &str, iat: i64) -> String {
     format!("{}.{}.", b64(br#"{"alg":"none"}"#), b64(claims.as_bytes()))
 }
 
-/// Two hours after NOW, one line whose token was issued five seconds before the line.
-fn log() -> std::path::PathBuf {
+/// Two hours after NOW, one line whose token was issued five seconds before the line. Each
+/// caller names its own file: the tests run in parallel, and one writing the file while another
+/// reads it made the reader see an empty log.
+fn log(name: &str) -> std::path::PathBuf {
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("time-per-token");
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("proxy.log");
+    let path = dir.join(format!("{name}.log"));
     let line = format!(
         "2023-06-20T14:00:05Z INFO GET /api Authorization: Bearer {}\n",
         token("late", NOW + 7200)
     );
-    std::fs::write(&path, line).unwrap();
+    common::write_file(&path, line);
     path
 }
 
@@ -56,7 +58,7 @@ fn judged_at(token: &Value) -> Option<String> {
 }
 
 fn check(extra: &[&str]) -> Value {
-    let path = log();
+    let path = log(&format!("check{}", extra.join("")));
     let out = keyhole()
         .args(["check", "--no-catalogue", "--fail-on", "malformed", "--now"])
         .arg(NOW.to_string())
@@ -90,7 +92,7 @@ fn per_token_time_judges_the_token_at_its_log_line_and_says_so() {
 
 #[test]
 fn check_stream_honours_per_token_time_too() {
-    let path = log();
+    let path = log("stream");
     let run = |extra: &[&str]| {
         let out = keyhole()
             .args([

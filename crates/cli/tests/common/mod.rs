@@ -26,3 +26,18 @@ pub fn assert_status(out: &std::process::Output, code: i32) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Writes a test input file whole or not at all. Tests run in parallel and several write the
+/// same file (the same golden case's keys, say): a plain write truncates it first, so another
+/// test reading it at that moment saw an empty file (CI failed once on exactly that). Writing a
+/// private file and renaming it over the target gives readers the old or the new content only.
+pub fn write_file(path: impl AsRef<std::path::Path>, content: impl AsRef<[u8]>) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let path = path.as_ref();
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let mut private = path.as_os_str().to_owned();
+    private.push(format!(".{}-{n}.part", std::process::id()));
+    std::fs::write(&private, content).unwrap();
+    std::fs::rename(&private, path).unwrap();
+}
