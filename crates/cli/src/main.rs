@@ -8,6 +8,7 @@ mod analysis;
 mod args;
 mod input;
 mod keys_cmd;
+mod pretty;
 mod record;
 mod search;
 mod stream;
@@ -124,8 +125,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
                 // Streamed: a 10,000-token report is ~40 MB of JSON, not worth holding twice.
                 Format::Json => {
                     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-                    serde_json::to_writer_pretty(&mut out, &report)
-                        .map_err(|e| format!("cannot write the JSON report: {e}"))?;
+                    pretty::write_report(&mut out, report, threads)?;
                     out.write_all(b"\n")
                         .and_then(|_| out.flush())
                         .map_err(|e| format!("cannot write the output: {e}"))?;

@@ -92,10 +92,11 @@ struct Judger {
 }
 
 impl Judger {
-    /// The records of `tokens`, in order, judged on the pool by a fresh analysis of the keys.
-    fn judge(&self, tokens: Vec<TokenInput>) -> Vec<Record> {
+    /// The records of `tokens`, in order, judged (and serialised, see [`Judged`]) on the pool
+    /// by a fresh analysis of the keys.
+    fn judge(&self, tokens: Vec<TokenInput>, fail_on: &[&str]) -> Result<Vec<Arc<Judged>>, String> {
         if tokens.is_empty() {
-            return Vec::new();
+            return Ok(Vec::new());
         }
         let mut analysis = Analysis::new(&self.head, &self.options);
         if !self.catalogue {
@@ -106,23 +107,70 @@ impl Judger {
             notes: Vec::new(),
         });
         let Some(slice) = analysis.next_slice(usize::MAX) else {
-            return Vec::new();
+            return Ok(Vec::new());
         };
         let judge = analysis.judging();
         self.pool.install(|| {
             slice
                 .into_tokens()
                 .into_par_iter()
-                .map(|t| Record::of(judge.token(t, &JsonWebTokenVerifier)))
+                .map(|t| Judged::of(Record::of(judge.token(t, &JsonWebTokenVerifier)), fail_on))
                 .collect()
         })
+    }
+}
+
+/// A distinct token's record, serialised once on the pool: the JSON of its [`Record`] between
+/// `index` (its first member) and `location` (its last), the two that differ between the
+/// token's occurrences. A line is `{"index":` N, these bytes, `"location":` L `}` — byte for
+/// byte what `serde_json::to_writer(&record)` writes (tests::lines_are_the_records_json).
+#[derive(Debug)]
+struct Judged {
+    middle: Box<[u8]>,
+    /// Its verdict is one of `--fail-on`.
+    failing: bool,
+}
+
+const HEAD: &[u8] = br#"{"index":0"#;
+const TAIL: &[u8] = br#""location":""}"#;
+
+impl Judged {
+    fn of(mut record: Record, fail_on: &[&str]) -> Result<Arc<Judged>, String> {
+        let failing = fail_on.iter().any(|f| record.verdict.as_str() == Some(f));
+        record.index = 0;
+        record.location = String::new();
+        let json =
+            serde_json::to_vec(&record).map_err(|e| format!("cannot write the output: {e}"))?;
+        let middle = json
+            .strip_prefix(HEAD)
+            .and_then(|rest| rest.strip_suffix(TAIL))
+            .ok_or("internal error: a record's JSON does not start with its index")?;
+        Ok(Arc::new(Judged {
+            middle: middle.into(),
+            failing,
+        }))
+    }
+
+    /// Writes the record's line for the occurrence `index` found at `location`.
+    fn write_line(
+        &self,
+        out: &mut impl Write,
+        index: usize,
+        location: &str,
+    ) -> std::io::Result<()> {
+        out.write_all(br#"{"index":"#)?;
+        write!(out, "{index}")?;
+        out.write_all(&self.middle)?;
+        out.write_all(br#""location":"#)?;
+        serde_json::to_writer(&mut *out, location)?;
+        out.write_all(b"}\n")
     }
 }
 
 /// Where a token's record comes from once its batch is judged.
 enum Source {
     /// The cache had it when the batch was sent.
-    Known(Box<Record>),
+    Known(Arc<Judged>),
     /// Its slot among the batch's judged tokens.
     Judged(usize),
 }
@@ -135,8 +183,32 @@ struct InFlight {
 /// What a batch's thread hands back: the verdicts it judged (for the cache) and whether one
 /// of its records fails the run.
 struct Landed {
-    judged: Vec<(Digest, Record)>,
+    judged: Vec<(Digest, Arc<Judged>)>,
     failing: bool,
+}
+
+/// Records of distinct tokens by digest, in two generations of at most [`CACHE`] each: a
+/// token is looked up in both, new ones go into the young one, and when it is full the old
+/// one is dropped and the young one becomes old. So the last [`CACHE`] to 2 × [`CACHE`]
+/// distinct tokens are always remembered (emptying a single map when full forgot the
+/// recent tokens that repeats in a log mostly are).
+#[derive(Default)]
+struct Cache {
+    young: HashMap<Digest, Arc<Judged>>,
+    old: HashMap<Digest, Arc<Judged>>,
+}
+
+impl Cache {
+    fn get(&self, digest: &Digest) -> Option<&Arc<Judged>> {
+        self.young.get(digest).or_else(|| self.old.get(digest))
+    }
+
+    fn insert(&mut self, digest: Digest, judged: Arc<Judged>) {
+        if self.young.len() >= CACHE {
+            self.old = std::mem::take(&mut self.young);
+        }
+        self.young.insert(digest, judged);
+    }
 }
 
 /// The stream's state between batches.
@@ -144,7 +216,7 @@ struct Stream<'o, W: Write + Send + 'static> {
     judger: Arc<Judger>,
     fail_on: &'o [FailOn],
     out: Arc<Mutex<W>>,
-    cache: HashMap<Digest, Record>,
+    cache: Cache,
     pending: Vec<Pending>,
     pending_bytes: usize,
     in_flight: Option<InFlight>,
@@ -181,7 +253,7 @@ pub fn run(
         }),
         fail_on,
         out: Arc::new(Mutex::new(out)),
-        cache: HashMap::new(),
+        cache: Cache::default(),
         pending: Vec::new(),
         pending_bytes: 0,
         in_flight: None,
@@ -456,7 +528,7 @@ impl<W: Write + Send + 'static> Stream<'_, W> {
         let mut tokens = Vec::with_capacity(pending.len());
         for p in pending {
             let source = if let Some(r) = self.cache.get(&p.digest) {
-                Source::Known(Box::new(r.clone()))
+                Source::Known(Arc::clone(r))
             } else if let Some(&slot) = slot_of.get(&p.digest) {
                 Source::Judged(slot)
             } else {
@@ -478,8 +550,8 @@ impl<W: Write + Send + 'static> Stream<'_, W> {
         let handle = std::thread::Builder::new()
             .name("keyhole-batch".to_owned())
             .spawn(move || {
-                let records = judger.judge(todo);
-                if records.len() != digests.len() {
+                let judged = judger.judge(todo, &fail_on)?;
+                if judged.len() != digests.len() {
                     return Err("internal error: a batch came back incomplete".to_owned());
                 }
                 let mut out = out
@@ -487,29 +559,21 @@ impl<W: Write + Send + 'static> Stream<'_, W> {
                     .map_err(|_| "internal error: the output is poisoned".to_owned())?;
                 let mut failing = false;
                 for (i, (source, location)) in tokens.into_iter().enumerate() {
-                    let mut record = match source {
-                        Source::Known(r) => *r,
-                        Source::Judged(slot) => match records.get(slot) {
-                            Some(r) => r.clone(),
-                            None => {
-                                return Err(
-                                    "internal error: a token's record went missing".to_owned()
-                                )
-                            }
-                        },
+                    let record = match &source {
+                        Source::Known(r) => r,
+                        Source::Judged(slot) => judged.get(*slot).ok_or_else(|| {
+                            "internal error: a token's record went missing".to_owned()
+                        })?,
                     };
-                    record.index = first + i;
-                    record.location = location;
-                    failing |= fail_on.iter().any(|f| record.verdict.as_str() == Some(f));
-                    serde_json::to_writer(&mut *out, &record)
-                        .map_err(|e| format!("cannot write the output: {e}"))?;
-                    out.write_all(b"\n")
+                    failing |= record.failing;
+                    record
+                        .write_line(&mut *out, first + i, &location)
                         .map_err(|e| format!("cannot write the output: {e}"))?;
                 }
                 out.flush()
                     .map_err(|e| format!("cannot write the output: {e}"))?;
                 Ok(Landed {
-                    judged: digests.into_iter().zip(records).collect(),
+                    judged: digests.into_iter().zip(judged).collect(),
                     failing,
                 })
             })
@@ -527,11 +591,8 @@ impl<W: Write + Send + 'static> Stream<'_, W> {
             .join()
             .map_err(|_| "internal error: judging a batch failed".to_owned())??;
         self.outcome.failing |= landed.failing;
-        for (digest, record) in landed.judged {
-            if self.cache.len() >= CACHE {
-                self.cache.clear();
-            }
-            self.cache.insert(digest, record);
+        for (digest, judged) in landed.judged {
+            self.cache.insert(digest, judged);
         }
         Ok(())
     }
@@ -573,6 +634,75 @@ mod tests {
                 Line::TooLong(n) => out.push(format!("<{n}>")),
             }
         }
+    }
+
+    #[test]
+    fn lines_are_the_records_json() {
+        use keyhole_engine::analyze_with_reference;
+        use keyhole_engine::samples::SAMPLES;
+        let mut lines = 0;
+        for sample in SAMPLES {
+            let case = CaseFile::from_json(sample.case_json()).unwrap();
+            let report = analyze_with_reference(&case, &AnalyzeOptions::at(0));
+            for (i, t) in report.tokens.into_iter().enumerate() {
+                let record = Record::of(t);
+                let judged = Judged::of(record.clone(), &["permitted", "violation"]).unwrap();
+                let failing = ["permitted", "violation"]
+                    .iter()
+                    .any(|f| record.verdict.as_str() == Some(f));
+                assert_eq!(judged.failing, failing);
+                for (index, location) in [
+                    (i, "line 1"),
+                    (
+                        1_000_000 + i,
+                        r#"a "quoted" \ name: line 7, column 3 — ünïcode"#,
+                    ),
+                    (0, ""),
+                ] {
+                    let mut expected = serde_json::to_vec(&Record {
+                        index,
+                        location: location.to_owned(),
+                        ..record.clone()
+                    })
+                    .unwrap();
+                    expected.push(b'\n');
+                    let mut got = Vec::new();
+                    judged.write_line(&mut got, index, location).unwrap();
+                    assert_eq!(
+                        String::from_utf8(got).unwrap(),
+                        String::from_utf8(expected).unwrap(),
+                        "{}",
+                        sample.name
+                    );
+                    lines += 1;
+                }
+            }
+        }
+        assert!(lines > 30, "{lines}");
+    }
+
+    #[test]
+    fn the_cache_remembers_the_last_generation() {
+        let mut cache = Cache::default();
+        let judged = |n: u8| {
+            Arc::new(Judged {
+                middle: vec![n].into(),
+                failing: false,
+            })
+        };
+        let key = |i: usize| -> Digest {
+            let mut d = [0u8; 32];
+            d[..8].copy_from_slice(&(i as u64).to_le_bytes());
+            d
+        };
+        for i in 0..CACHE * 2 + 10 {
+            cache.insert(key(i), judged(1));
+        }
+        // The last CACHE + 10 are kept (young: 10, old: CACHE); older ones are forgotten.
+        assert!(cache.get(&key(CACHE * 2 + 9)).is_some());
+        assert!(cache.get(&key(CACHE)).is_some());
+        assert!(cache.get(&key(CACHE - 1)).is_none());
+        assert!(cache.young.len() + cache.old.len() <= 2 * CACHE);
     }
 
     #[test]

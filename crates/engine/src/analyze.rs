@@ -799,7 +799,10 @@ impl Judge<'_, '_> {
                             .catalogue_candidates(block, &self.trusted, &supplied, iss)
                             .map(|keys| verify::verify_signature(block, &keys, verifier))
                             .filter(|v| !matches!(v, verify::Verification::NoMatchingKey { .. }));
-                        match (from_catalogue, a.catalogue_keys()) {
+                        // The catalogue's keys are read (once per analysis) only for a token
+                        // they judge, not for every token.
+                        let keys = from_catalogue.as_ref().and_then(|_| a.catalogue_keys());
+                        match (from_catalogue, keys) {
                             (Some(v), Some(keys)) => {
                                 sets = &keys.sets;
                                 v
