@@ -382,7 +382,9 @@ fn read_lines<R: Read>(
                 chunk.push(Event::Line {
                     line_no,
                     offset,
-                    bytes: std::mem::take(&mut buf),
+                    // A copy of its exact size: `buf` keeps its capacity for the next line
+                    // (taking it would regrow a fresh buffer from nothing on every line).
+                    bytes: buf.clone(),
                 });
                 // The line end's bytes are not known exactly (\n or \r\n); offsets count \n.
                 offset += len + 1;
@@ -470,10 +472,14 @@ impl<W: Write + Send + 'static> Stream<'_, W> {
         if trimmed.is_empty() {
             return;
         }
+        if let Some(token) = plain_token_line(trimmed) {
+            self.push(token.to_owned(), format!("{prefix}line {line_no}"));
+            return;
+        }
         match trimmed.first() {
             Some(b'"') => {
                 if let Ok(token) = serde_json::from_slice::<String>(trimmed) {
-                    self.push(token.trim().to_owned(), format!("{prefix}line {line_no}"));
+                    self.push(trimmed_string(token), format!("{prefix}line {line_no}"));
                     return;
                 }
             }
@@ -481,7 +487,7 @@ impl<W: Write + Send + 'static> Stream<'_, W> {
                 if let Ok(TokenLine { token: Some(token) }) = serde_json::from_slice(trimmed) {
                     match token {
                         serde_json::Value::String(t) => {
-                            self.push(t.trim().to_owned(), format!("{prefix}line {line_no}"));
+                            self.push(trimmed_string(t), format!("{prefix}line {line_no}"));
                         }
                         other => self.refuse(&format!(
                             "{prefix}line {line_no}: its \"token\" member is {}, not a string",
@@ -598,6 +604,31 @@ impl<W: Write + Send + 'static> Stream<'_, W> {
     }
 }
 
+/// The token of a line that is exactly `"TOKEN"` or `{"token":"TOKEN"}` with TOKEN made only of
+/// base64url characters, dots and `=` — what generated NDJSON nearly always is. Such a JSON
+/// string has no escape and no white space, so it is the text JSON parsing would give (and
+/// trimming would keep): the line is read without a parser. Anything else goes the general way.
+fn plain_token_line(line: &[u8]) -> Option<&str> {
+    let inner = line
+        .strip_prefix(br#"{"token":""#)
+        .and_then(|rest| rest.strip_suffix(br#""}"#))
+        .or_else(|| line.strip_prefix(b"\"")?.strip_suffix(b"\""))?;
+    let plain = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'=');
+    if inner.is_empty() || !inner.iter().all(plain) {
+        return None;
+    }
+    std::str::from_utf8(inner).ok()
+}
+
+/// `text` without surrounding white space, reusing it when there is none.
+fn trimmed_string(text: String) -> String {
+    if text.trim().len() == text.len() {
+        text
+    } else {
+        text.trim().to_owned()
+    }
+}
+
 fn kind_of(v: &serde_json::Value) -> &'static str {
     match v {
         serde_json::Value::Null => "null",
@@ -703,6 +734,39 @@ mod tests {
         assert!(cache.get(&key(CACHE)).is_some());
         assert!(cache.get(&key(CACHE - 1)).is_none());
         assert!(cache.young.len() + cache.old.len() <= 2 * CACHE);
+    }
+
+    #[test]
+    fn plain_token_lines_read_as_json_does() {
+        let general = |line: &str| -> Option<String> {
+            match serde_json::from_str::<serde_json::Value>(line).ok()? {
+                serde_json::Value::String(t) => Some(t.trim().to_owned()),
+                serde_json::Value::Object(o) => Some(o.get("token")?.as_str()?.trim().to_owned()),
+                _ => None,
+            }
+        };
+        for line in [
+            r#"{"token":"eyJhbGciOiJSUzI1NiJ9.eyJ4IjoxfQ.c2ln"}"#,
+            r#""eyJhbGciOiJSUzI1NiJ9.eyJ4IjoxfQ.c2ln""#,
+            r#""eyJ.e30=.""#,
+        ] {
+            let fast = plain_token_line(line.as_bytes());
+            assert!(fast.is_some(), "{line}");
+            assert_eq!(fast.map(str::to_owned), general(line), "{line}");
+        }
+        // Escapes, white space, other members, other shapes: the general way.
+        for line in [
+            r#"{"token":"eyJ\u0041.e30.x"}"#,
+            r#"{"token":" eyJ.e30.x"}"#,
+            r#"{"token":"eyJ.e30.x","token":"other"}"#,
+            r#"{"token": "eyJ.e30.x"}"#,
+            r#"{"token":""}"#,
+            r#""""#,
+            r#"{"token":"a"b"}"#,
+            "Authorization: Bearer eyJ.e30.x",
+        ] {
+            assert_eq!(plain_token_line(line.as_bytes()), None, "{line}");
+        }
     }
 
     #[test]
