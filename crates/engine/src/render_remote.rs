@@ -49,7 +49,9 @@ struct RequestIn {
 
 /// The request asking for `report` as a `format` document.
 pub fn encode_request(report: &Report, format: DocumentFormat) -> Result<String, String> {
-    serde_json::to_string(&RequestOut { format, report })
+    // Pretty, as the page's JSON export writes reports: the page then holds one JSON writer for
+    // the report instead of two copies of its serialisation code.
+    serde_json::to_string_pretty(&RequestOut { format, report })
         .map_err(|e| format!("the report could not be written for rendering: {e}"))
 }
 
