@@ -21,13 +21,14 @@
 //!
 //! Memory: a batch of tokens (at most [`BATCH`] tokens or [`BATCH_BYTES`] of token text) is
 //! read; its tokens not yet judged go, each distinct one once, to a thread that judges them on
-//! the rayon pool with the engine's [`Analysis`] (the same judging as `keyhole check`) and
-//! writes the batch's records, while the next batch is read (so at most two batches are held).
-//! Verdicts of distinct tokens are kept in a cache of at most [`CACHE`] entries keyed by
-//! SHA-256 of the token (the record's fingerprint), so a repeated token is judged once; when
-//! full it is emptied and refilled (repeats in logs are mostly near each other). The rest is
-//! the key sets and the lines read ahead (a reading thread hands over chunks of at most 1 MB or
-//! one long line, two at a time).
+//! the rayon pool with the engine's [`Analysis`] (the same judging as `keyhole check`; each
+//! record is serialised there too, see [`Judged`]) and writes the batch's records, while the
+//! next batch is read (so at most two batches are held). Serialised records of distinct tokens
+//! are kept in a cache keyed by SHA-256 of the token (the record's fingerprint), so a repeated
+//! token is judged once: two generations of at most [`CACHE`] entries each (≈0.4 KB an
+//! entry), the older dropped when the younger fills (repeats in logs are mostly near each
+//! other). The rest is the key sets and the lines read ahead (a reading thread hands over
+//! chunks of at most 1 MB or one long line, two at a time).
 //!
 //! A fresh [`Analysis`] judges each batch: an analysis keeps every report for its final
 //! report, which a stream must not. Reading three key documents again per batch costs well
@@ -54,7 +55,7 @@ use crate::record::Record;
 pub const BATCH: usize = 4096;
 /// Token text held by one batch at most (tokens of a few huge lines).
 pub const BATCH_BYTES: usize = 16 * 1024 * 1024;
-/// Distinct tokens whose records are remembered (about 0.5 KB each).
+/// Distinct tokens whose records one cache generation remembers (two are kept).
 pub const CACHE: usize = 65_536;
 /// When no line has come for this long, the tokens read so far are judged without waiting for
 /// a full batch (tokens trickling into stdin are answered within about this time).
