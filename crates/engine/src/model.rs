@@ -335,7 +335,7 @@ fn json_words(v: &serde_json::Value) -> String {
 }
 
 /// `2023-05-15T00:00:00Z` as `2023-05-15 00:00:00 UTC`.
-fn utc_words(rfc3339: &str) -> String {
+pub(crate) fn utc_words(rfc3339: &str) -> String {
     match rfc3339.strip_suffix('Z') {
         Some(t) => format!("{} UTC", t.replacen('T', " ", 1)),
         None => rfc3339.to_owned(),
