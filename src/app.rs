@@ -22,7 +22,7 @@ use crate::components::key_matrix::KeyMatrix;
 use crate::components::key_sets_pane::KeySetsPane;
 use crate::components::known_keys::KnownKeys;
 use crate::components::public_search::PublicSearch;
-use crate::components::summary::Summary;
+use crate::components::summary::{summary, SummaryProps};
 use crate::components::timeline::Timelines;
 use crate::components::token_list::TokenList;
 use crate::components::tokens_pane::TokensPane;
@@ -298,8 +298,8 @@ pub fn app() -> Html {
                         weak_secrets={AttrValue::from(ws.weak_secrets.clone())} more_secrets={ws.more_hmac_secrets.len()}
                         on_action={on_action.clone()} />
                 </div>
-                <Summary report={report.clone()} current={ws.is_current()} progress={ws.progress.clone()} verifier={(*verifier).clone()}
-                    verdicts={ws.triage.verdicts} on_action={on_action.clone()} />
+                { summary(&SummaryProps { report: report.clone(), current: ws.is_current(), progress: ws.progress.clone(),
+                    verifier: (*verifier).clone(), verdicts: ws.triage.verdicts, on_action: on_action.clone() }) }
                 <ExportBar report={report.clone()} on_error={on_action.reform(|m| Action::Notice(Some(m)))} />
                 if let Some(r) = report.clone().filter(|_| ws.is_current()) {
                     <PublicSearch report={r} searched={ws.publicly_searched.clone()}

@@ -39,7 +39,9 @@ pub async fn analyze(case: JsValue) -> Result<JsValue, JsValue> {
     else {
         return Err(JsValue::from_str("the analysis stopped"));
     };
-    let json = serde_json::to_string(&report)
+    // Pretty, as the page's JSON export writes it: one JSON writer for the report in this
+    // module instead of two (each is a full copy of the report's serialisation code).
+    let json = serde_json::to_string_pretty(&report)
         .map_err(|e| JsValue::from_str(&format!("cannot return the report: {e}")))?;
     JSON::parse(&json)
 }

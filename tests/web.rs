@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use keyhole_app::components::summary::{Summary, SummaryProps};
+use keyhole_app::components::summary::{summary, SummaryProps};
 use keyhole_app::components::token_card::{TokenCard, TokenCardProps};
 use keyhole_app::state::Progress;
 use keyhole_engine::samples::sample;
@@ -14,6 +14,12 @@ use keyhole_engine::{analyze_with_reference, AnalyzeOptions, CaseFile, Report};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+/// The summary is a plain function in the app; mounted here through a component of its own.
+#[yew::function_component(Summary)]
+fn summary_host(p: &SummaryProps) -> yew::Html {
+    summary(p)
+}
 
 fn host() -> web_sys::Element {
     let doc = web_sys::window()

@@ -7,12 +7,6 @@ use yew::prelude::*;
 
 use super::reveal::Clipped;
 
-#[derive(Properties, PartialEq)]
-pub struct ClaimsTableProps {
-    pub claims: Value,
-    pub now: i64,
-}
-
 fn show(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -20,9 +14,12 @@ fn show(v: &Value) -> String {
     }
 }
 
-#[function_component(ClaimsTable)]
-pub fn claims_table(p: &ClaimsTableProps) -> Html {
-    let Value::Object(map) = &p.claims else {
+/// The claims table of a token card. A plain function rather than a component: it has no
+/// state, its card re-renders it only when the card itself changes, and each component type
+/// costs the page's start module about 4 KB of Yew's generic code (and took a copy of the
+/// claims on every render of its card).
+pub fn claims_table(claims: &Value, now: i64) -> Html {
+    let Value::Object(map) = claims else {
         return html! {};
     };
     html! {
@@ -38,7 +35,7 @@ pub fn claims_table(p: &ClaimsTableProps) -> Html {
                         <td class="claim-value">
                             <code><Clipped text={AttrValue::from(show(value))} /></code>
                             if let Some(t) = time {
-                                <div class="time">{ format!("{} · {}", format_utc(t), relative(t, p.now)) }</div>
+                                <div class="time">{ format!("{} · {}", format_utc(t), relative(t, now)) }</div>
                             }
                         </td>
                         <td class="claim-meaning">

@@ -43,20 +43,16 @@ pub fn endpoint_urls() -> Vec<(String, String)> {
     out
 }
 
-#[derive(Properties, PartialEq)]
-pub struct EndpointsProps {
-    pub on_action: Callback<Action>,
-}
-
-#[function_component(Endpoints)]
-pub fn endpoints(p: &EndpointsProps) -> Html {
+/// The endpoint links. A plain function rather than a component: it has no state, and each
+/// component type costs the page's start module about 4 KB of Yew's generic code.
+pub fn endpoints(on_action: &Callback<Action>) -> Html {
     html! {
         <details class="endpoints">
             <summary>{ "Get keys from a Microsoft endpoint (opens a new tab; Keyhole never fetches)" }</summary>
             <ul>
                 { for endpoint_urls().into_iter().map(|(label, url)| {
                     let source = url.clone();
-                    let onclick = p.on_action.reform(move |_: MouseEvent| Action::AddKeySet { source: source.clone(), document: String::new() });
+                    let onclick = on_action.reform(move |_: MouseEvent| Action::AddKeySet { source: source.clone(), document: String::new() });
                     html! {
                         <li>
                             <a href={url.clone()} target="_blank" rel="noopener noreferrer" {onclick}>{ label }</a>

@@ -8,7 +8,7 @@ use keyhole_engine::Report;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::endpoints::Endpoints;
+use super::endpoints::endpoints;
 use super::reveal::Clipped;
 use crate::state::{Action, KeySetDraft, KeySetField};
 
@@ -135,7 +135,7 @@ pub fn key_sets_pane(p: &KeySetsPaneProps) -> Html {
             <button type="button" id="add-key-set" onclick={on.reform(|_| Action::AddKeySet { source: String::new(), document: String::new() })}>
                 { "+ Add key set" }
             </button>
-            <Endpoints on_action={on.clone()} />
+            { endpoints(on) }
             <div class="secret">
                 <label for="hmac-secret">{ "HMAC secret for HS256/384/512 tokens (optional)" }</label>
                 <input id="hmac-secret" type="password" autocomplete="off" value={p.secret.clone()}

@@ -10,7 +10,7 @@ use keyhole_engine::triage::where_found;
 use serde_json::Value;
 use yew::prelude::*;
 
-use super::claims_table::ClaimsTable;
+use super::claims_table::claims_table;
 use super::findings::Findings;
 use super::reveal::{clip, reveal, Clipped, CLIP_CHARS};
 
@@ -204,7 +204,7 @@ pub fn token_card(p: &TokenCardProps) -> Html {
                         <pre class="json decoded-payload"><Clipped text={AttrValue::from(pretty(&t.claims))} /></pre>
                     </section>
                 </div>
-                <ClaimsTable claims={t.claims.clone()} now={p.now} />
+                { claims_table(&t.claims, p.now) }
                 if !t.notes.is_empty() {
                     <ul class="notes">{ for t.notes.iter().map(|n| html!{ <li>{ reveal(&n.message) }</li> }) }</ul>
                 }

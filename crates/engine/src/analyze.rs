@@ -477,6 +477,7 @@ impl<'a> Analysis<'a> {
                         "no supplied key set holds this key: it is from Keyhole's catalogue of published keys (keys published up to {up_to}), published at {endpoint} ({window})"
                     ),
                 });
+                p.name_ref();
                 p
             })
             .clone(),
@@ -653,7 +654,12 @@ impl<'a> Analysis<'a> {
             .filter(|held| held.id == key.id)
             .and_then(|_| self.provenance.get(key.set_index)?.get(key.key_index));
         match cell {
-            Some(cell) => cell.get_or_init(|| judge::key_provenance(key, set)).clone(),
+            Some(cell) => {
+                let p = cell.get_or_init(|| judge::key_provenance(key, set));
+                // Named once here, so that every token's copy carries the name.
+                p.name_ref();
+                p.clone()
+            }
             None => judge::key_provenance(key, set),
         }
     }

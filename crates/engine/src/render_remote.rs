@@ -61,7 +61,9 @@ pub fn encode_request(
     catalogue: Option<&Catalogue>,
 ) -> Result<String, String> {
     let timelines = crate::catalogue::timelines(report, catalogue);
-    serde_json::to_string(&RequestOut {
+    // Pretty, as the page's JSON export writes reports: the page then holds one JSON writer for
+    // the report instead of two copies of its serialisation code.
+    serde_json::to_string_pretty(&RequestOut {
         format,
         report,
         timelines: &timelines,

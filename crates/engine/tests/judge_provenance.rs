@@ -208,3 +208,24 @@ fn certificate_window_and_compromised_match_are_recorded() {
     assert_eq!(m.matched_on, "certificate SHA-1");
     assert!(m.sources.iter().any(|s| s.contains("microsoft.com")));
 }
+
+/// A provenance keeps the name it worked out (every token's copy carries it), and the kept name
+/// takes no part in comparisons or in the report's JSON: a report read back equals the original.
+#[test]
+fn a_provenances_kept_name_is_its_name_and_not_part_of_the_report() {
+    let p = prov(entra_key("1/0", "kid-1"), Some(COMMON_V2_KEYS), None);
+    let fresh = p.clone();
+    let named = p.name();
+    assert_eq!(
+        named,
+        keyhole_engine::model::key_name("1/0", Some(COMMON_V2_KEYS), Some("kid-1"), false)
+    );
+    assert!(named.starts_with("key set 2 ("), "{named}");
+    assert_eq!(p.clone().name(), named);
+    assert_eq!(p, fresh);
+    let json = serde_json::to_value(&p).unwrap();
+    assert_eq!(serde_json::to_value(&fresh).unwrap(), json);
+    assert!(json.get("name").is_none(), "{json}");
+    let back: keyhole_engine::judge::KeyProvenance = serde_json::from_value(json).unwrap();
+    assert_eq!(back.name(), named);
+}

@@ -138,6 +138,7 @@ pub fn key_provenance(key: &KeyEntry, set: &KeySet) -> KeyProvenance {
         compromised: compromised::match_key(key),
         notes,
         catalogue: None,
+        name: Default::default(),
     }
 }
 

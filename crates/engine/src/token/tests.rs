@@ -375,6 +375,75 @@ fn json_depth_ignores_brackets_inside_strings() {
     assert!(!json_depth_exceeds(b"[[]]", 2));
 }
 
+/// The depth scan skips strings with memchr; this byte-by-byte reading of the same rule is
+/// what it must agree with, on every short input over the bytes that matter (quotes, escapes,
+/// brackets, other) and on long strings where the skip jumps far.
+#[test]
+fn json_depth_scan_agrees_with_a_byte_by_byte_reading() {
+    fn reference(bytes: &[u8], limit: usize) -> bool {
+        let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+        for &b in bytes {
+            if in_string {
+                if escaped {
+                    escaped = false;
+                } else if b == b'\\' {
+                    escaped = true;
+                } else if b == b'"' {
+                    in_string = false;
+                }
+                continue;
+            }
+            match b {
+                b'"' => in_string = true,
+                b'{' | b'[' => {
+                    depth += 1;
+                    if depth > limit {
+                        return true;
+                    }
+                }
+                b'}' | b']' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        false
+    }
+    const ALPHABET: &[u8] = b"{[]}\"\\a";
+    let mut checked = 0;
+    for len in 0..=6u32 {
+        for n in 0..ALPHABET.len().pow(len) {
+            let mut rest = n;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    let b = ALPHABET[rest % ALPHABET.len()];
+                    rest /= ALPHABET.len();
+                    b
+                })
+                .collect();
+            for limit in 0..3 {
+                assert_eq!(
+                    json_depth_exceeds(&bytes, limit),
+                    reference(&bytes, limit),
+                    "{:?} at limit {limit}",
+                    String::from_utf8_lossy(&bytes)
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 300_000, "{checked}");
+    let long = format!(
+        r#"{{"a":"{}\\\"[[[{}","b":[[[1]]]}}"#,
+        "x".repeat(10_000),
+        "\\\\".repeat(500)
+    );
+    for limit in 0..6 {
+        assert_eq!(
+            json_depth_exceeds(long.as_bytes(), limit),
+            reference(long.as_bytes(), limit)
+        );
+    }
+}
+
 #[test]
 fn rfc7515_section_4_1_11_malformed_crit_is_noted() {
     let cases = [
