@@ -22,7 +22,9 @@ fuzz_target!(|data: &[u8]| {
     keyhole_fuzz::check_report(&report);
     let step = usize::from(data.last().copied().unwrap_or(1) % 7) + 1;
     keyhole_fuzz::check_incremental(&case, &options, step, &report);
-    let _ = render::to_markdown(&report);
+    let lines = keyhole_engine::catalogue::timelines(&report, None);
+    let _ = render::to_markdown(&report, &lines);
+    let _ = render::to_html(&report, &lines);
     let _ = render::to_text(&report);
     let _ = export::prepare(
         &report,

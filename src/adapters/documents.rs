@@ -6,8 +6,9 @@
 use keyhole_engine::render_remote::{encode_request, DocumentFormat};
 use keyhole_engine::Report;
 
-/// The `format` document of `report` (already prepared for export: redaction, fingerprints).
+/// The `format` document of `report` (already prepared for export: redaction, fingerprints),
+/// with its per-key timelines (publication windows when the catalogue is loaded).
 pub async fn render(report: &Report, format: DocumentFormat) -> Result<String, String> {
-    let request = encode_request(report, format)?;
+    let request = encode_request(report, format, super::catalogue::for_page())?;
     super::on_demand::call("keyholeRender", &request).await
 }

@@ -94,10 +94,10 @@ pub fn case_bar(p: &CaseBarProps) -> Html {
                 <input id="as-of" type="datetime-local" value={as_of_value}
                     oninput={on.reform(|e: InputEvent| Action::SetAsOf(parse_utc(&e.target_unchecked_into::<HtmlInputElement>().value())))} />
                 <button type="button" id="as-of-now" onclick={on.reform(|_| Action::SetAsOf(None))}>{ "Now" }</button>
-                <label class="inline" title="A log spanning hours then makes no 'issued in the future' noise; each token's notes say which time was used">
+                <label class="inline" title="A log or HAR file spanning hours then makes no 'issued in the future' noise; each token's notes say which time was used">
                     <input type="checkbox" id="judge-at-token" checked={p.judge_at_token}
                         onchange={on.reform(|e: Event| Action::SetJudgeAtToken(e.target_unchecked_into::<HtmlInputElement>().checked()))} />
-                    { " Judge each token at its log line's time (else its iat)" }
+                    { " Judge each token at its log line's or HAR entry's time (else its iat)" }
                 </label>
                 <button type="button" id="reset" onclick={on.reform(|_| Action::Reset)}>{ "Clear all" }</button>
             </div>

@@ -103,7 +103,8 @@ pub struct CheckArgs {
     /// string (a token), a JSON object with a `token` member, or text to search.
     #[arg(long)]
     pub stream: bool,
-    /// Judge each token at the time of its log line, else at its own iat, instead of one time
+    /// Judge each token at the time of its log line or HAR entry (startedDateTime), else at its
+    /// own iat, instead of one time
     /// for the whole case (the case file's "judge_at": "token"); each token's notes say which.
     #[arg(long = "time-per-token")]
     pub time_per_token: bool,

@@ -84,6 +84,10 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
         }
         Command::Check(check) => {
             let case = input::build_case(&check)?;
+            // The catalogue the analysis consults, for the ticket reports' timelines.
+            let catalogue = (!check.no_catalogue && case.catalogue != Some(false))
+                .then(|| keyhole_engine::catalogue::embedded().ok())
+                .flatten();
             let tokens_hint = case.tokens.len() + case.text.as_ref().map_or(0, |t| t.len() / 800);
             if tokens_hint > 1000 {
                 eprintln!("keyhole: analysing about {tokens_hint} tokens…");
@@ -130,9 +134,12 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
                         .and_then(|_| out.flush())
                         .map_err(|e| format!("cannot write the output: {e}"))?;
                 }
-                Format::Markdown | Format::Html => {
-                    emit(&ticket::render(&report, check.format, !check.no_redact))?
-                }
+                Format::Markdown | Format::Html => emit(&ticket::render(
+                    &report,
+                    check.format,
+                    !check.no_redact,
+                    catalogue,
+                ))?,
                 Format::Text => emit(&render::to_text(&report))?,
             }
             Ok(exit)

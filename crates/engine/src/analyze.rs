@@ -731,19 +731,33 @@ impl<'a> Analysis<'a> {
     }
 }
 
-/// The time to judge a token at, and why, when each token is judged at its own time: its log
-/// line's timestamp (the first location that shows a readable one), else its `iat`, else the
-/// case's time `now`.
-fn token_time(found_at: Option<&FoundAt>, token: &ParsedToken, now: i64) -> (i64, &'static str) {
-    let logged = match found_at {
-        Some(FoundAt::Text { locations, .. }) => locations
-            .iter()
-            .filter_map(|l| l.log.as_ref()?.timestamp.as_deref())
-            .find_map(crate::time::parse_log_time),
+/// The time to judge a token at, and why, when each token is judged at its own time: the time
+/// of the first place it was found that shows one — its log line's timestamp, or the start of
+/// its HAR entry (`startedDateTime`) — else its `iat`, else the case's time `now`.
+fn token_time(found_at: Option<&FoundAt>, token: &ParsedToken, now: i64) -> (i64, String) {
+    let seen = match found_at {
+        Some(FoundAt::Text { locations, .. }) => locations.iter().find_map(|l| {
+            let logged = l.log.as_ref().and_then(|g| g.timestamp.as_deref());
+            match (logged.and_then(crate::time::parse_log_time), &l.context) {
+                (Some(t), _) => Some((t, "the time of the log line it was found on".to_owned())),
+                (
+                    None,
+                    crate::found::LocationContext::Har {
+                        entry,
+                        started: Some(started),
+                        ..
+                    },
+                ) => Some((
+                    started.epoch,
+                    format!("the start of HAR entry {entry} it was found in (startedDateTime)"),
+                )),
+                _ => None,
+            }
+        }),
         _ => None,
     };
-    if let Some(t) = logged {
-        return (t, "the time of the log line it was found on");
+    if let Some(seen) = seen {
+        return seen;
     }
     let iat = token
         .claims()
@@ -753,10 +767,11 @@ fn token_time(found_at: Option<&FoundAt>, token: &ParsedToken, now: i64) -> (i64
     match iat {
         // Whole seconds: the time rules compare seconds.
         #[allow(clippy::cast_possible_truncation)]
-        Some(t) => (t.floor() as i64, "its own issue time (iat)"),
+        Some(t) => (t.floor() as i64, "its own issue time (iat)".to_owned()),
         None => (
             now,
-            "the case's analysis time (no log-line time and no iat to judge it at)",
+            "the case's analysis time (no log-line or HAR entry time and no iat to judge it at)"
+                .to_owned(),
         ),
     }
 }

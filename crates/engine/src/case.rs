@@ -55,8 +55,9 @@ pub struct CaseFile {
     pub catalogue: Option<bool>,
     /// Keyhole extension: the time each token is judged at. Absent or `"case"`: the case's one
     /// analysis time (`now`); `"token"`: each token at the time of its log line when the line
-    /// shows one, else at its own `iat` (a log spanning hours then makes no "issued in the
-    /// future" noise); each token's notes say which (`judged-at`).
+    /// shows one, or of its HAR entry's `startedDateTime`, else at its own `iat` (a log spanning
+    /// hours then makes no "issued in the future" noise); each token's notes say which
+    /// (`judged-at`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub judge_at: Option<JudgeAt>,
     /// Names of the top-level members Keyhole does not know (filled by [`CaseFile::from_json`]).
@@ -88,7 +89,7 @@ pub enum JudgeAt {
     /// The case's one analysis time.
     #[default]
     Case,
-    /// Each token's log-line time, else its `iat`.
+    /// Each token's log-line or HAR-entry time, else its `iat`.
     Token,
 }
 

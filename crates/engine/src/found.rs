@@ -10,7 +10,8 @@
 //! - a location: `{"line", "column", "offset", "length", "context": {"kind": …}, "log"?}` with
 //!   `context.kind` one of `text`, `header` (`name`), `cookie` (`name`), `query_parameter`
 //!   (`name`), `fragment_parameter` (`name`), `json_field` (`path`), `har` (`entry`, `part`,
-//!   `name`), and `log` (only when the token's line looks like an access or application log
+//!   `name`, and `started` `{"epoch", "utc"}` when the entry's `startedDateTime` reads as a
+//!   time), and `log` (only when the token's line looks like an access or application log
 //!   line) with whichever of `timestamp`, `method`, `url`, `client_ip` the line shows.
 //!
 //! Reading these types back (a worker hands the tokens it found to the page as JSON) goes
@@ -20,6 +21,8 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+use crate::model::TimeValue;
 
 /// Where a token of the report comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,7 +131,23 @@ pub enum LocationContext {
         entry: usize,
         part: String,
         name: Option<String>,
+        /// The entry's `startedDateTime` (HAR 1.2: when the request started, ISO 8601 with its
+        /// offset), in Unix seconds and UTC; None when the entry has none or it is no time.
+        /// It is to a HAR entry what the timestamp is to a log line: the time the token was
+        /// seen in use.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        started: Option<TimeValue>,
     },
+}
+
+impl LocationContext {
+    /// The HAR entry's `startedDateTime`, when this is a HAR entry that has a readable one.
+    pub fn har_started(&self) -> Option<&TimeValue> {
+        match self {
+            LocationContext::Har { started, .. } => started.as_ref(),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for LocationContext {
@@ -140,10 +159,18 @@ impl fmt::Display for LocationContext {
             LocationContext::QueryParameter { name } => write!(f, "query parameter {name}"),
             LocationContext::FragmentParameter { name } => write!(f, "fragment parameter {name}"),
             LocationContext::JsonField { path } => write!(f, "JSON {path}"),
-            LocationContext::Har { entry, part, name } => {
+            LocationContext::Har {
+                entry,
+                part,
+                name,
+                started,
+            } => {
                 write!(f, "HAR entry {entry} {part}")?;
-                match name {
-                    Some(n) => write!(f, " {n}"),
+                if let Some(n) = name {
+                    write!(f, " {n}")?;
+                }
+                match started {
+                    Some(t) => write!(f, ", started {}", crate::model::utc_words(&t.utc)),
                     None => Ok(()),
                 }
             }
@@ -310,6 +337,8 @@ struct ContextWire {
     entry: Option<usize>,
     #[serde(default)]
     part: Option<String>,
+    #[serde(default)]
+    started: Option<TimeValue>,
 }
 
 impl TryFrom<ContextWire> for LocationContext {
@@ -330,6 +359,7 @@ impl TryFrom<ContextWire> for LocationContext {
                 entry: w.entry.ok_or("location context: no entry")?,
                 part: w.part.ok_or("location context: no part")?,
                 name: w.name,
+                started: w.started,
             },
         })
     }
@@ -376,11 +406,16 @@ mod tests {
                 entry: 2,
                 part: "request.headers".into(),
                 name: None,
+                started: None,
             },
             LocationContext::Har {
                 entry: 0,
                 part: "request.url".into(),
                 name: Some("code".into()),
+                started: Some(TimeValue {
+                    epoch: 1_687_262_400,
+                    utc: "2023-06-20T12:00:00Z".into(),
+                }),
             },
         ];
         let locations: Vec<Location> = contexts
@@ -418,6 +453,10 @@ mod tests {
             v["locations"][6]["context"],
             json!({"kind": "har", "entry": 2, "part": "request.headers", "name": null})
         );
+        assert_eq!(
+            v["locations"][7]["context"]["started"],
+            json!({"epoch": 1_687_262_400, "utc": "2023-06-20T12:00:00Z"})
+        );
     }
 
     #[test]
@@ -447,6 +486,7 @@ mod tests {
                         entry: 3,
                         part: "request.url".into(),
                         name: Some("code".into()),
+                        started: None,
                     },
                     Some(LogLine {
                         timestamp: Some("10/Oct/2000:13:55:36 -0700".into()),

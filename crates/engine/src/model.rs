@@ -243,11 +243,13 @@ pub struct CompromisedMatch {
 /// exports) can show it in words, while the JSON stays easy for scripts: plain values (text,
 /// numbers, booleans, lists, null) serialise as themselves, and the values people cannot read
 /// raw carry their words beside the machine form — a time `{"epoch", "utc"}`, a key
-/// `{"key_id", "name"}`, a scope `{"scope", "words"}`, a cloud `{"cloud", "words"}`. Values
-/// copied from the token or a key document (a header parameter, a claim, a JWK) stay JSON.
+/// `{"key_id", "name"}`, a scope `{"scope", "words"}`, a cloud `{"cloud", "words"}` — or are
+/// typed records of the engine's own facts: a catalogue publication window, a catalogue key, one
+/// key set's account of a key. Only values copied from the token's header or claims (an object
+/// `aud`, a `crit` list member, a time claim that is not a number) stay JSON.
 /// The variants are told apart by shape (serde's untagged form), so the order below matters
 /// for reading a report back: lists come before the object forms, which deny unknown fields
-/// and come before `Json` (only objects from the input are kept as JSON).
+/// and come before `Json` (only objects from the token are kept as JSON).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum EvidenceValue {
@@ -262,8 +264,72 @@ pub enum EvidenceValue {
     Key(KeyRef),
     Scope(ScopeValue),
     Cloud(CloudValue),
-    /// A value as the token or key document wrote it: shown as compact JSON.
+    /// Where and when Keyhole's catalogue saw an endpoint publish a key.
+    Publication(PublicationWindow),
+    /// A key of Keyhole's catalogue of published keys.
+    CatalogueKey(CatalogueKeyValue),
+    /// What one key set says about the key that verified a token.
+    KeySetAccount(KeySetAccount),
+    /// An object as the token's header or claims wrote it: shown as `name: value` pairs.
     Json(serde_json::Value),
+}
+
+/// On which side of a publication window a time lies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowSide {
+    BeforeFirstSeen,
+    AfterLastSeen,
+}
+
+/// One endpoint's publication of a key as an archive of its snapshots saw it, and on which side
+/// of it a token's time lies. The window is bounded only by snapshots known not to hold the
+/// key: `absent_before`/`absent_after` are None where the archive shows no such snapshot (the
+/// key was published since, or until, some date it cannot show: the window is open there).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicationWindow {
+    /// The key set URL that published the key.
+    pub endpoint: String,
+    /// The archive of snapshots the window comes from (an id of the catalogue's sources).
+    pub archive: String,
+    pub side: WindowSide,
+    /// The first and last snapshots that held the key.
+    pub first_seen: Option<TimeValue>,
+    pub last_seen: Option<TimeValue>,
+    /// The last snapshot before `first_seen`, and the first after `last_seen`, that did not.
+    pub absent_before: Option<TimeValue>,
+    pub absent_after: Option<TimeValue>,
+    /// The days between the sighting and the snapshot without the key on `side`: how far the
+    /// key's real publication may reach beyond what was seen.
+    pub snapshot_gap_days: Option<f64>,
+}
+
+/// A key of Keyhole's catalogue: its material's JWK thumbprint and type, where it was published
+/// and when it was first and last seen there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueKeyValue {
+    pub thumbprint: Option<String>,
+    pub kty: Option<String>,
+    pub endpoints: Vec<String>,
+    pub first_seen: Option<TimeValue>,
+    pub last_seen: Option<TimeValue>,
+}
+
+/// What one key set says about a key: the key by its name, the set's source, the cloud and scope
+/// it gives the key with the evidence for each, and how many of those two rest on strong
+/// evidence (0–2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeySetAccount {
+    pub key: KeyRef,
+    pub source: Option<String>,
+    pub cloud: Option<CloudValue>,
+    pub cloud_evidence: String,
+    pub scope: ScopeValue,
+    pub scope_evidence: String,
+    pub evidence_strength: u8,
 }
 
 /// A point in time: Unix seconds as the token wrote them, and the same instant in UTC.
@@ -319,6 +385,9 @@ impl EvidenceValue {
                 .map(EvidenceValue::words)
                 .collect::<Vec<_>>()
                 .join(", "),
+            EvidenceValue::Publication(p) => p.words(),
+            EvidenceValue::CatalogueKey(k) => k.words(),
+            EvidenceValue::KeySetAccount(a) => a.words(),
             EvidenceValue::Json(v) => json_words(v),
         }
     }
@@ -326,6 +395,83 @@ impl EvidenceValue {
     /// The JSON form (what the report serialises), for callers that compare with JSON.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+fn time_words(t: Option<&TimeValue>) -> String {
+    t.map_or_else(|| "an unknown time".to_owned(), |t| utc_words(&t.utc))
+}
+
+impl PublicationWindow {
+    /// `https://…/keys (archive a): seen from … to …; a snapshot of … did not hold it yet;
+    /// the time lies before it was first seen, 20 days from the snapshot without it`.
+    pub fn words(&self) -> String {
+        let mut parts = vec![format!(
+            "{} ({}): seen from {} to {}",
+            self.endpoint,
+            self.archive,
+            time_words(self.first_seen.as_ref()),
+            time_words(self.last_seen.as_ref())
+        )];
+        match &self.absent_before {
+            Some(t) => parts.push(format!(
+                "a snapshot of {} did not hold it yet",
+                utc_words(&t.utc)
+            )),
+            None => parts.push("no earlier snapshot without it (open before)".to_owned()),
+        }
+        match &self.absent_after {
+            Some(t) => parts.push(format!(
+                "a snapshot of {} no longer held it",
+                utc_words(&t.utc)
+            )),
+            None => parts.push("no later snapshot without it (open after)".to_owned()),
+        }
+        let side = match self.side {
+            WindowSide::BeforeFirstSeen => "the time lies before it was first seen",
+            WindowSide::AfterLastSeen => "the time lies after it was last seen",
+        };
+        parts.push(match self.snapshot_gap_days {
+            Some(d) => format!("{side}, {d} days from the snapshot without it"),
+            None => side.to_owned(),
+        });
+        parts.join("; ")
+    }
+}
+
+impl CatalogueKeyValue {
+    /// `JWK thumbprint … (RSA), published at …, seen from … to …`.
+    pub fn words(&self) -> String {
+        format!(
+            "JWK thumbprint {} ({}), published at {}, seen from {} to {}",
+            self.thumbprint.as_deref().unwrap_or("unknown"),
+            self.kty.as_deref().unwrap_or("key type unknown"),
+            if self.endpoints.is_empty() {
+                "no known endpoint".to_owned()
+            } else {
+                self.endpoints.join(", ")
+            },
+            time_words(self.first_seen.as_ref()),
+            time_words(self.last_seen.as_ref())
+        )
+    }
+}
+
+impl KeySetAccount {
+    /// `key set 2 (…/keys), kid …: public cloud (…); any organisational tenant (…); strong
+    /// evidence for 1 of 2`.
+    pub fn words(&self) -> String {
+        format!(
+            "{}: {} ({}); {} ({}); strong evidence for {} of 2",
+            self.key.name,
+            self.cloud
+                .as_ref()
+                .map_or("cloud unknown", |c| c.words.as_str()),
+            self.cloud_evidence,
+            self.scope.words,
+            self.scope_evidence,
+            self.evidence_strength
+        )
     }
 }
 
@@ -354,7 +500,7 @@ fn json_words(v: &serde_json::Value) -> String {
 }
 
 /// `2023-05-15T00:00:00Z` as `2023-05-15 00:00:00 UTC`.
-fn utc_words(rfc3339: &str) -> String {
+pub(crate) fn utc_words(rfc3339: &str) -> String {
     match rfc3339.strip_suffix('Z') {
         Some(t) => format!("{} UTC", t.replacen('T', " ", 1)),
         None => rfc3339.to_owned(),

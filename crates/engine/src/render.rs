@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
+use crate::catalogue::KeyTimeline;
 use crate::report::{Finding, KeyReport, KeySetReport, Report, Severity, TokenReport, Verdict};
 use crate::time::format_utc;
 
@@ -295,9 +296,95 @@ trait Sink {
     fn findings(&mut self, findings: &[&Finding]);
     /// A table; the first row is the header.
     fn table(&mut self, rows: &[Vec<String>]);
+    /// The per-key timeline pictures, after their text alternative (a table) was written; a
+    /// format without pictures writes nothing.
+    fn timelines(&mut self, lines: &[KeyTimeline]);
 }
 
-fn write_ticket(report: &Report, o: &mut dyn Sink) {
+/// A date (`2023-05-15`) for a timeline's table, or `unknown`.
+fn day(t: Option<i64>) -> String {
+    t.map_or_else(
+        || "unknown".to_owned(),
+        |t| format_utc(t).chars().take(10).collect(),
+    )
+}
+
+/// The name of a timeline's key, as every format names keys ([`crate::model::key_name`]).
+fn timeline_key_name(l: &KeyTimeline) -> String {
+    crate::model::key_name(
+        &l.key_id,
+        l.source.as_deref(),
+        l.kid.as_deref(),
+        l.from_catalogue,
+    )
+}
+
+/// The timelines' text alternative as a table: per key, its certificate's validity, where and
+/// when it was seen published, how many tokens it verified, the first and last of their iats,
+/// and how many were issued outside the certificate or the publication window.
+fn timeline_rows(lines: &[KeyTimeline]) -> Vec<Vec<String>> {
+    let mut rows = vec![[
+        "key",
+        "certificate valid",
+        "seen published",
+        "tokens verified",
+        "first iat",
+        "last iat",
+        "outside certificate",
+        "outside publication",
+    ]
+    .iter()
+    .map(|h| (*h).to_owned())
+    .collect::<Vec<_>>()];
+    for l in lines {
+        let cert = l.certificate.map_or_else(
+            || "no certificate".to_owned(),
+            |c| format!("{} to {}", day(c.from), day(c.to)),
+        );
+        let published = if l.windows.is_empty() {
+            "not in the catalogue".to_owned()
+        } else {
+            l.windows
+                .iter()
+                .map(|w| format!("{}: {} to {}", w.endpoint, day(w.seen.from), day(w.seen.to)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let mut tokens = l.tokens.len().to_string();
+        if l.without_iat > 0 {
+            tokens.push_str(&format!(" (and {} without iat)", l.without_iat));
+        }
+        let iat = |s: Option<&crate::catalogue::Signed>| {
+            s.map_or_else(|| "none".to_owned(), |s| format_utc(s.iat))
+        };
+        let count = |shown: bool, n: usize| {
+            if shown {
+                n.to_string()
+            } else {
+                "n/a".to_owned()
+            }
+        };
+        rows.push(vec![
+            timeline_key_name(l),
+            cert,
+            published,
+            tokens,
+            iat(l.tokens.first()),
+            iat(l.tokens.last()),
+            count(
+                l.certificate.is_some(),
+                l.tokens.iter().filter(|t| t.outside_certificate).count(),
+            ),
+            count(
+                !l.windows.is_empty(),
+                l.tokens.iter().filter(|t| t.outside_publication).count(),
+            ),
+        ]);
+    }
+    rows
+}
+
+fn write_ticket(report: &Report, timelines: &[KeyTimeline], o: &mut dyn Sink) {
     let s = &report.summary;
     o.heading(1, "Keyhole report", None);
     o.para(&format!(
@@ -403,6 +490,12 @@ fn write_ticket(report: &Report, o: &mut dyn Sink) {
             o.findings(&flagged);
         }
     }
+    if !timelines.is_empty() {
+        o.heading(2, "When each key signed", None);
+        o.para("For each key that verified tokens: its certificate's validity, when its endpoint was seen publishing it (from Keyhole's catalogue of published keys), and when it signed (the tokens' iat).");
+        o.table(&timeline_rows(timelines));
+        o.timelines(timelines);
+    }
 }
 
 /// The Markdown sink: every input value escaped ([`md`]), tokens and fingerprints as code.
@@ -449,21 +542,26 @@ impl Sink for Markdown {
         }
         self.0.push('\n');
     }
+    /// Markdown has no pictures: the table is the timeline.
+    fn timelines(&mut self, _: &[KeyTimeline]) {}
 }
 
 /// The report as Markdown fit to attach to a ticket: case summary and analysis time, the key
 /// sets with their sources, every token that is not permitted with its verdict, user, time,
-/// location and findings as sentences, the permitted tokens by fingerprint, and the key matrix
-/// with its flags. Export it through [`crate::export::prepare`] to honour redaction.
-pub fn to_markdown(report: &Report) -> String {
+/// location and findings as sentences, the permitted tokens by fingerprint, the key matrix
+/// with its flags, and the per-key timelines as a table (`timelines`: from
+/// [`crate::catalogue::timelines`] of the same report). Export it through
+/// [`crate::export::prepare`] to honour redaction, and compute the timelines from the prepared
+/// report.
+pub fn to_markdown(report: &Report, timelines: &[KeyTimeline]) -> String {
     let mut o = Markdown(String::new());
-    write_ticket(report, &mut o);
+    write_ticket(report, timelines, &mut o);
     o.0
 }
 
-/// Escapes text for HTML element content and attribute values, and shows disguising
-/// characters as `<U+XXXX>`.
-fn esc(text: &str) -> String {
+/// Escapes text for HTML/XML element content and attribute values, and shows disguising
+/// characters as `<U+XXXX>` (the HTML report and the engine-drawn SVG timelines).
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if is_disguising(c) {
@@ -477,7 +575,7 @@ fn esc(text: &str) -> String {
 
 /// Appends `c` escaped for HTML/XML element content and attribute values (the HTML report and
 /// the engine-drawn SVG timelines).
-pub(crate) fn push_markup_escaped(out: &mut String, c: char) {
+fn push_markup_escaped(out: &mut String, c: char) {
     match c {
         '&' => out.push_str("&amp;"),
         '<' => out.push_str("&lt;"),
@@ -489,11 +587,22 @@ pub(crate) fn push_markup_escaped(out: &mut String, c: char) {
 }
 
 /// The stylesheet of the HTML report; its hash is the only style source the report's own CSP
-/// allows.
+/// allows. The timelines' `tl-*` classes are the page's; their colours differ by shape as well
+/// (filled, outlined, dashed, ringed), so a grey printout still reads, and a dark reader theme
+/// gets light text and the same marks.
 const HTML_STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;color:#111;background:#fff}\
 table{border-collapse:collapse}th,td{border:1px solid #999;padding:.25em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}\
 code{overflow-wrap:anywhere}.violation,.invalid{color:#8b0000}.unverified,.malformed{color:#6b4f00}\
-@media print{body{margin:0;max-width:none}}";
+figure{margin:1em 0;break-inside:avoid}.tl-svg{width:100%;max-width:56em;height:auto;display:block;print-color-adjust:exact;-webkit-print-color-adjust:exact}\
+.tl-label{fill:currentColor;font-size:11px}.tl-end{text-anchor:end}.tl-axis{stroke:#666}\
+.tl-cert{fill:#cfe8d4;stroke:#1e6b34}.tl-seen{fill:#1f5fa8}.tl-possible{fill:none;stroke:#1f5fa8;stroke-dasharray:3 2}\
+.tl-token{fill:#666;stroke:#fff}.tl-permitted{fill:#1e6b34}.tl-violation{fill:#b00020}.tl-invalid{fill:#8a4b00}.tl-unverified{fill:#6b4f00}\
+.tl-outside{stroke:#111;stroke-width:2.5}\
+@media screen and (prefers-color-scheme:dark){body{color:#eee;background:#151515}th,td{border-color:#777}\
+.violation,.invalid{color:#ff8a8a}.unverified,.malformed{color:#e8c76a}.tl-axis{stroke:#aaa}.tl-cert{fill:#1d3b25;stroke:#7fd197}\
+.tl-seen{fill:#7fb2ff}.tl-possible{stroke:#7fb2ff}.tl-token{stroke:#151515}.tl-permitted{fill:#7fd197}.tl-violation{fill:#ff8a8a}\
+.tl-invalid{fill:#ffb366}.tl-unverified{fill:#e8c76a}.tl-outside{stroke:#eee}}\
+@media print{body{margin:0;max-width:none;color:#111;background:#fff}}";
 
 /// The HTML sink: every input value escaped ([`esc`]).
 struct Html(String);
@@ -553,13 +662,37 @@ impl Sink for Html {
         }
         self.0.push_str("</table>\n");
     }
+    /// Each key's picture as the engine draws it for the page ([`KeyTimeline::svg`]: inline
+    /// markup, no script, no style attribute, every text escaped), captioned by the key's name
+    /// and followed by its description in words ([`KeyTimeline::describe`]).
+    fn timelines(&mut self, lines: &[KeyTimeline]) {
+        self.0.push_str(TIMELINE_LEGEND);
+        for (n, l) in lines.iter().enumerate() {
+            let items: String = l
+                .describe()
+                .iter()
+                .map(|d| format!("<li>{}</li>", esc(d)))
+                .collect();
+            let _ = writeln!(
+                self.0,
+                "<figure class=\"timeline\"><figcaption>{}</figcaption>{}<ul>{items}</ul></figure>",
+                esc(&timeline_key_name(l)),
+                l.svg(&format!("timeline-title-{n}")),
+            );
+        }
+    }
 }
+
+/// What the timeline pictures' marks mean, in words.
+const TIMELINE_LEGEND: &str = "<p>In each picture: the certificate's validity (filled bar), the time its endpoint was seen publishing the key (solid bar) and the time no snapshot shows it absent (dashed outline), and one dot per token's iat, coloured by verdict and ringed when issued outside the certificate or the publication window.</p>\n";
 
 /// The report as one self-contained, printable HTML page: the Markdown report's content, no
 /// script, no external resource, every value escaped, and a Content-Security-Policy that
 /// allows nothing but its own stylesheet (by hash), so it passes the page's CSP and any
-/// stricter one. Export it through [`crate::export::prepare`] to honour redaction.
-pub fn to_html(report: &Report) -> String {
+/// stricter one; the per-key timelines (`timelines`, as for [`to_markdown`]) as inline SVG
+/// with their text alternative. Export it through [`crate::export::prepare`] to honour
+/// redaction.
+pub fn to_html(report: &Report, timelines: &[KeyTimeline]) -> String {
     use sha2::{Digest, Sha256};
     let style_hash = crate::b64::encode_std(&Sha256::digest(HTML_STYLE.as_bytes()));
     let mut o = Html(format!(
@@ -567,7 +700,7 @@ pub fn to_html(report: &Report) -> String {
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-{style_hash}'; base-uri 'none'; form-action 'none'\">\
 <meta name=\"referrer\" content=\"no-referrer\"><title>Keyhole report</title><style>{HTML_STYLE}</style></head><body>\n"
     ));
-    write_ticket(report, &mut o);
+    write_ticket(report, timelines, &mut o);
     o.0.push_str("</body></html>\n");
     o.0
 }
@@ -667,7 +800,7 @@ mod tests {
     #[test]
     fn renders_summary_counts() {
         let r = Report::new(0, vec![], vec![]);
-        assert!(to_markdown(&r).contains("| 0 | 0 | 0 | 0 | 0 |"));
+        assert!(to_markdown(&r, &[]).contains("| 0 | 0 | 0 | 0 | 0 |"));
         assert!(to_text(&r).contains("0 tokens"));
     }
 }

@@ -1,11 +1,12 @@
 //! Documents rendered elsewhere: the web app's start module carries no document renderers
 //! (the ticket reports: Markdown, printable HTML); it sends its report, already prepared for export (redaction,
-//! fingerprints: [`crate::export::prepare`]), to the reference module (`crates/rust-verifier`,
-//! loaded on demand), which renders it with this same engine. The request is JSON, like
+//! fingerprints: [`crate::export::prepare`]) and its per-key timelines, to the document module
+//! (`crates/documents`, loaded on demand), which renders it with this same engine. The request is JSON, like
 //! [`crate::verify::remote`]'s, so both sides are plain engine code and tested natively.
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalogue::{Catalogue, KeyTimeline};
 use crate::report::Report;
 
 /// The documents a report can be rendered as.
@@ -27,10 +28,11 @@ impl DocumentFormat {
         }
     }
 
-    fn render(self, report: &Report) -> String {
+    /// `report` as this document, with its per-key timelines.
+    pub fn render(self, report: &Report, timelines: &[KeyTimeline]) -> String {
         match self {
-            DocumentFormat::Markdown => crate::render::to_markdown(report),
-            DocumentFormat::Html => crate::render::to_html(report),
+            DocumentFormat::Markdown => crate::render::to_markdown(report, timelines),
+            DocumentFormat::Html => crate::render::to_html(report, timelines),
         }
     }
 }
@@ -39,27 +41,45 @@ impl DocumentFormat {
 struct RequestOut<'a> {
     format: DocumentFormat,
     report: &'a Report,
+    timelines: &'a [KeyTimeline],
 }
 
 #[derive(Deserialize)]
 struct RequestIn {
     format: DocumentFormat,
     report: Report,
+    #[serde(default)]
+    timelines: Vec<KeyTimeline>,
 }
 
-/// The request asking for `report` as a `format` document.
-pub fn encode_request(report: &Report, format: DocumentFormat) -> Result<String, String> {
+/// The request asking for `report` as a `format` document. Its per-key timelines are drawn
+/// here, where the catalogue is (the page's, when loaded: publication windows come from it),
+/// from the report as given, so a redacted report gets timelines from its redacted form.
+pub fn encode_request(
+    report: &Report,
+    format: DocumentFormat,
+    catalogue: Option<&Catalogue>,
+) -> Result<String, String> {
+    let timelines = crate::catalogue::timelines(report, catalogue);
     // Pretty, as the page's JSON export writes reports: the page then holds one JSON writer for
     // the report instead of two copies of its serialisation code.
-    serde_json::to_string_pretty(&RequestOut { format, report })
-        .map_err(|e| format!("the report could not be written for rendering: {e}"))
+    serde_json::to_string_pretty(&RequestOut {
+        format,
+        report,
+        timelines: &timelines,
+    })
+    .map_err(|e| format!("the report could not be written for rendering: {e}"))
 }
 
 /// Renders the document a request (from [`encode_request`]) asks for.
 pub fn render_request(request: &str) -> Result<String, String> {
-    let RequestIn { format, report } = serde_json::from_str(request)
+    let RequestIn {
+        format,
+        report,
+        timelines,
+    } = serde_json::from_str(request)
         .map_err(|e| format!("the rendering request is not readable: {e}"))?;
-    Ok(format.render(&report))
+    Ok(format.render(&report, &timelines))
 }
 
 // The reports come from the reference verifier.
@@ -83,16 +103,19 @@ mod tests {
     fn a_rendered_request_equals_rendering_the_report_here() {
         let report = sample_report().unwrap_or_else(|e| unreachable!("{e}"));
         assert!(!report.tokens.is_empty());
-        let request = encode_request(&report, DocumentFormat::Markdown)
+        let timelines = crate::catalogue::timelines(&report, None);
+        assert!(!timelines.is_empty());
+        let request = encode_request(&report, DocumentFormat::Markdown, None)
             .unwrap_or_else(|e| unreachable!("{e}"));
         let remote = render_request(&request).unwrap_or_else(|e| unreachable!("{e}"));
-        assert_eq!(remote, crate::render::to_markdown(&report));
+        assert_eq!(remote, crate::render::to_markdown(&report, &timelines));
         assert!(remote.starts_with("# Keyhole report"));
-        let request =
-            encode_request(&report, DocumentFormat::Html).unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(remote.contains("## When each key signed"));
+        let request = encode_request(&report, DocumentFormat::Html, None)
+            .unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(
             render_request(&request).unwrap_or_else(|e| unreachable!("{e}")),
-            crate::render::to_html(&report)
+            crate::render::to_html(&report, &timelines)
         );
     }
 

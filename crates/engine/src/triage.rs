@@ -433,7 +433,8 @@ fn merge_sort(mut v: Vec<usize>, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<
 }
 
 /// Where the token was found, in a few words for its card's header: the log line's time, client
-/// address, method and URL when the line shows them, else the HAR entry, else the header,
+/// address, method and URL when the line shows them, else the HAR entry (with the time its
+/// request started, when the entry gives one), else the header,
 /// cookie or parameter and line, else the case file's `tokens[i]`.
 pub fn where_found(found: &FoundAt) -> String {
     let location = match found {
@@ -628,6 +629,7 @@ mod tests {
                 entry: 4,
                 part: "request header".into(),
                 name: Some("Authorization".into()),
+                started: None,
             },
             log: None,
         };
@@ -638,6 +640,16 @@ mod tests {
             })
         };
         assert_eq!(at(&location), "HAR entry 4 request header Authorization");
+        if let LocationContext::Har { started, .. } = &mut location.context {
+            *started = Some(crate::model::TimeValue {
+                epoch: 1_687_262_405,
+                utc: "2023-06-20T12:00:05Z".into(),
+            });
+        }
+        assert_eq!(
+            at(&location),
+            "HAR entry 4 request header Authorization, started 2023-06-20 12:00:05 UTC"
+        );
         location.context = LocationContext::Cookie { name: "id".into() };
         assert_eq!(at(&location), "cookie id, line 3");
         assert_eq!(where_found(&FoundAt::tokens(5)), "case file tokens[5]");

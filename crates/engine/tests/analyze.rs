@@ -422,3 +422,121 @@ fn each_token_can_be_judged_at_its_own_time() {
     assert_eq!(back.judge_at, Some(JudgeAt::Token));
     assert!(back.unknown_members.is_empty());
 }
+
+/// A token found in a HAR file is judged, per token, at its entry's `startedDateTime` (HAR 1.2:
+/// ISO 8601 with its offset), and its note names the entry; an entry whose `startedDateTime` is
+/// no time, or that has none, gives no time (the token's iat is used), and its location carries
+/// none either.
+#[test]
+fn a_har_token_is_judged_at_its_entry_start() {
+    use keyhole_engine::case::JudgeAt;
+    use keyhole_engine::report::NoteCode;
+    let t0 = 1_687_262_400; // 2023-06-20T12:00:00Z
+    let unsecured = |sub: &str, iat: i64| {
+        format!(
+            "{}.{}.",
+            keyhole_engine::b64::encode_url(br#"{"alg":"none"}"#),
+            keyhole_engine::b64::encode_url(format!(r#"{{"sub":"{sub}","iat":{iat}}}"#).as_bytes())
+        )
+    };
+    let entry = |started: Option<&str>, token: &str| {
+        let started = started
+            .map(|s| format!(r#""startedDateTime":"{s}","#))
+            .unwrap_or_default();
+        format!(
+            r#"{{{started}"request":{{"method":"GET","url":"https://api.example/x","headers":[{{"name":"Authorization","value":"Bearer {token}"}}]}},"response":{{"status":200}}}}"#
+        )
+    };
+    // Entry 0 started at 14:00:05Z (written in +02:00, with milliseconds); its token was issued
+    // five seconds before. Entry 1's start is no time, entry 2 has none.
+    let (a, b, c) = (
+        unsecured("har-a", t0 + 7200),
+        unsecured("har-b", t0 + 3600),
+        unsecured("har-c", t0 + 1800),
+    );
+    let har = format!(
+        r#"{{"log":{{"version":"1.2","entries":[{},{},{}]}}}}"#,
+        entry(Some("2023-06-20T16:00:05.250+02:00"), &a),
+        entry(Some("the day before yesterday"), &b),
+        entry(None, &c),
+    );
+    let case = CaseFile {
+        now: Some(t0),
+        text: Some(har),
+        judge_at: Some(JudgeAt::Token),
+        ..CaseFile::default()
+    };
+    let r = analyze_with_reference(&case, &AnalyzeOptions::at(0));
+    assert_eq!(r.tokens.len(), 3);
+    let judged_at = |i: usize| {
+        r.tokens[i]
+            .notes
+            .iter()
+            .find(|n| n.code == NoteCode::JudgedAt)
+            .map(|n| n.message.clone())
+            .unwrap_or_default()
+    };
+    let started = |i: usize| match &r.tokens[i].found_at {
+        Some(FoundAt::Text { locations, .. }) => locations[0].context.har_started().cloned(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        judged_at(0),
+        "judged as of 2023-06-20T14:00:05Z, the start of HAR entry 0 it was found in (startedDateTime)"
+    );
+    assert_eq!(started(0).map(|t| t.epoch), Some(t0 + 7205));
+    assert!(r.tokens[0]
+        .findings
+        .iter()
+        .all(|f| f.code != "issued-in-future"));
+    assert_eq!(
+        judged_at(1),
+        "judged as of 2023-06-20T13:00:00Z, its own issue time (iat)"
+    );
+    assert_eq!(started(1), None);
+    assert_eq!(
+        judged_at(2),
+        "judged as of 2023-06-20T12:30:00Z, its own issue time (iat)"
+    );
+    assert_eq!(started(2), None);
+    // Where it was found, in words (card details, exports) and in a few (card header).
+    let found = r.tokens[0]
+        .found_at
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    assert!(
+        found
+            .contains("HAR entry 0 request.headers Authorization, started 2023-06-20 14:00:05 UTC"),
+        "{found}"
+    );
+    let header = r.tokens[0]
+        .found_at
+        .as_ref()
+        .map(keyhole_engine::triage::where_found)
+        .unwrap_or_default();
+    assert!(
+        header.contains("started 2023-06-20 14:00:05 UTC"),
+        "{header}"
+    );
+    // The JSON carries the time with its epoch, and reads back.
+    let json = serde_json::to_value(&r.tokens[0].found_at).unwrap();
+    assert_eq!(
+        json["locations"][0]["context"]["started"],
+        serde_json::json!({"epoch": t0 + 7205, "utc": "2023-06-20T14:00:05Z"})
+    );
+    let back: FoundAt = serde_json::from_value(json).unwrap();
+    assert_eq!(Some(&back), r.tokens[0].found_at.as_ref());
+    // Judged case-wide, the same HAR token is "issued in the future".
+    let case_wide = analyze_with_reference(
+        &CaseFile {
+            judge_at: None,
+            ..case
+        },
+        &AnalyzeOptions::at(0),
+    );
+    assert!(case_wide.tokens[0]
+        .findings
+        .iter()
+        .any(|f| f.code == "issued-in-future"));
+}

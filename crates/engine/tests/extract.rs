@@ -337,10 +337,15 @@ fn har_request_and_response_parts_are_named() {
             .map(|f| f.locations[0].clone())
             .unwrap_or_else(|| panic!("token for {t} not found"))
     };
+    // Entry 0 started at 2024-01-01T00:00:00Z; entry 1 has no startedDateTime.
     let har = |entry: usize, part: &str, name: Option<&str>| LocationContext::Har {
         entry,
         part: part.to_owned(),
         name: name.map(str::to_owned),
+        started: (entry == 0).then(|| keyhole_engine::model::TimeValue {
+            epoch: 1_704_067_200,
+            utc: "2024-01-01T00:00:00Z".to_owned(),
+        }),
     };
     assert_eq!(
         by_token(&h).context,

@@ -178,8 +178,32 @@ fn assert_terminal_safe(text: &str) {
 /// fixed list), so every `<` from input was escaped; and no disguising character is left.
 fn assert_html_inert(html: &str) {
     const OWN: &[&str] = &[
-        "!DOCTYPE", "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "ul",
-        "ol", "li", "table", "tr", "th", "td",
+        "!DOCTYPE",
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "h1",
+        "h2",
+        "h3",
+        "p",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "tr",
+        "th",
+        "td",
+        // The per-key timelines: a figure with the engine's SVG.
+        "figure",
+        "figcaption",
+        "svg",
+        "rect",
+        "circle",
+        "line",
+        "text",
     ];
     for (i, part) in html.split('<').enumerate().skip(1) {
         let name = part
@@ -198,8 +222,9 @@ fn assert_html_inert(html: &str) {
 
 fn check_report(report: &Report) {
     assert_round_trips(report);
-    assert_markdown_inert(&render::to_markdown(report));
-    assert_html_inert(&render::to_html(report));
+    let lines = keyhole_engine::catalogue::timelines(report, None);
+    assert_markdown_inert(&render::to_markdown(report, &lines));
+    assert_html_inert(&render::to_html(report, &lines));
 }
 
 #[test]

@@ -5,9 +5,7 @@
 
 use keyhole_engine::export::{prepare, ExportOptions, REDACTED};
 use keyhole_engine::model::EvidenceValue;
-use keyhole_engine::render::{
-    finding_for_clipboard, finding_sentence, to_html, to_markdown, to_text,
-};
+use keyhole_engine::render::{finding_for_clipboard, finding_sentence, to_text};
 use keyhole_engine::report::Verdict;
 use keyhole_engine::samples::SAMPLES;
 use keyhole_engine::{analyze_with_reference, AnalyzeOptions, CaseFile, Report};
@@ -15,6 +13,19 @@ use serde_json::Value;
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
+
+/// The Markdown report with its per-key timelines (publication windows from the built-in
+/// catalogue), as `keyhole check --format markdown` writes it.
+fn to_markdown(r: &Report) -> String {
+    let lines = keyhole_engine::catalogue::timelines(r, keyhole_engine::catalogue::embedded().ok());
+    keyhole_engine::render::to_markdown(r, &lines)
+}
+
+/// The HTML report, likewise.
+fn to_html(r: &Report) -> String {
+    let lines = keyhole_engine::catalogue::timelines(r, keyhole_engine::catalogue::embedded().ok());
+    keyhole_engine::render::to_html(r, &lines)
+}
 
 fn report_of(case_json: &str) -> Report {
     let case = CaseFile::from_json(case_json).unwrap();

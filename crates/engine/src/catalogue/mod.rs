@@ -181,13 +181,8 @@ impl Publication {
     }
 }
 
-/// On which side of a publication window a time lies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WindowSide {
-    BeforeFirstSeen,
-    AfterLastSeen,
-}
+/// On which side of a publication window a time lies (a report type: `model`).
+pub use crate::model::WindowSide;
 
 /// One published key (one kid with one key material) and its history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

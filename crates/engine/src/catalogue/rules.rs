@@ -1,12 +1,11 @@
 //! The catalogue's two rules as pure functions over a catalogue key and the facts of one token
 //! or one supplied key; the judgement calls them (codes and texts in `judge::rules`).
 
-use serde_json::{json, Value};
-
 use super::{same_endpoint, Catalogue, CatalogueKey, Publication, WindowSide};
 use crate::judge::evidence as ev;
 use crate::judge::rules::{evidence, CATALOGUE_KEY_MISMATCH, KEY_NOT_PUBLISHED_AT_ISSUE};
 use crate::keys::KeyEntry;
+use crate::model::{CatalogueKeyValue, EvidenceValue, PublicationWindow, TimeValue};
 use crate::report::Finding;
 use crate::time;
 
@@ -22,8 +21,8 @@ fn days(secs: i64) -> f64 {
     ((secs as f64) / DAY * 10.0).round() / 10.0
 }
 
-fn at(t: Option<super::UtcTime>) -> Value {
-    t.map_or(Value::Null, |t| Value::String(time::format_utc(t.0)))
+fn at(t: Option<super::UtcTime>) -> Option<TimeValue> {
+    t.map(|t| ev::time_value(t.0))
 }
 
 /// `key-not-published-at-issue`: `key` (from the catalogue) verified a token issued at
@@ -59,7 +58,7 @@ pub fn check_publication_window(
         outside.push((*p, p.excludes(issued_at)?));
     }
     let (first, side) = *outside.first()?;
-    let windows: Vec<Value> = outside
+    let windows: Vec<EvidenceValue> = outside
         .iter()
         .map(|(p, side)| {
             let gap = match side {
@@ -70,15 +69,15 @@ pub fn check_publication_window(
                     p.absent_after.zip(p.last_seen).map(|(a, l)| a.0 - l.0)
                 }
             };
-            json!({
-                "endpoint": p.endpoint,
-                "archive": p.archive,
-                "side": side,
-                "first_seen": at(p.first_seen),
-                "last_seen": at(p.last_seen),
-                "absent_before": at(p.absent_before),
-                "absent_after": at(p.absent_after),
-                "snapshot_gap_days": gap.map(days),
+            EvidenceValue::Publication(PublicationWindow {
+                endpoint: p.endpoint.clone(),
+                archive: p.archive.clone(),
+                side: *side,
+                first_seen: at(p.first_seen),
+                last_seen: at(p.last_seen),
+                absent_before: at(p.absent_before),
+                absent_after: at(p.absent_after),
+                snapshot_gap_days: gap.map(days),
             })
         })
         .collect();
@@ -106,7 +105,7 @@ pub fn check_publication_window(
             ("kid", (&key.kid).into()),
             ("iat", ev::time(issued_at)),
             ("endpoint", endpoint.into()),
-            ("windows", ev::json(Value::Array(windows))),
+            ("windows", EvidenceValue::List(windows)),
         ]),
     ))
 }
@@ -149,15 +148,15 @@ pub fn check_supplied_key(
     if kid.chars().count() < DISTINCTIVE_KID_LEN && !published_by_source_host {
         return None;
     }
-    let catalogue_keys: Vec<Value> = compared
+    let catalogue_keys: Vec<EvidenceValue> = compared
         .iter()
         .map(|k| {
-            json!({
-                "thumbprint": k.entry().and_then(|e| e.thumbprint.clone()),
-                "kty": k.entry().map(|e| e.kty.clone()),
-                "endpoints": k.publications.iter().map(|p| p.endpoint.clone()).collect::<Vec<_>>(),
-                "first_seen": at(k.first_seen()),
-                "last_seen": at(k.last_seen()),
+            EvidenceValue::CatalogueKey(CatalogueKeyValue {
+                thumbprint: k.entry().and_then(|e| e.thumbprint.clone()),
+                kty: k.entry().map(|e| e.kty.clone()),
+                endpoints: k.publications.iter().map(|p| p.endpoint.clone()).collect(),
+                first_seen: at(k.first_seen()),
+                last_seen: at(k.last_seen()),
             })
         })
         .collect();
@@ -183,7 +182,7 @@ pub fn check_supplied_key(
             ("supplied_key", ev::key(&supplied.id, name.clone())),
             ("supplied_source", source.into()),
             ("supplied_thumbprint", supplied.thumbprint.as_deref().into()),
-            ("catalogue_keys", ev::json(Value::Array(catalogue_keys))),
+            ("catalogue_keys", EvidenceValue::List(catalogue_keys)),
         ]),
     ))
 }

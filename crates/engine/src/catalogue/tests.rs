@@ -122,7 +122,7 @@ fn window_rule_fires_outside_the_snapshots_without_the_key() {
     assert_eq!(f.evidence_json()["windows"][0]["side"], "after_last_seen");
     assert_eq!(f.evidence_json()["windows"][0]["snapshot_gap_days"], 9.0);
     assert_eq!(
-        f.evidence_json()["windows"][0]["absent_after"],
+        f.evidence_json()["windows"][0]["absent_after"]["utc"],
         "2024-06-10T00:00:00Z"
     );
     assert!(f.message.contains("2024-06-10T00:00:00Z"), "{}", f.message);
@@ -375,7 +375,7 @@ mod embedded_data {
         // A token after the key was replaced.
         let late = check_publication_window(key, Some(COMMON_V2), t("2023-08-01T00:00:00Z"));
         assert_eq!(
-            late.map(|f| f.evidence_json()["windows"][0]["absent_after"].clone()),
+            late.map(|f| f.evidence_json()["windows"][0]["absent_after"]["utc"].clone()),
             Some(json!("2023-07-05T23:59:59Z"))
         );
         // Undated sources (consumers, nexus.passport.com) leave the window open.

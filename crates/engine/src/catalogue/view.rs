@@ -3,8 +3,10 @@
 //! for a judged token, an endpoint's keys as of a date as a JWKS to add, and each verifying
 //! key's timeline (when it signed, against its certificate and its publication window). All of
 //! it is computed here, so the page only draws, and the CLI or a test gets the same answers.
+//! The timelines also go, as JSON, to the document module that renders the ticket reports
+//! (`render_remote`), which has no catalogue of its own: hence `Deserialize`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{AsOf, Catalogue, CatalogueKey};
@@ -135,7 +137,7 @@ impl CatalogueKey {
 }
 
 /// A stretch of time, Unix seconds; either end may be unknown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
     pub from: Option<i64>,
     pub to: Option<i64>,
@@ -145,7 +147,7 @@ pub struct Span {
 /// and last snapshot that held it; `possible` out to the nearest snapshots known not to hold it
 /// (an end is None where no such snapshot is known: published since or until some date the
 /// archive cannot show).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Window {
     pub endpoint: String,
     pub seen: Span,
@@ -153,7 +155,7 @@ pub struct Window {
 }
 
 /// One token a key verified, at its `iat`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signed {
     pub index: usize,
     pub iat: i64,
@@ -165,7 +167,7 @@ pub struct Signed {
 }
 
 /// One verifying key's timeline.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeyTimeline {
     pub key_id: String,
     pub kid: Option<String>,
@@ -259,13 +261,10 @@ fn verdict_name(v: Verdict) -> &'static str {
     }
 }
 
-/// Text for XML content and attribute values.
+/// Text for XML content and attribute values, with disguising characters (bidi controls,
+/// zero-width characters: a kid is the token's choice) shown as `<U+XXXX>`.
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        crate::render::push_markup_escaped(&mut out, c);
-    }
-    out
+    crate::render::esc(text)
 }
 
 /// SVG geometry: a label gutter, then the plot; one row per bar, one for the tokens.

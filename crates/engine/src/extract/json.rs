@@ -34,6 +34,10 @@ pub(crate) struct JsonHit {
     /// When the string is the `value` member of an object that also has a string `name` member
     /// (HAR headers, cookies, query strings, form parameters): that name.
     pub sibling_name: Option<String>,
+    /// When the string lies in a HAR entry (`log.entries[i]` of a top-level value) whose
+    /// `startedDateTime` reads as a time ([`crate::time::parse_log_time`]): that time, Unix
+    /// seconds.
+    pub har_started: Option<i64>,
 }
 
 /// An object with a `signature` or `signatures` member: perhaps a JWS JSON serialization.
@@ -62,6 +66,10 @@ struct Frame {
     name: Option<String>,
     signed: bool,
     pending: Vec<usize>,
+    /// `out.hits.len()` when the container opened: the hits inside it are the ones after.
+    hits_from: usize,
+    /// A HAR entry's `startedDateTime`, read as a time (set only in a `log.entries[i]`).
+    started: Option<i64>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -122,6 +130,8 @@ pub(crate) fn scan(text: &str, from: usize, to: usize, candidates: &[Candidate])
                         name: None,
                         signed: false,
                         pending: Vec::new(),
+                        hits_from: out.hits.len(),
+                        started: None,
                     });
                     expect = if c == b'{' {
                         Expect::KeyOrClose
@@ -141,6 +151,7 @@ pub(crate) fn scan(text: &str, from: usize, to: usize, candidates: &[Candidate])
                                 path: path_of(&stack),
                                 string_start: start,
                                 sibling_name: None,
+                                har_started: None,
                             };
                             if let Some(top) = stack.last_mut() {
                                 if top.is_object && top.key.as_deref() == Some("value") {
@@ -154,6 +165,13 @@ pub(crate) fn scan(text: &str, from: usize, to: usize, candidates: &[Candidate])
                     if let Some(top) = stack.last_mut() {
                         if top.is_object && top.key.as_deref() == Some("name") {
                             top.name = Some(decode_string(text, i, end, escaped)?);
+                        }
+                    }
+                    if is_har_started(&stack) {
+                        // An unreadable value is no time, not a reason to give up the scan.
+                        let started = decode_string(text, i, end, escaped);
+                        if let Some(top) = stack.last_mut() {
+                            top.started = started.as_deref().and_then(crate::time::parse_log_time);
                         }
                     }
                     i = end + 1;
@@ -222,8 +240,24 @@ pub(crate) fn scan(text: &str, from: usize, to: usize, candidates: &[Candidate])
     }
 }
 
+/// True when the string value being read is `log.entries[i].startedDateTime` of a top-level
+/// value: `stack` is the root object (at `log`), the log object (at `entries`), the entries
+/// array and the entry (at `startedDateTime`).
+fn is_har_started(stack: &[Frame]) -> bool {
+    let key = |f: &Frame, k: &str| f.is_object && f.key.as_deref() == Some(k);
+    matches!(stack, [root, log, entries, entry]
+        if key(root, "log") && key(log, "entries") && !entries.is_object
+            && key(entry, "startedDateTime"))
+}
+
 /// Finishes a container that closed at byte `end`; `stack` holds its ancestors.
 fn close(frame: Frame, end: usize, stack: &[Frame], out: &mut Scan) {
+    if let Some(started) = frame.started {
+        // A HAR entry: every token inside it was seen at its start.
+        for (_, hit) in out.hits.iter_mut().skip(frame.hits_from) {
+            hit.har_started = Some(started);
+        }
+    }
     if let Some(name) = frame.name {
         for h in frame.pending {
             if let Some((_, hit)) = out.hits.get_mut(h) {
@@ -378,6 +412,36 @@ mod tests {
             .map(|(_, h)| h.sibling_name)
             .collect();
         assert_eq!(names, [Some("A".to_owned()), Some("B".to_owned()), None]);
+    }
+
+    #[test]
+    fn a_har_entrys_start_reaches_every_token_in_it_and_nothing_else() {
+        let text = concat!(
+            r#"{"startedDateTime":"2023-06-20T12:00:00Z","log":{"entries":["#,
+            r#"{"request":{"url":"TOK1","startedDateTime":"2023-06-20T13:00:00Z"},"startedDateTime":"2023-06-20T14:00:00+01:00"},"#,
+            r#"{"request":{"url":"TOK2","startedDateTime":"2023-06-20T13:00:00Z"}},"#,
+            r#"{"startedDateTime":"not a time","request":{"url":"TOK3"}}"#,
+            r#"],"other":"TOK4"}}"#,
+            "\n",
+            r#"{"log":{"entries":[{"startedDateTime":"2023-06-20T15:00:00Z","response":{"x":"TOK5"}}]}}"#,
+        );
+        let cands: Vec<Candidate> = ["TOK1", "TOK2", "TOK3", "TOK4", "TOK5"]
+            .iter()
+            .map(|n| cand_at(text, n))
+            .collect();
+        let started: Vec<Option<i64>> = scan(text, 0, text.len(), &cands)
+            .unwrap_or_default()
+            .hits
+            .into_iter()
+            .map(|(_, h)| h.har_started)
+            .collect();
+        // TOK1's entry started at 13:00Z (written after the token, in +01:00); a request's own
+        // member of that name, the root's, and one that is no time count for nothing; each
+        // value of a stream has its own entries.
+        assert_eq!(
+            started,
+            [Some(1_687_266_000), None, None, None, Some(1_687_273_200)]
+        );
     }
 
     #[test]

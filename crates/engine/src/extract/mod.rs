@@ -37,7 +37,9 @@
 //!      `request.headers`, `request.url`, `response.content.text`), and the `name`: the `name`
 //!      member beside the `value` for headers, cookies, query strings and form parameters, or
 //!      else the name the plain-text rules below give inside the string (the query parameter of
-//!      a URL, the JSON field of an escaped JSON body);
+//!      a URL, the JSON field of an escaped JSON body); and the time the entry's request started
+//!      (its `startedDateTime`, read by [`crate::time::parse_log_time`]; left out when absent or
+//!      not a time);
 //!    - anywhere else: [`LocationContext::JsonField`] with its JSONPath (`$.a.b[0]`; beyond 64
 //!      levels only the innermost 64 are kept, written `$…N levels…[0].a`).
 //! 2. Otherwise the text before the token on its line decides (at most 4 KiB of it, except for
@@ -300,6 +302,10 @@ fn json_context(
                 entry: *entry,
                 part,
                 name,
+                started: hit.har_started.map(|epoch| crate::model::TimeValue {
+                    epoch,
+                    utc: crate::time::format_utc(epoch),
+                }),
             };
         }
     }

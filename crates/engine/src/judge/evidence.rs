@@ -13,10 +13,15 @@ use crate::model::{
 
 /// A time in Unix seconds, with its UTC form.
 pub fn time(epoch: i64) -> EvidenceValue {
-    EvidenceValue::Time(TimeValue {
+    EvidenceValue::Time(time_value(epoch))
+}
+
+/// A time in Unix seconds with its UTC form, for the typed records that hold times.
+pub fn time_value(epoch: i64) -> TimeValue {
+    TimeValue {
         epoch,
         utc: crate::time::format_utc(epoch),
-    })
+    }
 }
 
 /// A key scope, in words.
@@ -73,9 +78,10 @@ pub fn key_of(
     key(&k.id, name_of(k, set, provenance))
 }
 
-/// A value copied from the token or a key document (a claim, a header parameter, a JWK).
-/// Strings, numbers, booleans, null and lists take their plain variants, so that only objects
-/// stay JSON and a report read back from its JSON is the same report.
+/// A value copied from the token (a claim, a header parameter). Strings, numbers, booleans,
+/// null and lists take their plain variants, so that only objects stay JSON and a report read
+/// back from its JSON is the same report. The engine's own facts never come through here: they
+/// have typed variants (a time, a key, a publication window, …).
 pub fn json(v: Value) -> EvidenceValue {
     match v {
         Value::Null => EvidenceValue::None,

@@ -279,28 +279,30 @@ fn provenance_disagreement(judged: &[(Named<'_>, TokenJudgement)]) -> Option<Fin
     {
         return None;
     }
-    let mut sets: Vec<serde_json::Value> = provs
+    let mut sets: Vec<crate::model::KeySetAccount> = provs
         .iter()
-        .map(|p| {
-            // Plain strings: the provenance types' own JSON form stays out of the judgement.
-            let mut o = serde_json::Map::new();
-            let s = |v: &str| serde_json::Value::String(v.to_owned());
-            o.insert("key_id".into(), s(&p.key_id));
-            o.insert("name".into(), s(&p.name()));
-            o.insert("source".into(), s(p.source.as_deref().unwrap_or("")));
-            o.insert("cloud".into(), s(p.cloud.map_or("unknown", |c| c.label())));
-            o.insert("cloud_evidence".into(), s(&p.cloud_evidence.explanation));
-            o.insert("scope".into(), s(&p.scope.describe()));
-            o.insert("scope_evidence".into(), s(&p.scope_evidence.explanation));
-            o.insert(
-                "evidence_strength".into(),
-                serde_json::Value::from(evidence_strength(p)),
-            );
-            serde_json::Value::Object(o)
+        .map(|p| crate::model::KeySetAccount {
+            key: crate::model::KeyRef {
+                key_id: p.key_id.clone(),
+                name: p.name(),
+            },
+            source: p.source.clone(),
+            cloud: p.cloud.map(|c| crate::model::CloudValue {
+                cloud: c,
+                words: c.label().to_owned(),
+            }),
+            cloud_evidence: p.cloud_evidence.explanation.clone(),
+            scope: crate::model::ScopeValue {
+                scope: p.scope.clone(),
+                words: p.scope.describe(),
+            },
+            scope_evidence: p.scope_evidence.explanation.clone(),
+            evidence_strength: evidence_strength(p),
         })
         .collect();
     crate::small_sort::sort_by(&mut sets, |a, b| {
-        (a["source"].as_str(), a["key_id"].as_str()) < (b["source"].as_str(), b["key_id"].as_str())
+        (a.source.as_deref().unwrap_or(""), a.key.key_id.as_str())
+            < (b.source.as_deref().unwrap_or(""), b.key.key_id.as_str())
     });
     let described: Vec<String> = provs
         .iter()
@@ -321,7 +323,14 @@ fn provenance_disagreement(judged: &[(Named<'_>, TokenJudgement)]) -> Option<Fin
             provs.len(),
             described.join("; ")
         ),
-        rules::evidence([("key_sets", evidence::json(serde_json::Value::Array(sets)))]),
+        rules::evidence([(
+            "key_sets",
+            crate::model::EvidenceValue::List(
+                sets.into_iter()
+                    .map(crate::model::EvidenceValue::KeySetAccount)
+                    .collect(),
+            ),
+        )]),
     ))
 }
 
