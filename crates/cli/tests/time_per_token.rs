@@ -59,12 +59,16 @@ fn judged_at(token: &Value) -> Option<String> {
 }
 
 fn check(extra: &[&str]) -> Value {
-    let path = log(&format!("check{}", extra.join("")));
+    check_file(&log(&format!("check{}", extra.join(""))), extra)
+}
+
+/// `keyhole check` of one file at the case-wide time NOW, with `extra` options: its report.
+fn check_file(path: &std::path::Path, extra: &[&str]) -> Value {
     let out = keyhole()
         .args(["check", "--no-catalogue", "--fail-on", "malformed", "--now"])
         .arg(NOW.to_string())
         .args(extra)
-        .arg(&path)
+        .arg(path)
         .output()
         .unwrap();
     assert_status(&out, 0);
@@ -146,16 +150,7 @@ fn har(name: &str, started: &str) -> std::path::PathBuf {
 }
 
 fn check_har(name: &str, started: &str, extra: &[&str]) -> Value {
-    let path = har(name, started);
-    let out = keyhole()
-        .args(["check", "--no-catalogue", "--fail-on", "malformed", "--now"])
-        .arg(NOW.to_string())
-        .args(extra)
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert_status(&out, 0);
-    json_of(&out)
+    check_file(&har(name, started), extra)
 }
 
 #[test]

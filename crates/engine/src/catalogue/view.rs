@@ -250,17 +250,6 @@ fn day(t: i64) -> String {
     time::format_utc(t).chars().take(10).collect()
 }
 
-/// The verdict's name as in the report (`permitted`, `violation`, …), for a CSS class.
-fn verdict_name(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Malformed => "malformed",
-        Verdict::Violation => "violation",
-        Verdict::Invalid => "invalid",
-        Verdict::Unverified => "unverified",
-        Verdict::Permitted => "permitted",
-    }
-}
-
 /// Text for XML content and attribute values, with disguising characters (bidi controls,
 /// zero-width characters: a kid is the token's choice) shown as `<U+XXXX>`.
 fn escape(text: &str) -> String {
@@ -349,7 +338,7 @@ impl KeyTimeline {
             let _ = write!(
                 body,
                 r#"<circle class="tl-token tl-{}{}" cx="{:.1}" cy="{:.1}" r="4"/>"#,
-                verdict_name(s.verdict),
+                crate::render::verdict_word(s.verdict),
                 if outside { " tl-outside" } else { "" },
                 GUTTER + x,
                 row * ROW + 11.0
