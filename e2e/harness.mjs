@@ -6,7 +6,7 @@
  * browser call without a timeout of its own (page.evaluate) waits forever when the page never
  * answers; CI must end with a named failure instead.
  */
-const CHECK_TIMEOUT_MS = Number(process.env.E2E_CHECK_TIMEOUT_MS ?? 20 * 60 * 1000);
+const CHECK_TIMEOUT_MS = Number(process.env.E2E_CHECK_TIMEOUT_MS ?? 8 * 60 * 1000);
 
 /**
  * Checks for one script. `only` (a RegExp, optional) runs just the checks whose names match,
@@ -23,16 +23,19 @@ export function checks({ only = null } = {}) {
     if (only && !only.test(name)) return;
     current = "start";
     let timer;
+    const t0 = Date.now();
+    // Each result line says how long its check took, so a slow CI run shows where time went.
+    const took = () => `(${((Date.now() - t0) / 1000).toFixed(1)} s)`;
     const hung = new Promise((_, fail) => {
       timer = setTimeout(() => fail(new Error(`did not finish in ${Math.round(timeoutMs / 1000)} s; last step: ${current}`)), timeoutMs);
     });
     try {
       await Promise.race([fn(), hung]);
       results.push([name, true]);
-      console.log(`  ok   ${name}`);
+      console.log(`  ok   ${name} ${took()}`);
     } catch (e) {
       results.push([name, false]);
-      console.log(`  FAIL ${name}\n       ${String(e?.stack ?? e).split("\n").slice(0, 6).join("\n       ")}`);
+      console.log(`  FAIL ${name} ${took()}\n       ${String(e?.stack ?? e).split("\n").slice(0, 6).join("\n       ")}`);
     } finally {
       clearTimeout(timer);
     }

@@ -3,4 +3,11 @@
 KEYHOLE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export KEYHOLE_ROOT
 export PATH="$KEYHOLE_ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-say() { printf '\033[1m[keyhole]\033[0m %s\n' "$*" >&2; }
+# Every message carries the time since the first script of this run started (exported, so
+# scripts/test, scripts/python-test and scripts/fuzz under .ci/run share one clock): a CI log's
+# tail then says where the time went.
+export KEYHOLE_T0="${KEYHOLE_T0:-$(date +%s)}"
+say() {
+  local s=$(($(date +%s) - KEYHOLE_T0))
+  printf '\033[1m[keyhole %d:%02d]\033[0m %s\n' $((s / 60)) $((s % 60)) "$*" >&2
+}
