@@ -11,3 +11,12 @@ say() {
   local s=$(($(date +%s) - KEYHOLE_T0))
   printf '\033[1m[keyhole %d:%02d]\033[0m %s\n' $((s / 60)) $((s % 60)) "$*" >&2
 }
+# Returns 1 (after saying so) when a build log holds a compiler warning about Keyhole's own code
+# (cargo caps dependencies' lints): the `-D warnings` of the builds clippy-driver lints in
+# (scripts/test, scripts/python-test).
+no_warnings() {
+  if grep -E '^warning: `[^`]+` \(.*\) generated [0-9]+ warnings?' "$1" >&2; then
+    say "FAIL: compiler or clippy warnings in Keyhole's code (see $1); the project builds with -D warnings"
+    return 1
+  fi
+}
