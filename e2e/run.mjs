@@ -307,6 +307,44 @@ try {
     assert(state.visible !== "none", "injected CSS applied");
   });
 
+  await check("a WebAssembly trap (a panic in the release build) shows the error screen, its message as inert text, with a reset button", async () => {
+    // The release module aborts on panic without a message (panic=immediate-abort): what reaches
+    // the page is a WebAssembly.RuntimeError thrown out of a callback, as here from a timer and
+    // from a rejected promise.
+    const seen = await page.evaluate(async () => {
+      const shown = () => {
+        const panel = document.getElementById("fatal-error");
+        const out = panel && {
+          text: panel.querySelector("pre")?.textContent,
+          injected: panel.querySelectorAll("img, script").length,
+          reset: !!document.getElementById("fatal-reset"),
+          focused: document.activeElement?.id,
+        };
+        panel?.remove();
+        return out;
+      };
+      const idle = () => new Promise((r) => setTimeout(r, 50));
+      setTimeout(() => {
+        throw new WebAssembly.RuntimeError('unreachable (e2e-deliberate) <img src=x onerror="window.__pwned=5">');
+      });
+      await idle();
+      const thrown = shown();
+      Promise.reject(new WebAssembly.RuntimeError("unreachable from a promise (e2e-deliberate)"));
+      await idle();
+      const rejected = shown();
+      setTimeout(() => {
+        throw new TypeError("not a trap (e2e-deliberate)");
+      });
+      await idle();
+      return { thrown, rejected, other: shown(), pwned: window.__pwned };
+    });
+    assert(seen.thrown?.text?.includes('RuntimeError: unreachable (e2e-deliberate) <img src=x onerror="window.__pwned=5">'), JSON.stringify(seen));
+    assert(seen.thrown.injected === 0 && seen.pwned === undefined, "the message was not inert");
+    assert(seen.thrown.reset && seen.thrown.focused === "fatal-reset", "no focused reset button");
+    assert(seen.rejected?.text?.includes("unreachable from a promise (e2e-deliberate)"), JSON.stringify(seen.rejected));
+    assert(seen.other === null || seen.other === undefined, "an ordinary script error showed the trap screen");
+  });
+
   await check("10,000 pasted tokens are found by the extraction worker, analysed in slices, and no main-thread task exceeds 200 ms", async () => {
     await page.click("#reset");
     const many = Array.from({ length: 10000 }, (_, i) => makeToken({ sub: `user-${i}`, tid: "11111111-2222-3333-4444-555555555555", iat: i }));
@@ -628,8 +666,8 @@ try {
   });
 
   await check("no console errors", async () => {
-    // The CSP test above provokes violation messages on purpose; anything else is a failure.
-    const errors = consoleErrors.filter((m) => !m.includes("exfil.example"));
+    // The CSP test and the trap-screen test above provoke errors on purpose; anything else is a failure.
+    const errors = consoleErrors.filter((m) => !m.includes("exfil.example") && !m.includes("e2e-deliberate"));
     assert(errors.length === 0, errors.join("\n"));
   });
 } finally {

@@ -20,3 +20,18 @@ no_warnings() {
     return 1
   fi
 }
+# The web app's release build (`release_trunk build --release`, `release_trunk serve --release`):
+# rustc itself, not the clippy-driver wrapper of the test builds (it compiles without MIR
+# optimisations), with the standard library rebuilt for size. Two unstable switches of the
+# pinned rustc (rust-toolchain.toml; RUSTC_BOOTSTRAP admits them on that stable compiler):
+# -Zbuild-std with std's optimize_for_size (smaller sort, formatting and collection code), and
+# -Cpanic=immediate-abort (a panic is a bare trap: no message formatting, locations or panic
+# hook in the module; www/boot.js shows the error screen for a trap). Together 28 KB less at start
+# (BENCHMARKS.md). They apply to the wasm32 builds only: trunk's and scripts/inline-wasm.mjs's
+# on-demand modules; native builds and the test builds are unaffected.
+release_trunk() {
+  env -u RUSTC_WORKSPACE_WRAPPER RUSTC_BOOTSTRAP=1 \
+    CARGO_UNSTABLE_BUILD_STD=std,panic_abort CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+    trunk "$@"
+}

@@ -13,7 +13,6 @@ pub use app::App;
 
 /// Starts Keyhole: the app in a page, the analysis worker in a worker.
 pub fn start() {
-    adapters::panic_screen::install();
     if adapters::worker::in_worker() {
         adapters::worker::register();
     } else {

@@ -12,6 +12,46 @@
     document.body.appendChild(p);
   }
 
+  // The error screen for a WebAssembly trap. The release module is built with
+  // panic=immediate-abort (scripts/env.sh, release_build_env): a Rust panic there is a bare
+  // `unreachable` trap with no message and no panic hook, which reaches JavaScript as a
+  // WebAssembly.RuntimeError thrown out of whatever called into the module (an event handler, a
+  // timer, a promise). Keyhole must never leave a half-working page behind: this panel says so,
+  // with the error as plain text, and offers a reload with an empty case.
+  function fatal(err) {
+    if (document.getElementById("fatal-error")) return;
+    var panel = document.createElement("div");
+    panel.id = "fatal-error";
+    panel.className = "fatal-panel";
+    panel.setAttribute("role", "alert");
+    var heading = document.createElement("h2");
+    heading.textContent = "Keyhole hit an internal error";
+    var text = document.createElement("pre");
+    text.textContent = String(err);
+    var hint = document.createElement("p");
+    hint.textContent =
+      "Nothing was sent anywhere. The analysis cannot go on in this page; Reset reloads it with an empty case.";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.id = "fatal-reset";
+    button.textContent = "Reset Keyhole";
+    button.onclick = function () {
+      location.reload();
+    };
+    panel.append(heading, text, hint, button);
+    document.body.appendChild(panel);
+    button.focus();
+  }
+  function isTrap(err) {
+    return typeof WebAssembly === "object" && err instanceof WebAssembly.RuntimeError;
+  }
+  self.addEventListener("error", function (e) {
+    if (isTrap(e.error)) fatal(e.error);
+  });
+  self.addEventListener("unhandledrejection", function (e) {
+    if (isTrap(e.reason)) fatal(e.reason);
+  });
+
   // Scripts loaded on first use (src/adapters/on_demand.rs): same-origin, with the SRI hash
   // pinned in index.html as <meta name="NAME" content="sha384-…">; a failed load may be retried.
   var loading = {};

@@ -1,5 +1,5 @@
 //! The only place that knows about browser APIs beyond rendering: the clock, files, downloads,
-//! the on-demand modules (reference verifier, document rendering), the extraction worker, giving the browser its turn, and the panic screen. Everything else in the app is plain Rust.
+//! the on-demand modules (reference verifier, document rendering), the extraction worker and giving the browser its turn (the error screen for a trap is www/boot.js). Everything else in the app is plain Rust.
 
 pub mod analysis;
 pub mod catalogue;
@@ -8,7 +8,6 @@ pub mod documents;
 pub mod download;
 pub mod files;
 pub mod on_demand;
-pub mod panic_screen;
 pub mod rust_verifier;
 pub mod tasks;
 pub mod triage;

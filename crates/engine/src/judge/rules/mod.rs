@@ -63,6 +63,13 @@ impl RuleInfo {
 pub fn evidence<const N: usize>(
     pairs: [(&str, EvidenceValue); N],
 ) -> BTreeMap<String, EvidenceValue> {
+    evidence_of(Vec::from(pairs))
+}
+
+/// The body of [`evidence`], not generic: one copy of the map's sort and bulk build in the wasm
+/// module instead of one per number of pairs (nine copies were ≈28 KB of code).
+#[inline(never)]
+fn evidence_of(pairs: Vec<(&str, EvidenceValue)>) -> BTreeMap<String, EvidenceValue> {
     pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
 
