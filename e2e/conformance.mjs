@@ -2,7 +2,8 @@
 // conformance tests (RFC 7515/7520/7797/8037 and Wycheproof, read from ../shared) record every
 // signature check they put to jsonwebtoken with its answer (KEYHOLE_EXPORT_CHECKS, see
 // crates/engine/tests/common); this script puts the same checks, in headless Chromium, to
-// WebCrypto (`wasm_bindgen.webcryptoAnswers`) and to the on-demand pure-Rust verifier module
+// WebCrypto (`keyholeWebCryptoAnswers`: the app's WebCrypto code, in the on-demand fallback
+// verifier module) and to the on-demand pure-Rust verifier module
 // (`keyholeRustVerifier`, jsonwebtoken compiled to wasm), and asserts:
 //  - the wasm reference verifier answers exactly as the native one;
 //  - WebCrypto never says "verified" where jsonwebtoken does not, and for the algorithms whose
@@ -55,7 +56,7 @@ try {
   await page.waitForSelector("#tokens-input", { timeout: 15000 });
   const algs = [...new Set(recorded.map((r) => r.check.alg))];
   const { web, rust, falseIsFinal } = await page.evaluate(async ({ req, algs }) => {
-    const web = await wasm_bindgen.webcryptoAnswers(req);
+    const web = await keyholeWebCryptoAnswers(req);
     const rust = JSON.parse(await keyholeRustVerifier(req));
     // The algorithms whose "not verified" from WebCrypto the app takes as final, as the
     // engine decides them (no copy of that policy here).

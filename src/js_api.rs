@@ -46,24 +46,10 @@ pub async fn analyze(case: JsValue) -> Result<JsValue, JsValue> {
     JSON::parse(&json)
 }
 
-/// WebCrypto's own answers to a `verify::remote` request (the JSON the engine sends to the
-/// fallback verifier): one per check, `true`, `false`, or `null` where WebCrypto could not
-/// answer. Diagnostics for "what does the browser alone say?"; `e2e/conformance.mjs` puts the
-/// conformance suites' checks through it.
-#[wasm_bindgen(js_name = webcryptoAnswers)]
-pub async fn webcrypto_answers(request: String) -> Result<JsValue, JsValue> {
-    let checks = keyhole_engine::verify::remote::decode_checks(&request)
-        .map_err(|e| JsValue::from_str(&e))?;
-    let answers = crate::adapters::webcrypto::answer_all(&checks)
-        .await
-        .map_err(|e| JsValue::from_str(&e))?;
-    let json = serde_json::to_string(&answers).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    JSON::parse(&json)
-}
-
 /// True when the app takes WebCrypto's answer (`verified`: true or false) to a check of `alg`
 /// as final instead of asking the reference verifier: the engine's
-/// `policy::webcrypto_answer_is_final`, for `e2e/conformance.mjs` to hold WebCrypto to exactly
+/// `policy::webcrypto_answer_is_final`, for `e2e/conformance.mjs` to hold WebCrypto (`keyholeWebCryptoAnswers`, answered by the fallback
+/// verifier module with the app's own WebCrypto code) to exactly
 /// the answers the app relies on. False for an algorithm the engine does not know.
 #[wasm_bindgen(js_name = webcryptoAnswerIsFinal)]
 pub fn webcrypto_answer_is_final(alg: &str, verified: bool) -> bool {

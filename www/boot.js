@@ -100,6 +100,16 @@
     });
   };
 
+  // WebCrypto's own answers to a verify::remote request, by the app's WebCrypto code in the
+  // fallback verifier's module: a diagnostic for e2e/conformance.mjs, not used by the page.
+  self.keyholeWebCryptoAnswers = function (request) {
+    return wasmModule("keyhole-rust-verifier", function () {
+      return keyhole_rust_verifier;
+    }).then(function (m) {
+      return m.webcryptoAnswers(request);
+    });
+  };
+
   // The document renderers (crates/documents): needed only when the analyst exports a ticket
   // report (Markdown or printable HTML).
   self.keyholeRender = function (request) {
