@@ -125,6 +125,7 @@ try {
     await page.waitForSelector("#timelines", { state: "detached", timeout: 30000 });
     await page.setInputFiles("input#case-file", join(goldenDir, "storm-0558.json"));
     await pageVerdicts(page, 2);
+    await page.click("#timelines summary");
     await page.waitForSelector("#timelines figure svg", { timeout: 30000 });
     const figures = await page.$$eval("#timelines figure", (fs) =>
       fs.map((f) => ({
@@ -160,8 +161,13 @@ try {
     await page.fill("#catalogue-date", "2023-06-01");
     await page.dispatchEvent("#catalogue-date", "change");
     await page.click("#catalogue-add");
+    // The key set comes from the document module (loaded on first use): wait for it.
+    await page.waitForFunction(
+      (url) => [...document.querySelectorAll(".key-set .ks-source")].some((e) => e.value === url),
+      COMMON_V2,
+      { timeout: 10000 },
+    );
     const source = page.locator(".key-set .ks-source").last();
-    await source.waitFor({ timeout: 10000 });
     assert((await source.inputValue()) === COMMON_V2, await source.inputValue());
     const doc = JSON.parse(await page.locator(".key-set .ks-document").last().inputValue());
     const kids = doc.keys.map((k) => k.kid);

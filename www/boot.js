@@ -110,15 +110,29 @@
     });
   };
 
-  // The document renderers (crates/documents): needed only when the analyst exports a ticket
-  // report (Markdown or printable HTML).
-  self.keyholeRender = function (request) {
-    return wasmModule("keyhole-documents", function () {
-      return keyhole_documents;
-    }).then(function (m) {
-      return m.render_report(request);
-    });
-  };
+  // The document module (crates/documents): needed only when the analyst exports a ticket
+  // report (Markdown or printable HTML), opens the per-key timelines or looks up a known key.
+  function documents(call) {
+    return function (request) {
+      return wasmModule("keyhole-documents", function () {
+        return keyhole_documents;
+      }).then(function (m) {
+        return call(m, request);
+      });
+    };
+  }
+  self.keyholeRender = documents(function (m, request) {
+    return m.render_report(request);
+  });
+  self.keyholeTimelines = documents(function (m, request) {
+    return m.render_timelines(request);
+  });
+  self.keyholeKnownKeys = documents(function (m, query) {
+    return m.known_keys(query);
+  });
+  self.keyholeKeySetAsOf = documents(function (m, request) {
+    return m.key_set_as_of(request);
+  });
 
   // The built-in sample cases (the engine's golden set), needed only when a sample is opened.
   self.keyholeSample = function (name) {

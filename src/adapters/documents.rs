@@ -1,14 +1,51 @@
-//! Documents (the Markdown and printable HTML reports) rendered by the reference module, loaded on demand through
-//! `keyholeRender` (see [`super::on_demand`]): the start module carries no document renderer.
-//! The engine writes the request and renders it (`render_remote`), so what the page saves is
-//! what the CLI would write for the same report.
+//! What the document module (crates/documents, loaded on first use through `www/boot.js`)
+//! renders for the page: the Markdown and printable HTML reports, the per-key timelines and the
+//! Known keys view of the catalogue. The start module carries none of that code; the engine
+//! writes each request and renders it (`render_remote`, `catalogue::page`), so what the page
+//! saves is what the CLI would write for the same report.
 
-use keyhole_engine::render_remote::{encode_request, DocumentFormat};
+use keyhole_engine::catalogue::page::{KeySetAsOf, Lookup};
+use keyhole_engine::render_remote::{encode_request, encode_timelines_request, DocumentFormat};
 use keyhole_engine::Report;
 
+use super::on_demand::call;
+
+/// Whether the page's analyses consult the catalogue: the module then draws publication
+/// windows from the same catalogue.
+fn consulted() -> bool {
+    super::catalogue::for_page().is_some()
+}
+
 /// The `format` document of `report` (already prepared for export: redaction, fingerprints),
-/// with its per-key timelines (publication windows when the catalogue is loaded).
+/// with its per-key timelines.
 pub async fn render(report: &Report, format: DocumentFormat) -> Result<String, String> {
-    let request = encode_request(report, format, super::catalogue::for_page())?;
-    super::on_demand::call("keyholeRender", &request).await
+    call(
+        "keyholeRender",
+        &encode_request(report, format, consulted())?,
+    )
+    .await
+}
+
+/// The body of the page's timelines section for `report` (HTML, every text escaped).
+pub async fn timelines(report: &Report) -> Result<String, String> {
+    call(
+        "keyholeTimelines",
+        &encode_timelines_request(report, consulted())?,
+    )
+    .await
+}
+
+fn read<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
+    serde_json::from_str(json).map_err(|e| format!("the document module's answer: {e}"))
+}
+
+/// The catalogue keys `query` names, each with its history (HTML).
+pub async fn known_keys(query: &str) -> Result<Lookup, String> {
+    read(&call("keyholeKnownKeys", query).await?)
+}
+
+/// `endpoint`'s keys as of `date` (`YYYY-MM-DD`) as a key set.
+pub async fn key_set_as_of(endpoint: &str, date: &str) -> Result<KeySetAsOf, String> {
+    let request = serde_json::to_string(&(endpoint, date)).map_err(|e| e.to_string())?;
+    read(&call("keyholeKeySetAsOf", &request).await?)
 }

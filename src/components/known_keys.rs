@@ -2,17 +2,20 @@
 //! a button to load it (offered outright when tokens name a key no supplied key set holds,
 //! as the engine's `would_consult` says); once loaded, whether this case consults it and how
 //! many verdicts rest on it, a lookup of a kid or thumbprint with the key's history, and an
-//! endpoint's keys as of a chosen date added as a key set.
+//! endpoint's keys as of a chosen date added as a key set. The lookup and the key set are the
+//! document module's (`catalogue::page`, loaded with the first lookup or addition), so the start
+//! module carries only this form.
 
 use std::rc::Rc;
 
-use keyhole_engine::catalogue::{self, Catalogue, CatalogueKey, Certainty, Identifier};
-use keyhole_engine::time::{format_utc, parse_utc};
+use keyhole_engine::catalogue::{self, page::Lookup};
+use keyhole_engine::time::format_utc;
 use keyhole_engine::Report;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::adapters::catalogue as loader;
+use crate::adapters::documents;
 use crate::state::Action;
 
 #[derive(Properties)]
@@ -37,24 +40,28 @@ fn day(t: i64) -> String {
     format_utc(t).chars().take(10).collect()
 }
 
-/// One catalogue key's history (the engine's rows).
-fn key_history(c: &Catalogue, key: &CatalogueKey, matched: String) -> Html {
-    html! {
-        <article class="known-key" data-kid={key.kid.clone()}>
-            <h3>{ "kid " }<code>{ &key.kid }</code>{ format!(" (matched on {matched})") }</h3>
-            <dl class="known-key-facts">
-                { for key.history(c).into_iter().map(|(label, text)| html! { <><dt>{ label }</dt><dd>{ text }</dd></> }) }
-            </dl>
-        </article>
-    }
-}
-
 #[function_component(KnownKeys)]
 pub fn known_keys(p: &KnownKeysProps) -> Html {
     let loading = use_state(|| false);
     let query = use_state(String::new);
     let endpoint = use_state(String::new);
     let date = use_state(String::new);
+    // The last lookup's answer, for the query it answers.
+    let found = use_state(|| None::<(String, Result<Lookup, String>)>);
+    {
+        let found = found.clone();
+        use_effect_with((*query).clone(), move |q| {
+            if q.trim().is_empty() {
+                found.set(None);
+            } else {
+                let q = q.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let answer = documents::known_keys(&q).await;
+                    found.set(Some((q, answer)));
+                });
+            }
+        });
+    }
     let catalogue = loader::for_page().filter(|_| p.loaded);
 
     let Some(c) = catalogue else {
@@ -112,7 +119,10 @@ pub fn known_keys(p: &KnownKeysProps) -> Html {
     let on_consult = p.on_action.reform(|e: Event| {
         Action::SetCatalogue(e.target_unchecked_into::<HtmlInputElement>().checked())
     });
-    let matches = c.lookup(&query);
+    let lookup = found
+        .as_ref()
+        .filter(|(q, _)| *q == *query)
+        .map(|(_, answer)| answer.clone());
     let on_query = {
         let query = query.clone();
         Callback::from(move |e: InputEvent| {
@@ -123,10 +133,10 @@ pub fn known_keys(p: &KnownKeysProps) -> Html {
     let chosen = Some((*endpoint).clone())
         .filter(|e| !e.is_empty())
         .or_else(|| {
-            matches
-                .first()
-                .and_then(|m| m.key.publications.last())
-                .map(|p| p.endpoint.clone())
+            lookup
+                .as_ref()
+                .and_then(|l| l.as_ref().ok())
+                .and_then(|l| l.endpoint.clone())
         })
         .or_else(|| c.endpoints.first().map(|e| e.url.clone()))
         .unwrap_or_default();
@@ -137,28 +147,20 @@ pub fn known_keys(p: &KnownKeysProps) -> Html {
         let (on_action, chosen, date_value) =
             (p.on_action.clone(), chosen.clone(), date_value.clone());
         Callback::from(move |_| {
-            let Some(at) = parse_utc(&date_value) else {
-                on_action.emit(Action::Notice(Some(format!("{date_value} is not a date"))));
-                return;
-            };
-            let Some(as_of) = c.as_of(&chosen, at) else {
-                return;
-            };
-            let seen = as_of
-                .keys
-                .iter()
-                .filter(|k| k.certainty == Certainty::Seen)
-                .count();
-            let n = as_of.keys.len();
-            let document = serde_json::to_string_pretty(&as_of.document()).unwrap_or_default();
-            on_action.emit(Action::AddKeySet {
-                source: chosen.clone(),
-                document,
+            let (on_action, chosen, date_value) =
+                (on_action.clone(), chosen.clone(), date_value.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match documents::key_set_as_of(&chosen, &date_value).await {
+                    Ok(added) => {
+                        on_action.emit(Action::AddKeySet {
+                            source: added.source,
+                            document: added.document,
+                        });
+                        on_action.emit(Action::Notice(Some(added.notice)));
+                    }
+                    Err(e) => on_action.emit(Action::Notice(Some(e))),
+                }
             });
-            on_action.emit(Action::Notice(Some(format!(
-                "Added {n} key(s) {chosen} may have published on {date_value} ({seen} seen in snapshots on both sides of that date{}) as a key set",
-                if as_of.within_archive { "" } else { "; the date lies outside the archives of that endpoint" }
-            ))));
         })
     };
     let on_endpoint = {
@@ -190,19 +192,14 @@ pub fn known_keys(p: &KnownKeysProps) -> Html {
                 { " Consult the catalogue for tokens whose key no supplied key set holds" }</label>
             <label for="known-keys-query">{ "Look up a kid, x5t or certificate thumbprint (SHA-1/SHA-256 hex)" }</label>
             <input id="known-keys-query" type="search" spellcheck="false" autocomplete="off" value={(*query).clone()} oninput={on_query} />
-            if !query.trim().is_empty() {
-                <p id="known-keys-count">{ format!("{} key(s) found", matches.len()) }</p>
-            }
-            { for matches.iter().take(20).map(|m| {
-                let on: Vec<&str> = m.matched_on.iter().map(|i| match i {
-                    Identifier::Kid => "kid",
-                    Identifier::X5t => "x5t",
-                    Identifier::X5tS256 => "x5t#S256",
-                    Identifier::Sha1Hex => "SHA-1",
-                    Identifier::Sha256Hex => "SHA-256",
-                }).collect();
-                key_history(c, m.key, on.join(", "))
-            }) }
+            { match &lookup {
+                Some(Ok(l)) => html! { <>
+                    <p id="known-keys-count">{ format!("{} key(s) found", l.count) }</p>
+                    { Html::from_html_unchecked(l.html.clone().into()) }
+                </> },
+                Some(Err(e)) => html! { <p class="error">{ format!("The lookup failed: {e}") }</p> },
+                None => html! {},
+            } }
             <div class="known-keys-add">
                 <label for="catalogue-endpoint">{ "Add an endpoint's keys as a key set, as of a date" }</label>
                 <select id="catalogue-endpoint" onchange={on_endpoint}>

@@ -1,13 +1,16 @@
-//! The per-key timeline: for each key that verified tokens, when it signed (each token's iat)
-//! against its certificate's validity and the window its endpoint was seen publishing it. The
-//! engine computes and draws it (`catalogue::timelines`, `KeyTimeline::svg`: every text in it
-//! escaped) and writes its text alternative; this places them, coloured by the stylesheet.
+//! The per-key timelines: for each key that verified tokens, when it signed (each token's iat)
+//! against its certificate's validity and the window its endpoint was seen publishing it. A
+//! section that opens on request: the document module (loaded then, like an export) computes
+//! and draws them (`catalogue::page::timelines_section`: every text escaped, a text alternative
+//! per figure), and this places the result, coloured by the stylesheet.
 
 use std::rc::Rc;
 
-use keyhole_engine::catalogue;
+use keyhole_engine::catalogue::page::keys_with_timelines;
 use keyhole_engine::Report;
 use yew::prelude::*;
+
+use crate::adapters::documents;
 
 #[derive(Properties)]
 pub struct TimelinesProps {
@@ -22,49 +25,54 @@ impl PartialEq for TimelinesProps {
     }
 }
 
-/// Keys drawn.
-const MAX_KEYS: usize = 12;
-
 #[function_component(Timelines)]
 pub fn timelines(p: &TimelinesProps) -> Html {
-    let lines = {
-        let report = p.report.clone();
-        let loaded = p.loaded;
-        use_memo((Rc::as_ptr(&p.report) as usize, loaded), move |_| {
-            let c = crate::adapters::catalogue::for_page().filter(|_| loaded);
-            catalogue::timelines(&report, c)
-        })
-    };
-    if lines.is_empty() {
+    let open = use_state(|| false);
+    // The drawing, for the report and catalogue state it was drawn for.
+    let drawn = use_state(|| None::<(usize, bool, Result<String, String>)>);
+    let keys = keys_with_timelines(&p.report);
+    let current = (Rc::as_ptr(&p.report) as usize, p.loaded);
+    {
+        let (drawn, report) = (drawn.clone(), p.report.clone());
+        use_effect_with((*open, current), move |&(open, (at, loaded))| {
+            let stale = drawn
+                .as_ref()
+                .is_none_or(|(a, l, _)| (*a, *l) != (at, loaded));
+            if open && keys_with_timelines(&report) > 0 && stale {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let html = documents::timelines(&report).await;
+                    drawn.set(Some((at, loaded, html)));
+                });
+            }
+        });
+    }
+    if keys == 0 {
         return html! {};
     }
-    // One raw node built by the engine (every text in it escaped): far less page code than
-    // a Yew node per element.
-    let mut figures: String = LEGEND.to_owned();
-    figures += &lines
-        .iter()
-        .take(MAX_KEYS)
-        .enumerate()
-        .map(|(n, line)| line.figure(&format!("timeline-title-{n}")))
-        .collect::<String>();
-    if lines.len() > MAX_KEYS {
-        figures.push_str(&format!(
-            "<p>{} more key(s) verified tokens; the key matrix lists them.</p>",
-            lines.len() - MAX_KEYS
-        ));
-    }
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            open.set(
+                e.target_unchecked_into::<web_sys::Element>()
+                    .has_attribute("open"),
+            )
+        })
+    };
+    let body = match drawn.as_ref() {
+        Some((a, l, Ok(html))) if (*a, *l) == current => {
+            Html::from_html_unchecked(html.clone().into())
+        }
+        Some((a, l, Err(e))) if (*a, *l) == current => {
+            html! { <p class="error">{ format!("The timelines could not be drawn: {e}") }</p> }
+        }
+        _ => html! { <p role="status">{ "Drawing…" }</p> },
+    };
     html! {
         <section id="timelines" class="timelines" aria-labelledby="timelines-title">
-            <h2 id="timelines-title">{ "When each key signed" }</h2>
-            { Html::from_html_unchecked(figures.into()) }
+            <details open={*open} {ontoggle}>
+                <summary><h2 id="timelines-title">{ format!("When each key signed ({keys} key(s))") }</h2></summary>
+                if *open { { body } }
+            </details>
         </section>
     }
 }
-
-/// The legend: swatches of the stylesheet's `tl-*` colours, each with its meaning in words.
-const LEGEND: &str = concat!(
-    r#"<p class="tl-legend"><span class="tl-key tl-key-cert">certificate validity</span>"#,
-    r#"<span class="tl-key tl-key-seen">seen published</span>"#,
-    r#"<span class="tl-key tl-key-possible">not shown absent</span>"#,
-    r#"<span class="tl-key tl-key-token">a token's iat, by verdict (ringed in the text colour: outside the certificate or publication)</span></p>"#,
-);

@@ -1,8 +1,10 @@
-//! Documents rendered elsewhere: the web app's start module carries no document renderers
-//! (the ticket reports: Markdown, printable HTML); it sends its report, already prepared for export (redaction,
-//! fingerprints: [`crate::export::prepare`]) and its per-key timelines, to the document module
-//! (`crates/documents`, loaded on demand), which renders it with this same engine. The request is JSON, like
-//! [`crate::verify::remote`]'s, so both sides are plain engine code and tested natively.
+//! Documents and views rendered elsewhere: the web app's start module carries no document
+//! renderers (the ticket reports: Markdown, printable HTML) and does not draw the per-key
+//! timelines; it sends its report (for an export, already prepared: redaction, fingerprints,
+//! [`crate::export::prepare`]) and whether its analyses consult the catalogue to the document
+//! module (`crates/documents`, loaded on demand), which draws the timelines and renders with
+//! this same engine. The request is JSON, like [`crate::verify::remote`]'s, so both sides are
+//! plain engine code and tested natively.
 
 use serde::{Deserialize, Serialize};
 
@@ -39,47 +41,94 @@ impl DocumentFormat {
 
 #[derive(Serialize)]
 struct RequestOut<'a> {
-    format: DocumentFormat,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<DocumentFormat>,
     report: &'a Report,
-    timelines: &'a [KeyTimeline],
+    catalogue: bool,
 }
 
 #[derive(Deserialize)]
 struct RequestIn {
-    format: DocumentFormat,
+    #[serde(default)]
+    format: Option<DocumentFormat>,
     report: Report,
     #[serde(default)]
-    timelines: Vec<KeyTimeline>,
+    catalogue: bool,
 }
 
-/// The request asking for `report` as a `format` document. Its per-key timelines are drawn
-/// here, where the catalogue is (the page's, when loaded: publication windows come from it),
-/// from the report as given, so a redacted report gets timelines from its redacted form.
+/// The request asking for `report` as a `format` document. `catalogue`: the page's analyses
+/// consult the catalogue, so the per-key timelines show publication windows; the module reads
+/// the same catalogue (it is loaded in the page by then) and draws the timelines from the report
+/// as given, so a redacted report gets timelines from its redacted form.
 pub fn encode_request(
     report: &Report,
     format: DocumentFormat,
-    catalogue: Option<&Catalogue>,
+    catalogue: bool,
 ) -> Result<String, String> {
-    let timelines = crate::catalogue::timelines(report, catalogue);
     // Pretty, as the page's JSON export writes reports: the page then holds one JSON writer for
     // the report instead of two copies of its serialisation code.
     serde_json::to_string_pretty(&RequestOut {
-        format,
+        format: Some(format),
         report,
-        timelines: &timelines,
+        catalogue,
     })
     .map_err(|e| format!("the report could not be written for rendering: {e}"))
 }
 
-/// Renders the document a request (from [`encode_request`]) asks for.
-pub fn render_request(request: &str) -> Result<String, String> {
+/// The request asking for the page's timelines section of `report` (see [`encode_request`]
+/// for `catalogue`).
+pub fn encode_timelines_request(report: &Report, catalogue: bool) -> Result<String, String> {
+    serde_json::to_string_pretty(&RequestOut {
+        format: None,
+        report,
+        catalogue,
+    })
+    .map_err(|e| format!("the report could not be written for drawing its timelines: {e}"))
+}
+
+fn decode(request: &str) -> Result<RequestIn, String> {
+    serde_json::from_str(request).map_err(|e| format!("the rendering request is not readable: {e}"))
+}
+
+/// The catalogue a request wants, from `catalogue` (called only when it does).
+fn wanted<'c>(
+    wants: bool,
+    catalogue: impl FnOnce() -> Result<&'c Catalogue, String>,
+) -> Result<Option<&'c Catalogue>, String> {
+    wants.then(catalogue).transpose()
+}
+
+/// Renders the document a request (from [`encode_request`]) asks for; `catalogue` gives the
+/// catalogue when the request says the page consults it.
+pub fn render_request<'c>(
+    request: &str,
+    catalogue: impl FnOnce() -> Result<&'c Catalogue, String>,
+) -> Result<String, String> {
     let RequestIn {
         format,
         report,
-        timelines,
-    } = serde_json::from_str(request)
-        .map_err(|e| format!("the rendering request is not readable: {e}"))?;
+        catalogue: wants,
+    } = decode(request)?;
+    let format = format.ok_or("the rendering request names no document format")?;
+    let timelines = crate::catalogue::timelines(&report, wanted(wants, catalogue)?);
     Ok(format.render(&report, &timelines))
+}
+
+/// The page's timelines section ([`crate::catalogue::page::timelines_section`]) for a request
+/// from [`encode_timelines_request`].
+pub fn render_timelines_request<'c>(
+    request: &str,
+    catalogue: impl FnOnce() -> Result<&'c Catalogue, String>,
+) -> Result<String, String> {
+    let RequestIn {
+        report,
+        catalogue: wants,
+        ..
+    } = decode(request)?;
+    Ok(crate::catalogue::page::timelines_section(
+        &report,
+        wanted(wants, catalogue)?,
+    ))
 }
 
 // The reports come from the reference verifier.
@@ -99,23 +148,60 @@ mod tests {
         ))
     }
 
+    fn no_catalogue<'c>() -> Result<&'c Catalogue, String> {
+        Err("the catalogue was asked for".to_owned())
+    }
+
     #[test]
     fn a_rendered_request_equals_rendering_the_report_here() {
         let report = sample_report().unwrap_or_else(|e| unreachable!("{e}"));
         assert!(!report.tokens.is_empty());
         let timelines = crate::catalogue::timelines(&report, None);
         assert!(!timelines.is_empty());
-        let request = encode_request(&report, DocumentFormat::Markdown, None)
+        let request = encode_request(&report, DocumentFormat::Markdown, false)
             .unwrap_or_else(|e| unreachable!("{e}"));
-        let remote = render_request(&request).unwrap_or_else(|e| unreachable!("{e}"));
+        let remote = render_request(&request, no_catalogue).unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(remote, crate::render::to_markdown(&report, &timelines));
         assert!(remote.starts_with("# Keyhole report"));
         assert!(remote.contains("## When each key signed"));
-        let request = encode_request(&report, DocumentFormat::Html, None)
+        let request = encode_request(&report, DocumentFormat::Html, false)
             .unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(
-            render_request(&request).unwrap_or_else(|e| unreachable!("{e}")),
+            render_request(&request, no_catalogue).unwrap_or_else(|e| unreachable!("{e}")),
             crate::render::to_html(&report, &timelines)
+        );
+        let request =
+            encode_timelines_request(&report, false).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(
+            render_timelines_request(&request, no_catalogue)
+                .unwrap_or_else(|e| unreachable!("{e}")),
+            crate::catalogue::page::timelines_section(&report, None)
+        );
+    }
+
+    /// A request made while the page consults the catalogue is drawn with it (publication
+    /// windows), and asks for it only then; when it cannot be had, the error says why.
+    #[cfg(feature = "catalogue")]
+    #[test]
+    fn a_request_with_the_catalogue_draws_publication_windows() {
+        let report = sample_report().unwrap_or_else(|e| unreachable!("{e}"));
+        let catalogue = crate::catalogue::embedded().unwrap_or_else(|e| unreachable!("{e}"));
+        let request = encode_request(&report, DocumentFormat::Markdown, true)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let with =
+            render_request(&request, || Ok(catalogue)).unwrap_or_else(|e| unreachable!("{e}"));
+        let timelines = crate::catalogue::timelines(&report, Some(catalogue));
+        assert_eq!(with, crate::render::to_markdown(&report, &timelines));
+        assert_eq!(
+            render_request(&request, no_catalogue).err().as_deref(),
+            Some("the catalogue was asked for")
+        );
+        let request =
+            encode_timelines_request(&report, true).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(
+            render_timelines_request(&request, || Ok(catalogue))
+                .unwrap_or_else(|e| unreachable!("{e}")),
+            crate::catalogue::page::timelines_section(&report, Some(catalogue))
         );
     }
 
@@ -127,12 +213,28 @@ mod tests {
             r#"{"format":"pdf","report":{}}"#,
             r#"{"format":"markdown"}"#,
         ] {
-            let err = render_request(bad).err().unwrap_or_default();
+            let err = render_request(bad, no_catalogue).err().unwrap_or_default();
+            assert!(
+                err.starts_with("the rendering request is not readable"),
+                "{bad}: {err}"
+            );
+            let err = render_timelines_request(bad, no_catalogue)
+                .err()
+                .unwrap_or_default();
             assert!(
                 err.starts_with("the rendering request is not readable"),
                 "{bad}: {err}"
             );
         }
+        let report = sample_report().unwrap_or_else(|e| unreachable!("{e}"));
+        let timelines_only =
+            encode_timelines_request(&report, false).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(
+            render_request(&timelines_only, no_catalogue)
+                .err()
+                .as_deref(),
+            Some("the rendering request names no document format")
+        );
     }
 
     #[test]

@@ -283,3 +283,119 @@ fn a_key_history_says_where_and_when_it_was_published() {
     )));
     assert!(text("Note").iter().any(|t| t.contains("Storm-0558")));
 }
+
+/// The page's Known keys lookup, as the document module renders it: the history rows as an
+/// escaped article per key, the endpoint to offer for "add as key set"; nothing for an empty
+/// or unknown query, and an unknown query's markup characters stay text.
+#[test]
+fn the_page_lookup_renders_each_key_history_as_escaped_html() {
+    use catalogue::page::lookup;
+    let found = lookup(cat(), &format!("  {STORM_KID} "));
+    assert_eq!(found.count, 1);
+    assert!(found.html.starts_with(&format!(
+        r#"<article class="known-key" data-kid="{STORM_KID}"><h3>kid <code>{STORM_KID}</code> (matched on kid, x5t)</h3><dl class="known-key-facts"><dt>Cloud</dt>"#
+    )));
+    assert!(found.html.contains("<dt>Published at</dt><dd>https://login.microsoftonline.com/common/discovery/v2.0/keys: seen 2016-08-01 to 2023-06-27; gone by 2023-07-05"));
+    assert!(found.html.ends_with("</dl></article>"));
+    assert!(found
+        .endpoint
+        .is_some_and(|e| e.starts_with("https://login.microsoftonline.com/")));
+    for nothing in ["", "   ", "<img src=x onerror=alert(1)>", "no-such-kid"] {
+        let none = lookup(cat(), nothing);
+        assert_eq!(
+            (none.count, none.html.as_str(), none.endpoint),
+            (0, "", None),
+            "{nothing}"
+        );
+    }
+}
+
+/// "Add as key set" in the page: the document module gives the JWKS and the sentence; a date
+/// that is not one, or an endpoint the catalogue does not know, is an error that says so.
+#[test]
+fn the_page_adds_an_endpoint_as_of_a_date_or_says_why_not() {
+    use catalogue::page::key_set_as_of;
+    let common = "https://login.microsoftonline.com/common/discovery/v2.0/keys";
+    let added = key_set_as_of(cat(), common, "2023-06-01").unwrap();
+    assert_eq!(added.source, common);
+    let doc: Value = serde_json::from_str(&added.document).unwrap();
+    let kids: Vec<&str> = doc["keys"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|k| k["kid"].as_str())
+        .collect();
+    assert!(kids.contains(&STORM_KID) && kids.len() > 1, "{kids:?}");
+    assert!(added.notice.starts_with(&format!(
+        "Added {} key(s) {common} may have published on 2023-06-01 (",
+        kids.len()
+    )));
+    // The Storm-0558 key comes from older sources than the archive of snapshots.
+    assert!(
+        added
+            .notice
+            .ends_with("; the date lies outside the archives of that endpoint) as a key set"),
+        "{}",
+        added.notice
+    );
+    // Inside its archive of snapshots (panva/wellknown, 2024-06-05 to 2024-10-26).
+    let recent = key_set_as_of(cat(), common, "2024-08-01").unwrap();
+    assert!(
+        recent
+            .notice
+            .ends_with("on both sides of that date) as a key set"),
+        "{}",
+        recent.notice
+    );
+    assert_eq!(
+        key_set_as_of(cat(), common, "2023-02-31").unwrap_err(),
+        "2023-02-31 is not a date"
+    );
+    let unknown = key_set_as_of(cat(), "https://idp.example/keys", "2023-06-01").unwrap_err();
+    assert!(
+        unknown.contains("does not know the endpoint https://idp.example/keys"),
+        "{unknown}"
+    );
+}
+
+/// The page's timelines section: the legend, then one figure per key that verified tokens (at
+/// most twelve, then a line saying how many more); only the legend when no key verified one.
+#[test]
+fn the_page_timelines_section_draws_each_verifying_key() {
+    use catalogue::page::{keys_with_timelines, timelines_section, MAX_TIMELINES};
+    let r = run(&supplied_case("synthetic-kid-never-published-0003"));
+    assert_eq!(keys_with_timelines(&r), 1);
+    let section = timelines_section(&r, Some(cat()));
+    assert!(section.starts_with(r#"<p class="tl-legend">"#));
+    assert_eq!(section.matches("<figure").count(), 1);
+    assert!(section.contains(r#"id="timeline-title-0""#));
+    assert!(!section.contains("more key(s)"));
+    // Thirteen keys, each verifying one token: twelve drawn, one more said.
+    let mut case = CaseFile {
+        now: Some(NOW),
+        ..CaseFile::default()
+    };
+    let mut keys = Vec::new();
+    for n in 0..=MAX_TIMELINES {
+        let kid = format!("synthetic-kid-never-published-{n:04}");
+        case.tokens
+            .push(GLOBAL_KEY.sign(json!({"kid": kid}), &claims(NOW - 60)));
+        let mut jwk = GLOBAL_KEY.jwk(json!({}));
+        jwk["kid"] = json!(kid);
+        keys.push(jwk);
+    }
+    case.key_sets = vec![key_set("https://idp.example/keys", jwks(keys))];
+    let r = run(&case);
+    assert_eq!(keys_with_timelines(&r), MAX_TIMELINES + 1);
+    let section = timelines_section(&r, None);
+    assert_eq!(section.matches("<figure").count(), MAX_TIMELINES);
+    assert!(section.ends_with("<p>1 more key(s) verified tokens; the key matrix lists them.</p>"));
+    // No verified signature: nothing to draw.
+    let r = run(&CaseFile {
+        now: Some(NOW),
+        tokens: vec![GLOBAL_KEY.sign(json!({"kid": "x"}), &claims(NOW))],
+        ..CaseFile::default()
+    });
+    assert_eq!(keys_with_timelines(&r), 0);
+    assert_eq!(timelines_section(&r, None).matches("<figure").count(), 0);
+}

@@ -11,6 +11,7 @@
 //!
 //! Everything here is pure: dates are arguments, nothing is fetched.
 
+pub mod page;
 mod read;
 mod rules;
 mod view;
