@@ -1,4 +1,4 @@
-// WebCrypto as a batch verifier (src/adapters/webcrypto.rs builds the batches). The page calls
+// WebCrypto as a batch verifier (crates/webcrypto builds the batches). The page calls
 // keyholeVerifyBatch(keys, table, data) once per slice of tokens instead of calling
 // crypto.subtle.verify once per check from wasm: each call costs the calling thread ≈15 µs of
 // argument conversion, so 10,000 checks on the page's main thread took ≈170 ms. Large batches go

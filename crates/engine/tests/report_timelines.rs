@@ -157,21 +157,24 @@ fn the_html_report_embeds_the_engines_svg_with_its_text_alternative() {
     }
 }
 
+/// The document module draws the timelines itself, with the page's catalogue when the page's
+/// analyses consult it (the request says so), from the report as the page prepared it.
 #[test]
-fn the_documents_module_draws_the_timelines_the_page_computed() {
+fn the_documents_module_draws_the_timelines_with_the_page_catalogue() {
     let cat = synthetic_catalogue();
     let out = prepare(&judged(Some(&cat)), redacting());
     let lines = catalogue::timelines(&out, Some(&cat));
     for format in [DocumentFormat::Markdown, DocumentFormat::Html] {
-        let request = encode_request(&out, format, Some(&cat)).unwrap();
+        let request = encode_request(&out, format, true).unwrap();
         assert_eq!(
-            render_request(&request).unwrap(),
+            render_request(&request, || Ok(&cat)).unwrap(),
             format.render(&out, &lines)
         );
     }
-    // Without the catalogue the request carries the same keys without publication windows.
-    let request = encode_request(&out, DocumentFormat::Markdown, None).unwrap();
-    let md = render_request(&request).unwrap();
+    // Without the catalogue the same keys are drawn without publication windows, and the
+    // module is not asked for it.
+    let request = encode_request(&out, DocumentFormat::Markdown, false).unwrap();
+    let md = render_request(&request, || Err("not asked".to_owned())).unwrap();
     assert!(md.contains(&format!("## {HEADING}")) && md.contains("| not in the catalogue |"));
 }
 
