@@ -55,8 +55,8 @@ async fn token_card_carries_verdict_and_codes_for_the_storm_sample() {
     let report = sample_report("storm-0558");
     let root = host();
     let props = TokenCardProps {
-        token: report.tokens[0].clone(),
-        now: report.now,
+        report: std::rc::Rc::new(report),
+        at: 0,
         first: true,
     };
     yew::Renderer::<TokenCard>::with_root_and_props(root.clone(), props).render();
@@ -133,8 +133,8 @@ async fn hostile_claims_render_as_inert_text_with_invisible_characters_marked() 
     let report = report_of(&case);
     let root = host();
     let props = TokenCardProps {
-        token: report.tokens[0].clone(),
-        now: 0,
+        report: std::rc::Rc::new(report),
+        at: 0,
         first: true,
     };
     yew::Renderer::<TokenCard>::with_root_and_props(root.clone(), props).render();

@@ -3,19 +3,30 @@
 
 use keyhole_engine::judge::rules::rule;
 use keyhole_engine::render::{finding_sentence, severity_word};
-use keyhole_engine::report::{Finding, Severity};
+use std::rc::Rc;
+
+use keyhole_engine::report::{Report, Severity};
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
 use super::reveal::Clipped;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct FindingsProps {
-    pub findings: Vec<Finding>,
+    pub report: Rc<Report>,
+    /// The token whose findings these are: its place in `report.tokens`.
+    pub at: usize,
     /// What the copied sentence starts with: which token (`render::finding_context`). Without
     /// it no copy button is shown.
     #[prop_or_default]
     pub about: Option<AttrValue>,
+}
+
+/// The same report's same token: the same findings (no copy or comparison of them).
+impl PartialEq for FindingsProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.report, &o.report) && self.at == o.at && self.about == o.about
+    }
 }
 
 fn icon(s: Severity) -> &'static str {
@@ -47,12 +58,13 @@ fn write_clipboard(text: &str) -> Result<(), String> {
 #[function_component(Findings)]
 pub fn findings(p: &FindingsProps) -> Html {
     let copied = use_state(|| None::<Result<usize, String>>);
-    if p.findings.is_empty() {
+    let findings = p.report.tokens.get(p.at).map_or(&[][..], |t| &t.findings);
+    if findings.is_empty() {
         return html! { <p class="hint">{ "No findings." }</p> };
     }
     html! {
         <ul class="findings">
-            { for p.findings.iter().enumerate().map(|(i, f)| {
+            { for findings.iter().enumerate().map(|(i, f)| {
                 let info = rule(&f.code);
                 let copy = p.about.as_ref().map(|about| {
                     let text = format!("{about}{}", finding_sentence(f));

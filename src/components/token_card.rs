@@ -4,7 +4,9 @@
 use keyhole_engine::decode::pretty;
 use keyhole_engine::judge::provenance::Evidence;
 use keyhole_engine::render::verdict_word;
-use keyhole_engine::report::{SignatureOutcome, TokenReport, Verdict};
+use std::rc::Rc;
+
+use keyhole_engine::report::{Report, SignatureOutcome, TokenReport, Verdict};
 use keyhole_engine::time::format_utc;
 use keyhole_engine::triage::where_found;
 use serde_json::Value;
@@ -14,13 +16,22 @@ use super::claims_table::claims_table;
 use super::findings::Findings;
 use super::reveal::{clip, reveal, Clipped, CLIP_CHARS};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct TokenCardProps {
-    pub token: TokenReport,
-    pub now: i64,
+    pub report: Rc<Report>,
+    /// The token's place in `report.tokens`.
+    pub at: usize,
     /// The first card of the page: its details start open unless the token is permitted.
     #[prop_or_default]
     pub first: bool,
+}
+
+/// A card changes only with its report: the same report, the same token, the same card (no
+/// field-by-field comparison of the token's report, and no copy of it per card).
+impl PartialEq for TokenCardProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.report, &o.report) && self.at == o.at && self.first == o.first
+    }
 }
 
 fn verdict_icon(v: Verdict) -> &'static str {
@@ -131,7 +142,20 @@ fn signature_text(s: &Option<SignatureOutcome>) -> String {
 
 #[function_component(TokenCard)]
 pub fn token_card(p: &TokenCardProps) -> Html {
-    let t = &p.token;
+    let report = p.report.clone();
+    // The details are built only while open: a page of 100 cards renders in a third of the
+    // time, and a 10,000-token report shows its first page sooner. A permitted token needs no
+    // second look: its card starts collapsed.
+    let open = use_state(|| {
+        p.first
+            && report
+                .tokens
+                .get(p.at)
+                .is_some_and(|t| t.verdict != Verdict::Permitted)
+    });
+    let Some(t) = report.tokens.get(p.at) else {
+        return html! {};
+    };
     let word = verdict_word(t.verdict);
     let codes = t
         .findings
@@ -140,10 +164,6 @@ pub fn token_card(p: &TokenCardProps) -> Html {
         .collect::<Vec<_>>()
         .join(" ");
     let heading_id = format!("token-{}-title", t.index);
-    // The details are built only while open: a page of 100 cards renders in a third of the
-    // time, and a 10,000-token report shows its first page sooner. A permitted token needs no
-    // second look: its card starts collapsed.
-    let open = use_state(|| p.first && t.verdict != Verdict::Permitted);
     let ontoggle = {
         let open = open.clone();
         Callback::from(move |e: Event| {
@@ -168,7 +188,7 @@ pub fn token_card(p: &TokenCardProps) -> Html {
                 <span class="fingerprint" title="SHA-256 of the token">{ format!(" · SHA-256 {}…", t.fingerprint.get(..16).unwrap_or("")) }</span>
             </p>
             if let Some(e) = &t.error { <p class="error">{ reveal(e) }</p> }
-            <Findings findings={t.findings.clone()} about={AttrValue::from(keyhole_engine::render::finding_context(t))} />
+            <Findings report={report.clone()} at={p.at} about={AttrValue::from(keyhole_engine::render::finding_context(t))} />
             <details class="token-details" open={*open} {ontoggle}>
                 <summary>{ "Token, header, claims and signing key" }</summary>
                 if *open {
@@ -204,7 +224,7 @@ pub fn token_card(p: &TokenCardProps) -> Html {
                         <pre class="json decoded-payload"><Clipped text={AttrValue::from(pretty(&t.claims))} /></pre>
                     </section>
                 </div>
-                { claims_table(&t.claims, p.now) }
+                { claims_table(&t.claims, report.now) }
                 if !t.notes.is_empty() {
                     <ul class="notes">{ for t.notes.iter().map(|n| html!{ <li>{ reveal(&n.message) }</li> }) }</ul>
                 }

@@ -141,14 +141,10 @@ pub fn token_list(p: &TokenListProps) -> Html {
         }
     };
     let on = &p.on_action;
-    let shown: Vec<&keyhole_engine::report::TokenReport> = match &positions {
-        None => p.report.tokens.iter().skip(at * PAGE).take(cards).collect(),
-        Some(v) => v
-            .iter()
-            .skip(at * PAGE)
-            .take(cards)
-            .filter_map(|&i| p.report.tokens.get(i))
-            .collect(),
+    // Positions in the report's token list.
+    let shown: Vec<usize> = match &positions {
+        None => (0..all).skip(at * PAGE).take(cards).collect(),
+        Some(v) => v.iter().skip(at * PAGE).take(cards).copied().collect(),
     };
     let status = if !ready {
         "Selecting…".to_owned()
@@ -195,8 +191,9 @@ pub fn token_list(p: &TokenListProps) -> Html {
                     { nav("Next ▶", at + 1, at + 1 < pages) }
                 </nav>
             }
-            { for shown.into_iter().enumerate().map(|(n, t)| html! {
-                <TokenCard key={t.index} token={t.clone()} now={p.report.now} first={n == 0} />
+            { for shown.into_iter().enumerate().filter_map(|(n, i)| {
+                let t = p.report.tokens.get(i)?;
+                Some(html! { <TokenCard key={t.index} report={p.report.clone()} at={i} first={n == 0} /> })
             }) }
         </section>
     }
