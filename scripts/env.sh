@@ -35,3 +35,13 @@ release_trunk() {
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
     trunk "$@"
 }
+# `cargo install` of a tool Keyhole only runs (Trunk, wasm-bindgen-cli, cargo-fuzz), compiled
+# for a short install rather than for speed: optimisation level $1, no LTO (Trunk's manifest
+# asks for fat LTO and one codegen unit), no debug info. A cold CI machine installs all three.
+quick_install() {
+  local opt="$1"
+  shift
+  CARGO_PROFILE_RELEASE_OPT_LEVEL="$opt" CARGO_PROFILE_RELEASE_LTO=off \
+    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 CARGO_PROFILE_RELEASE_DEBUG=0 \
+    cargo install "$@"
+}
