@@ -1,13 +1,13 @@
 //! The token list's selection (the analyst's verdicts, search and order applied to a report),
-//! worked out on the main thread without blocking it: the engine's `triage` index is built, and
-//! the chosen order filtered, in stretches of at most [`BUDGET_MS`] with the browser getting
+//! worked out on the main thread without blocking it: the engine's `triage` index is built, the
+//! chosen order sorted and then filtered, in stretches of at most [`BUDGET_MS`] with the browser getting
 //! its turn in between. The index and each order are kept per report, so changing the search
 //! or the verdicts on 100,000 tokens only walks one precomputed order again.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use keyhole_engine::triage::{Filter, IndexBuilder, SortBy, TriageIndex};
+use keyhole_engine::triage::{Filter, IndexBuilder, OrderBuilder, SortBy, TriageIndex};
 use keyhole_engine::Report;
 
 use super::tasks;
@@ -59,16 +59,7 @@ pub async fn select(
         Some(i) => i,
         None => {
             let mut builder = IndexBuilder::new(&report);
-            let mut began = js_sys::Date::now();
-            while !builder.step(STEP) {
-                if js_sys::Date::now() - began > BUDGET_MS {
-                    tasks::yield_now().await;
-                    if cancelled() {
-                        return Err(());
-                    }
-                    began = js_sys::Date::now();
-                }
-            }
+            in_stretches(&mut || builder.step(STEP), &cancelled).await?;
             let index = Rc::new(builder.finish());
             cache.borrow_mut().index = Some(index.clone());
             tasks::yield_now().await;
@@ -87,7 +78,9 @@ pub async fn select(
     let order = match known {
         Some(o) => o,
         None => {
-            let o = Rc::new(index.order(sort));
+            let mut sorting = OrderBuilder::new(&index, sort);
+            in_stretches(&mut || sorting.step(STEP), &cancelled).await?;
+            let o = Rc::new(sorting.finish());
             cache.borrow_mut().orders.push((sort, o.clone()));
             tasks::yield_now().await;
             if cancelled() {
@@ -101,10 +94,27 @@ pub async fn select(
     }
     let mut out = Vec::new();
     let mut at = 0;
+    in_stretches(
+        &mut || {
+            at = index.select_from(&order, &filter, at, STEP, &mut out);
+            at >= order.len()
+        },
+        &cancelled,
+    )
+    .await?;
+    Ok(Some(Rc::new(out)))
+}
+
+/// Calls `step` until it says it is done, giving the browser its turn whenever a stretch has
+/// taken [`BUDGET_MS`]; Err(()) when `cancelled()` turned true at one of those turns.
+/// (Not generic: one copy of this future in the module for its three callers.)
+async fn in_stretches(
+    step: &mut dyn FnMut() -> bool,
+    cancelled: &dyn Fn() -> bool,
+) -> Result<(), ()> {
     let mut began = js_sys::Date::now();
-    while at < order.len() {
-        at = index.select_from(&order, &filter, at, STEP, &mut out);
-        if at < order.len() && js_sys::Date::now() - began > BUDGET_MS {
+    while !step() {
+        if js_sys::Date::now() - began > BUDGET_MS {
             tasks::yield_now().await;
             if cancelled() {
                 return Err(());
@@ -112,5 +122,5 @@ pub async fn select(
             began = js_sys::Date::now();
         }
     }
-    Ok(Some(Rc::new(out)))
+    Ok(())
 }

@@ -4,8 +4,8 @@
 //!
 //! A report can hold 100,000 tokens and the page must never be blocked for long, so the work is
 //! split: [`IndexBuilder`] reads each token once (sort keys and lower-cased search text,
-//! resumable in steps), and filtering walks an order in resumable stretches
-//! ([`TriageIndex::select_from`]). Sorting itself is one pass over precomputed keys.
+//! resumable in steps), [`OrderBuilder`] sorts over those keys a merge at a time, and filtering
+//! walks an order in resumable stretches ([`TriageIndex::select_from`]).
 
 use std::cmp::Ordering;
 
@@ -326,29 +326,24 @@ impl TriageIndex {
         self.entries.is_empty()
     }
 
-    /// Every token's position in the report, in the order `by`; ties keep the case order.
+    /// Every token's position in the report, in the order `by`; ties keep the case order
+    /// (see [`OrderBuilder`] for sorting in steps).
     pub fn order(&self, by: SortBy) -> Vec<usize> {
-        let order: Vec<usize> = (0..self.entries.len()).collect();
-        let e = &self.entries;
-        let get = |i: usize| e.get(i);
-        let cmp = |a: usize, b: usize| -> Ordering {
-            let (Some(x), Some(y)) = (get(a), get(b)) else {
-                return Ordering::Equal;
-            };
-            match by {
-                SortBy::Case => Ordering::Equal,
-                SortBy::Severity => {
-                    (x.rank, y.errors, y.warnings).cmp(&(y.rank, x.errors, x.warnings))
-                }
-                SortBy::Time => present_first(x.iat.as_ref(), y.iat.as_ref()),
-                SortBy::Key => present_first(x.key.as_deref(), y.key.as_deref()),
-                SortBy::Tenant => present_first(x.tenant.as_deref(), y.tenant.as_deref()),
-            }
+        OrderBuilder::new(self, by).finish()
+    }
+
+    /// How tokens `a` and `b` compare in the order `by`.
+    fn compare(&self, by: SortBy, a: usize, b: usize) -> Ordering {
+        let (Some(x), Some(y)) = (self.entries.get(a), self.entries.get(b)) else {
+            return Ordering::Equal;
         };
-        if by == SortBy::Case {
-            return order;
+        match by {
+            SortBy::Case => Ordering::Equal,
+            SortBy::Severity => (x.rank, y.errors, y.warnings).cmp(&(y.rank, x.errors, x.warnings)),
+            SortBy::Time => present_first(x.iat.as_ref(), y.iat.as_ref()),
+            SortBy::Key => present_first(x.key.as_deref(), y.key.as_deref()),
+            SortBy::Tenant => present_first(x.tenant.as_deref(), y.tenant.as_deref()),
         }
-        merge_sort(order, &cmp)
     }
 
     /// The lower-cased text the search looks through for token `i`.
@@ -399,16 +394,74 @@ impl TriageIndex {
     }
 }
 
-/// Stable bottom-up merge sort of positions by `cmp`: one small function instead of
-/// `slice::sort`'s instantiations, each 5–10 KB of the page's wasm (see `small_sort`), and
-/// O(n log n) for 100,000 tokens.
-fn merge_sort(mut v: Vec<usize>, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
-    let mut other = Vec::with_capacity(v.len());
-    let mut width = 1;
-    while width < v.len() {
-        other.clear();
-        for chunk in v.chunks(width.saturating_mul(2)) {
-            let (left, right) = chunk.split_at(width.min(chunk.len()));
+/// Sorts a [`TriageIndex`] in steps, so that 100,000 tokens compared by kid or tenant never
+/// hold the page for long on a slow machine (one step is bounded by the work asked for, not by
+/// the number of tokens, except for the final merges, each a pass over the tokens).
+pub struct OrderBuilder<'i> {
+    index: &'i TriageIndex,
+    by: SortBy,
+    sort: MergeSort,
+}
+
+impl<'i> OrderBuilder<'i> {
+    pub fn new(index: &'i TriageIndex, by: SortBy) -> Self {
+        let mut sort = MergeSort::new((0..index.entries.len()).collect());
+        if by == SortBy::Case {
+            // Already in order: nothing to merge.
+            sort.width = usize::MAX;
+        }
+        OrderBuilder { index, by, sort }
+    }
+
+    /// Places about `n` more tokens (at least one merge); true when the order is complete.
+    pub fn step(&mut self, n: usize) -> bool {
+        let (index, by) = (self.index, self.by);
+        self.sort.step(n, &|a, b| index.compare(by, a, b))
+    }
+
+    pub fn finish(mut self) -> Vec<usize> {
+        while !self.step(usize::MAX) {}
+        self.sort.v
+    }
+}
+
+/// Stable bottom-up merge sort of positions, resumable between merges: one small function
+/// instead of `slice::sort`'s instantiations, each 5–10 KB of the page's wasm (see
+/// `small_sort`), and O(n log n) for 100,000 tokens.
+#[derive(Debug)]
+struct MergeSort {
+    /// The runs of the current pass (each `width` long), sorted.
+    v: Vec<usize>,
+    /// The next pass, merged so far from `v[..at]`.
+    other: Vec<usize>,
+    width: usize,
+    at: usize,
+}
+
+impl MergeSort {
+    fn new(v: Vec<usize>) -> Self {
+        let other = Vec::with_capacity(v.len());
+        MergeSort {
+            v,
+            other,
+            width: 1,
+            at: 0,
+        }
+    }
+
+    /// Merges pairs of runs until about `n` positions have moved; true when sorted.
+    fn step(&mut self, n: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> bool {
+        let mut moved = 0;
+        while self.width < self.v.len() {
+            if moved >= n {
+                return false;
+            }
+            let end = self
+                .at
+                .saturating_add(self.width.saturating_mul(2))
+                .min(self.v.len());
+            let chunk = self.v.get(self.at..end).unwrap_or_default();
+            let (left, right) = chunk.split_at(self.width.min(chunk.len()));
             let (mut l, mut r) = (
                 left.iter().copied().peekable(),
                 right.iter().copied().peekable(),
@@ -416,20 +469,33 @@ fn merge_sort(mut v: Vec<usize>, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<
             while let (Some(&a), Some(&b)) = (l.peek(), r.peek()) {
                 // Equal keys take the left (earlier) one first: stable.
                 if cmp(b, a) == Ordering::Less {
-                    other.push(b);
+                    self.other.push(b);
                     r.next();
                 } else {
-                    other.push(a);
+                    self.other.push(a);
                     l.next();
                 }
             }
-            other.extend(l);
-            other.extend(r);
+            self.other.extend(l);
+            self.other.extend(r);
+            moved += end - self.at;
+            self.at = end;
+            if self.at >= self.v.len() {
+                std::mem::swap(&mut self.v, &mut self.other);
+                self.other.clear();
+                self.width = self.width.saturating_mul(2);
+                self.at = 0;
+            }
         }
-        std::mem::swap(&mut v, &mut other);
-        width = width.saturating_mul(2);
+        true
     }
-    v
+}
+
+#[cfg(test)]
+fn merge_sort(v: Vec<usize>, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
+    let mut sort = MergeSort::new(v);
+    while !sort.step(3, cmp) {}
+    sort.v
 }
 
 /// Where the token was found, in a few words for its card's header: the log line's time, client
@@ -572,7 +638,13 @@ mod tests {
         let stepped = b.finish();
         let whole = TriageIndex::new(&r);
         let order = whole.order(SortBy::Time);
-        assert_eq!(stepped.order(SortBy::Time), order);
+        let mut sorting = OrderBuilder::new(&stepped, SortBy::Time);
+        let mut steps = 1;
+        while !sorting.step(1) {
+            steps += 1;
+        }
+        assert!(steps > 1, "four tokens take more than one merge");
+        assert_eq!(sorting.finish(), order);
         let filter = Filter::new(VerdictSet::ALL, "cross-cloud");
         let mut out = Vec::new();
         let mut at = 0;
