@@ -1,10 +1,12 @@
 //! What the document module (crates/documents, loaded on first use through `www/boot.js`)
-//! renders for the page: the Markdown and printable HTML reports, the per-key timelines and the
+//! renders for the page: the exports (JSON, Markdown, printable HTML, with the redaction asked
+//! for), the per-key timelines and the
 //! Known keys view of the catalogue. The start module carries none of that code; the engine
 //! writes each request and renders it (`render_remote`, `catalogue::page`), so what the page
 //! saves is what the CLI would write for the same report.
 
 use keyhole_engine::catalogue::page::{KeySetAsOf, Lookup};
+use keyhole_engine::export::ExportOptions;
 use keyhole_engine::render_remote::{encode_request, encode_timelines_request, DocumentFormat};
 use keyhole_engine::Report;
 
@@ -16,12 +18,16 @@ fn consulted() -> bool {
     super::catalogue::for_page().is_some()
 }
 
-/// The `format` document of `report` (already prepared for export: redaction, fingerprints),
-/// with its per-key timelines.
-pub async fn render(report: &Report, format: DocumentFormat) -> Result<String, String> {
+/// The `format` export of `report` with `options`' redaction and fingerprints (the Markdown
+/// and HTML reports with their per-key timelines).
+pub async fn render(
+    report: &Report,
+    format: DocumentFormat,
+    options: ExportOptions,
+) -> Result<String, String> {
     call(
         "keyholeRender",
-        &encode_request(report, format, consulted())?,
+        &encode_request(report, format, consulted(), options)?,
     )
     .await
 }

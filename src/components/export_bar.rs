@@ -1,11 +1,11 @@
 //! Export the report as JSON, a Markdown report for tickets or a printable HTML page, optionally
 //! with personal claims redacted and tokens replaced by their SHA-256 fingerprints. Saved through
-//! a local Blob download. The two documents are rendered by the reference module, loaded on the
-//! first such export, so the start module carries no document renderer.
+//! a local Blob download. The document module renders and redacts all three (loaded on the first
+//! export), so the start module carries no document writer or redaction.
 
 use std::rc::Rc;
 
-use keyhole_engine::export::{prepare, ExportOptions};
+use keyhole_engine::export::ExportOptions;
 use keyhole_engine::render_remote::DocumentFormat;
 use keyhole_engine::Report;
 use web_sys::HtmlInputElement;
@@ -27,13 +27,6 @@ impl PartialEq for ExportBarProps {
     }
 }
 
-#[derive(Clone, Copy)]
-enum Kind {
-    Json,
-    Markdown,
-    Html,
-}
-
 #[function_component(ExportBar)]
 pub fn export_bar(p: &ExportBarProps) -> Html {
     let redact = use_state(|| true);
@@ -42,32 +35,15 @@ pub fn export_bar(p: &ExportBarProps) -> Html {
         redact_personal: *redact,
         fingerprint_tokens: *fingerprint,
     };
-    let export = |kind: Kind| {
+    let export = |format: DocumentFormat| {
         let report = p.report.clone();
         let on_error = p.on_error.clone();
         Callback::from(move |_: MouseEvent| {
-            let Some(r) = report.as_ref() else { return };
-            let out = prepare(r, options);
-            let document = match kind {
-                Kind::Markdown => DocumentFormat::Markdown,
-                Kind::Html => DocumentFormat::Html,
-                Kind::Json => {
-                    let saved = serde_json::to_string_pretty(&out)
-                        .map_err(|e| e.to_string())
-                        .and_then(|json| {
-                            save_text("keyhole-report.json", "application/json", &json)
-                        });
-                    if let Err(e) = saved {
-                        on_error.emit(format!("Export failed: {e}"));
-                    }
-                    return;
-                }
-            };
-            // Rendered by the reference module, loaded on the first such export.
+            let Some(r) = report.clone() else { return };
             let on_error = on_error.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let (name, media_type) = document.file();
-                let saved = documents::render(&out, document)
+                let (name, media_type) = format.file();
+                let saved = documents::render(&r, format, options)
                     .await
                     .and_then(|text| save_text(name, media_type, &text));
                 if let Err(e) = saved {
@@ -84,9 +60,9 @@ pub fn export_bar(p: &ExportBarProps) -> Html {
     let disabled = p.report.is_none();
     html! {
         <section class="export-bar" aria-label="Export">
-            <button type="button" id="export-json" {disabled} onclick={export(Kind::Json)}>{ "Export JSON" }</button>
-            <button type="button" id="export-md" {disabled} onclick={export(Kind::Markdown)}>{ "Export Markdown" }</button>
-            <button type="button" id="export-html" {disabled} onclick={export(Kind::Html)}>{ "Export printable HTML" }</button>
+            <button type="button" id="export-json" {disabled} onclick={export(DocumentFormat::Json)}>{ "Export JSON" }</button>
+            <button type="button" id="export-md" {disabled} onclick={export(DocumentFormat::Markdown)}>{ "Export Markdown" }</button>
+            <button type="button" id="export-html" {disabled} onclick={export(DocumentFormat::Html)}>{ "Export printable HTML" }</button>
             <label class="inline"><input type="checkbox" id="export-redact" checked={*redact} onchange={toggle(redact.clone())} />{ " Redact personal claims" }</label>
             <label class="inline"><input type="checkbox" id="export-fingerprint" checked={*fingerprint} onchange={toggle(fingerprint.clone())} />{ " Replace tokens by SHA-256 fingerprints" }</label>
         </section>

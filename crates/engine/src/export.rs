@@ -2,6 +2,7 @@
 //! and replacement of tokens by their SHA-256 fingerprints, so a report can go into a ticket
 //! without carrying live credentials or personal data.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -9,7 +10,7 @@ use crate::claims;
 use crate::report::Report;
 
 /// What to remove before sharing.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportOptions {
     /// Replace the values of personal claims (name, upn, email, …) with `[redacted]`.
     pub redact_personal: bool,

@@ -1,7 +1,8 @@
 //! Documents and views rendered elsewhere: the web app's start module carries no document
-//! renderers (the ticket reports: Markdown, printable HTML) and does not draw the per-key
-//! timelines; it sends its report (for an export, already prepared: redaction, fingerprints,
-//! [`crate::export::prepare`]) and whether its analyses consult the catalogue to the document
+//! renderers (the exports: JSON, Markdown for tickets, printable HTML) and does not draw the
+//! per-key timelines; it sends its report (for an export, with the redaction and fingerprints
+//! asked for, which the module applies: [`crate::export::prepare`]) and whether its analyses
+//! consult the catalogue to the document
 //! module (`crates/documents`, loaded on demand), which draws the timelines and renders with
 //! this same engine. The request is JSON, like [`crate::verify::remote`]'s, so both sides are
 //! plain engine code and tested natively.
@@ -9,12 +10,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::{Catalogue, KeyTimeline};
+use crate::export::{prepare, ExportOptions};
 use crate::report::Report;
 
 /// The documents a report can be rendered as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DocumentFormat {
+    /// The report as JSON, as the CLI writes it.
+    Json,
     /// Markdown, to attach to a ticket.
     Markdown,
     /// A self-contained printable HTML page.
@@ -25,16 +29,19 @@ impl DocumentFormat {
     /// The file name and media type a saved document gets.
     pub fn file(self) -> (&'static str, &'static str) {
         match self {
+            DocumentFormat::Json => ("keyhole-report.json", "application/json"),
             DocumentFormat::Markdown => ("keyhole-report.md", "text/markdown"),
             DocumentFormat::Html => ("keyhole-report.html", "text/html"),
         }
     }
 
-    /// `report` as this document, with its per-key timelines.
-    pub fn render(self, report: &Report, timelines: &[KeyTimeline]) -> String {
+    /// `report` as this document, with its per-key timelines (the JSON report has none).
+    pub fn render(self, report: &Report, timelines: &[KeyTimeline]) -> Result<String, String> {
         match self {
-            DocumentFormat::Markdown => crate::render::to_markdown(report, timelines),
-            DocumentFormat::Html => crate::render::to_html(report, timelines),
+            DocumentFormat::Json => serde_json::to_string_pretty(report)
+                .map_err(|e| format!("the report could not be written as JSON: {e}")),
+            DocumentFormat::Markdown => Ok(crate::render::to_markdown(report, timelines)),
+            DocumentFormat::Html => Ok(crate::render::to_html(report, timelines)),
         }
     }
 }
@@ -45,6 +52,8 @@ struct RequestOut<'a> {
     format: Option<DocumentFormat>,
     report: &'a Report,
     catalogue: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    export: Option<ExportOptions>,
 }
 
 #[derive(Deserialize)]
@@ -54,23 +63,28 @@ struct RequestIn {
     report: Report,
     #[serde(default)]
     catalogue: bool,
+    #[serde(default)]
+    export: Option<ExportOptions>,
 }
 
-/// The request asking for `report` as a `format` document. `catalogue`: the page's analyses
-/// consult the catalogue, so the per-key timelines show publication windows; the module reads
-/// the same catalogue (it is loaded in the page by then) and draws the timelines from the report
-/// as given, so a redacted report gets timelines from its redacted form.
+/// The request asking for `report` as a `format` document, with `export`'s redaction and
+/// fingerprints. `catalogue`: the page's analyses consult the catalogue, so the per-key
+/// timelines show publication windows; the module reads the same catalogue (it is loaded in the
+/// page by then) and draws the timelines from the report as exported, so a redacted report gets
+/// timelines from its redacted form.
 pub fn encode_request(
     report: &Report,
     format: DocumentFormat,
     catalogue: bool,
+    export: ExportOptions,
 ) -> Result<String, String> {
-    // Pretty, as the page's JSON export writes reports: the page then holds one JSON writer for
-    // the report instead of two copies of its serialisation code.
+    // Pretty, as the JS API returns reports: the page then holds one JSON writer for the report
+    // instead of two copies of its serialisation code.
     serde_json::to_string_pretty(&RequestOut {
         format: Some(format),
         report,
         catalogue,
+        export: Some(export),
     })
     .map_err(|e| format!("the report could not be written for rendering: {e}"))
 }
@@ -82,6 +96,7 @@ pub fn encode_timelines_request(report: &Report, catalogue: bool) -> Result<Stri
         format: None,
         report,
         catalogue,
+        export: None,
     })
     .map_err(|e| format!("the report could not be written for drawing its timelines: {e}"))
 }
@@ -108,10 +123,18 @@ pub fn render_request<'c>(
         format,
         report,
         catalogue: wants,
+        export,
     } = decode(request)?;
     let format = format.ok_or("the rendering request names no document format")?;
-    let timelines = crate::catalogue::timelines(&report, wanted(wants, catalogue)?);
-    Ok(format.render(&report, &timelines))
+    let report = match export {
+        Some(options) => prepare(&report, options),
+        None => report,
+    };
+    let timelines = match format {
+        DocumentFormat::Json => Vec::new(),
+        _ => crate::catalogue::timelines(&report, wanted(wants, catalogue)?),
+    };
+    format.render(&report, &timelines)
 }
 
 /// The page's timelines section ([`crate::catalogue::page::timelines_section`]) for a request
@@ -158,14 +181,24 @@ mod tests {
         assert!(!report.tokens.is_empty());
         let timelines = crate::catalogue::timelines(&report, None);
         assert!(!timelines.is_empty());
-        let request = encode_request(&report, DocumentFormat::Markdown, false)
-            .unwrap_or_else(|e| unreachable!("{e}"));
+        let request = encode_request(
+            &report,
+            DocumentFormat::Markdown,
+            false,
+            ExportOptions::default(),
+        )
+        .unwrap_or_else(|e| unreachable!("{e}"));
         let remote = render_request(&request, no_catalogue).unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(remote, crate::render::to_markdown(&report, &timelines));
         assert!(remote.starts_with("# Keyhole report"));
         assert!(remote.contains("## When each key signed"));
-        let request = encode_request(&report, DocumentFormat::Html, false)
-            .unwrap_or_else(|e| unreachable!("{e}"));
+        let request = encode_request(
+            &report,
+            DocumentFormat::Html,
+            false,
+            ExportOptions::default(),
+        )
+        .unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(
             render_request(&request, no_catalogue).unwrap_or_else(|e| unreachable!("{e}")),
             crate::render::to_html(&report, &timelines)
@@ -186,8 +219,13 @@ mod tests {
     fn a_request_with_the_catalogue_draws_publication_windows() {
         let report = sample_report().unwrap_or_else(|e| unreachable!("{e}"));
         let catalogue = crate::catalogue::embedded().unwrap_or_else(|e| unreachable!("{e}"));
-        let request = encode_request(&report, DocumentFormat::Markdown, true)
-            .unwrap_or_else(|e| unreachable!("{e}"));
+        let request = encode_request(
+            &report,
+            DocumentFormat::Markdown,
+            true,
+            ExportOptions::default(),
+        )
+        .unwrap_or_else(|e| unreachable!("{e}"));
         let with =
             render_request(&request, || Ok(catalogue)).unwrap_or_else(|e| unreachable!("{e}"));
         let timelines = crate::catalogue::timelines(&report, Some(catalogue));
@@ -237,8 +275,46 @@ mod tests {
         );
     }
 
+    /// The exports' redaction and fingerprints are applied by the module, and the JSON export
+    /// is the report as the CLI writes it: reading the request back loses nothing.
+    #[test]
+    fn exports_are_prepared_by_the_module_and_json_is_the_report_itself() {
+        let report = sample_report().unwrap_or_else(|e| unreachable!("{e}"));
+        let json = |options| {
+            let request = encode_request(&report, DocumentFormat::Json, false, options)
+                .unwrap_or_else(|e| unreachable!("{e}"));
+            render_request(&request, no_catalogue).unwrap_or_else(|e| unreachable!("{e}"))
+        };
+        let kept = ExportOptions::default();
+        assert_eq!(
+            json(kept),
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+        let redacting = ExportOptions {
+            redact_personal: true,
+            fingerprint_tokens: true,
+        };
+        let prepared = prepare(&report, redacting);
+        assert_ne!(prepared, report);
+        assert_eq!(
+            json(redacting),
+            serde_json::to_string_pretty(&prepared).unwrap_or_default()
+        );
+        let request = encode_request(&report, DocumentFormat::Markdown, false, redacting)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let timelines = crate::catalogue::timelines(&prepared, None);
+        assert_eq!(
+            render_request(&request, no_catalogue).unwrap_or_else(|e| unreachable!("{e}")),
+            crate::render::to_markdown(&prepared, &timelines)
+        );
+    }
+
     #[test]
     fn formats_name_their_files() {
+        assert_eq!(
+            DocumentFormat::Json.file(),
+            ("keyhole-report.json", "application/json")
+        );
         assert_eq!(
             DocumentFormat::Markdown.file(),
             ("keyhole-report.md", "text/markdown")

@@ -162,18 +162,19 @@ fn the_html_report_embeds_the_engines_svg_with_its_text_alternative() {
 #[test]
 fn the_documents_module_draws_the_timelines_with_the_page_catalogue() {
     let cat = synthetic_catalogue();
-    let out = prepare(&judged(Some(&cat)), redacting());
+    let judged = judged(Some(&cat));
+    let out = prepare(&judged, redacting());
     let lines = catalogue::timelines(&out, Some(&cat));
     for format in [DocumentFormat::Markdown, DocumentFormat::Html] {
-        let request = encode_request(&out, format, true).unwrap();
+        let request = encode_request(&judged, format, true, redacting()).unwrap();
         assert_eq!(
             render_request(&request, || Ok(&cat)).unwrap(),
-            format.render(&out, &lines)
+            format.render(&out, &lines).unwrap()
         );
     }
     // Without the catalogue the same keys are drawn without publication windows, and the
     // module is not asked for it.
-    let request = encode_request(&out, DocumentFormat::Markdown, false).unwrap();
+    let request = encode_request(&judged, DocumentFormat::Markdown, false, redacting()).unwrap();
     let md = render_request(&request, || Err("not asked".to_owned())).unwrap();
     assert!(md.contains(&format!("## {HEADING}")) && md.contains("| not in the catalogue |"));
 }
