@@ -1,64 +1,83 @@
 //! The NIST curves' equations, for checking EC public keys without a crypto backend: is a point
 //! on its curve (the invalid-curve attack starts with a point that is not), and what is the `y`
 //! of a compressed point. Verification is never done here, only validation of public values, so
-//! plain (non-constant-time) big-integer arithmetic is fine; the web app's main module uses this
+//! variable-time steps are fine; the web app's main module uses this
 //! instead of three curves' worth of field arithmetic (the tests compare it with the RustCrypto
 //! `p256`/`p384`/`p521` crates).
 
-use num_bigint::BigUint;
+use crypto_bigint::modular::runtime_mod::{DynResidue, DynResidueParams};
+use crypto_bigint::{Encoding, U576};
 
-/// A short-Weierstrass curve y² = x³ − 3x + b over the prime field of `p` (FIPS 186-4 D.1.2).
+/// One width for the three curves (P-521's prime fits in 576 bits): one copy of the Montgomery
+/// arithmetic in the page instead of one per curve.
+const LIMBS: usize = U576::LIMBS;
+type Residue = DynResidue<LIMBS>;
+
+/// A short-Weierstrass curve y² = x³ − 3x + b over the prime field of `p` (FIPS 186-4 D.1.2),
+/// with its Montgomery parameters, all computed at compile time.
 struct Curve {
-    /// The field prime, big-endian hex.
-    p: &'static str,
-    /// The constant `b`, big-endian hex.
-    b: &'static str,
+    p: U576,
+    b: U576,
+    field: DynResidueParams<LIMBS>,
 }
 
-const P256: Curve = Curve {
-    p: "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff",
-    b: "5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b",
-};
-const P384: Curve = Curve {
-    p: "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff",
-    b: "b3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aef",
-};
-const P521: Curve = Curve {
-    p: "01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
-    b: "0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00",
-};
+/// The curve of prime `p` and constant `b`, big-endian hex zero-padded to 576 bits.
+const fn curve_of(p: &str, b: &str) -> Curve {
+    let p = U576::from_be_hex(p);
+    Curve {
+        p,
+        b: U576::from_be_hex(b),
+        field: DynResidueParams::new(&p),
+    }
+}
 
-fn curve(crv: &str) -> Option<Curve> {
+const P256: Curve = curve_of(
+    "00000000000000000000000000000000000000000000000000000000000000000000000000000000ffffffff00000001000000000000000000000000ffffffffffffffffffffffff",
+    "000000000000000000000000000000000000000000000000000000000000000000000000000000005ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b",
+);
+const P384: Curve = curve_of(
+    "000000000000000000000000000000000000000000000000fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff",
+    "000000000000000000000000000000000000000000000000b3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aef",
+);
+const P521: Curve = curve_of(
+    "00000000000001ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+    "0000000000000051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00",
+);
+
+fn curve(crv: &str) -> Option<&'static Curve> {
     match crv {
-        "P-256" => Some(P256),
-        "P-384" => Some(P384),
-        "P-521" => Some(P521),
+        "P-256" => Some(&P256),
+        "P-384" => Some(&P384),
+        "P-521" => Some(&P521),
         _ => None,
     }
 }
 
-fn hex(h: &str) -> BigUint {
-    // The constants above are valid hex; an empty number would only make every check fail.
-    BigUint::parse_bytes(h.as_bytes(), 16).unwrap_or_default()
+/// A big-endian coordinate as a number; None when it is longer than 576 bits.
+fn number(bytes: &[u8]) -> Option<U576> {
+    let mut padded = [0u8; U576::BYTES];
+    let at = U576::BYTES.checked_sub(bytes.len())?;
+    padded.get_mut(at..)?.copy_from_slice(bytes);
+    Some(U576::from_be_slice(&padded))
 }
 
-/// x³ − 3x + b mod p, for x < p.
-fn rhs(x: &BigUint, p: &BigUint, b: &BigUint) -> BigUint {
-    let x3 = x * x % p * x % p;
-    let three_x = (x * 3u32) % p;
-    (x3 + p - three_x + b) % p
+/// x³ − 3x + b in the field of `c`, for x < p.
+fn rhs(c: &Curve, x: &U576) -> Residue {
+    let x = Residue::new(x, c.field);
+    x.square() * x - (x + x + x) + Residue::new(&c.b, c.field)
 }
 
 /// True when (x, y) is a point of the named curve, both coordinates reduced (< p). None when
 /// the curve has no equation here (secp256k1: kept, and ES256K is reported unsupported).
 pub(crate) fn on_curve(crv: &str, x: &[u8], y: &[u8]) -> Option<bool> {
     let c = curve(crv)?;
-    let (p, b) = (hex(c.p), hex(c.b));
-    let (x, y) = (BigUint::from_bytes_be(x), BigUint::from_bytes_be(y));
-    if x >= p || y >= p {
+    let (Some(x), Some(y)) = (number(x), number(y)) else {
+        return Some(false);
+    };
+    if x >= c.p || y >= c.p {
         return Some(false);
     }
-    Some(&y * &y % &p == rhs(&x, &p, &b))
+    Some(Residue::new(&y, c.field).square().retrieve() == rhs(c, &x).retrieve())
 }
 
 /// The `y` (big-endian, `len` bytes) of the compressed point with this `x` and `y` parity, or
@@ -71,24 +90,28 @@ pub(crate) fn decompress(
     len: usize,
 ) -> Result<Vec<u8>, String> {
     let c = curve(crv).ok_or_else(|| format!("compressed {crv} points are not supported"))?;
-    let (p, b) = (hex(c.p), hex(c.b));
-    let x = BigUint::from_bytes_be(x);
-    if x >= p {
+    let reduced = number(x).filter(|x| *x < c.p);
+    let Some(x) = reduced else {
         return Err(format!(
             "the x coordinate is not reduced modulo the {crv} prime"
         ));
-    }
-    let r = rhs(&x, &p, &b);
-    let mut y = r.modpow(&((&p + 1u32) >> 2), &p);
-    if &y * &y % &p != r {
+    };
+    let r = rhs(c, &x);
+    let root = r.pow(&c.p.wrapping_add(&U576::ONE).shr_vartime(2));
+    if root.square().retrieve() != r.retrieve() {
         return Err(format!("no point of {crv} has this x coordinate"));
     }
-    if y.bit(0) != y_is_odd {
-        y = &p - y;
+    let mut y = root.retrieve();
+    if y.bit_vartime(0) != y_is_odd {
+        y = c.p.wrapping_sub(&y);
     }
-    let bytes = y.to_bytes_be();
+    let bytes = y.to_be_bytes();
     let mut out = vec![0u8; len.saturating_sub(bytes.len())];
-    out.extend_from_slice(&bytes);
+    out.extend_from_slice(
+        bytes
+            .get(bytes.len().saturating_sub(len)..)
+            .unwrap_or_default(),
+    );
     Ok(out)
 }
 
@@ -97,6 +120,15 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// A number in big-endian hex as its shortest big-endian bytes.
+    fn hex(h: &str) -> Vec<u8> {
+        let bytes: Vec<u8> = (0..h.len() / 2)
+            .filter_map(|i| u8::from_str_radix(h.get(2 * i..2 * i + 2)?, 16).ok())
+            .collect();
+        let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+        bytes.get(first..).unwrap_or_default().to_vec()
+    }
 
     #[test]
     fn generators_are_on_their_curves() {
@@ -110,7 +142,7 @@ mod tests {
             "3617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c00a60b1ce1d7e819d7a431d7c90ea0e5f",
         );
         for (crv, (x, y)) in [("P-256", g256), ("P-384", g384)] {
-            let (x, y) = (hex(x).to_bytes_be(), hex(y).to_bytes_be());
+            let (x, y) = (hex(x), hex(y));
             assert_eq!(on_curve(crv, &x, &y), Some(true), "{crv}");
             let mut bad = y.clone();
             if let Some(last) = bad.last_mut() {
@@ -125,9 +157,12 @@ mod tests {
 
     #[test]
     fn coordinates_at_or_above_the_prime_are_refused() {
-        let p = hex(P256.p).to_bytes_be();
-        assert_eq!(on_curve("P-256", &p, &[0u8; 32]), Some(false));
-        assert!(decompress("P-256", &p, false, 32).is_err());
+        let p = P256.p.to_be_bytes();
+        let p = p.get(p.len() - 32..).unwrap_or_default();
+        assert_eq!(on_curve("P-256", p, &[0u8; 32]), Some(false));
+        assert!(decompress("P-256", p, false, 32).is_err());
+        assert_eq!(on_curve("P-256", &[1u8; 73], &[0u8; 32]), Some(false));
+        assert!(decompress("P-256", &[1u8; 73], false, 32).is_err());
     }
 
     #[test]
