@@ -111,7 +111,7 @@
   };
 
   // The document module (crates/documents): needed only when the analyst exports a ticket
-  // report (Markdown or printable HTML), opens the per-key timelines or looks up a known key.
+  // report, opens the per-key timelines or has the catalogue loaded (the Known keys view).
   function documents(call) {
     return function (request) {
       return wasmModule("keyhole-documents", function () {
@@ -127,8 +127,8 @@
   self.keyholeTimelines = documents(function (m, request) {
     return m.render_timelines(request);
   });
-  self.keyholeKnownKeys = documents(function (m, query) {
-    return m.known_keys(query);
+  self.keyholeKnownKeysView = documents(function (m, request) {
+    return m.known_keys_view(request);
   });
   self.keyholeKeySetAsOf = documents(function (m, request) {
     return m.key_set_as_of(request);

@@ -5,7 +5,7 @@
 //! writes each request and renders it (`render_remote`, `catalogue::page`), so what the page
 //! saves is what the CLI would write for the same report.
 
-use keyhole_engine::catalogue::page::{KeySetAsOf, Lookup};
+use keyhole_engine::catalogue::page::{KeySetAsOf, View, ViewRequest};
 use keyhole_engine::export::ExportOptions;
 use keyhole_engine::render_remote::{encode_request, encode_timelines_request, DocumentFormat};
 use keyhole_engine::Report;
@@ -45,9 +45,10 @@ fn read<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
     serde_json::from_str(json).map_err(|e| format!("the document module's answer: {e}"))
 }
 
-/// The catalogue keys `query` names, each with its history (HTML).
-pub async fn known_keys(query: &str) -> Result<Lookup, String> {
-    read(&call("keyholeKnownKeys", query).await?)
+/// The Known keys view for the page's state (HTML, every text escaped).
+pub async fn known_keys_view(request: &ViewRequest) -> Result<View, String> {
+    let request = serde_json::to_string(request).map_err(|e| e.to_string())?;
+    read(&call("keyholeKnownKeysView", &request).await?)
 }
 
 /// `endpoint`'s keys as of `date` (`YYYY-MM-DD`) as a key set.

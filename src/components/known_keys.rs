@@ -1,16 +1,17 @@
 //! "Known keys": Keyhole's catalogue of published signing keys in the page. Before it is loaded,
 //! a button to load it (offered outright when tokens name a key no supplied key set holds,
-//! as the engine's `would_consult` says); once loaded, whether this case consults it and how
-//! many verdicts rest on it, a lookup of a kid or thumbprint with the key's history, and an
-//! endpoint's keys as of a chosen date added as a key set. The lookup and the key set are the
-//! document module's (`catalogue::page`, loaded with the first lookup or addition), so the start
-//! module carries only this form.
+//! as the engine's `would_consult` says); once loaded, the switch that has this case consult it
+//! and the lookup field (the page's own controls), around the view the document module draws
+//! for them (`catalogue::page::view`: how many verdicts rest on the catalogue, the looked-up
+//! keys' histories, the form adding an endpoint's keys as of a date as a key set). The start
+//! module carries neither that view nor the catalogue's lookup.
 
 use std::rc::Rc;
 
-use keyhole_engine::catalogue::{self, page::Lookup};
-use keyhole_engine::time::format_utc;
+use keyhole_engine::catalogue;
+use keyhole_engine::catalogue::page::{View, ViewRequest};
 use keyhole_engine::Report;
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -36,8 +37,21 @@ impl PartialEq for KnownKeysProps {
     }
 }
 
-fn day(t: i64) -> String {
-    format_utc(t).chars().take(10).collect()
+/// The value of the document module's form control `id`, as the analyst left it.
+fn control_value(id: &str) -> String {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id));
+    match element {
+        Some(e) => match e.dyn_into::<HtmlSelectElement>() {
+            Ok(select) => select.value(),
+            Err(e) => e
+                .dyn_into::<HtmlInputElement>()
+                .map(|input| input.value())
+                .unwrap_or_default(),
+        },
+        None => String::new(),
+    }
 }
 
 #[function_component(KnownKeys)]
@@ -46,25 +60,44 @@ pub fn known_keys(p: &KnownKeysProps) -> Html {
     let query = use_state(String::new);
     let endpoint = use_state(String::new);
     let date = use_state(String::new);
-    // The last lookup's answer, for the query it answers.
-    let found = use_state(|| None::<(String, Result<Lookup, String>)>);
+    let loaded = p.loaded && loader::for_page().is_some();
+    // Verdicts resting on the catalogue (only counted once it is loaded: none before).
+    let resting = p.report.as_ref().filter(|_| loaded).map_or(0, |r| {
+        r.tokens
+            .iter()
+            .filter(|t| {
+                t.signing_key
+                    .as_ref()
+                    .is_some_and(|k| k.provenance.catalogue.is_some())
+            })
+            .count()
+    });
+    let request = ViewRequest {
+        consulted: p.consulted,
+        resting,
+        query: (*query).clone(),
+        endpoint: (*endpoint).clone(),
+        date: (*date).clone(),
+    };
+    // The document module's view of the latest request; an answer to an older one is dropped.
+    let view = use_state(|| None::<Result<View, String>>);
+    let latest = use_mut_ref(|| None::<ViewRequest>);
     {
-        let found = found.clone();
-        use_effect_with((*query).clone(), move |q| {
-            if q.trim().is_empty() {
-                found.set(None);
-            } else {
-                let q = q.clone();
+        let (view, latest) = (view.clone(), latest.clone());
+        use_effect_with((loaded, request), move |(loaded, request)| {
+            if *loaded {
+                let request = request.clone();
+                *latest.borrow_mut() = Some(request.clone());
                 wasm_bindgen_futures::spawn_local(async move {
-                    let answer = documents::known_keys(&q).await;
-                    found.set(Some((q, answer)));
+                    let answer = documents::known_keys_view(&request).await;
+                    if latest.borrow().as_ref() == Some(&request) {
+                        view.set(Some(answer));
+                    }
                 });
             }
         });
     }
-    let catalogue = loader::for_page().filter(|_| p.loaded);
-
-    let Some(c) = catalogue else {
+    if !loaded {
         let wanting = p
             .report
             .as_ref()
@@ -106,51 +139,46 @@ pub fn known_keys(p: &KnownKeysProps) -> Html {
         };
     };
 
-    let resting = p.report.as_ref().map_or(0, |r| {
-        r.tokens
-            .iter()
-            .filter(|t| {
-                t.signing_key
-                    .as_ref()
-                    .is_some_and(|k| k.provenance.catalogue.is_some())
-            })
-            .count()
-    });
     let on_consult = p.on_action.reform(|e: Event| {
         Action::SetCatalogue(e.target_unchecked_into::<HtmlInputElement>().checked())
     });
-    let lookup = found
-        .as_ref()
-        .filter(|(q, _)| *q == *query)
-        .map(|(_, answer)| answer.clone());
     let on_query = {
         let query = query.clone();
         Callback::from(move |e: InputEvent| {
             query.set(e.target_unchecked_into::<HtmlInputElement>().value())
         })
     };
-    // The endpoint defaults to the first one the looked-up key was published at.
-    let chosen = Some((*endpoint).clone())
-        .filter(|e| !e.is_empty())
-        .or_else(|| {
-            lookup
-                .as_ref()
-                .and_then(|l| l.as_ref().ok())
-                .and_then(|l| l.endpoint.clone())
+    // The document module's form: its controls' changes and its button reach the section.
+    let on_form_change = {
+        let (endpoint, date) = (endpoint.clone(), date.clone());
+        Callback::from(move |e: Event| {
+            if let Some(select) = e.target_dyn_into::<HtmlSelectElement>() {
+                if select.id() == "catalogue-endpoint" {
+                    endpoint.set(select.value());
+                }
+            } else if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+                if input.id() == "catalogue-date" {
+                    date.set(input.value());
+                }
+            }
         })
-        .or_else(|| c.endpoints.first().map(|e| e.url.clone()))
-        .unwrap_or_default();
-    let date_value = Some((*date).clone())
-        .filter(|d| !d.is_empty())
-        .unwrap_or_else(|| day(c.latest_snapshot.0));
+    };
     let on_add = {
-        let (on_action, chosen, date_value) =
-            (p.on_action.clone(), chosen.clone(), date_value.clone());
-        Callback::from(move |_| {
-            let (on_action, chosen, date_value) =
-                (on_action.clone(), chosen.clone(), date_value.clone());
+        let on_action = p.on_action.clone();
+        Callback::from(move |e: MouseEvent| {
+            let on_add_button = e
+                .target_dyn_into::<web_sys::Element>()
+                .is_some_and(|t| t.id() == "catalogue-add");
+            if !on_add_button {
+                return;
+            }
+            let (chosen, day) = (
+                control_value("catalogue-endpoint"),
+                control_value("catalogue-date"),
+            );
+            let on_action = on_action.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                match documents::key_set_as_of(&chosen, &date_value).await {
+                match documents::key_set_as_of(&chosen, &day).await {
                     Ok(added) => {
                         on_action.emit(Action::AddKeySet {
                             source: added.source,
@@ -163,53 +191,27 @@ pub fn known_keys(p: &KnownKeysProps) -> Html {
             });
         })
     };
-    let on_endpoint = {
-        let endpoint = endpoint.clone();
-        Callback::from(move |e: Event| {
-            endpoint.set(e.target_unchecked_into::<HtmlSelectElement>().value())
-        })
-    };
-    let on_date = {
-        let date = date.clone();
-        Callback::from(move |e: Event| {
-            date.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
+    let raw = |html: &str| Html::from_html_unchecked(AttrValue::from(html.to_owned()));
+    let (status, found, add) = match &*view {
+        Some(Ok(v)) => (raw(&v.status), raw(&v.found), raw(&v.add)),
+        Some(Err(e)) => (
+            html! { <p class="error">{ format!("The Known keys view failed: {e}") }</p> },
+            html! {},
+            html! {},
+        ),
+        None => (html! {}, html! {}, html! {}),
     };
     html! {
-        <section id="known-keys" class="known-keys" aria-labelledby="known-keys-title">
+        <section id="known-keys" class="known-keys" aria-labelledby="known-keys-title"
+            onchange={on_form_change} onclick={on_add}>
             <h2 id="known-keys-title">{ "Known keys" }</h2>
-            <p id="catalogue-status" role="status" data-keys={c.keys.len().to_string()} data-resting={resting.to_string()}>
-                { format!("Keyhole's catalogue of published keys is loaded: {} keys from {} endpoints, keys published up to {}. ", c.keys.len(), c.endpoints.len(), c.published_up_to()) }
-                { if !p.consulted {
-                    "This case turns it off (\"catalogue\": false).".to_owned()
-                } else if resting > 0 {
-                    format!("{resting} verdict(s) rest on it rather than on a key set you supplied.")
-                } else {
-                    "No verdict rests on it.".to_owned()
-                } }
-            </p>
+            { status }
             <label class="inline-check"><input type="checkbox" id="catalogue-consult" checked={p.consulted} onchange={on_consult} />
                 { " Consult the catalogue for tokens whose key no supplied key set holds" }</label>
             <label for="known-keys-query">{ "Look up a kid, x5t or certificate thumbprint (SHA-1/SHA-256 hex)" }</label>
             <input id="known-keys-query" type="search" spellcheck="false" autocomplete="off" value={(*query).clone()} oninput={on_query} />
-            { match &lookup {
-                Some(Ok(l)) => html! { <>
-                    <p id="known-keys-count">{ format!("{} key(s) found", l.count) }</p>
-                    { Html::from_html_unchecked(l.html.clone().into()) }
-                </> },
-                Some(Err(e)) => html! { <p class="error">{ format!("The lookup failed: {e}") }</p> },
-                None => html! {},
-            } }
-            <div class="known-keys-add">
-                <label for="catalogue-endpoint">{ "Add an endpoint's keys as a key set, as of a date" }</label>
-                <select id="catalogue-endpoint" onchange={on_endpoint}>
-                    { for c.endpoints.iter().map(|e| html! {
-                        <option value={e.url.clone()} selected={e.url == chosen}>{ &e.url }</option>
-                    }) }
-                </select>
-                <input id="catalogue-date" type="date" aria-label="As of (UTC date)" value={date_value} onchange={on_date} />
-                <button type="button" id="catalogue-add" onclick={on_add}>{ "Add as key set" }</button>
-            </div>
+            { found }
+            { add }
         </section>
     }
 }

@@ -47,11 +47,14 @@ pub fn render_timelines(request: &str) -> Result<String, JsValue> {
     render_remote::render_timelines_request(request, catalogue).map_err(|e| JsValue::from_str(&e))
 }
 
-/// Known keys: the catalogue keys `query` names, as JSON (`catalogue::page::Lookup`).
+/// The Known keys view (`catalogue::page::View`, as JSON) for a request
+/// (`catalogue::page::ViewRequest`, as JSON): what the page shows once the catalogue is loaded.
 #[wasm_bindgen]
-pub fn known_keys(query: &str) -> Result<String, JsValue> {
-    let found = page::lookup(catalogue()?, query);
-    serde_json::to_string(&found).map_err(|e| JsValue::from_str(&e.to_string()))
+pub fn known_keys_view(request: &str) -> Result<String, JsValue> {
+    let request: page::ViewRequest = serde_json::from_str(request)
+        .map_err(|e| JsValue::from_str(&format!("the request is not readable: {e}")))?;
+    let view = page::view(catalogue()?, &request);
+    serde_json::to_string(&view).map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
 /// An endpoint's keys as of a date, for a request `["ENDPOINT", "YYYY-MM-DD"]`, as JSON

@@ -310,6 +310,102 @@ fn the_page_lookup_renders_each_key_history_as_escaped_html() {
     }
 }
 
+/// The Known keys view once loaded: the status says what is loaded and what rests on it (or that
+/// the case turns it off); the lookup's answer only with a query; the form's endpoint is the
+/// one chosen, else the looked-up key's, else the first, and its date the one chosen, else the
+/// latest snapshot's day; whatever the page passes in stays text.
+#[test]
+fn the_page_known_keys_view_follows_the_page_state() {
+    use catalogue::page::{lookup, view, ViewRequest};
+    let c = cat();
+    let plain = view(
+        c,
+        &ViewRequest {
+            consulted: true,
+            ..ViewRequest::default()
+        },
+    );
+    let keys = c.keys.len();
+    assert!(plain.status.starts_with(&format!(
+        r#"<p id="catalogue-status" role="status" data-keys="{keys}" data-resting="0">Keyhole's catalogue of published keys is loaded: {keys} keys from {} endpoints, keys published up to {}."#,
+        c.endpoints.len(),
+        c.published_up_to()
+    )));
+    assert!(plain.status.ends_with(" No verdict rests on it.</p>"));
+    assert_eq!(plain.found, "");
+    let first = &c.endpoints[0].url;
+    assert!(plain
+        .add
+        .contains(&format!(r#"<option value="{first}" selected>"#)));
+    assert_eq!(plain.add.matches(" selected>").count(), 1);
+    let day = &keyhole_engine::time::format_utc(c.latest_snapshot.0)[..10];
+    assert!(plain.add.contains(&format!(
+        r#"<input id="catalogue-date" type="date" aria-label="As of (UTC date)" value="{day}">"#
+    )));
+    assert!(plain
+        .add
+        .ends_with(r#"<button type="button" id="catalogue-add">Add as key set</button></div>"#));
+
+    let looked_up = view(
+        c,
+        &ViewRequest {
+            consulted: true,
+            resting: 3,
+            query: STORM_KID.to_owned(),
+            ..ViewRequest::default()
+        },
+    );
+    assert!(looked_up.status.contains(r#"data-resting="3""#));
+    assert!(looked_up
+        .status
+        .ends_with(" 3 verdict(s) rest on it rather than on a key set you supplied.</p>"));
+    let found = lookup(c, STORM_KID);
+    assert_eq!(
+        looked_up.found,
+        format!(
+            r#"<p id="known-keys-count">1 key(s) found</p>{}"#,
+            found.html
+        )
+    );
+    let its = found.endpoint.unwrap();
+    assert!(looked_up
+        .add
+        .contains(&format!(r#"<option value="{its}" selected>"#)));
+
+    let chosen = view(
+        c,
+        &ViewRequest {
+            consulted: false,
+            query: STORM_KID.to_owned(),
+            endpoint: CONSUMERS_V2.to_owned(),
+            date: "2023-06-01".to_owned(),
+            ..ViewRequest::default()
+        },
+    );
+    assert!(chosen
+        .status
+        .ends_with(" This case turns it off (&quot;catalogue&quot;: false).</p>"));
+    assert!(chosen
+        .add
+        .contains(&format!(r#"<option value="{CONSUMERS_V2}" selected>"#)));
+    assert_eq!(chosen.add.matches(" selected>").count(), 1);
+    assert!(chosen.add.contains(r#"value="2023-06-01">"#));
+
+    let hostile = view(
+        c,
+        &ViewRequest {
+            query: "<img src=x onerror=alert(1)>".to_owned(),
+            date: r#""><script>alert(1)</script>"#.to_owned(),
+            ..ViewRequest::default()
+        },
+    );
+    assert_eq!(
+        hostile.found,
+        r#"<p id="known-keys-count">0 key(s) found</p>"#
+    );
+    assert!(!hostile.add.contains("<script>") && hostile.add.contains("&quot;&gt;&lt;script&gt;"));
+}
+
 /// "Add as key set" in the page: the document module gives the JWKS and the sentence; a date
 /// that is not one, or an endpoint the catalogue does not know, is an error that says so.
 #[test]

@@ -1,14 +1,14 @@
 //! What the page shows of the catalogue and of the per-key timelines, rendered by the on-demand
-//! document module (`crates/documents`) instead of the page's start module: the Known keys
-//! lookup (each key's history), an endpoint's keys as of a date as a key set, and the page's
-//! timelines section. The HTML is built here with every text escaped, as the exports are.
+//! document module (`crates/documents`) instead of the page's start module: the Known keys view
+//! once the catalogue is loaded (its status, the lookup with each key's history, the form that
+//! adds an endpoint's keys as of a date), that key set itself, and the page's timelines section. The HTML is built here with every text escaped, as the exports are.
 
 use serde::{Deserialize, Serialize};
 
 use super::{timelines, Catalogue, Certainty, Identifier};
 use crate::render::esc;
 use crate::report::Report;
-use crate::time::parse_utc;
+use crate::time::{format_utc, parse_utc};
 
 /// Keys shown for one lookup.
 const MAX_MATCHES: usize = 20;
@@ -69,6 +69,92 @@ pub fn lookup(catalogue: &Catalogue, query: &str) -> Lookup {
             .and_then(|m| m.key.publications.last())
             .map(|p| p.endpoint.clone()),
         html,
+    }
+}
+
+/// What the page's Known keys view shows, as the page's state has it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ViewRequest {
+    /// The case consults the catalogue (it does not say `"catalogue": false`).
+    pub consulted: bool,
+    /// Verdicts of the current report that rest on the catalogue.
+    pub resting: usize,
+    /// The kid or thumbprint looked up.
+    pub query: String,
+    /// The endpoint chosen for "add as key set"; empty: the looked-up key's, else the first.
+    pub endpoint: String,
+    /// The date chosen (`YYYY-MM-DD`); empty: the day of the latest snapshot.
+    pub date: String,
+}
+
+/// The Known keys view in three parts around the page's own controls (the switch and the
+/// lookup field stay the page's, so typing never loses focus), every text escaped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct View {
+    /// `p#catalogue-status`: what is loaded and how many verdicts rest on it.
+    pub status: String,
+    /// The lookup's answer: `p#known-keys-count` and each key's history; empty with no query.
+    pub found: String,
+    /// The form adding an endpoint's keys as of a date (`#catalogue-endpoint`, `#catalogue-date`,
+    /// `#catalogue-add`).
+    pub add: String,
+}
+
+/// The Known keys view for `request`.
+pub fn view(catalogue: &Catalogue, request: &ViewRequest) -> View {
+    let keys = catalogue.keys.len();
+    let resting = request.resting;
+    let status = format!(
+        r#"<p id="catalogue-status" role="status" data-keys="{keys}" data-resting="{resting}">Keyhole's catalogue of published keys is loaded: {keys} keys from {} endpoints, keys published up to {}. {}</p>"#,
+        catalogue.endpoints.len(),
+        esc(&catalogue.published_up_to()),
+        if !request.consulted {
+            "This case turns it off (&quot;catalogue&quot;: false).".to_owned()
+        } else if resting > 0 {
+            format!("{resting} verdict(s) rest on it rather than on a key set you supplied.")
+        } else {
+            "No verdict rests on it.".to_owned()
+        }
+    );
+    let found = lookup(catalogue, &request.query);
+    let chosen = Some(request.endpoint.as_str())
+        .filter(|e| !e.is_empty())
+        .or(found.endpoint.as_deref())
+        .or_else(|| catalogue.endpoints.first().map(|e| e.url.as_str()))
+        .unwrap_or_default();
+    let date = if request.date.is_empty() {
+        format_utc(catalogue.latest_snapshot.0)
+            .get(..10)
+            .unwrap_or_default()
+            .to_owned()
+    } else {
+        request.date.clone()
+    };
+    let mut add = String::from(
+        r#"<div class="known-keys-add"><label for="catalogue-endpoint">Add an endpoint's keys as a key set, as of a date</label><select id="catalogue-endpoint">"#,
+    );
+    for e in &catalogue.endpoints {
+        let url = esc(&e.url);
+        let selected = if e.url == chosen { " selected" } else { "" };
+        add.push_str(&format!(
+            r#"<option value="{url}"{selected}>{url}</option>"#
+        ));
+    }
+    add.push_str(&format!(
+        r#"</select><input id="catalogue-date" type="date" aria-label="As of (UTC date)" value="{}"><button type="button" id="catalogue-add">Add as key set</button></div>"#,
+        esc(&date)
+    ));
+    View {
+        status,
+        found: if request.query.trim().is_empty() {
+            String::new()
+        } else {
+            format!(
+                r#"<p id="known-keys-count">{} key(s) found</p>{}"#,
+                found.count, found.html
+            )
+        },
+        add,
     }
 }
 
