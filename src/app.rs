@@ -14,6 +14,7 @@ use yew::prelude::*;
 
 use crate::adapters::analysis::{self, Found};
 use crate::adapters::files::{classify, read, Dropped};
+use crate::adapters::tasks;
 use crate::adapters::worker::{self, ExtractionWorker, Reply};
 use crate::adapters::{clock, download};
 use crate::components::case_bar::CaseBar;
@@ -77,6 +78,11 @@ fn start_analysis(
         if let Some((report, name)) =
             analysis::run(case, found, &options, &mut progress, &cancelled).await
         {
+            // The report's first render is a task of its own, apart from summing it up.
+            tasks::yield_now().await;
+            if cancelled() {
+                return;
+            }
             verifier.set(name.into());
             dispatcher.dispatch(Action::Analysed {
                 revision,

@@ -181,6 +181,12 @@ pub async fn run_slices(
     }
     let (done, total) = analysis.progress();
     progress(done, total);
+    // Summing up 100,000 tokens (key usage, the summary) is a task of its own, apart from the
+    // last slice and from the render of the report.
+    tasks::yield_now().await;
+    if cancelled() {
+        return None;
+    }
     let name = match (&subtle, used_reference) {
         (None, _) => REFERENCE_ONLY,
         (Some(_), false) => WEBCRYPTO,
